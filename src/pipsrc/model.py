@@ -1,0 +1,262 @@
+"""The shared vocabulary every file kind is parsed into (SPEC §5).
+
+Parsers *locate*: they turn the text of one file into :class:`Setting` and
+:class:`InstallSite` records whose spans are offsets into the decoded text of
+that file. Rules read only this vocabulary, so each rule is written once for
+every file kind. Fixes are :class:`Edit` records over the same offsets, applied
+by one engine (:mod:`pipsrc.edits`) that copies every other character verbatim.
+
+Offsets are ``str`` offsets into the decoded text (BOM excluded, line endings
+kept exactly as they are in the file: the text is decoded without newline
+translation). Line and column numbers are derived only for reporting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class FileKind(StrEnum):
+    """The file kinds pipsrc reads."""
+
+    DOCKERFILE = "dockerfile"
+    SHELL = "shell"
+    REQUIREMENTS = "requirements"
+    PIPCONF = "pipconf"
+    COMPOSE = "compose"
+
+
+class SettingKind(StrEnum):
+    """What a setting configures (one value each: lists are split into items)."""
+
+    INDEX = "index"
+    EXTRA_INDEX = "extra-index"
+    TRUSTED_HOST = "trusted-host"
+    FIND_LINKS = "find-links"
+    NO_INDEX = "no-index"
+
+
+class Method(StrEnum):
+    """How a setting is written: the report's "method" column."""
+
+    ENV = "env var"  # Dockerfile ENV, shell export / VAR=x cmd
+    BUILD_ARG = "build arg"  # Dockerfile ARG named like PIP_* (exported to RUN)
+    PIP_CONFIG = "pip config"  # pip config set ...
+    CLI = "CLI flag"  # pip install -i URL ...
+    REQUIREMENTS = "requirements option"
+    PIP_CONF = "pip.conf"  # pip.conf/pip.ini, also bodies written by echo/printf/heredoc
+    COMPOSE_ENV = "compose env"
+    COMPOSE_ARG = "compose build arg"
+
+
+class Tool(StrEnum):
+    """Which installer a setting is read by (uv ignores pip.conf and PIP_*)."""
+
+    PIP = "pip"
+    UV = "uv"
+    BOTH = "both"
+
+
+class Applicability(StrEnum):
+    """Fix safety, as in ruff: safe fixes keep meaning and intent."""
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    DISPLAY = "display-only"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    """Half-open ``[start, end)`` range of ``str`` offsets into a document's text."""
+
+    start: int
+    end: int
+
+    def __post_init__(self) -> None:
+        if self.start < 0 or self.end < self.start:
+            raise ValueError(f"bad span {self.start}..{self.end}")
+
+    def contains(self, other: Span) -> bool:
+        return self.start <= other.start and other.end <= self.end
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True)
+class Edit:
+    """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
+
+    start: int
+    end: int
+    replacement: str
+
+    @classmethod
+    def replace(cls, span: Span, text: str) -> Edit:
+        return cls(span.start, span.end, text)
+
+    @classmethod
+    def delete(cls, span: Span) -> Edit:
+        return cls(span.start, span.end, "")
+
+    @classmethod
+    def insert(cls, at: int, text: str) -> Edit:
+        return cls(at, at, text)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One coherent change: all of its edits are applied together or not at all."""
+
+    edits: tuple[Edit, ...]
+    applicability: Applicability
+    title: str
+
+
+@dataclass(frozen=True)
+class Insertion:
+    """Where and how to add a sibling option next to a setting.
+
+    ``template`` is formatted with ``key`` (the option/variable name to add, e.g.
+    ``trusted-host``) and ``value``; the parser chooses the spelling that its file
+    kind needs (``" --trusted-host {value}"`` on a command line,
+    ``"\\ntrusted-host = {value}"`` in pip.conf ...). Templates use ``{nl}`` for the
+    line ending of the surrounding line.
+    """
+
+    offset: int
+    template: str
+    nl: str = "\n"
+
+    def render(self, value: str) -> str:
+        return self.template.format(value=value, nl=self.nl)
+
+
+@dataclass
+class Setting:
+    """One located index setting, one value each.
+
+    ``span`` is the exact span of the literal to rewrite: slicing the document's
+    text at it gives ``raw``, the value as written (without surrounding quotes).
+    When the value reaches the setting through a variable (``-i $IDX`` with
+    ``ARG IDX=https://...``), ``span`` is the literal at its definition and
+    ``use_span`` is where it is used; when the value cannot be resolved,
+    ``value`` is ``None`` and ``editable`` is False.
+    """
+
+    kind: SettingKind
+    key: str  # the name as written: PIP_INDEX_URL, --index-url, -i, index-url, global.index-url
+    raw: str
+    value: str | None
+    span: Span
+    method: Method
+    scope: str  # a Scope.id of the same document
+    tool: Tool = Tool.PIP
+    editable: bool = True
+    # span to delete to remove this entry cleanly (with its flag, key, separator
+    # or whole line); None when it cannot be removed safely.
+    removal: Span | None = None
+    use_span: Span | None = None
+    # why pip ignores this setting entirely (PS401); rules other than PS401/PS301 skip it.
+    ineffective: str | None = None
+    section: str | None = None  # pip.conf section ([global], [install]...)
+    # where a trusted-host for this index would be added (PS202)
+    sibling: Insertion | None = None
+    # offset from which the setting takes effect in its scope (order for the
+    # effective-index model); defaults to the use or literal position.
+    position: int = -1
+    # the install site this setting is a flag of, for CLI flags
+    site: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.position < 0:
+            self.position = (self.use_span or self.span).start
+
+
+@dataclass
+class InstallSite:
+    """A ``pip``/``pip3``/``python -m pip``/``uv pip`` install, download or wheel command."""
+
+    span: Span  # the command
+    scope: str
+    command: str  # "pip install", "uv pip install", "pip3 download" ...
+    tool: Tool
+    # settings written on this command line (CLI flags and VAR=x prefixes)
+    settings: list[Setting] = field(default_factory=list)
+    requirement_files: list[str] = field(default_factory=list)  # -r / -c arguments as written
+    index: int = -1  # its position in Document.sites, filled in by Document
+
+
+@dataclass
+class Scope:
+    """A region whose settings apply to the install sites inside it.
+
+    Dockerfile stages (``stage:N``), a Dockerfile fragment without ``FROM``,
+    a shell script or a requirements/pip.conf/compose file (``file``).
+    """
+
+    id: str
+    start: int
+    end: int
+    name: str | None = None  # stage alias (FROM x AS name)
+    base_image: str | None = None  # FROM image as written
+    parent: str | None = None  # scope id this one inherits from (FROM <earlier stage>)
+    fragment: bool = False  # Dockerfile text without FROM: configuration comes from elsewhere
+    # where PS104's fix inserts configuration, and in which syntax
+    insert_at: int | None = None
+    insert_style: str | None = None  # "dockerfile" | "shell"
+    nl: str = "\n"
+    # facts the effective-index model needs beyond settings:
+    config_files: list[str] = field(default_factory=list)  # pip.conf paths COPY'd/written here
+    opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
+
+
+@dataclass
+class Comment:
+    """A comment, for suppressions (``# pipsrc: ignore[PS101] reason``)."""
+
+    span: Span
+    text: str  # the comment text without the leading marker
+    own_line: bool  # the comment is alone on its line
+
+
+@dataclass
+class ParseProblem:
+    """A place the parser could not read (PS900) or a warning about the file."""
+
+    offset: int
+    message: str
+    blocks_fix: bool = True  # whether the file must not be edited
+
+
+@dataclass
+class Document:
+    """The located settings of one file (or of a document embedded in one)."""
+
+    path: str  # posix path relative to the root
+    kind: FileKind
+    text: str
+    settings: list[Setting] = field(default_factory=list)
+    sites: list[InstallSite] = field(default_factory=list)
+    scopes: list[Scope] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    # references to other files: (-r/-c) includes, COPY sources ...
+    includes: list[str] = field(default_factory=list)
+
+    def scope(self, scope_id: str) -> Scope | None:
+        for s in self.scopes:
+            if s.id == scope_id:
+                return s
+        return None
+
+    @property
+    def fixable(self) -> bool:
+        return not any(p.blocks_fix for p in self.problems)
