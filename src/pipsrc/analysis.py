@@ -1,0 +1,199 @@
+"""Facts derived from located settings, shared by the rules (SPEC §5).
+
+Which settings are in force at a point of a scope (a Dockerfile stage
+inherits from the stage it is built ``FROM``), what index an install site
+really uses (CLI flag > environment > config written earlier in the scope; a
+requirements-file ``-i`` replaces the list; none of these means pypi.org),
+and which index hosts a trusted-host entry serves.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
+from pipsrc.policy import Policy
+from pipsrc.urls import identity, parse_url, trusted_host_matches
+
+ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
+CONFIG_METHODS = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
+INDEX_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS})
+
+
+@dataclass
+class Effective:
+    """The index an install site uses, and where it comes from."""
+
+    source: str  # cli | requirements | env | config | config-file | image | inherited | no-index | default
+    setting: Setting | None = None
+    detail: str = ""
+
+    @property
+    def implicit_pypi(self) -> bool:
+        return self.source == "default"
+
+
+@dataclass
+class Context:
+    """Everything a rule may consult besides the document it checks."""
+
+    policy: Policy
+    docs: dict[str, Document] = field(default_factory=dict)
+    cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
+    _dominant: str | None = None
+    _dominant_done: bool = False
+
+    # -- the policy index, or in consistency mode the repository's dominant one
+    @property
+    def target_index(self) -> str | None:
+        return self.policy.index or self.dominant_index
+
+    @property
+    def dominant_index(self) -> str | None:
+        if not self._dominant_done:
+            self._dominant = dominant_index(self.docs.values(), self.policy)
+            self._dominant_done = True
+        return self._dominant
+
+    def find_file(self, doc: Document, name: str) -> Document | None:
+        """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
+        if "$" in name or "://" in name:
+            return None
+        base = posixpath.dirname(doc.path)
+        for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
+            found = self.docs.get(candidate)
+            if found is not None:
+                return found
+        return None
+
+
+def live(settings: Iterable[Setting]) -> Iterator[Setting]:
+    """Settings pip actually reads."""
+    return (s for s in settings if s.ineffective is None)
+
+
+def scope_chain(doc: Document, scope_id: str) -> list[str]:
+    """The scope and the scopes it inherits from, nearest first (cycle-safe)."""
+    chain: list[str] = []
+    current: str | None = scope_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        scope = doc.scope(current)
+        current = scope.parent if scope is not None else None
+    return chain
+
+
+def scope_settings(doc: Document, scope_id: str) -> list[Setting]:
+    """Settings visible in a scope: its own and the inherited ones (not build args)."""
+    chain = scope_chain(doc, scope_id)
+    out = [s for s in doc.settings if s.scope == scope_id]
+    for parent in chain[1:]:
+        out.extend(
+            s
+            for s in doc.settings
+            if s.scope == parent and s.method != Method.BUILD_ARG and s.site is None
+        )
+    return out
+
+
+def _reads(tool: Tool, setting: Setting) -> bool:
+    return setting.tool == Tool.BOTH or setting.tool == tool
+
+
+def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective:
+    """What index ``site`` would use (SPEC §5)."""
+    for s in site.settings:
+        if s.ineffective is None and s.kind == SettingKind.NO_INDEX:
+            return Effective("no-index", s)
+    cli = [
+        s
+        for s in site.settings
+        if s.kind == SettingKind.INDEX and s.ineffective is None and s.method == Method.CLI
+    ]
+    if cli:
+        return Effective("cli", cli[-1])
+    for name in site.requirement_files:
+        req = ctx.find_file(doc, name)
+        if req is not None:
+            idx = [s for s in live(req.settings) if s.kind == SettingKind.INDEX]
+            if idx:
+                return Effective("requirements", idx[-1], req.path)
+    prefix = [
+        s for s in site.settings if s.kind == SettingKind.INDEX and s.ineffective is None
+    ]
+    if prefix:
+        return Effective("env", prefix[-1])
+    chain = scope_chain(doc, site.scope)
+    for n, scope_id in enumerate(chain):
+        own = n == 0
+        candidates = [
+            s
+            for s in live(doc.settings)
+            if s.scope == scope_id
+            and s.site is None
+            and s.kind == SettingKind.INDEX
+            and _reads(site.tool, s)
+            and (not own or s.position < site.span.start)
+            and (own or s.method != Method.BUILD_ARG)
+        ]
+        env = [s for s in candidates if s.method in ENV_METHODS]
+        if env:
+            return Effective("env", max(env, key=lambda s: s.position))
+        if site.tool != Tool.UV:
+            conf = [s for s in candidates if s.method in CONFIG_METHODS]
+            if conf:
+                return Effective("config", max(conf, key=lambda s: s.position))
+        scope = doc.scope(scope_id)
+        if scope is None:
+            continue
+        if site.tool != Tool.UV and (scope.config_files or scope.opaque_config):
+            for name in scope.config_files:
+                conf_doc = ctx.find_file(doc, name)
+                if conf_doc is not None:
+                    idx = [s for s in live(conf_doc.settings) if s.kind == SettingKind.INDEX]
+                    if idx:
+                        return Effective("config-file", idx[-1], conf_doc.path)
+            return Effective("config-file", None, ", ".join(scope.config_files))
+        if scope.fragment:
+            return Effective("inherited", None, "fragment without FROM")
+        if scope.parent is None and ctx.policy.image_configured(scope.base_image):
+            return Effective("image", None, scope.base_image or "")
+    return Effective("default")
+
+
+def index_hosts(settings: Iterable[Setting]) -> list[tuple[Setting, str]]:
+    """(setting, value) for every live index-like setting with a resolved URL."""
+    out = []
+    for s in live(settings):
+        if s.kind in INDEX_KINDS and s.value and parse_url(s.value) is not None:
+            out.append((s, s.value))
+    return out
+
+
+def trusted_users(entry: str, settings: Iterable[Setting]) -> list[tuple[Setting, str]]:
+    """The index-like settings whose host a trusted-host entry matches."""
+    return [(s, v) for s, v in index_hosts(settings) if trusted_host_matches(entry, v)]
+
+
+def dominant_index(docs: Iterable[Document], policy: Policy) -> str | None:
+    """The most common primary index of the repository (consistency mode)."""
+    counts: Counter[str] = Counter()
+    first: dict[str, str] = {}
+    for doc in sorted(docs, key=lambda d: d.path):
+        for s in live(doc.settings):
+            if s.kind != SettingKind.INDEX or not s.value:
+                continue
+            if policy.exception_for(s.value) is not None:
+                continue
+            key = identity(s.value)
+            if key is None:
+                continue
+            counts[key] += 1
+            first.setdefault(key, s.value)
+    if not counts:
+        return None
+    best = max(counts.items(), key=lambda kv: (kv[1], -list(first).index(kv[0])))
+    return first[best[0]]

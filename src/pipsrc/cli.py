@@ -1,0 +1,249 @@
+"""The command line: a thin click layer over :mod:`pipsrc.engine` and the renderers.
+
+Exit codes (SPEC §2): check 0 clean / 1 findings; fix 0 nothing to change /
+1 files changed (or would change with --diff); 2 usage or policy error; 3 an
+internal error, printed as one redacted line, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from pipsrc import __version__
+from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
+from pipsrc.urls import redact
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def common_options(func: F) -> F:
+    options = [
+        click.argument("paths", nargs=-1, type=click.Path()),
+        click.option("--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."),
+        click.option("--proxy", metavar="URL", help="Use an internal proxy (http allowed, trusted-host managed)."),
+        click.option("--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."),
+        click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes, names or prefixes)."),
+        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules."),
+        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB."),
+        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
+        click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the output to FILE."),
+        click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
+        click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
+    ]
+    for opt in reversed(options):
+        func = opt(func)
+    return func
+
+
+class UsageProblem(Exception):
+    pass
+
+
+def resolve_policy(paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None) -> Policy:
+    if mirror and proxy:
+        raise UsageProblem("--mirror and --proxy cannot be used together")
+    if policy_file:
+        if not os.path.isfile(policy_file):
+            raise UsageProblem(f"{policy_file}: policy file not found")
+        policy = load_policy(Path(policy_file))
+    else:
+        start = Path(paths[0]) if paths else Path(".")
+        found = find_policy(start)
+        policy = load_policy(found) if found else Policy()
+    if mirror:
+        policy = policy.with_index(mirror)
+    if proxy:
+        policy = policy.with_index(proxy, proxy=True)
+    return policy
+
+
+def _emit(text: str, output: str | None) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+def _color(no_color: bool, output: str | None) -> bool:
+    return not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="pipsrc")
+def main() -> None:
+    """Lint and fix Python package-index configuration across a repository."""
+
+
+def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
+    from pipsrc import engine
+    from pipsrc.output import RenderOptions, render
+
+    paths = list(kw["paths"]) or ["."]
+    try:
+        policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
+        selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
+        selection.enabled(policy)
+    except (PolicyError, UsageProblem, UnknownMirror) as exc:
+        click.echo(f"pipsrc: {redact(str(exc))}", err=True)
+        return EXIT_USAGE
+    except KeyError as exc:
+        click.echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
+        return EXIT_USAGE
+    missing = [p for p in paths if not os.path.exists(p) and not os.path.islink(p)]
+    if missing:
+        click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
+        return EXIT_USAGE
+    cli_index = bool(kw["mirror"] or kw["proxy"])
+    excl = _split(kw["exclude"])
+    if kind == "check":
+        result = engine.check(paths, policy, selection, cli_index=cli_index, exclude=excl)
+    else:
+        result = engine.fix(
+            paths, policy, selection, unsafe=unsafe, write=not diff, cli_index=cli_index, exclude=excl
+        )
+    opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"])
+    if diff:
+        _emit(render_diff(result), kw["output"])
+        click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
+    else:
+        _emit(render(result, kw["fmt"], opts), kw["output"])
+    if kind == "check":
+        blocking = [f for f in result.findings if f.severity.value != "info"]
+        return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
+    return EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
+
+
+def render_diff(result: Any) -> str:
+    out: list[str] = []
+    for r in result.changed_files:
+        a = (r.original or "").splitlines(keepends=True)
+        b = (r.fixed or "").splitlines(keepends=True)
+        for line in difflib.unified_diff(a, b, f"a/{r.path}", f"b/{r.path}"):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    return redact("".join(out))
+
+
+@main.command()
+@common_options
+def check(**kw: Any) -> None:
+    """Report settings that disagree with the policy (exit 1 if any)."""
+    sys.exit(_guard(lambda: _run("check", kw)))
+
+
+@main.command()
+@common_options
+@click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes.")
+def fix(diff: bool, unsafe_fixes: bool, **kw: Any) -> None:
+    """Fix settings in place (exit 1 if files changed or would change)."""
+    sys.exit(_guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff)))
+
+
+@main.command("rules")
+def rules_cmd() -> None:
+    """List the rules."""
+    from pipsrc.docs import fix_label
+    from pipsrc.rules import ALL_RULES
+
+    for r in ALL_RULES:
+        click.echo(f"{r.code}  {r.name:<26} {r.severity.value:<8} fix: {fix_label(r):<7} {r.summary}")
+
+
+@main.command("rule")
+@click.argument("code")
+def rule_cmd(code: str) -> None:
+    """Explain one rule (code or name)."""
+    from pipsrc.docs import rule_markdown
+    from pipsrc.rules import get
+
+    rule = get(code)
+    if rule is None:
+        click.echo(f"pipsrc: unknown rule {code!r} (see `pipsrc rules`)", err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(rule_markdown(rule), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def mirrors(fmt: str) -> None:
+    """List the mirror catalogue."""
+    import json
+
+    cat = catalogue()
+    if fmt == "json":
+        rows = [
+            {"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "url": m.url,
+             "conda": m.conda, "kind": m.kind}
+            for m in cat.mirrors
+        ]  # fmt: skip
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    for m in cat.mirrors:
+        conda = f"  conda: {m.conda}" if m.conda else ""
+        click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}\n{'':<21}{m.url}{conda}")
+
+
+@main.command()
+@click.option("--mirror", metavar="ID|URL", default="aliyun", show_default=True)
+@click.option("--pyproject", is_flag=True, help="Write [tool.pipsrc] into pyproject.toml.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(mirror: str, pyproject: bool, directory: str) -> None:
+    """Write a starter policy (pipsrc.toml, or [tool.pipsrc] in pyproject.toml)."""
+    try:
+        url = catalogue().resolve(mirror)
+    except UnknownMirror as exc:
+        click.echo(f"pipsrc: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    value = mirror if catalogue().get(mirror) else url
+    body = STARTER.format(index=value)
+    target = Path(directory) / ("pyproject.toml" if pyproject else "pipsrc.toml")
+    if pyproject:
+        existing = target.read_text(encoding="utf-8") if target.exists() else ""
+        if "[tool.pipsrc]" in existing:
+            click.echo(f"pipsrc: {target} already has [tool.pipsrc]", err=True)
+            sys.exit(EXIT_USAGE)
+        sep = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+        target.write_text(existing + sep + "[tool.pipsrc]\n" + body, encoding="utf-8")
+    else:
+        if target.exists():
+            click.echo(f"pipsrc: {target} already exists", err=True)
+            sys.exit(EXIT_USAGE)
+        target.write_text("# pipsrc policy: see `pipsrc rules` and README.md\n" + body, encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+STARTER = """index = "{index}"
+extra-indexes = []
+trusted-host = "auto"
+allow-http = []
+require-index = true
+known-exceptions = true
+exceptions = []
+configured-images = []
+exclude = []
+"""
+
+
+def _guard(fn: Callable[[], int]) -> int:
+    try:
+        return fn()
+    except KeyboardInterrupt:
+        click.echo("pipsrc: interrupted", err=True)
+        return 130
+    except Exception as exc:  # the one place a bug becomes a one-line message
+        click.echo(f"pipsrc: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
+        return EXIT_INTERNAL

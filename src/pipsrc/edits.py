@@ -1,0 +1,74 @@
+"""Applying fixes: span edits spliced into the original text.
+
+This is ruff's ``apply_fixes`` discipline: fixes are sorted by their first
+edit, a fix that overlaps one already accepted is deferred to the next pass of
+the fix loop (never merged), and the output is rebuilt from slices of the
+original text between the edits, so every character outside an accepted edit
+is copied verbatim by construction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from pipsrc.model import Edit, Fix
+
+
+@dataclass(frozen=True)
+class Applied:
+    text: str
+    applied: tuple[Fix, ...]
+    deferred: tuple[Fix, ...]
+
+
+def _key(fix: Fix) -> tuple[int, int]:
+    first = min(fix.edits, key=lambda e: (e.start, e.end))
+    return first.start, first.end
+
+
+def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Two edits clash when their ranges overlap or both insert at one point.
+
+    An insertion next to a replacement is not a clash: sorting by (start, end)
+    puts it on a definite side.
+    """
+    if a[0] == a[1] and b[0] == b[1]:
+        return a[0] == b[0]
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def _conflicts(edits: list[Edit], taken: list[tuple[int, int]]) -> bool:
+    return any(_clash((e.start, e.end), t) for e in edits for t in taken)
+
+
+def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
+    """Apply every non-overlapping fix; return the new text and what was deferred."""
+    ordered = sorted(set(fixes), key=_key)
+    taken: list[tuple[int, int]] = []
+    accepted: list[Fix] = []
+    deferred: list[Fix] = []
+    for fix in ordered:
+        edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+        bad = any(e.start < 0 or e.end > len(text) or e.end < e.start for e in edits)
+        if bad or _conflicts(edits, taken) or _self_overlap(edits):
+            deferred.append(fix)
+            continue
+        accepted.append(fix)
+        taken.extend((e.start, e.end) for e in edits)
+    all_edits = sorted(
+        (e for f in accepted for e in f.edits), key=lambda e: (e.start, e.end)
+    )
+    out: list[str] = []
+    pos = 0
+    for e in all_edits:
+        out.append(text[pos : e.start])
+        out.append(e.replacement)
+        pos = e.end
+    out.append(text[pos:])
+    return Applied("".join(out), tuple(accepted), tuple(deferred))
+
+
+def _self_overlap(edits: list[Edit]) -> bool:
+    pairs = zip(edits, edits[1:], strict=False)
+    return any(_clash((a.start, a.end), (b.start, b.end)) for a, b in pairs)

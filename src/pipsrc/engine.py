@@ -1,0 +1,413 @@
+"""The engine: read, parse, lint, and fix files; one place for all of it.
+
+Per file: read the bytes (regular files only, size-capped), decode strictly,
+skip parsing when no byte of interest occurs, parse with the file kind's own
+parser, run the enabled rules, drop suppressed findings, and redact every
+string a finding carries (the one redaction choke point for findings).
+
+Fixing loops lint -> apply -> re-parse until nothing is left to apply (at most
+``MAX_PASSES``). If a fix makes a file unparsable, the file is reverted and an
+error is reported; a file is written only if its new text encodes back to
+bytes that decode to exactly that text, atomically, and only if it did not
+change on disk meanwhile.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from pipsrc import kinds
+from pipsrc.analysis import Context
+from pipsrc.discover import Candidate, Skipped, discover, git_root
+from pipsrc.edits import apply_fixes
+from pipsrc.model import (
+    Applicability,
+    Document,
+    Edit,
+    FileKind,
+    Fix,
+    ParseProblem,
+    Severity,
+    Span,
+)
+from pipsrc.policy import Policy
+from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
+from pipsrc.suppress import parse_suppressions, suppressed
+from pipsrc.textio import (
+    ChangedOnDisk,
+    DecodeError,
+    Decoded,
+    FileStamp,
+    LineIndex,
+    atomic_write,
+    decode,
+    read_regular,
+)
+from pipsrc.urls import redact
+
+MAX_PASSES = 10
+
+_INTERESTING = re.compile(rb"pip|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS")
+_INTERESTING_REQ = re.compile(rb"(?:^|\s)-|pipsrc", re.MULTILINE)
+
+
+@dataclass
+class Finding:
+    code: str
+    name: str
+    severity: Severity
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str  # redacted
+    value: str  # redacted
+    applicability: Applicability | None
+    fix: Fix | None = field(default=None, repr=False, compare=False)
+    span: Span = field(default=Span(0, 0), repr=False, compare=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix is not None
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.code)
+
+
+@dataclass
+class Change:
+    """One applied edit, for `--report` and the summary."""
+
+    path: str
+    code: str
+    line: int
+    before: str  # redacted
+    after: str  # redacted
+
+
+@dataclass
+class FileResult:
+    path: str
+    kind: FileKind
+    doc: Document | None = None
+    original: str | None = None
+    fixed: str | None = None  # new text when a fix changed the file
+    findings: list[Finding] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    error: str | None = None  # could not read / write (redacted)
+    decoded: Decoded | None = field(default=None, repr=False)
+    stamp: FileStamp | None = field(default=None, repr=False)
+    real: str = ""
+    decode_error_line: int | None = None
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed is not None and self.fixed != self.original
+
+
+@dataclass
+class RunResult:
+    root: str
+    policy: Policy
+    files: list[FileResult]
+    skipped: list[Skipped]
+    mode: str = "check"  # check | fix | diff
+
+    @property
+    def findings(self) -> list[Finding]:
+        out = [f for r in self.files for f in r.findings]
+        return sorted(out, key=Finding.sort_key)
+
+    @property
+    def changed_files(self) -> list[FileResult]:
+        return [r for r in self.files if r.changed]
+
+    @property
+    def errors(self) -> list[str]:
+        return [f"{r.path}: {r.error}" for r in self.files if r.error]
+
+
+@dataclass
+class Selection:
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+
+    def enabled(self, policy: Policy) -> set[str]:
+        chosen = self.select or policy.select
+        codes = resolve_codes(chosen) if chosen else set(BY_CODE)
+        return codes - resolve_codes((*policy.ignore, *self.ignore))
+
+
+_RULE_INSTANCES: dict[str, Rule] = {}
+
+
+def _rules(enabled: set[str]) -> list[Rule]:
+    out = []
+    for cls in ALL_RULES:
+        if cls.code in enabled:
+            if cls.code not in _RULE_INSTANCES:
+                _RULE_INSTANCES[cls.code] = cls()
+            out.append(_RULE_INSTANCES[cls.code])
+    return out
+
+
+def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
+    """All findings for one parsed document, suppressions applied, strings redacted."""
+    lines = LineIndex(doc.text)
+    sups = parse_suppressions(doc.comments, lines, ALIASES)
+    ignored = resolve_codes(ctx.policy.ignored_for(doc.path)) if ctx.policy.per_file_ignores else set()
+    out: list[Finding] = []
+    seen: set[tuple[str, int, int]] = set()
+    for rule in _rules(enabled):
+        if rule.code in ignored:
+            continue
+        for v in rule.check(doc, ctx):
+            key = (rule.code, v.span.start, v.span.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            line, col = lines.line_col(v.span.start)
+            if suppressed(sups, rule.code, line):
+                continue
+            end_line, end_col = lines.line_col(v.span.end)
+            out.append(
+                Finding(
+                    rule.code,
+                    rule.name,
+                    v.severity or rule.severity,
+                    doc.path,
+                    line,
+                    col,
+                    end_line,
+                    end_col,
+                    redact(v.message),
+                    redact(v.value),
+                    v.fix.applicability if v.fix else None,
+                    v.fix,
+                    v.span,
+                )
+            )
+    if "PS901" in enabled and "PS901" not in ignored:
+        for s in sups:
+            if s.used:
+                continue
+            if s.codes is not None and not s.codes <= enabled:
+                continue  # a deselected rule might have used it
+            line, col = lines.line_col(s.span.start)
+            fix = Fix((Edit.delete(_comment_removal(doc.text, s.span)),), Applicability.SAFE, "Remove it")
+            rule_cls = BY_CODE["PS901"]
+            out.append(
+                Finding(
+                    "PS901", rule_cls.name, rule_cls.severity, doc.path, line, col,
+                    *lines.line_col(s.span.end),
+                    "suppression comment suppresses nothing", "",
+                    Applicability.SAFE, fix, s.span,
+                )  # fmt: skip
+            )
+    return out
+
+
+def _comment_removal(text: str, span: Span) -> Span:
+    """The comment alone on its line: the whole line; after code: from the preceding blanks."""
+    line_start = text.rfind("\n", 0, span.start) + 1
+    if text[line_start : span.start].strip() == "":
+        nl = text.find("\n", span.end)
+        return Span(line_start, len(text) if nl == -1 else nl + 1)
+    start = span.start
+    while start > line_start and text[start - 1] in " \t":
+        start -= 1
+    end = span.end
+    while end < len(text) and text[end] not in "\r\n":
+        end += 1
+    return Span(start, end)
+
+
+# --- loading ------------------------------------------------------------------
+
+
+def load(cand: Candidate) -> FileResult:
+    """Read and parse one file; a problem becomes an error or a PS900 finding."""
+    result = FileResult(cand.path, cand.kind, real=cand.real)
+    try:
+        data, result.stamp = read_regular(cand.real)
+    except OSError as exc:
+        result.error = redact(exc.strerror or str(exc)) if exc.strerror else redact(str(exc))
+        return result
+    try:
+        result.decoded = decode(data)
+    except DecodeError as exc:
+        # checked as an empty document carrying one PS900 problem at the bad line
+        result.doc = Document(cand.path, cand.kind, "")
+        result.doc.problems.append(ParseProblem(0, str(exc)))
+        result.original = ""
+        result.decode_error_line = exc.line
+        return result
+    text = result.decoded.text
+    result.original = text
+    pattern = _INTERESTING_REQ if cand.kind == FileKind.REQUIREMENTS else _INTERESTING
+    if not pattern.search(data) and b"pipsrc" not in data:
+        result.doc = Document(cand.path, cand.kind, text)
+        return result
+    result.doc = parse_safely(cand.kind, text, cand.path)
+    return result
+
+
+def parse_safely(kind: FileKind, text: str, path: str) -> Document:
+    """Parse, turning any parser crash into a located PS900 problem instead of a traceback."""
+    try:
+        return kinds.parse(kind, text, path)
+    except RecursionError:
+        doc = Document(path, kind, text)
+        doc.problems.append(ParseProblem(0, "too deeply nested to parse"))
+        return doc
+    except Exception as exc:  # a parser bug must not stop the run
+        doc = Document(path, kind, text)
+        doc.problems.append(
+            ParseProblem(0, f"internal error while parsing ({type(exc).__name__}); file not checked")
+        )
+        return doc
+
+
+# --- running ------------------------------------------------------------------
+
+
+def collect(paths: list[str], policy: Policy, exclude: tuple[str, ...] = ()) -> tuple[str, list[FileResult], list[Skipped]]:
+    root = _root_for(paths)
+    cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
+    return root, [load(c) for c in cands], skipped
+
+
+def _root_for(paths: list[str]) -> str:
+    first = os.path.abspath(paths[0] if paths else ".")
+    base = first if os.path.isdir(first) else os.path.dirname(first)
+    top = git_root(base)
+    if top is not None and len(paths) <= 1 and os.path.isdir(first):
+        # a sub-directory target: show paths relative to it, as the user named it
+        return first
+    return top or base
+
+
+def make_context(files: list[FileResult], policy: Policy, cli_index: bool) -> Context:
+    docs = {r.path: r.doc for r in files if r.doc is not None}
+    return Context(policy, docs, cli_index=cli_index)
+
+
+def check(
+    paths: list[str],
+    policy: Policy,
+    selection: Selection | None = None,
+    *,
+    cli_index: bool = False,
+    exclude: tuple[str, ...] = (),
+) -> RunResult:
+    root, files, skipped = collect(paths, policy, exclude)
+    ctx = make_context(files, policy, cli_index)
+    enabled = (selection or Selection()).enabled(policy)
+    for r in files:
+        if r.doc is not None:
+            r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled))
+    return RunResult(root, policy, files, skipped)
+
+
+def _with_line_hint(r: FileResult, findings: list[Finding]) -> list[Finding]:
+    hint = r.decode_error_line
+    if hint is not None:
+        for f in findings:
+            if f.code == "PS900":
+                f.line = f.end_line = hint
+    return findings
+
+
+def fix(
+    paths: list[str],
+    policy: Policy,
+    selection: Selection | None = None,
+    *,
+    unsafe: bool = False,
+    write: bool = True,
+    cli_index: bool = False,
+    exclude: tuple[str, ...] = (),
+) -> RunResult:
+    root, files, skipped = collect(paths, policy, exclude)
+    ctx = make_context(files, policy, cli_index)
+    enabled = (selection or Selection()).enabled(policy)
+    for r in files:
+        if r.doc is None:
+            continue
+        fix_file(r, ctx, enabled, unsafe)
+    for r in files:  # findings against the final state of every file
+        if r.doc is not None:
+            r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled))
+            if r.error and r.changed:
+                r.fixed = None
+    if write:
+        for r in files:
+            if r.changed:
+                write_result(r)
+    return RunResult(root, policy, files, skipped, mode="fix" if write else "diff")
+
+
+def wanted(fix_: Fix, unsafe: bool) -> bool:
+    return fix_.applicability == Applicability.SAFE or (
+        unsafe and fix_.applicability == Applicability.UNSAFE
+    )
+
+
+def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> None:
+    """The fix loop for one file; updates ``r`` (and ``ctx.docs``) in place."""
+    doc = r.doc
+    assert doc is not None
+    if not doc.fixable or r.decoded is None:
+        return
+    for _ in range(MAX_PASSES):
+        findings = lint(doc, ctx, enabled)
+        by_fix = {f.fix: f for f in findings if f.fix is not None and wanted(f.fix, unsafe)}
+        if not by_fix:
+            break
+        applied = apply_fixes(doc.text, by_fix)
+        if applied.text == doc.text:
+            break
+        new_doc = parse_safely(r.kind, applied.text, r.path)
+        if not new_doc.fixable:
+            r.error = "internal error: a fix made the file unparsable; all changes reverted"
+            r.fixed = None
+            ctx.docs[r.path] = r.doc  # type: ignore[assignment]
+            return
+        lines = LineIndex(doc.text)
+        for fx in applied.applied:
+            code = by_fix[fx].code
+            for e in fx.edits:
+                r.changes.append(
+                    Change(r.path, code, lines.line_col(e.start)[0],
+                           redact(doc.text[e.start : e.end]), redact(e.replacement))
+                )  # fmt: skip
+        doc = new_doc
+        ctx.docs[r.path] = doc
+    else:
+        r.error = f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
+    if doc.text != r.original:
+        r.fixed = doc.text
+        r.doc = doc
+
+
+def write_result(r: FileResult) -> None:
+    assert r.decoded is not None and r.fixed is not None
+    data = r.decoded.encode(r.fixed)
+    try:
+        if decode(data).text != r.fixed:
+            raise DecodeError("re-encoding changed the text")
+    except DecodeError:
+        r.error = "internal error: the fixed text does not round-trip in the file's encoding; not written"
+        r.fixed = None
+        return
+    try:
+        atomic_write(r.real, data, r.stamp)
+    except ChangedOnDisk:
+        r.error = "changed on disk while pipsrc was processing it; not written"
+        r.fixed = None
+    except OSError as exc:
+        r.error = f"cannot write: {exc.strerror or exc}"
+        r.fixed = None

@@ -1,0 +1,53 @@
+"""The rule registry: an explicit, ordered tuple (grep-able; nothing registers by accident)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from pipsrc.rules import index, ineffective, meta, security, transport
+from pipsrc.rules.base import Example, Rule, Violation
+
+ALL_RULES: tuple[type[Rule], ...] = (
+    *index.RULES,
+    *transport.RULES,
+    *security.RULES,
+    *ineffective.RULES,
+    *meta.RULES,
+)
+
+BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
+# codes and kebab-case names, lower-cased, to the code
+ALIASES: dict[str, str] = {
+    **{r.code.lower(): r.code for r in ALL_RULES},
+    **{r.name: r.code for r in ALL_RULES},
+}
+
+
+def get(code_or_name: str) -> type[Rule] | None:
+    code = ALIASES.get(code_or_name.strip().lower())
+    return BY_CODE.get(code) if code else None
+
+
+def resolve_codes(items: Iterable[str]) -> set[str]:
+    """Codes for rule codes, names or prefixes (``PS1``, ``PS20``); KeyError if unknown."""
+    out: set[str] = set()
+    for item in items:
+        key = item.strip()
+        if not key:
+            continue
+        if key.upper() == "ALL":
+            out.update(BY_CODE)
+            continue
+        rule = get(key)
+        if rule is not None:
+            out.add(rule.code)
+            continue
+        prefixed = {c for c in BY_CODE if c.startswith(key.upper())}
+        if key.upper().startswith("PS") and prefixed:
+            out |= prefixed
+            continue
+        raise KeyError(f"unknown rule {key!r} (see `pipsrc rules`)")
+    return out
+
+
+__all__ = ["ALL_RULES", "BY_CODE", "Example", "Rule", "Violation", "get", "resolve_codes"]

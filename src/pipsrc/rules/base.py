@@ -1,0 +1,64 @@
+"""What a rule is: metadata, documentation, examples, and a ``check`` generator.
+
+Rules yield :class:`Violation` records; the engine stamps code, severity, path
+and position, applies suppressions and redacts every string (one choke point).
+Documentation and the rule pages under ``rules/`` are generated from the class
+attributes, and the good/bad examples are run by one parametrized test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from pipsrc.model import Applicability, Document, Fix, Severity, Span
+
+if TYPE_CHECKING:
+    from pipsrc.analysis import Context
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small file the rule is run on by the test suite.
+
+    ``path`` decides the file kind (``Dockerfile``, ``build.sh``,
+    ``requirements.txt``, ``pip.conf``, ``docker-compose.yml``). ``args`` are
+    the policy for the example (default: ``--mirror aliyun``). For a bad
+    example, ``fixed`` is the text after ``pipsrc fix`` (with ``unsafe`` if the
+    fix needs ``--unsafe-fixes``); None means the rule offers no fix there.
+    """
+
+    path: str
+    text: str
+    fixed: str | None = None
+    unsafe: bool = False
+    mirror: str | None = "aliyun"
+    proxy: str | None = None
+    policy: str | None = None  # extra policy TOML lines ([tool.pipsrc] body)
+
+
+@dataclass
+class Violation:
+    span: Span
+    message: str
+    value: str = ""
+    fix: Fix | None = None
+    related: list[Span] = field(default_factory=list)
+    severity: Severity | None = None  # override the rule's default
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity] = Severity.ERROR
+    summary: ClassVar[str]
+    why: ClassVar[str]
+    fix_safety: ClassVar[str]
+    fix_applicability: ClassVar[Applicability | None] = None
+    needs_policy: ClassVar[bool] = False
+    good: ClassVar[Sequence[Example]] = ()
+    bad: ClassVar[Sequence[Example]] = ()
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        return iter(())

@@ -1,0 +1,464 @@
+"""Index selection rules: which index each setting and install site points at."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipsrc.analysis import (
+    Context,
+    effective_index,
+    live,
+    scope_settings,
+    trusted_users,
+)
+from pipsrc.catalogue import catalogue
+from pipsrc.model import (
+    Applicability,
+    Document,
+    Edit,
+    Fix,
+    Setting,
+    SettingKind,
+    Severity,
+    Tool,
+)
+from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.urls import bare_trusted_host, host_port, identity, parse_url, rewrite_like
+
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+
+
+def judged(doc: Document) -> Iterator[Setting]:
+    """Live settings with a resolved value: what index rules judge."""
+    for s in live(doc.settings):
+        if s.value:
+            yield s
+
+
+def off_policy(s: Setting, ctx: Context) -> bool:
+    """A primary/extra index that is neither the policy index nor allowed."""
+    policy = ctx.policy
+    value = s.value
+    if policy.index is None or value is None or parse_url(value) is None:
+        return False
+    if policy.is_policy_index(value) or policy.exception_for(value) is not None:
+        return False
+    return not (s.kind == SettingKind.EXTRA_INDEX and policy.allowed_extra(value))
+
+
+def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> list[Edit]:
+    """Trusted-host entries that belonged to ``s`` and move with it (PS203)."""
+    new_host = host_port(new)
+    old = s.value
+    if new_host is None or old is None:
+        return []
+    edits = []
+    in_scope = scope_settings(doc, s.scope)
+    for th in live(in_scope):
+        if th.kind != SettingKind.TRUSTED_HOST or not th.value or not th.editable:
+            continue
+        users = trusted_users(th.value, in_scope)
+        if not any(u is s for u, _ in users):
+            continue
+        # every other user of this trusted-host is also being moved to the policy index
+        if all(u is s or off_policy(u, ctx) and u.editable for u, _ in users):
+            entry = bare_trusted_host(th.value) or th.value
+            if entry != new_host and not th.raw.startswith(("http://", "https://")):
+                edits.append(Edit.replace(th.span, new_host))
+    return edits
+
+
+class IndexOffPolicy(Rule):
+    code = "PS101"
+    name = "index-off-policy"
+    summary = "A primary index that is not the policy index nor an allowed exception."
+    why = (
+        "Every image and script should fetch packages from the one index the team chose "
+        "(a mirror close to the build machines, or an internal proxy). A stray primary "
+        "index makes builds slow, flaky or dependent on an index nobody vetted."
+    )
+    fix_safety = (
+        "Safe: the value is replaced by the policy URL, keeping quotes and the trailing-slash "
+        "style; a trusted-host that belonged to the old index moves with it to the new host. "
+        "Credentials in the old URL are never copied (such a fix is unsafe)."
+    )
+    fix_applicability = Applicability.SAFE
+    needs_policy = True
+    good = (
+        Example("requirements.txt", f"-i {ALIYUN}\nrequests\n"),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+        ),
+    )
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {TUNA}  # tuna\nrequests\n",
+            fixed="-i https://mirrors.aliyun.com/pypi/simple  # tuna\nrequests\n",
+        ),
+        Example(
+            "Dockerfile",
+            'FROM python:3.12\nENV PIP_INDEX_URL="https://pypi.tuna.tsinghua.edu.cn/simple/"\n'
+            "RUN pip install flask\n",
+            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install flask\n',
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {TUNA}\ntrusted-host = pypi.tuna.tsinghua.edu.cn\n",
+            fixed="[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple\n"
+            "trusted-host = mirrors.aliyun.com\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        target = ctx.policy.index
+        if target is None:
+            return
+        for s in judged(doc):
+            if s.kind != SettingKind.INDEX or not off_policy(s, ctx):
+                continue
+            assert s.value is not None
+            fix = None
+            if s.editable:
+                parsed = parse_url(s.value)
+                unsafe = parsed is not None and parsed.has_credentials
+                edits = [Edit.replace(s.span, rewrite_like(s.raw, target))]
+                edits += moved_trusted_hosts(doc, s, ctx, target)
+                fix = Fix(
+                    tuple(edits),
+                    Applicability.UNSAFE if unsafe else Applicability.SAFE,
+                    f"Use the policy index {target}",
+                )
+            yield Violation(
+                s.span,
+                f"index {s.value} is not the policy index {target}",
+                s.value,
+                fix,
+                [s.use_span] if s.use_span else [],
+            )
+
+
+def _primaries(doc: Document, s: Setting) -> list[Setting]:
+    scope = scope_settings(doc, s.scope)
+    return [p for p in live(scope) if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool]
+
+
+class ExtraIndexOffPolicy(Rule):
+    code = "PS102"
+    name = "extra-index-off-policy"
+    summary = "An extra index that the policy does not allow."
+    why = (
+        "pip merges every extra index with the primary one and takes the best version from "
+        "any of them, so an extra index both bypasses the mirror and opens the door to "
+        "dependency confusion (a public package shadowing an internal one)."
+    )
+    fix_safety = (
+        "Safe when the extra index is PyPI or a catalogued mirror: it is removed when the "
+        "scope already has a primary index (pointing it at the policy index would only "
+        "duplicate it), otherwise pointed at the policy index. No fix for unknown private "
+        "indexes: only their owner knows whether they are needed."
+    )
+    fix_applicability = Applicability.SAFE
+    needs_policy = True
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
+        ),
+    )
+    bad = (
+        Example(
+            "Dockerfile",
+            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
+            'ENV PIP_EXTRA_INDEX_URL="https://pypi.org/simple"\nRUN pip install flask\n',
+            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install flask\n',
+        ),
+        Example(
+            "requirements-dev.txt",
+            "--extra-index-url https://pypi.org/simple\npytest\n",
+            fixed="--extra-index-url https://mirrors.aliyun.com/pypi/simple\npytest\n",
+        ),
+        Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url https://pkgs.corp.example/simple/\nx\n"),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        target = ctx.policy.index
+        if target is None:
+            return
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX or not off_policy(s, ctx):
+                continue
+            assert s.value is not None
+            known = catalogue().match(s.value)
+            fix = None
+            if known is not None and known.mirror.kind == "mirror" and s.editable:
+                if _primaries(doc, s) and s.removal is not None:
+                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index")
+                elif not _primaries(doc, s):
+                    fix = Fix(
+                        (Edit.replace(s.span, rewrite_like(s.raw, target)),),
+                        Applicability.SAFE,
+                        f"Use the policy index {target}",
+                    )
+            yield Violation(
+                s.span,
+                f"extra index {s.value} is not allowed by the policy",
+                s.value,
+                fix,
+            )
+
+
+class RedundantExtraIndex(Rule):
+    code = "PS103"
+    name = "redundant-extra-index"
+    summary = "An extra index equal to the primary index of the same scope."
+    why = "It changes nothing but the number of requests pip makes, and confuses readers."
+    fix_safety = "Safe: the extra index is removed."
+    fix_applicability = Applicability.SAFE
+    good = (Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),)
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url {ALIYUN}\nflask\n",
+            fixed=f"-i {ALIYUN}\nflask\n",
+            mirror=None,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX:
+                continue
+            key = identity(s.value or "")
+            if key is None:
+                continue
+            if any(identity(p.value or "") == key for p in _primaries(doc, s)):
+                fix = None
+                if s.removal is not None and s.editable:
+                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
+                yield Violation(s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix)
+
+
+class ImplicitPypi(Rule):
+    code = "PS104"
+    name = "implicit-pypi"
+    summary = "An install that falls back to pypi.org because nothing configures an index."
+    why = (
+        "A `pip install` with no index flag, no PIP_INDEX_URL and no pip config written "
+        "earlier in its stage or script silently uses pypi.org: the build works on a laptop "
+        "and stalls on the build farm. This is the setting people forget most."
+    )
+    fix_safety = (
+        "Unsafe in general (it adds configuration). Applied by `pipsrc fix` when `--mirror` "
+        "or `--proxy` names the index: `ENV PIP_INDEX_URL=...` after the stage's FROM, or "
+        "`export PIP_INDEX_URL=...` near the top of a script. A Dockerfile fragment without "
+        "FROM is reported as depending on configuration elsewhere instead."
+    )
+    fix_applicability = Applicability.UNSAFE
+    good = (
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} && pip install x\n",
+        ),
+        Example("Dockerfile", "FROM python:3.12\n# pip install x comes from elsewhere\nRUN echo hi\n"),
+    )
+    bad = (
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN pip install salt\n",
+            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install salt\n',
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\nset -e\npip install -r requirements.txt\n",
+            fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="{ALIYUN}"\n'
+            "pip install -r requirements.txt\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        target = ctx.target_index
+        if not ctx.policy.require_index or target is None:
+            return
+        fixed_scopes: set[str] = set()
+        for site in doc.sites:
+            eff = effective_index(doc, site, ctx)
+            if not eff.implicit_pypi:
+                continue
+            scope = doc.scope(site.scope)
+            fix = None
+            if (
+                scope is not None
+                and scope.insert_at is not None
+                and ctx.policy.index is not None
+                and doc.fixable
+                and site.scope not in fixed_scopes
+            ):
+                fixed_scopes.add(site.scope)
+                snippet = config_snippet(scope.insert_style, ctx, site.tool, scope.nl)
+                if snippet:
+                    fix = Fix(
+                        (Edit.insert(scope.insert_at, snippet),),
+                        Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
+                        f"Configure the index {ctx.policy.index} for this scope",
+                    )
+            yield Violation(
+                site.span,
+                f"`{site.command}` uses pypi.org: no index is configured for it",
+                "",
+                fix,
+            )
+
+
+def config_snippet(style: str | None, ctx: Context, tool: Tool, nl: str) -> str | None:
+    """The lines PS104 inserts: the policy index (and trusted-host for plain http)."""
+    index = ctx.policy.index
+    if index is None or style not in ("dockerfile", "shell"):
+        return None
+    pairs = [("UV_DEFAULT_INDEX" if tool == Tool.UV else "PIP_INDEX_URL", index)]
+    parsed = parse_url(index)
+    if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
+        hp = host_port(index)
+        if hp and ctx.policy.trusted_host != "never":
+            pairs.append(("PIP_TRUSTED_HOST", hp))
+    if style == "dockerfile":
+        body = " ".join(f'{k}="{v}"' for k, v in pairs)
+        return f"ENV {body}{nl}"
+    return "".join(f'export {k}="{v}"{nl}' for k, v in pairs)
+
+
+class InconsistentIndex(Rule):
+    code = "PS105"
+    name = "inconsistent-index"
+    summary = "With no policy: an index that differs from the repository's dominant index."
+    why = (
+        "When there is no policy yet, the index most settings use is the de-facto standard; "
+        "files that disagree are usually leftovers of an earlier mirror."
+    )
+    fix_safety = "No fix without a policy: run `pipsrc fix --mirror ID` to choose the index."
+    good = (
+        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
+    )
+    bad = (
+        Example("requirements.txt", f"-i {TUNA}\nflask\n", mirror=None),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        if ctx.policy.index is not None:
+            return
+        dominant = ctx.dominant_index
+        if dominant is None and doc.path not in ctx.docs:
+            return
+        for s in judged(doc):
+            if s.kind != SettingKind.INDEX or parse_url(s.value or "") is None:
+                continue
+            if ctx.policy.exception_for(s.value or "") is not None:
+                continue
+            # a single-document run (examples, stdin) measures against its own first index
+            ref = dominant or s.value
+            if identity(s.value or "") != identity(ref or ""):
+                yield Violation(
+                    s.span,
+                    f"index {s.value} differs from the repository's usual index {ref}",
+                    s.value or "",
+                )
+
+
+class ExceptionAsExtraIndex(Rule):
+    code = "PS106"
+    name = "exception-as-extra-index"
+    severity = Severity.WARNING
+    summary = "An allowed vendor index (PyTorch, NVIDIA ...) added as an extra index."
+    why = (
+        "As an extra index it is consulted for every package, not only the vendor's: any "
+        "name published there can shadow the one from your mirror (dependency confusion). "
+        "Use `--index-url` on the command that installs the vendor packages, or an explicit "
+        "uv index pinned to those packages."
+    )
+    fix_safety = "None: moving packages to their own install command needs a human."
+    good = (
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+        ),
+    )
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX or s.value is None:
+                continue
+            exc = ctx.policy.exception_for(s.value)
+            if exc is None or ctx.policy.allowed_extra(s.value):
+                continue
+            yield Violation(
+                s.span,
+                f"{exc[0]} index {s.value} is an extra index: every package may come from it;"
+                " install the vendor packages with --index-url instead",
+                s.value,
+            )
+
+
+class LegacyMirrorUrl(Rule):
+    code = "PS107"
+    name = "legacy-mirror-url"
+    severity = Severity.WARNING
+    summary = "A dead or legacy mirror address, or a non-canonical form of a catalogued mirror."
+    why = (
+        "Old addresses (pypi.douban.com, pypi.mirrors.ustc.edu.cn, pypi.python.org) redirect "
+        "or no longer answer; aliases make the same mirror look like two and defeat "
+        "consistency checks."
+    )
+    fix_safety = "Safe: the canonical URL of the same mirror, in the file's own style."
+    fix_applicability = Applicability.SAFE
+    good = (Example("requirements.txt", "-i https://mirrors.ustc.edu.cn/pypi/simple\nx\n", mirror=None),)
+    bad = (
+        Example(
+            "requirements.txt",
+            "-i https://pypi.mirrors.ustc.edu.cn/simple/\nx\n",
+            fixed="-i https://mirrors.ustc.edu.cn/pypi/simple/\nx\n",
+            mirror=None,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.value is None:
+                continue
+            if off_policy(s, ctx):
+                continue  # PS101/PS102 rewrite it anyway
+            match = catalogue().match(s.value)
+            if match is None or match.form not in ("legacy", "alias"):
+                continue
+            fix = None
+            if s.editable:
+                fix = Fix(
+                    (Edit.replace(s.span, rewrite_like(s.raw, match.mirror.url)),),
+                    Applicability.SAFE,
+                    f"Use {match.mirror.url}",
+                )
+            yield Violation(
+                s.span,
+                f"{s.value} is a {match.form} address of {match.mirror.name_en}; "
+                f"use {match.mirror.url}",
+                s.value,
+                fix,
+            )
+
+
+RULES: tuple[type[Rule], ...] = (
+    IndexOffPolicy,
+    ExtraIndexOffPolicy,
+    RedundantExtraIndex,
+    ImplicitPypi,
+    InconsistentIndex,
+    ExceptionAsExtraIndex,
+    LegacyMirrorUrl,
+)

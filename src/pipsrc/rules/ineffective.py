@@ -1,0 +1,69 @@
+"""Settings that pip ignores or that something else overrides."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipsrc.analysis import ENV_METHODS, Context, live, scope_settings
+from pipsrc.model import Document, Method, Severity
+from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.index import ALIYUN
+from pipsrc.textio import LineIndex
+
+
+class IneffectiveSetting(Rule):
+    code = "PS401"
+    name = "ineffective-setting"
+    severity = Severity.WARNING
+    summary = "A setting pip ignores, or one shadowed by another set earlier in the same scope."
+    why = (
+        "These look like configuration and do nothing: index options on a requirement line, "
+        "`-i=URL` (pip reads `=URL`), `PIP_INDEX` (not a pip variable), an inline `#` in a "
+        "pip.conf value (it becomes part of the URL), comma-separated lists, `${VAR}` in "
+        "exec-form RUN or pip.conf (never expanded), and `pip config set` under a `PIP_*` "
+        "variable set earlier in the same scope (the variable wins). Someone reading the "
+        "file believes the index is configured; pip does not."
+    )
+    fix_safety = "None: the intent behind a broken setting needs a human."
+    good = (
+        Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),
+    )
+    bad = (
+        Example("requirements.txt", f"requests==2.32.3 --index-url {ALIYUN}\n"),
+        Example("requirements.txt", f"-i={ALIYUN}\nrequests\n"),
+        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}  # aliyun\n"),
+        Example(
+            "Dockerfile",
+            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
+            f"RUN pip config set global.index-url {ALIYUN} && pip install x\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in doc.settings:
+            if s.ineffective is not None:
+                yield Violation(s.span, f"{s.key}: {s.ineffective}", s.raw)
+        lines: LineIndex | None = None
+        for s in live(doc.settings):
+            if s.method != Method.PIP_CONFIG or s.site is not None:
+                continue
+            earlier = [
+                e
+                for e in live(scope_settings(doc, s.scope))
+                if e.method in ENV_METHODS
+                and e.kind == s.kind
+                and e.site is None
+                and (e.scope != s.scope or e.position < s.position)
+            ]
+            if earlier:
+                lines = lines or LineIndex(doc.text)
+                line = lines.line_col(earlier[-1].position)[0]
+                yield Violation(
+                    s.span,
+                    f"{s.key} is shadowed by {earlier[-1].key} set on line {line}:"
+                    " the environment variable wins",
+                    s.raw,
+                )
+
+
+RULES: tuple[type[Rule], ...] = (IneffectiveSetting,)

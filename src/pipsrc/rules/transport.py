@@ -1,0 +1,253 @@
+"""Transport rules: plain http and the trusted-host entries that go with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipsrc.analysis import Context, live, scope_settings, trusted_users
+from pipsrc.catalogue import catalogue
+from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Severity, Tool
+from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.index import ALIYUN, judged, off_policy
+from pipsrc.urls import bare_trusted_host, host_port, parse_url
+
+PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
+
+
+class PlainHttpIndex(Rule):
+    code = "PS201"
+    name = "plain-http-index"
+    summary = "An index over plain http whose host is not in `allow-http`."
+    why = (
+        "Over http anyone on the path can swap the packages; pip also refuses such an index "
+        "unless its host is a trusted-host, which people then add without thinking."
+    )
+    fix_safety = (
+        "Unsafe: switch to https only when the catalogue says the host serves https; an "
+        "internal proxy may not. Put internal proxies in `allow-http` instead."
+    )
+    fix_applicability = Applicability.UNSAFE
+    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    bad = (
+        Example(
+            "requirements.txt",
+            "-i http://mirrors.aliyun.com/pypi/simple/\n--trusted-host mirrors.aliyun.com\nx\n",
+            fixed="-i https://mirrors.aliyun.com/pypi/simple/\n--trusted-host mirrors.aliyun.com\nx\n",
+            unsafe=True,
+            mirror=None,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS):
+                continue
+            url = parse_url(s.value or "")
+            if url is None or url.scheme != "http" or ctx.policy.http_allowed(url.host):
+                continue
+            if url.host in ("localhost", "127.0.0.1", "::1"):
+                continue
+            fix = None
+            match = catalogue().match(s.value or "")
+            if s.editable and match is not None and match.mirror.https and s.raw[:5].lower() == "http:":
+                fix = Fix(
+                    (Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s"),),
+                    Applicability.UNSAFE,
+                    "Use https",
+                )
+            yield Violation(s.span, f"index {s.value} uses plain http", s.value or "", fix)
+
+
+class MissingTrustedHost(Rule):
+    code = "PS202"
+    name = "missing-trusted-host"
+    summary = "An http index with no matching trusted-host in scope: pip refuses to use it."
+    why = (
+        "pip skips an http index whose host is not a trusted-host and falls back to nothing: "
+        "the install fails with 'not a trusted or secure host'."
+    )
+    fix_safety = (
+        "Unsafe in general (it turns off a check); safe for a host the policy allows over "
+        "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."
+    )
+    fix_applicability = Applicability.UNSAFE
+    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\nx\n",
+            fixed=f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        if ctx.policy.trusted_host == "never":
+            return
+        for s in judged(doc):
+            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.tool == Tool.UV:
+                continue
+            url = parse_url(s.value or "")
+            if url is None or url.scheme != "http" or off_policy(s, ctx):
+                continue
+            scope = scope_settings(doc, s.scope)
+            if s.site is not None:
+                scope += [x for x in doc.settings if x.site == s.site and x not in scope]
+            entries = [t for t in live(scope) if t.kind == SettingKind.TRUSTED_HOST and t.value]
+            # a malformed entry counts: PS205 repairs it rather than adding a second one
+            if any(trusted_users(bare_trusted_host(t.value or "") or t.value or "", [s]) for t in entries):
+                continue
+            hp = host_port(s.value or "")
+            fix = None
+            if hp and s.sibling is not None and s.editable and doc.fixable:
+                safe = ctx.policy.http_allowed(url.host)
+                fix = Fix(
+                    (Edit.insert(s.sibling.offset, s.sibling.render(hp)),),
+                    Applicability.SAFE if safe else Applicability.UNSAFE,
+                    f"Add trusted-host {hp}",
+                )
+            yield Violation(
+                s.span, f"http index {s.value} has no trusted-host {hp}: pip will refuse it", s.value or "", fix
+            )
+
+
+class StaleTrustedHost(Rule):
+    code = "PS203"
+    name = "stale-trusted-host"
+    summary = "A trusted-host that no index in scope uses."
+    why = (
+        "Dead trusted-host entries outlive the mirror they were added for and turn off "
+        "certificate checks for a host nobody meant to trust any more."
+    )
+    fix_safety = (
+        "Safe. When the trusted-host belonged to an index that a fix moves, it moves with "
+        "the index to the new host (a minimal edit, which PS204 then judges); otherwise it "
+        "is removed."
+    )
+    fix_applicability = Applicability.SAFE
+    good = (
+        Example(
+            "pip.conf",
+            "[global]\nindex-url = http://mirrors.cloud.aliyuncs.com/pypi/simple/\n"
+            "trusted-host = mirrors.cloud.aliyuncs.com\n",
+            mirror=None,
+        ),
+    )
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--trusted-host pypi.tuna.tsinghua.edu.cn\nx\n",
+            fixed=f"-i {ALIYUN}\nx\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for th in live(doc.settings):
+            if th.kind != SettingKind.TRUSTED_HOST or not th.value:
+                continue
+            scope = scope_settings(doc, th.scope)
+            indexes = [
+                s
+                for s in live(scope)
+                if s.kind in (SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS)
+            ]
+            if not indexes or any(s.value is None for s in indexes):
+                continue  # the index comes from elsewhere, or is not known
+            entry = bare_trusted_host(th.value) or th.value
+            if trusted_users(entry, scope):
+                continue
+            fix = None
+            if th.removal is not None and th.editable:
+                fix = Fix((Edit.delete(th.removal),), Applicability.SAFE, "Remove the trusted-host")
+            yield Violation(th.span, f"trusted-host {th.value} is not used by any index in scope", th.value, fix)
+
+
+class NeedlessTrustedHost(Rule):
+    code = "PS204"
+    name = "needless-trusted-host"
+    severity = Severity.WARNING
+    summary = "A trusted-host for an https index: it only turns off certificate checks."
+    why = (
+        "pip needs trusted-host only for plain-http indexes. For an https index it disables "
+        "TLS verification of that host, which hides a man in the middle."
+    )
+    fix_safety = (
+        "Unsafe: removed with --unsafe-fixes. A proxy that intercepts TLS may rely on it; "
+        "set `trusted-host = \"always\"` in the policy to keep such entries."
+    )
+    fix_applicability = Applicability.UNSAFE
+    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--trusted-host mirrors.aliyun.com\nx\n",
+            fixed=f"-i {ALIYUN}\nx\n",
+            unsafe=True,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        if ctx.policy.trusted_host != "auto":
+            return
+        for th in live(doc.settings):
+            if th.kind != SettingKind.TRUSTED_HOST or not th.value:
+                continue
+            users = trusted_users(bare_trusted_host(th.value) or th.value, scope_settings(doc, th.scope))
+            if not users or any((parse_url(v) or _NOURL).scheme == "http" for _, v in users):
+                continue
+            fix = None
+            if th.removal is not None and th.editable:
+                fix = Fix((Edit.delete(th.removal),), Applicability.UNSAFE, "Remove the trusted-host")
+            yield Violation(
+                th.span, f"trusted-host {th.value} is only used by https indexes", th.value, fix
+            )
+
+
+class _NoUrl:
+    scheme = ""
+
+
+_NOURL = _NoUrl()
+
+
+class MalformedTrustedHost(Rule):
+    code = "PS205"
+    name = "malformed-trusted-host"
+    summary = "A trusted-host with a scheme or path, which pip ignores."
+    why = "pip parses `https://mirrors.aliyun.com` as the host `https`: the entry does nothing."
+    fix_safety = "Safe: the bare host (with its port)."
+    fix_applicability = Applicability.SAFE
+    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\n--trusted-host http://devpi.internal:3141/root/\nx\n",
+            fixed=f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for th in live(doc.settings):
+            if th.kind != SettingKind.TRUSTED_HOST or not th.value:
+                continue
+            if "://" not in th.value and "/" not in th.value:
+                continue
+            bare = bare_trusted_host(th.value)
+            fix = None
+            if bare and th.editable:
+                fix = Fix((Edit.replace(th.span, bare),), Applicability.SAFE, f"Use {bare}")
+            yield Violation(
+                th.span, f"trusted-host {th.value} has a scheme or path; pip ignores it", th.value, fix
+            )
+
+
+RULES: tuple[type[Rule], ...] = (
+    PlainHttpIndex,
+    MissingTrustedHost,
+    StaleTrustedHost,
+    NeedlessTrustedHost,
+    MalformedTrustedHost,
+)

@@ -1,0 +1,52 @@
+"""Inline suppressions: ``# pipsrc: ignore[PS101] reason`` and ``ignore-file``.
+
+A line suppression applies to findings on its own line (trailing comment) or on
+the line after it (a comment alone on its line). Codes may be rule names. A
+suppression that suppresses nothing is reported as PS901.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipsrc.model import Comment, Span
+from pipsrc.textio import LineIndex
+
+_DIRECTIVE = re.compile(r"pipsrc:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?")
+
+
+@dataclass
+class Suppression:
+    span: Span  # the comment
+    line: int  # the line it covers
+    file_wide: bool
+    codes: frozenset[str] | None  # None: every code
+    used: set[str] = field(default_factory=set)
+
+
+def parse_suppressions(
+    comments: list[Comment], lines: LineIndex, resolve: dict[str, str]
+) -> list[Suppression]:
+    out = []
+    for c in comments:
+        m = _DIRECTIVE.search(c.text)
+        if m is None:
+            continue
+        codes: frozenset[str] | None = None
+        if m.group(2) is not None:
+            names = [x.strip() for x in m.group(2).split(",") if x.strip()]
+            codes = frozenset(resolve.get(n.lower(), n.upper()) for n in names)
+        line = lines.line_col(c.span.start)[0]
+        covered = line + 1 if c.own_line else line
+        out.append(Suppression(c.span, covered, m.group(1) == "ignore-file", codes))
+    return out
+
+
+def suppressed(sups: list[Suppression], code: str, line: int) -> bool:
+    hit = False
+    for s in sups:
+        if (s.file_wide or s.line == line) and (s.codes is None or code in s.codes):
+            s.used.add(code)
+            hit = True
+    return hit
