@@ -1,0 +1,135 @@
+"""Re-basing documents parsed from embedded text (heredoc bodies, echo/printf output).
+
+A pip.conf body or a Dockerfile written by a shell heredoc is parsed by its own
+kind's parser over the *embedded* text; these helpers move its settings,
+sites, scopes and comments into the host document through an offset map, and
+keep a setting editable only when its text is written verbatim and contiguously
+in the host file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipsrc.kinds._pipcmd import Ctx
+from pipsrc.kinds._words import Content, Piece, SegMap, literal_pieces, orig_end
+from pipsrc.model import (
+    Comment,
+    Document,
+    Insertion,
+    InstallSite,
+    ParseProblem,
+    Scope,
+    Setting,
+    Span,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+
+def merge_pipconf(ctx: Ctx, sub: Document, content: Content, expanding: bool, bad: bool) -> None:
+    """Re-base a pip.conf body's settings into the host file, resolving ``$VAR`` values.
+
+    Each setting is located through the content map into the logical text and
+    then through the resolver into the file, so a ``$MIRROR`` in an unquoted
+    heredoc resolves like any shell word (span at its literal definition).
+    """
+    logical = ctx.res.logical
+    cmap = content.cmap
+    text = ctx.doc.text
+    res_map = ctx.res.segmap
+    for s in sub.settings:
+        la = cmap.orig(s.span.start)
+        lb = orig_end(cmap, s.span.end) if s.span.end > s.span.start else la
+        src = logical[la:lb]
+        exact = content.exact(s.span.start, s.span.end)
+        if expanding and "$" in src and exact:
+            res = ctx.res.resolve(literal_pieces(src, la), la)
+            value = res.value
+        else:
+            res = ctx.res.resolve([Piece(la, lb, s.raw, exact)], la)
+            value = s.value
+        removal = None
+        if s.removal is not None and content.exact(s.removal.start, s.removal.end):
+            r0 = cmap.orig(s.removal.start)
+            r1 = orig_end(cmap, s.removal.end)
+            rspan, rcont = ctx.res.fspan(r0, r1)
+            removal = rspan if rcont else None
+        sibling = None
+        if s.sibling is not None:
+            at = res_map.orig(orig_end(cmap, s.sibling.offset) - 1) + 1
+            sibling = Insertion(at, s.sibling.template, s.sibling.nl)
+        pos = res_map.orig(cmap.orig(s.position)) if s.position >= 0 else -1
+        new = Setting(s.kind, s.key, text[res.span.start : res.span.end], value, res.span,
+                      s.method, ctx.scope, s.tool,
+                      editable=s.editable and res.exact and not bad and ctx.editable,
+                      removal=removal, use_span=res.use_span, ineffective=s.ineffective,
+                      section=s.section, sibling=sibling,
+                      position=pos if res.use_span is None else res.use_span.start)  # fmt: skip
+        ctx.doc.settings.append(new)
+    for c in sub.comments:
+        span, contiguous = ctx.res.fspan(cmap.orig(c.span.start), orig_end(cmap, c.span.end))
+        if contiguous:
+            ctx.doc.comments.append(Comment(span, c.text, c.own_line))
+    for p in sub.problems:
+        ctx.doc.problems.append(ParseProblem(res_map.orig(cmap.orig(p.offset)), p.message,
+                                             p.blocks_fix))  # fmt: skip
+
+
+def rebase(
+    doc: Document,
+    sub: Document,
+    fmap: SegMap,
+    scope_id: Callable[[str], str],
+    ok: Callable[[Setting], bool],
+    add_scopes: bool,
+) -> None:
+    """Merge ``sub`` (a document over embedded text) into ``doc`` through ``fmap``."""
+    text = doc.text
+    site_base = len(doc.sites)
+
+    def sp(span: Span) -> tuple[Span, bool]:
+        return fmap.span(span.start, span.end)
+
+    new_of: dict[int, Setting] = {}
+    for s in sub.settings:
+        span, contiguous = sp(s.span)
+        raw = text[span.start : span.end]
+        use = sp(s.use_span)[0] if s.use_span is not None else None
+        removal = None
+        if s.removal is not None:
+            r, rc = sp(s.removal)
+            removal = r if rc else None
+        sibling = None
+        if s.sibling is not None:
+            sibling = Insertion(orig_end(fmap, s.sibling.offset), s.sibling.template,
+                                s.sibling.nl)  # fmt: skip
+        new = Setting(s.kind, s.key, raw, s.value, span, s.method, scope_id(s.scope), s.tool,
+                      editable=s.editable and contiguous and raw == s.raw and ok(s),
+                      removal=removal, use_span=use, ineffective=s.ineffective,
+                      section=s.section, sibling=sibling, position=fmap.orig(s.position),
+                      site=None if s.site is None else s.site + site_base)  # fmt: skip
+        new_of[id(s)] = new
+        doc.settings.append(new)
+    for site in sub.sites:
+        ns = InstallSite(sp(site.span)[0], scope_id(site.scope), site.command, site.tool,
+                         [new_of[id(x)] for x in site.settings if id(x) in new_of],
+                         list(site.requirement_files))  # fmt: skip
+        ns.index = len(doc.sites)
+        doc.sites.append(ns)
+    if add_scopes:
+        for sc in sub.scopes:
+            doc.scopes.append(
+                Scope(scope_id(sc.id), fmap.orig(sc.start), orig_end(fmap, sc.end), sc.name,
+                      sc.base_image, None if sc.parent is None else scope_id(sc.parent),
+                      sc.fragment, None if sc.insert_at is None else fmap.orig(sc.insert_at),
+                      sc.insert_style, sc.nl, list(sc.config_files), sc.opaque_config)
+            )  # fmt: skip
+    for c in sub.comments:
+        span, contiguous = sp(c.span)
+        if contiguous:
+            doc.comments.append(Comment(span, c.text, c.own_line))
+    for p in sub.problems:
+        doc.problems.append(ParseProblem(fmap.orig(p.offset), p.message, p.blocks_fix))
+    doc.includes.extend(sub.includes)

@@ -1,0 +1,479 @@
+"""Dockerfiles: stages, ENV/ARG, RUN commands and pip.conf written or copied into the image.
+
+Instruction boundaries come from :mod:`pipsrc.kinds._dockerscan` (BuildKit's
+rules); ``RUN`` bodies are handed to the shell analyser as logical text with a
+:class:`SegMap` back to the file, so a URL on a continuation line is located on
+its physical line and stays editable, while a value that straddles a ``\\``
+line break is reported but not editable.
+
+Variables follow Docker's scoping: an ``ARG`` lasts to the end of its stage, an
+``ARG`` before the first ``FROM`` is only visible to ``FROM`` lines unless
+redeclared in the stage, ``ENV`` is inherited through ``FROM <stage alias>``,
+and build args named like ``PIP_*`` are exported to ``RUN`` (so they are
+settings on their own).
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from dataclasses import dataclass, field, replace
+
+from pipsrc.kinds import shell
+from pipsrc.kinds._dockerscan import Instr, scan
+from pipsrc.kinds._embed import merge_pipconf
+from pipsrc.kinds._pipcmd import ENV_SPECS, TRUSTED_NAME, Ctx, analyze_command, emit_env
+from pipsrc.kinds._words import (
+    Piece,
+    Resolved,
+    Resolver,
+    SegMap,
+    Tok,
+    VarDef,
+    build_content,
+    literal_pieces,
+)
+from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
+from pipsrc.textio import line_ending_at
+
+_SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
+_NON_POSIX = ("powershell", "pwsh", "cmd")
+
+
+@dataclass
+class _Stage:
+    scope: Scope
+    env: dict[str, VarDef] = field(default_factory=dict)
+    posix: bool = True
+    scope_args: set[str] = field(default_factory=set)  # ARG-only names (not inherited)
+
+
+def _word_re(escape: str) -> re.Pattern[str]:
+    e = re.escape(escape)
+    return re.compile(rf"""(?:"(?:[^"{e}]|{e}.)*"?|'[^']*'?|{e}.|[^\s"'{e}])+""", re.S)
+
+
+class _Parser:
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.doc = Document(path, FileKind.DOCKERFILE, text)
+        self.global_args: dict[str, VarDef] = {}
+        self.global_arg_names: dict[str, tuple[Span, Resolved]] = {}
+        self.redeclared: set[str] = set()
+        self.aliases: dict[str, _Stage] = {}
+        self.stages: list[_Stage] = []
+        self.stage: _Stage | None = None
+        self.words = _word_re("\\")
+
+    # -- driver -----------------------------------------------------------
+
+    def run(self) -> Document:
+        text = self.text
+        if re.search(r"\r(?!\n)", text):
+            at = re.search(r"\r(?!\n)", text)
+            self.doc.problems.append(
+                ParseProblem(at.start() if at else 0, "unsupported line endings (CR)", True)
+            )
+            return self.doc
+        sc = scan(text)
+        self.words = _word_re(sc.escape)
+        self.doc.comments.extend(sc.comments)
+        self.doc.problems.extend(sc.problems)
+        kws = [self._keyword(ins) for ins in sc.instrs]
+        first_from = next((k for k, kw in enumerate(kws) if kw == "FROM"), None)
+        pre = kws if first_from is None else kws[:first_from]
+        if first_from is None or any(kw != "ARG" for kw in pre):
+            end = len(text) if first_from is None else sc.instrs[first_from].line_start
+            frag = Scope("fragment", 0, end, fragment=True, insert_style="dockerfile")
+            self.doc.scopes.append(frag)
+            self.stage = _Stage(frag)
+        for ins, kw in zip(sc.instrs, kws, strict=True):
+            try:
+                self._instruction(ins, kw)
+            except (ValueError, IndexError, KeyError) as exc:  # defensive: never crash
+                self.doc.problems.append(
+                    ParseProblem(ins.line_start, f"could not read instruction: {exc}", True)
+                )
+        self._unused_global_args()
+        return self.doc
+
+    def _keyword(self, ins: Instr) -> str:
+        logical = ins.logical(self.text)
+        return logical.split(None, 1)[0].upper() if logical.strip() else ""
+
+    def _instruction(self, ins: Instr, kw: str) -> None:
+        logical = ins.logical(self.text)
+        segmap = SegMap.from_file_ranges(ins.ranges)
+        m = re.match(r"\S+\s*", logical)
+        a0 = m.end() if m else len(logical)
+        if kw == "ONBUILD":
+            m2 = re.match(r"(\S+)\s*", logical[a0:])
+            if not m2:
+                return
+            kw = m2.group(1).upper()
+            a0 += m2.end()
+        if kw == "FROM":
+            self._from(ins, logical, a0)
+            return
+        if self.stage is None:
+            if kw == "ARG":
+                self._arg(ins, logical, segmap, a0, global_=True)
+            return
+        if kw == "ARG":
+            self._arg(ins, logical, segmap, a0)
+        elif kw == "ENV":
+            self._env_instr(ins, logical, segmap, a0)
+        elif kw == "RUN":
+            self._run(ins, logical, segmap, a0)
+        elif kw in ("COPY", "ADD"):
+            self._copy(ins, logical, segmap, a0)
+        elif kw == "SHELL":
+            try:
+                argv = json.loads(logical[a0:])
+            except ValueError:
+                return
+            if isinstance(argv, list) and argv and isinstance(argv[0], str):
+                exe = posixpath.basename(argv[0].replace("\\", "/")).lower()
+                self.stage.posix = not exe.startswith(_NON_POSIX)
+
+    # -- words ------------------------------------------------------------
+
+    def _split(self, logical: str, a0: int) -> list[tuple[int, int]]:
+        return [(m.start(), m.end()) for m in self.words.finditer(logical, a0)]
+
+    def _value_pieces(self, raw: str, start: int, expand: bool = True) -> list[Piece]:
+        """Pieces of a Dockerfile value (quotes removed; ``'...'`` is not expanded)."""
+        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+            inner = raw[1:-1]
+            exact = "\\" not in inner and "`" not in inner
+            if raw[0] == "'" or not expand:
+                return [Piece(start + 1, start + len(raw) - 1, inner, exact)]
+            return literal_pieces(inner, start + 1, exact)
+        exact = not any(q in raw for q in "\"'\\`")
+        if not expand:
+            return [Piece(start, start + len(raw), raw, exact)]
+        return literal_pieces(raw, start, exact)
+
+    # -- FROM -------------------------------------------------------------
+
+    def _from(self, ins: Instr, logical: str, a0: int) -> None:
+        words = [logical[a:b] for a, b in self._split(logical, a0)]
+        words = [w for w in words if not w.startswith("--")]
+        image = words[0] if words else ""
+        name = words[2] if len(words) >= 3 and words[1].lower() == "as" else None
+        prev = self.stage
+        if prev is not None:
+            prev.scope.end = ins.line_start
+        parent = self.aliases.get(image.lower())
+        idx = len(self.stages)
+        nl = line_ending_at(self.text, ins.text_end)
+        scope = Scope(f"stage:{idx}", ins.line_start, len(self.text), name, image,
+                      parent.scope.id if parent else None, insert_at=ins.end,
+                      insert_style="dockerfile", nl=nl)  # fmt: skip
+        self.doc.scopes.append(scope)
+        stage = _Stage(scope)
+        if parent is not None:
+            stage.env = {k: replace(v) for k, v in parent.env.items() if not v.array}
+            stage.env = {k: v for k, v in stage.env.items() if k not in parent.scope_args}
+            stage.posix = parent.posix
+            scope.config_files.extend(parent.scope.config_files)
+            scope.opaque_config = parent.scope.opaque_config
+        self.stages.append(stage)
+        self.stage = stage
+        if name:
+            self.aliases[name.lower()] = stage
+
+    # -- ARG / ENV --------------------------------------------------------
+
+    def _pairs(self, logical: str, a0: int) -> list[tuple[int, int, str, int]]:
+        """(word start, word end, name, value start) of ``name=value`` words."""
+        out = []
+        for a, b in self._split(logical, a0):
+            w = logical[a:b]
+            name, eq, _ = w.partition("=")
+            out.append((a, b, name, a + len(name) + 1 if eq else -1))
+        return out
+
+    def _arg(
+        self, ins: Instr, logical: str, segmap: SegMap, a0: int, global_: bool = False
+    ) -> None:
+        env = self.global_args if global_ or self.stage is None else self.stage.env
+        res = Resolver(self.text, segmap, dict(env), logical)
+        pairs = self._pairs(logical, a0)
+        for k, (a, b, name, vstart) in enumerate(pairs):
+            if vstart < 0:
+                if global_:
+                    self.global_args[name] = VarDef(None)
+                    continue
+                assert self.stage is not None
+                self.stage.scope_args.add(name)
+                g = self.global_args.get(name)
+                if g is not None:
+                    self.stage.env[name] = replace(g, exported=True)
+                    self.redeclared.add(name)
+                    if g.value is not None and name in ENV_SPECS and g.span is not None:
+                        use = segmap.span(a, b)[0]
+                        raw = self.text[g.span.start : g.span.end]
+                        r = Resolved(g.value, raw, g.span, g.exact, use)
+                        ctx = self._ctx(res)
+                        emit_env(ctx, name, r, Method.BUILD_ARG, removal=None, sibling=None)
+                else:
+                    self.stage.env[name] = VarDef(None, exported=True)
+                continue
+            pieces = self._value_pieces(logical[vstart:b], vstart)
+            r = res.resolve(pieces, vstart)
+            d = VarDef(r.value, r.span if r.use_span is not None or r.exact else None,
+                       r.exact, exported=not global_)  # fmt: skip
+            if global_:
+                self.global_args[name] = d
+                if name in ENV_SPECS:
+                    self.global_arg_names[name] = (segmap.span(a, b)[0], r)
+                continue
+            assert self.stage is not None
+            self.stage.env[name] = d
+            self.stage.scope_args.add(name)
+            self._emit_pair(ins, logical, segmap, res, pairs, k, name, r, Method.BUILD_ARG, "ARG")
+
+    def _unused_global_args(self) -> None:
+        for name, (_span, r) in self.global_arg_names.items():
+            if name in self.redeclared:
+                continue
+            scope = self.stages[0].scope if self.stages else None
+            if scope is None:
+                continue
+            ctx = Ctx(self.doc, Resolver(self.text, SegMap([]), {}, ""), scope.id)
+            emit_env(ctx, name, r, Method.BUILD_ARG, removal=None, sibling=None,
+                     ineffective=f"ARG {name} before the first FROM is not visible to RUN "
+                     "unless redeclared in the stage", ok=True)  # fmt: skip
+
+    def _env_instr(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
+        assert self.stage is not None
+        res = Resolver(self.text, segmap, dict(self.stage.env), logical)
+        pairs = self._pairs(logical, a0)
+        if pairs and pairs[0][3] < 0:  # legacy ``ENV NAME value``
+            name = pairs[0][2]
+            m = re.match(r"\S+[ \t]+", logical[a0:])
+            vstart = a0 + (m.end() if m else len(logical) - a0)
+            raw = logical[vstart:].rstrip()
+            r = res.resolve(self._value_pieces(raw, vstart), vstart)
+            self._define(name, r)
+            self._emit_pair(ins, logical, segmap, res, [pairs[0]], 0, name, r, Method.ENV,
+                            "ENV", legacy=True)  # fmt: skip
+            return
+        for k, (_a, b, name, vstart) in enumerate(pairs):
+            if vstart < 0:
+                continue
+            r = res.resolve(self._value_pieces(logical[vstart:b], vstart), vstart)
+            self._define(name, r)
+            res.env[name] = self.stage.env[name]  # ENV A=1 B=$A: later pairs see A
+            self._emit_pair(ins, logical, segmap, res, pairs, k, name, r, Method.ENV, "ENV")
+
+    def _define(self, name: str, r: Resolved) -> None:
+        assert self.stage is not None
+        span = r.span if r.use_span is not None or r.exact else None
+        self.stage.env[name] = VarDef(r.value, span, r.exact, exported=True)
+        self.stage.scope_args.discard(name)
+        if name == "PIP_CONFIG_FILE" and r.value != "/dev/null":
+            self.stage.scope.opaque_config = True
+
+    def _ctx(self, res: Resolver) -> Ctx:
+        assert self.stage is not None
+        return Ctx(self.doc, res, self.stage.scope.id)
+
+    def _emit_pair(
+        self,
+        ins: Instr,
+        logical: str,
+        segmap: SegMap,
+        res: Resolver,
+        pairs: list[tuple[int, int, str, int]],
+        k: int,
+        name: str,
+        r: Resolved,
+        method: Method,
+        kw: str,
+        legacy: bool = False,
+    ) -> None:
+        if name not in ENV_SPECS:
+            return
+        text = self.text
+        a, b = pairs[k][0], pairs[k][1]
+        word, contiguous = segmap.span(a, b)
+        removal: Span | None = None
+        if len(pairs) == 1 or legacy:
+            removal = Span(ins.line_start, ins.end)
+        elif k > 0:
+            sep, ok = segmap.span(pairs[k - 1][1], b)
+            removal = sep if ok else None
+        else:
+            sep, ok = segmap.span(a, pairs[1][0])
+            removal = sep if ok else None
+        trusted = TRUSTED_NAME[ENV_SPECS[name][1]]
+        sib: Insertion | None
+        if legacy:
+            nl = line_ending_at(text, ins.text_end)
+            if ins.end > 0 and text[ins.end - 1] == "\n":
+                sib = Insertion(ins.end, f"{kw} {trusted} {{value}}{{nl}}", nl)
+            else:
+                sib = Insertion(ins.end, f"{{nl}}{kw} {trusted} {{value}}", nl)
+        else:
+            sib = Insertion(word.end, f" {trusted}={{value}}") if contiguous else None
+        emit_env(self._ctx(res), name, r, method, removal=removal, sibling=sib)
+
+    # -- RUN --------------------------------------------------------------
+
+    def _run(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
+        assert self.stage is not None
+        while (m := re.match(r"--\S+\s*", logical[a0:])) is not None:
+            a0 += m.end()
+        env = {k: replace(v) for k, v in self.stage.env.items()}
+        cmd = logical[a0:]
+        if cmd.lstrip().startswith("["):
+            try:
+                argv = json.loads(cmd)
+            except ValueError:
+                argv = None
+            if isinstance(argv, list) and all(isinstance(x, str) for x in argv):
+                self._exec_form(logical, segmap, a0, argv, env)
+            # invalid JSON is shell form to Docker, but ``[`` ... is no pip command either
+            return
+        if not self.stage.posix:
+            self._token_scan(logical, segmap, a0, env)
+            return
+        if ins.heredocs:
+            rest = logical[a0:]
+            for hd in ins.heredocs:
+                rest = rest.replace(logical[hd.marker[0] : hd.marker[1]], "", 1)
+            if _SHELLS.fullmatch(rest.strip() + " ") or not rest.strip():
+                for hd in ins.heredocs:
+                    self._shell_body(hd.body_start, hd.body_end, hd.strip_tabs, env)
+                return
+            ranges = [*_cut(ins.ranges, a0), (ins.text_end, ins.end)]
+            smap = SegMap.from_file_ranges(ranges)
+            text = "".join(self.text[x:y] for x, y in ranges)
+            shell.analyze(self.doc, text, smap, env, self.stage.scope, nested=True, comments=False)
+            return
+        smap = SegMap.from_file_ranges(_cut(ins.ranges, a0))
+        shell.analyze(self.doc, cmd, smap, env, self.stage.scope, nested=True, comments=False)
+
+    def _shell_body(self, a: int, b: int, strip_tabs: bool, env: dict[str, VarDef]) -> None:
+        assert self.stage is not None
+        ranges = _body_ranges(self.text, a, b, strip_tabs)
+        smap = SegMap.from_file_ranges(ranges)
+        body = "".join(self.text[x:y] for x, y in ranges)
+        shell.analyze(self.doc, body, smap, env, self.stage.scope, nested=True)
+
+    def _exec_form(
+        self, logical: str, segmap: SegMap, a0: int, argv: list[str], env: dict[str, VarDef]
+    ) -> None:
+        assert self.stage is not None
+        strings = list(re.finditer(r'"((?:[^"\\]|\\.)*)"', logical[a0:]))
+        if len(strings) != len(argv):
+            return
+        words = []
+        for m, value in zip(strings, argv, strict=True):
+            s, e = a0 + m.start(1), a0 + m.end(1)
+            words.append(Tok(s - 1, e + 1, [Piece(s, e, value, "\\" not in m.group(1))]))
+        res = Resolver(self.text, segmap, env, logical)
+        ctx = Ctx(self.doc, res, self.stage.scope.id, exec_form=True)
+        analyze_command(ctx, words, [], a0, len(logical))
+
+    def _token_scan(self, logical: str, segmap: SegMap, a0: int, env: dict[str, VarDef]) -> None:
+        """Non-POSIX ``SHELL``: a plain whitespace token scan, nothing editable."""
+        assert self.stage is not None
+        res = Resolver(self.text, segmap, env, logical)
+        ctx = Ctx(self.doc, res, self.stage.scope.id, editable=False)
+        words: list[Tok] = []
+        start = a0
+        for m in re.finditer(r"[^\s;|&]+|[;|&]+", logical[a0:]):
+            s, e = a0 + m.start(), a0 + m.end()
+            w = m.group(0)
+            if w[0] in ";|&":
+                analyze_command(ctx, words, [], start, s)
+                words = []
+                start = e
+                continue
+            words.append(Tok(s, e, self._value_pieces(w, s, expand=False)))
+        analyze_command(ctx, words, [], start, len(logical))
+
+    # -- COPY / ADD -------------------------------------------------------
+
+    def _copy(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
+        assert self.stage is not None
+        spans = self._split(logical, a0)
+        words = [logical[a:b] for a, b in spans]
+        from_other = any(w.startswith("--from") for w in words)
+        words = [w for w in words if not w.startswith("--")]
+        if words and words[0].startswith("["):
+            try:
+                argv = json.loads(logical[a0:].split("]", 1)[0] + "]")
+                words = [str(x) for x in argv]
+            except ValueError:
+                return
+        if len(words) < 2:
+            return
+        dest = words[-1].strip("\"'")
+        sources = [w.strip("\"'") for w in words[:-1]]
+        scope = self.stage.scope
+        if ins.heredocs:
+            if not shell.is_pip_config_path(dest):
+                return
+            scope.config_files.append(dest)
+            for hd in ins.heredocs:
+                self._pipconf_body(hd.body_start, hd.body_end, hd.strip_tabs, not hd.quoted)
+            return
+        for src in sources:
+            base = posixpath.basename(src.rstrip("/"))
+            if shell.is_pip_config_path(dest) or (
+                dest.endswith("/") and base in ("pip.conf", "pip.ini")
+            ):
+                scope.config_files.append(src)
+                if not from_other:
+                    self.doc.includes.append(src)
+
+    def _pipconf_body(self, a: int, b: int, strip_tabs: bool, expanding: bool) -> None:
+        assert self.stage is not None
+        try:
+            from pipsrc.kinds import pipconf
+        except ImportError:  # pragma: no cover - provided by another module
+            return
+        chunks = [(self.text[x:y], x, True) for x, y in _body_ranges(self.text, a, b, strip_tabs)]
+        content = build_content(chunks, decode=False)
+        res = Resolver(self.text, SegMap.shifted(0, len(self.text)), dict(self.stage.env),
+                       self.text)  # fmt: skip
+        sub = pipconf.parse(content.text, self.doc.path)
+        merge_pipconf(self._ctx(res), sub, content, expanding, False)
+
+
+def _cut(ranges: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
+    """File ranges of a logical text after dropping its first ``k`` characters."""
+    out = []
+    for a, b in ranges:
+        if k >= b - a:
+            k -= b - a
+            continue
+        out.append((a + k, b))
+        k = 0
+    return out
+
+
+def _body_ranges(text: str, a: int, b: int, strip_tabs: bool) -> list[tuple[int, int]]:
+    if not strip_tabs:
+        return [(a, b)]
+    out = []
+    pos = a
+    while pos < b:
+        eol = text.find("\n", pos, b)
+        eol = b if eol == -1 else eol + 1
+        s = pos
+        while s < eol and text[s] == "\t":
+            s += 1
+        out.append((s, eol))
+        pos = eol
+    return out
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse a Dockerfile (or a fragment of one) into the shared vocabulary."""
+    return _Parser(text, path).run()

@@ -1,0 +1,337 @@
+"""Locate index settings in pip configuration files (``pip.conf``/``pip.ini``).
+
+pip reads these files with ``configparser.RawConfigParser`` and then normalises
+each key (lower case, ``_`` -> ``-``, leading ``--`` stripped). configparser
+forgets where a value came from, so this module replays its line algorithm
+(``RawConfigParser._read``: full-line ``#``/``;`` comments, ``=``/``:``
+delimiters, continuation lines indented deeper than their key, blank lines kept
+inside values) while keeping offsets. configparser itself is run afterwards only
+as a cross-check, so a file pip would refuse is never reported as clean.
+
+The text may be any fragment (a heredoc body written to ``/etc/pip.conf``), so
+offsets are relative to the text given and keys before a section header are
+still located (with ``section=None``) next to the "no section headers" problem.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+from dataclasses import dataclass, field
+
+from pipsrc.model import (
+    Comment,
+    Document,
+    FileKind,
+    Insertion,
+    Method,
+    ParseProblem,
+    Scope,
+    Setting,
+    SettingKind,
+    Span,
+)
+from pipsrc.textio import majority_newline
+
+_KEYS: dict[str, SettingKind] = {
+    "index-url": SettingKind.INDEX,
+    "pypi-url": SettingKind.INDEX,
+    "index": SettingKind.INDEX,
+    "extra-index-url": SettingKind.EXTRA_INDEX,
+    "trusted-host": SettingKind.TRUSTED_HOST,
+    "find-links": SettingKind.FIND_LINKS,
+    "no-index": SettingKind.NO_INDEX,
+}
+_LISTS = frozenset({"extra-index-url", "trusted-host", "find-links"})
+_NEEDS_HOST = (SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS)
+
+# Sections pip reads: [global] and one per command (pip/_internal/commands/__init__.py).
+_PIP_SECTIONS = frozenset(
+    {
+        "global",
+        "install",
+        "download",
+        "uninstall",
+        "freeze",
+        "inspect",
+        "list",
+        "show",
+        "check",
+        "config",
+        "search",
+        "cache",
+        "index",
+        "wheel",
+        "hash",
+        "completion",
+        "debug",
+        "help",
+        "lock",
+    }
+)
+
+_TOKEN = re.compile(r"\S+")
+
+_MSG_INLINE = "inline comment becomes part of the value"
+_MSG_COMMA = "pip does not split lists on commas"
+_MSG_LEGACY = "the 'index' key is only read by the old pip search"
+_MSG_SINGLE = "index-url holds one URL: pip reads the whole value as one broken URL"
+
+
+@dataclass
+class _Option:
+    """One ``key = value`` entry with the located pieces of its value."""
+
+    key: str  # as written
+    norm: str  # as pip normalises it
+    section: str | None
+    line_start: int  # start of the key's line
+    offset: int  # start of the key
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # non-empty value pieces
+    end: int = 0  # end of the last line holding a piece (before the line ending)
+    end_nl: int = 0  # same, after the line ending
+    nl: str = ""
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(start, end before line ending, end after it) for each ``\\n``-terminated line."""
+    out: list[tuple[int, int, int]] = []
+    pos, n = 0, len(text)
+    while pos < n:
+        nl = text.find("\n", pos)
+        if nl == -1:
+            out.append((pos, n, n))
+            break
+        end = nl - 1 if nl > pos and text[nl - 1] == "\r" else nl
+        out.append((pos, end, nl + 1))
+        pos = nl + 1
+    return out
+
+
+def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of ``text[start:end].strip()``."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def parse(text: str, path: str) -> Document:
+    """Parse pip.conf text into located settings, recording why pip would refuse it."""
+    doc = Document(path=path, kind=FileKind.PIPCONF, text=text)
+    doc.scopes.append(Scope(id="file", start=0, end=len(text), nl=majority_newline(text)))
+    options, real_sections = _scan(doc, text)
+    seen: dict[tuple[str | None, str], _Option] = {}
+    overridden: dict[int, str] = {}
+    for opt in options:
+        if opt.norm not in _KEYS:
+            continue
+        prev = seen.get((opt.section, opt.norm))
+        if prev is not None and prev.key.lower() != opt.key.lower():
+            overridden[id(prev)] = f"overridden by '{opt.key}' later in the same section"
+        seen[(opt.section, opt.norm)] = opt
+    for opt in options:
+        if opt.norm in _KEYS:
+            why = overridden.get(id(opt)) or _section_ineffective(opt.section, real_sections)
+            _settings(doc, text, opt, why)
+    _cross_check(doc, text)
+    return doc
+
+
+def _section_ineffective(section: str | None, real_sections: set[str]) -> str | None:
+    if section is None or section in _PIP_SECTIONS:
+        return None
+    if section == "DEFAULT":
+        if real_sections:
+            return None
+        return "[DEFAULT] values reach pip only through other sections, and there are none"
+    if section.lower() in _PIP_SECTIONS:
+        return f"section names are case-sensitive: pip ignores [{section}]"
+    return f"pip reads only [global] and per-command sections, not [{section}]"
+
+
+def _scan(doc: Document, text: str) -> tuple[list[_Option], set[str]]:
+    """Replay ``RawConfigParser._read`` with offsets; record comments and problems."""
+    options: list[_Option] = []
+    section: str | None = None
+    in_section = False
+    sections_seen: set[str] = set()
+    added: set[tuple[str | None, str]] = set()
+    current: _Option | None = None
+    indent_level = 0
+    missing_reported = False
+    for start, end, end_nl in _lines(text):
+        line = text[start:end]
+        stripped = line.strip()
+        if stripped.startswith(("#", ";")):
+            c = start + line.index(stripped[0])
+            doc.comments.append(Comment(Span(c, end), stripped[1:], True))
+            continue
+        if not stripped:
+            continue  # a blank line adds "" to a value: it never ends one
+        indent = len(line) - len(line.lstrip())
+        if current is not None and indent > indent_level:
+            s, e = _strip_span(text, start, end)
+            current.pieces.append((s, e))
+            current.end, current.end_nl, current.nl = end, end_nl, text[end:end_nl]
+            continue
+        indent_level = indent
+        if stripped.startswith("[") and stripped.rfind("]") > 1:
+            name = stripped[1 : stripped.rfind("]")]
+            if name in sections_seen:
+                doc.problems.append(
+                    ParseProblem(start, f"duplicate section [{name}]: pip refuses the file", True)
+                )
+            if name != "DEFAULT":
+                sections_seen.add(name)
+            section, in_section, current = name, True, None
+            continue
+        if not in_section and not missing_reported:
+            doc.problems.append(
+                ParseProblem(
+                    start,
+                    "content before the first section header: pip refuses the file "
+                    "('no section headers')",
+                    True,
+                )
+            )
+            missing_reported = True
+        delim = _first_delimiter(stripped)
+        if delim <= 0 or not stripped[:delim].rstrip():
+            doc.problems.append(
+                ParseProblem(start, "line is not 'key = value': pip refuses the file", True)
+            )
+            continue  # configparser keeps the previous option open here
+        key_off = start + indent
+        key = stripped[:delim].rstrip()
+        lowered = key.lower()
+        if in_section and (section, lowered) in added:
+            doc.problems.append(
+                ParseProblem(
+                    start,
+                    f"duplicate option '{lowered}' in [{section}]: pip refuses the file",
+                    True,
+                )
+            )
+        added.add((section, lowered))
+        norm = lowered.replace("_", "-")
+        if norm.startswith("--"):
+            norm = norm[2:]
+        current = _Option(key, norm, section, start, key_off)
+        current.end, current.end_nl, current.nl = end, end_nl, text[end:end_nl]
+        vs, ve = _strip_span(text, key_off + delim + 1, end)
+        if vs < ve:
+            current.pieces.append((vs, ve))
+        options.append(current)
+    return options, sections_seen
+
+
+def _first_delimiter(stripped: str) -> int:
+    """Index of the first ``=`` or ``:`` (configparser's lazy ``OPTCRE``), or -1."""
+    eq, colon = stripped.find("="), stripped.find(":")
+    if eq == -1:
+        return colon
+    if colon == -1:
+        return eq
+    return min(eq, colon)
+
+
+def _settings(doc: Document, text: str, opt: _Option, section_why: str | None) -> None:
+    """One setting per value token (lists) or for the first token (single values)."""
+    kind = _KEYS[opt.norm]
+    tokens: list[tuple[int, int]] = []
+    for s, e in opt.pieces:
+        tokens.extend((m.start(), m.end()) for m in _TOKEN.finditer(text, s, e))
+    if not tokens:
+        return  # an empty value is dropped by pip
+    # configparser keeps inline comments: the first token starting with # or ;
+    # is where the author meant a comment to begin.
+    marker = next((i for i, (s, _) in enumerate(tokens) if text[s] in "#;"), len(tokens))
+    block = Span(opt.line_start, opt.end_nl)
+    sibling = _sibling(text, opt) if kind in _NEEDS_HOST else None
+
+    def add(s: int, e: int, why: str | None, removal: Span) -> None:
+        raw = text[s:e]
+        if why is None and "," in raw and kind is not SettingKind.NO_INDEX:
+            why = _MSG_COMMA
+        doc.settings.append(
+            Setting(
+                kind=kind,
+                key=opt.key,
+                raw=raw,
+                value=raw,
+                span=Span(s, e),
+                method=Method.PIP_CONF,
+                scope="file",
+                removal=removal,
+                ineffective=why,
+                section=opt.section,
+                sibling=sibling if why is None else None,
+            )
+        )
+
+    if opt.norm not in _LISTS:
+        if marker == 0:
+            return  # the value is only a comment: nothing to locate
+        why = section_why
+        if why is None:
+            if opt.norm == "index":
+                why = _MSG_LEGACY
+            elif marker < len(tokens):
+                why = _MSG_INLINE
+            elif len(tokens) > 1:
+                why = _MSG_SINGLE
+        add(*tokens[0], why, block)
+        return
+    for i, (s, e) in enumerate(tokens):
+        if i == marker:
+            continue  # the comment marker itself
+        if i > marker:
+            add(s, e, section_why or _MSG_INLINE, _item_removal(text, tokens, i, len(tokens)))
+        elif marker > 1:
+            add(s, e, section_why, _item_removal(text, tokens, i, marker))
+        else:
+            add(s, e, section_why, block)
+
+
+def _item_removal(text: str, tokens: list[tuple[int, int]], i: int, count: int) -> Span:
+    """One list item plus one adjacent whitespace run (the following one unless last)."""
+    s, e = tokens[i]
+    if i + 1 < count:
+        after = e
+        while after < tokens[i + 1][0] and text[after].isspace():
+            after += 1
+        return Span(s, after)
+    before = s
+    while before > tokens[i - 1][1] and text[before - 1].isspace():
+        before -= 1
+    return Span(before, e)
+
+
+def _sibling(text: str, opt: _Option) -> Insertion:
+    """A ``trusted-host`` line right after the key's last line, in the same section."""
+    if opt.nl:
+        return Insertion(opt.end_nl, "trusted-host = {value}{nl}", opt.nl)
+    return Insertion(opt.end_nl, "{nl}trusted-host = {value}", majority_newline(text))
+
+
+def _cross_check(doc: Document, text: str) -> None:
+    """Let configparser confirm the file loads; report its error if the scanner missed it."""
+    if any(p.blocks_fix for p in doc.problems):
+        return
+    parser = configparser.RawConfigParser(strict=True)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        lineno = getattr(exc, "lineno", None)
+        offset = 0
+        if isinstance(lineno, int) and lineno > 1:
+            pos = -1
+            for _ in range(lineno - 1):
+                pos = text.find("\n", pos + 1)
+                if pos == -1:
+                    break
+            offset = pos + 1 if pos != -1 else 0
+        first = str(exc).split("\n", 1)[0]
+        doc.problems.append(ParseProblem(offset, f"pip cannot load the file: {first}", True))
