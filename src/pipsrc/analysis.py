@@ -27,7 +27,8 @@ INDEX_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind
 class Effective:
     """The index an install site uses, and where it comes from."""
 
-    source: str  # cli | requirements | env | config | config-file | image | inherited | no-index | default
+    # cli | requirements | env | config | config-file | image | inherited | no-index | default
+    source: str
     setting: Setting | None = None
     detail: str = ""
 
@@ -121,9 +122,7 @@ def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective
             idx = [s for s in live(req.settings) if s.kind == SettingKind.INDEX]
             if idx:
                 return Effective("requirements", idx[-1], req.path)
-    prefix = [
-        s for s in site.settings if s.kind == SettingKind.INDEX and s.ineffective is None
-    ]
+    prefix = [s for s in site.settings if s.kind == SettingKind.INDEX and s.ineffective is None]
     if prefix:
         return Effective("env", prefix[-1])
     chain = scope_chain(doc, site.scope)

@@ -33,16 +33,44 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
 def common_options(func: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
-        click.option("--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."),
-        click.option("--proxy", metavar="URL", help="Use an internal proxy (http allowed, trusted-host managed)."),
-        click.option("--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."),
-        click.option("--select", multiple=True, metavar="CODES", help="Only these rules (codes, names or prefixes)."),
+        click.option(
+            "--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."
+        ),
+        click.option(
+            "--proxy",
+            metavar="URL",
+            help="Use an internal proxy (http allowed, trusted-host managed).",
+        ),
+        click.option(
+            "--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."
+        ),
+        click.option(
+            "--select",
+            multiple=True,
+            metavar="CODES",
+            help="Only these rules (codes, names or prefixes).",
+        ),
         click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules."),
         click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB."),
-        click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True),
-        click.option("--output", "-o", "output", type=click.Path(dir_okay=False), help="Write the output to FILE."),
+        click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(["text", "json"]),
+            default="text",
+            show_default=True,
+        ),
+        click.option(
+            "--output",
+            "-o",
+            "output",
+            type=click.Path(dir_okay=False),
+            help="Write the output to FILE.",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
         click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
+        click.option(
+            "--exit-zero", is_flag=True, help="Exit 0 even when there are findings or changes."
+        ),
     ]
     for opt in reversed(options):
         func = opt(func)
@@ -53,7 +81,9 @@ class UsageProblem(Exception):
     pass
 
 
-def resolve_policy(paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None) -> Policy:
+def resolve_policy(
+    paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None
+) -> Policy:
     if mirror and proxy:
         raise UsageProblem("--mirror and --proxy cannot be used together")
     if policy_file:
@@ -79,7 +109,9 @@ def _emit(text: str, output: str | None) -> None:
 
 
 def _color(no_color: bool, output: str | None) -> bool:
-    return not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
+    return (
+        not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
+    )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,7 +145,13 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
         result = engine.check(paths, policy, selection, cli_index=cli_index, exclude=excl)
     else:
         result = engine.fix(
-            paths, policy, selection, unsafe=unsafe, write=not diff, cli_index=cli_index, exclude=excl
+            paths,
+            policy,
+            selection,
+            unsafe=unsafe,
+            write=not diff,
+            cli_index=cli_index,
+            exclude=excl,
         )
     opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"])
     if diff:
@@ -124,7 +162,9 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     if kind == "check":
         blocking = [f for f in result.findings if f.severity.value != "info"]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
-    return EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
+    return (
+        EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
+    )
 
 
 def render_diff(result: Any) -> str:
@@ -141,7 +181,7 @@ def render_diff(result: Any) -> str:
 @common_options
 def check(**kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(_guard(lambda: _run("check", kw)))
+    sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
 
 
 @main.command()
@@ -150,7 +190,7 @@ def check(**kw: Any) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes.")
 def fix(diff: bool, unsafe_fixes: bool, **kw: Any) -> None:
     """Fix settings in place (exit 1 if files changed or would change)."""
-    sys.exit(_guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff)))
+    sys.exit(_exit(kw, _guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff))))
 
 
 @main.command("rules")
@@ -160,7 +200,9 @@ def rules_cmd() -> None:
     from pipsrc.rules import ALL_RULES
 
     for r in ALL_RULES:
-        click.echo(f"{r.code}  {r.name:<26} {r.severity.value:<8} fix: {fix_label(r):<7} {r.summary}")
+        click.echo(
+            f"{r.code}  {r.name:<26} {r.severity.value:<8} fix: {fix_label(r):<7} {r.summary}"
+        )
 
 
 @main.command("rule")
@@ -216,13 +258,19 @@ def init(mirror: str, pyproject: bool, directory: str) -> None:
         if "[tool.pipsrc]" in existing:
             click.echo(f"pipsrc: {target} already has [tool.pipsrc]", err=True)
             sys.exit(EXIT_USAGE)
-        sep = "" if not existing or existing.endswith("\n\n") else ("\n" if existing.endswith("\n") else "\n\n")
+        sep = (
+            ""
+            if not existing or existing.endswith("\n\n")
+            else ("\n" if existing.endswith("\n") else "\n\n")
+        )
         target.write_text(existing + sep + "[tool.pipsrc]\n" + body, encoding="utf-8")
     else:
         if target.exists():
             click.echo(f"pipsrc: {target} already exists", err=True)
             sys.exit(EXIT_USAGE)
-        target.write_text("# pipsrc policy: see `pipsrc rules` and README.md\n" + body, encoding="utf-8")
+        target.write_text(
+            "# pipsrc policy: see `pipsrc rules` and README.md\n" + body, encoding="utf-8"
+        )
     click.echo(f"wrote {target}")
 
 
@@ -236,6 +284,10 @@ exceptions = []
 configured-images = []
 exclude = []
 """
+
+
+def _exit(kw: dict[str, Any], code: int) -> int:
+    return EXIT_CLEAN if kw.get("exit_zero") and code == EXIT_FINDINGS else code
 
 
 def _guard(fn: Callable[[], int]) -> int:

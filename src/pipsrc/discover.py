@@ -23,7 +23,8 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", ".bzr", ".direnv", ".eggs", ".mypy_cache", ".nox",
         ".pytest_cache", ".ruff_cache", ".tox", ".venv", "venv", ".pyenv", "__pypackages__",
-        "__pycache__", "node_modules", "site-packages", "vendor", "third_party", ".ipynb_checkpoints",
+        "__pycache__", "node_modules", "site-packages", "vendor", "third_party",
+        ".ipynb_checkpoints",
     }
 )  # fmt: skip
 
@@ -203,7 +204,9 @@ def discover(
 
     for given in paths:
         abs_given = os.path.abspath(given)
-        if os.path.isfile(abs_given) or (os.path.islink(abs_given) and not os.path.isdir(abs_given)):
+        if os.path.isfile(abs_given) or (
+            os.path.islink(abs_given) and not os.path.isdir(abs_given)
+        ):
             add(abs_given, True)
             continue
         if not os.path.isdir(abs_given):

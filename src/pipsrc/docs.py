@@ -42,15 +42,34 @@ def rule_markdown(rule: type[Rule]) -> str:
     if rule.bad:
         out += ["## Example", ""]
         for ex in rule.bad:
-            out += [f"`{ex.path}`, {_policy_note(ex)}:", "", f"```{_lang(ex)}", ex.text.rstrip("\n"), "```", ""]
+            out += [
+                f"`{ex.path}`, {_policy_note(ex)}:",
+                "",
+                f"```{_lang(ex)}",
+                ex.text.rstrip("\n"),
+                "```",
+                "",
+            ]
             if ex.fixed is not None:
                 how = "`pipsrc fix --unsafe-fixes`" if ex.unsafe else "`pipsrc fix`"
                 out += [f"After {how}:", "", f"```{_lang(ex)}", ex.fixed.rstrip("\n"), "```", ""]
     if rule.good:
         out += ["## Not reported", ""]
         for ex in rule.good:
-            out += [f"`{ex.path}`, {_policy_note(ex)}:", "", f"```{_lang(ex)}", ex.text.rstrip("\n"), "```", ""]
-    out += ["## Suppressing it", "", f"`# pipsrc: ignore[{rule.code}] reason` on the line or the line before.", ""]
+            out += [
+                f"`{ex.path}`, {_policy_note(ex)}:",
+                "",
+                f"```{_lang(ex)}",
+                ex.text.rstrip("\n"),
+                "```",
+                "",
+            ]
+    out += [
+        "## Suppressing it",
+        "",
+        f"`# pipsrc: ignore[{rule.code}] reason` on the line or the line before.",
+        "",
+    ]
     return "\n".join(out)
 
 
@@ -59,9 +78,17 @@ def fix_label(rule: type[Rule]) -> str:
 
 
 def index_markdown() -> str:
-    out = ["# pipsrc rules", "", "| code | name | severity | fix | what it finds |", "|---|---|---|---|---|"]
+    out = [
+        "# pipsrc rules",
+        "",
+        "| code | name | severity | fix | what it finds |",
+        "|---|---|---|---|---|",
+    ]
     for r in ALL_RULES:
-        out.append(f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} | {fix_label(r)} | {r.summary} |")
+        out.append(
+            f"| [{r.code}]({r.code}.md) | {r.name} | {r.severity.value} "
+            f"| {fix_label(r)} | {r.summary} |"
+        )
     return "\n".join(out) + "\n"
 
 

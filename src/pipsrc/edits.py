@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from pipsrc.model import Edit, Fix
 
@@ -22,9 +23,10 @@ class Applied:
     deferred: tuple[Fix, ...]
 
 
-def _key(fix: Fix) -> tuple[int, int]:
-    first = min(fix.edits, key=lambda e: (e.start, e.end))
-    return first.start, first.end
+def _key(fix: Fix) -> tuple[tuple[tuple[int, int, str], ...], str, str]:
+    """A total order: position first, then content, so input order never matters."""
+    edits = tuple(sorted((e.start, e.end, e.replacement) for e in fix.edits))
+    return edits, fix.title, fix.applicability.value
 
 
 def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -56,9 +58,7 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
             continue
         accepted.append(fix)
         taken.extend((e.start, e.end) for e in edits)
-    all_edits = sorted(
-        (e for f in accepted for e in f.edits), key=lambda e: (e.start, e.end)
-    )
+    all_edits = sorted((e for f in accepted for e in f.edits), key=lambda e: (e.start, e.end))
     out: list[str] = []
     pos = 0
     for e in all_edits:
@@ -70,5 +70,4 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
 
 
 def _self_overlap(edits: list[Edit]) -> bool:
-    pairs = zip(edits, edits[1:], strict=False)
-    return any(_clash((a.start, a.end), (b.start, b.end)) for a, b in pairs)
+    return any(_clash((a.start, a.end), (b.start, b.end)) for a, b in pairwise(edits))

@@ -37,8 +37,8 @@ from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
 from pipsrc.textio import (
     ChangedOnDisk,
-    DecodeError,
     Decoded,
+    DecodeError,
     FileStamp,
     LineIndex,
     atomic_write,
@@ -158,7 +158,9 @@ def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
     """All findings for one parsed document, suppressions applied, strings redacted."""
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
-    ignored = resolve_codes(ctx.policy.ignored_for(doc.path)) if ctx.policy.per_file_ignores else set()
+    ignored = (
+        resolve_codes(ctx.policy.ignored_for(doc.path)) if ctx.policy.per_file_ignores else set()
+    )
     out: list[Finding] = []
     seen: set[tuple[str, int, int]] = set()
     for rule in _rules(enabled):
@@ -197,15 +199,25 @@ def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
             if s.codes is not None and not s.codes <= enabled:
                 continue  # a deselected rule might have used it
             line, col = lines.line_col(s.span.start)
-            fix = Fix((Edit.delete(_comment_removal(doc.text, s.span)),), Applicability.SAFE, "Remove it")
+            fix = Fix(
+                (Edit.delete(_comment_removal(doc.text, s.span)),), Applicability.SAFE, "Remove it"
+            )
             rule_cls = BY_CODE["PS901"]
             out.append(
                 Finding(
-                    "PS901", rule_cls.name, rule_cls.severity, doc.path, line, col,
+                    "PS901",
+                    rule_cls.name,
+                    rule_cls.severity,
+                    doc.path,
+                    line,
+                    col,
                     *lines.line_col(s.span.end),
-                    "suppression comment suppresses nothing", "",
-                    Applicability.SAFE, fix, s.span,
-                )  # fmt: skip
+                    "suppression comment suppresses nothing",
+                    "",
+                    Applicability.SAFE,
+                    fix,
+                    s.span,
+                )
             )
     return out
 
@@ -266,7 +278,9 @@ def parse_safely(kind: FileKind, text: str, path: str) -> Document:
     except Exception as exc:  # a parser bug must not stop the run
         doc = Document(path, kind, text)
         doc.problems.append(
-            ParseProblem(0, f"internal error while parsing ({type(exc).__name__}); file not checked")
+            ParseProblem(
+                0, f"internal error while parsing ({type(exc).__name__}); file not checked"
+            )
         )
         return doc
 
@@ -274,7 +288,9 @@ def parse_safely(kind: FileKind, text: str, path: str) -> Document:
 # --- running ------------------------------------------------------------------
 
 
-def collect(paths: list[str], policy: Policy, exclude: tuple[str, ...] = ()) -> tuple[str, list[FileResult], list[Skipped]]:
+def collect(
+    paths: list[str], policy: Policy, exclude: tuple[str, ...] = ()
+) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
     return root, [load(c) for c in cands], skipped
@@ -387,7 +403,9 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
         doc = new_doc
         ctx.docs[r.path] = doc
     else:
-        r.error = f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
+        r.error = (
+            f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
+        )
     if doc.text != r.original:
         r.fixed = doc.text
         r.doc = doc
@@ -400,7 +418,9 @@ def write_result(r: FileResult) -> None:
         if decode(data).text != r.fixed:
             raise DecodeError("re-encoding changed the text")
     except DecodeError:
-        r.error = "internal error: the fixed text does not round-trip in the file's encoding; not written"
+        r.error = (
+            "internal error: the fixed text does not round-trip in the file's encoding; not written"
+        )
         r.fixed = None
         return
     try:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
-from pipsrc.urls import identity, parse_url
+from pipsrc.urls import identity, matches_glob, parse_url, same_index
 
 POLICY_FILES = ("pipsrc.toml", ".pipsrc.toml", "pyproject.toml")
 TRUSTED_HOST_MODES = ("auto", "always", "never")
@@ -71,7 +71,7 @@ class Policy:
         allow_http = self.allow_http
         parsed = parse_url(url)
         if parsed is None:
-            raise UnknownMirror(f"not a mirror id or an http(s) URL: {value!r}")
+            raise UnknownMirror(value, (), catalogue().ids)
         if proxy and parsed.scheme == "http" and parsed.host not in allow_http:
             allow_http = (*allow_http, parsed.host)
         return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http)
@@ -90,7 +90,7 @@ class Policy:
         if self.known_exceptions:
             mirror = catalogue().exception_for(value)
             if mirror is not None:
-                return mirror.name_en, mirror.reason_en
+                return mirror.name_en, mirror.reason_en or ""
         return None
 
     def http_allowed(self, host: str) -> bool:
@@ -110,13 +110,7 @@ class Policy:
 
 
 def _url_glob_match(pattern: str, value: str) -> bool:
-    p_id = identity(pattern.replace("*", "STAR")) if "*" in pattern else identity(pattern)
-    v_id = identity(value)
-    if p_id is None or v_id is None:
-        return False
-    if "*" in pattern:
-        return fnmatch.fnmatchcase(v_id, p_id.replace("STAR", "*").replace("star", "*"))
-    return p_id == v_id
+    return matches_glob(value, pattern) if "*" in pattern else same_index(pattern, value)
 
 
 def _path_glob_match(glob: str, path: str) -> bool:
@@ -200,7 +194,7 @@ def _lineno_from_message(msg: str) -> int:
 
 
 def _line_of_key(text: str, key: str) -> int:
-    pat = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    pat = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE)
     m = pat.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
@@ -211,7 +205,9 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
 
     for key in table:
         if key not in _KEYS:
-            close = [k for k in _KEYS if k.replace("-", "") == key.replace("-", "").replace("_", "")]
+            close = [
+                k for k in _KEYS if k.replace("-", "") == key.replace("-", "").replace("_", "")
+            ]
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise err(key, f"unknown policy key {key!r}{hint}")
 

@@ -62,7 +62,7 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> li
         if not any(u is s for u, _ in users):
             continue
         # every other user of this trusted-host is also being moved to the policy index
-        if all(u is s or off_policy(u, ctx) and u.editable for u, _ in users):
+        if all(u is s or (off_policy(u, ctx) and u.editable) for u, _ in users):
             entry = bare_trusted_host(th.value) or th.value
             if entry != new_host and not th.raw.startswith(("http://", "https://")):
                 edits.append(Edit.replace(th.span, new_host))
@@ -89,7 +89,8 @@ class IndexOffPolicy(Rule):
         Example("requirements.txt", f"-i {ALIYUN}\nrequests\n"),
         Example(
             "Dockerfile",
-            "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+            "FROM python:3.12\n"
+            "RUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
         ),
     )
     bad = (
@@ -180,7 +181,10 @@ class ExtraIndexOffPolicy(Rule):
             "--extra-index-url https://pypi.org/simple\npytest\n",
             fixed="--extra-index-url https://mirrors.aliyun.com/pypi/simple\npytest\n",
         ),
-        Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url https://pkgs.corp.example/simple/\nx\n"),
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://pkgs.corp.example/simple/\nx\n",
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -195,7 +199,9 @@ class ExtraIndexOffPolicy(Rule):
             fix = None
             if known is not None and known.mirror.kind == "mirror" and s.editable:
                 if _primaries(doc, s) and s.removal is not None:
-                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index")
+                    fix = Fix(
+                        (Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index"
+                    )
                 elif not _primaries(doc, s):
                     fix = Fix(
                         (Edit.replace(s.span, rewrite_like(s.raw, target)),),
@@ -238,7 +244,9 @@ class RedundantExtraIndex(Rule):
                 fix = None
                 if s.removal is not None and s.editable:
                     fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
-                yield Violation(s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix)
+                yield Violation(
+                    s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix
+                )
 
 
 class ImplicitPypi(Rule):
@@ -262,7 +270,9 @@ class ImplicitPypi(Rule):
             "Dockerfile",
             f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} && pip install x\n",
         ),
-        Example("Dockerfile", "FROM python:3.12\n# pip install x comes from elsewhere\nRUN echo hi\n"),
+        Example(
+            "Dockerfile", "FROM python:3.12\n# pip install x comes from elsewhere\nRUN echo hi\n"
+        ),
     )
     bad = (
         Example(
@@ -338,11 +348,14 @@ class InconsistentIndex(Rule):
         "files that disagree are usually leftovers of an earlier mirror."
     )
     fix_safety = "No fix without a policy: run `pipsrc fix --mirror ID` to choose the index."
-    good = (
-        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
-    )
+    good = (Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),)
     bad = (
-        Example("requirements.txt", f"-i {TUNA}\nflask\n", mirror=None),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} a\npip install -i {ALIYUN} b\n"
+            f"pip install -i {TUNA} c\n",
+            mirror=None,
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -381,7 +394,8 @@ class ExceptionAsExtraIndex(Rule):
     good = (
         Example(
             "Dockerfile",
-            "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+            "FROM python:3.12\n"
+            "RUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
         ),
     )
     bad = (
@@ -418,7 +432,9 @@ class LegacyMirrorUrl(Rule):
     )
     fix_safety = "Safe: the canonical URL of the same mirror, in the file's own style."
     fix_applicability = Applicability.SAFE
-    good = (Example("requirements.txt", "-i https://mirrors.ustc.edu.cn/pypi/simple\nx\n", mirror=None),)
+    good = (
+        Example("requirements.txt", "-i https://mirrors.ustc.edu.cn/pypi/simple\nx\n", mirror=None),
+    )
     bad = (
         Example(
             "requirements.txt",

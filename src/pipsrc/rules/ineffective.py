@@ -25,9 +25,7 @@ class IneffectiveSetting(Rule):
         "file believes the index is configured; pip does not."
     )
     fix_safety = "None: the intent behind a broken setting needs a human."
-    good = (
-        Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),
-    )
+    good = (Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),)
     bad = (
         Example("requirements.txt", f"requests==2.32.3 --index-url {ALIYUN}\n"),
         Example("requirements.txt", f"-i={ALIYUN}\nrequests\n"),

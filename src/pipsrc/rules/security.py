@@ -20,7 +20,9 @@ class CredentialsInUrl(Rule):
         "`UV_INDEX_<NAME>_USERNAME/PASSWORD`, or a BuildKit secret mount "
         "(`RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf`), and rotate the secret."
     )
-    fix_safety = "None, ever: pipsrc never moves or copies a secret. The value is redacted in all output."
+    fix_safety = (
+        "None, ever: pipsrc never moves or copies a secret. The value is redacted in all output."
+    )
     good = (
         Example(
             "requirements.txt",

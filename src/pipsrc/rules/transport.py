@@ -27,12 +27,20 @@ class PlainHttpIndex(Rule):
         "internal proxy may not. Put internal proxies in `allow-http` instead."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
             "-i http://mirrors.aliyun.com/pypi/simple/\n--trusted-host mirrors.aliyun.com\nx\n",
-            fixed="-i https://mirrors.aliyun.com/pypi/simple/\n--trusted-host mirrors.aliyun.com\nx\n",
+            # with https the trusted-host is needless, and goes too (PS204, also unsafe)
+            fixed="-i https://mirrors.aliyun.com/pypi/simple/\nx\n",
             unsafe=True,
             mirror=None,
         ),
@@ -49,7 +57,12 @@ class PlainHttpIndex(Rule):
                 continue
             fix = None
             match = catalogue().match(s.value or "")
-            if s.editable and match is not None and match.mirror.https and s.raw[:5].lower() == "http:":
+            if (
+                s.editable
+                and match is not None
+                and match.mirror.https
+                and s.raw[:5].lower() == "http:"
+            ):
                 fix = Fix(
                     (Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s"),),
                     Applicability.UNSAFE,
@@ -71,7 +84,14 @@ class MissingTrustedHost(Rule):
         "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
@@ -91,12 +111,14 @@ class MissingTrustedHost(Rule):
             url = parse_url(s.value or "")
             if url is None or url.scheme != "http" or off_policy(s, ctx):
                 continue
-            scope = scope_settings(doc, s.scope)
-            if s.site is not None:
-                scope += [x for x in doc.settings if x.site == s.site and x not in scope]
+            # a command's own --trusted-host serves only that command
+            scope = [x for x in scope_settings(doc, s.scope) if x.site is None or x.site == s.site]
             entries = [t for t in live(scope) if t.kind == SettingKind.TRUSTED_HOST and t.value]
             # a malformed entry counts: PS205 repairs it rather than adding a second one
-            if any(trusted_users(bare_trusted_host(t.value or "") or t.value or "", [s]) for t in entries):
+            if any(
+                trusted_users(bare_trusted_host(t.value or "") or t.value or "", [s])
+                for t in entries
+            ):
                 continue
             hp = host_port(s.value or "")
             fix = None
@@ -108,7 +130,10 @@ class MissingTrustedHost(Rule):
                     f"Add trusted-host {hp}",
                 )
             yield Violation(
-                s.span, f"http index {s.value} has no trusted-host {hp}: pip will refuse it", s.value or "", fix
+                s.span,
+                f"http index {s.value} has no trusted-host {hp}: pip will refuse it",
+                s.value or "",
+                fix,
             )
 
 
@@ -160,7 +185,9 @@ class StaleTrustedHost(Rule):
             fix = None
             if th.removal is not None and th.editable:
                 fix = Fix((Edit.delete(th.removal),), Applicability.SAFE, "Remove the trusted-host")
-            yield Violation(th.span, f"trusted-host {th.value} is not used by any index in scope", th.value, fix)
+            yield Violation(
+                th.span, f"trusted-host {th.value} is not used by any index in scope", th.value, fix
+            )
 
 
 class NeedlessTrustedHost(Rule):
@@ -174,10 +201,17 @@ class NeedlessTrustedHost(Rule):
     )
     fix_safety = (
         "Unsafe: removed with --unsafe-fixes. A proxy that intercepts TLS may rely on it; "
-        "set `trusted-host = \"always\"` in the policy to keep such entries."
+        'set `trusted-host = "always"` in the policy to keep such entries.'
     )
     fix_applicability = Applicability.UNSAFE
-    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
@@ -193,12 +227,16 @@ class NeedlessTrustedHost(Rule):
         for th in live(doc.settings):
             if th.kind != SettingKind.TRUSTED_HOST or not th.value:
                 continue
-            users = trusted_users(bare_trusted_host(th.value) or th.value, scope_settings(doc, th.scope))
+            users = trusted_users(
+                bare_trusted_host(th.value) or th.value, scope_settings(doc, th.scope)
+            )
             if not users or any((parse_url(v) or _NOURL).scheme == "http" for _, v in users):
                 continue
             fix = None
             if th.removal is not None and th.editable:
-                fix = Fix((Edit.delete(th.removal),), Applicability.UNSAFE, "Remove the trusted-host")
+                fix = Fix(
+                    (Edit.delete(th.removal),), Applicability.UNSAFE, "Remove the trusted-host"
+                )
             yield Violation(
                 th.span, f"trusted-host {th.value} is only used by https indexes", th.value, fix
             )
@@ -218,7 +256,14 @@ class MalformedTrustedHost(Rule):
     why = "pip parses `https://mirrors.aliyun.com` as the host `https`: the entry does nothing."
     fix_safety = "Safe: the bare host (with its port)."
     fix_applicability = Applicability.SAFE
-    good = (Example("requirements.txt", f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n", mirror=None, proxy=PROXY),)
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
@@ -240,7 +285,10 @@ class MalformedTrustedHost(Rule):
             if bare and th.editable:
                 fix = Fix((Edit.replace(th.span, bare),), Applicability.SAFE, f"Use {bare}")
             yield Violation(
-                th.span, f"trusted-host {th.value} has a scheme or path; pip ignores it", th.value, fix
+                th.span,
+                f"trusted-host {th.value} has a scheme or path; pip ignores it",
+                th.value,
+                fix,
             )
 
 

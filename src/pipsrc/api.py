@@ -1,0 +1,73 @@
+"""Library entry points for callers that hold text rather than a repository."""
+
+from __future__ import annotations
+
+from pipsrc.discover import classify
+from pipsrc.engine import (
+    FileResult,
+    Finding,
+    Selection,
+    fix_file,
+    lint,
+    make_context,
+    parse_safely,
+)
+from pipsrc.engine import check as check_paths
+from pipsrc.engine import fix as fix_paths
+from pipsrc.model import FileKind
+from pipsrc.policy import Policy
+from pipsrc.textio import decode
+
+
+def _kind(path: str, text: str) -> FileKind:
+    kind = classify(path, text[:128].encode("utf-8", "replace"))
+    if kind is None:
+        raise ValueError(f"{path}: not a file kind pipsrc reads")
+    return kind
+
+
+def _result(text: str, path: str) -> FileResult:
+    kind = _kind(path, text)
+    r = FileResult(path, kind, original=text, decoded=decode(text.encode("utf-8")))
+    r.doc = parse_safely(kind, text, path)
+    return r
+
+
+def check_text(
+    text: str,
+    path: str,
+    policy: Policy | None = None,
+    selection: Selection | None = None,
+    *,
+    cli_index: bool = True,
+) -> list[Finding]:
+    """Findings for one in-memory file (``path`` decides its kind)."""
+    policy = policy or Policy()
+    r = _result(text, path)
+    ctx = make_context([r], policy, cli_index)
+    assert r.doc is not None
+    return sorted(
+        lint(r.doc, ctx, (selection or Selection()).enabled(policy)), key=Finding.sort_key
+    )
+
+
+def fix_text(
+    text: str,
+    path: str,
+    policy: Policy | None = None,
+    selection: Selection | None = None,
+    *,
+    unsafe: bool = False,
+    cli_index: bool = True,
+) -> str:
+    """The text after ``pipsrc fix`` (the input unchanged when a fix is refused)."""
+    policy = policy or Policy()
+    r = _result(text, path)
+    ctx = make_context([r], policy, cli_index)
+    fix_file(r, ctx, (selection or Selection()).enabled(policy), unsafe)
+    if r.error:
+        raise RuntimeError(f"{path}: {r.error}")
+    return r.fixed if r.fixed is not None else text
+
+
+__all__ = ["Finding", "Policy", "Selection", "check_paths", "check_text", "fix_paths", "fix_text"]
