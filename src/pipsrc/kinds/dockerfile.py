@@ -304,11 +304,11 @@ class _Parser:
         if len(pairs) == 1 or legacy:
             removal = Span(ins.line_start, ins.end)
         elif k > 0:
-            sep, ok = segmap.span(pairs[k - 1][1], b)
-            removal = sep if ok else None
+            # from the end of the previous pair: takes the separator (and a
+            # line continuation) with it, leaving the next pair's own one
+            removal = _file_range(text, segmap, pairs[k - 1][1], b)
         else:
-            sep, ok = segmap.span(a, pairs[1][0])
-            removal = sep if ok else None
+            removal = _file_range(text, segmap, a, pairs[1][0])
         trusted = TRUSTED_NAME[ENV_SPECS[name][1]]
         sib: Insertion | None
         if legacy:
@@ -477,3 +477,14 @@ def _body_ranges(text: str, a: int, b: int, strip_tabs: bool) -> list[tuple[int,
 def parse(text: str, path: str) -> Document:
     """Parse a Dockerfile (or a fragment of one) into the shared vocabulary."""
     return _Parser(text, path).run()
+
+
+def _file_range(text: str, segmap: SegMap, a: int, b: int) -> Span | None:
+    """The file range behind logical ``[a, b)``, if deleting it drops no comment line."""
+    if b <= a:
+        return None
+    start, end = segmap.orig(a), segmap.orig(b - 1) + 1
+    chunk = text[start:end]
+    if any(line.lstrip().startswith("#") for line in chunk.split("\n")[1:]):
+        return None
+    return Span(start, end)
