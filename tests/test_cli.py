@@ -136,7 +136,7 @@ def test_symlink_out_of_root_is_skipped(tmp_path: Path) -> None:
     repo = tmp_path / "repo"
     repo.mkdir()
     (repo / "requirements.txt").symlink_to(outside)
-    code, out = run("fix", "--mirror", "aliyun", str(repo))
+    _, out = run("fix", "--mirror", "aliyun", str(repo))
     assert "symlink points outside the repository" in out
     assert outside.read_text() == "-i https://pypi.org/simple\n"
 

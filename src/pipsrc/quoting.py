@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 # ${VAR}, ${VAR:-default}, ${VAR-default}, ${VAR:+alt}, $VAR (linear-time patterns)
-_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+=?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+_VAR = re.compile(
+    r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+=?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)"
+)
 
 
 def strip_quotes(raw: str) -> tuple[str, str, int]:

@@ -62,9 +62,7 @@ def decode(data: bytes) -> Decoded:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         hint = " (looks like GBK/GB18030)" if _looks_gbk(data) else ""
-        raise DecodeError(
-            f"not UTF-8{hint}: not read", _line_of(data, exc.start)
-        ) from None
+        raise DecodeError(f"not UTF-8{hint}: not read", _line_of(data, exc.start)) from None
     return Decoded(text, "utf-8", b"")
 
 

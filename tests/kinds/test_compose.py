@@ -361,3 +361,126 @@ def test_never_raises_on_noise(text: str) -> None:
 @given(st.text(max_size=80))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert_spans(parse(text, "compose.yml"))
+
+
+# -- sibling insertions (PS202: add PIP_TRUSTED_HOST next to an http index) -------
+
+
+def with_sibling(text: str, s: Setting, value: str = "mirror.example") -> str:
+    assert s.sibling is not None
+    at = s.sibling.offset
+    return text[:at] + s.sibling.render(value) + text[at:]
+
+
+def reparsed_trusted(text: str) -> list[tuple[str | None, Method, str]]:
+    doc = parse(text, "compose.yml")
+    assert_spans(doc)
+    assert doc.fixable
+    return [(s.value, s.method, s.scope) for s in doc.settings if s.kind is K.TRUSTED_HOST]
+
+
+HTTP = "http://mirror.example/simple"
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_sibling_map_form_after_entry_same_indent(nl: str) -> None:
+    text = nl.join(
+        [
+            "services:",
+            "  app:",
+            "    environment:",
+            f"      PIP_INDEX_URL: {HTTP}  # the mirror",
+            "      OTHER: 1",
+            "",
+        ]
+    )
+    (s,) = parse(text, "compose.yml").settings
+    assert s.sibling is not None and s.sibling.nl == nl
+    got = with_sibling(text, s)
+    assert got == nl.join(
+        [
+            "services:",
+            "  app:",
+            "    environment:",
+            f"      PIP_INDEX_URL: {HTTP}  # the mirror",
+            "      PIP_TRUSTED_HOST: mirror.example",
+            "      OTHER: 1",
+            "",
+        ]
+    )
+    assert reparsed_trusted(got) == [("mirror.example", Method.COMPOSE_ENV, "service:app")]
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+@pytest.mark.parametrize(
+    ("item", "added"),
+    [
+        (f"- PIP_INDEX_URL={HTTP}", "- PIP_TRUSTED_HOST=mirror.example"),
+        (f'-   "PIP_INDEX_URL={HTTP}"', '-   "PIP_TRUSTED_HOST=mirror.example"'),
+        (f"- 'PIP_EXTRA_INDEX_URL={HTTP}' # c", "- 'PIP_TRUSTED_HOST=mirror.example'"),
+    ],
+)
+def test_sibling_list_form_same_dash_and_quotes(nl: str, item: str, added: str) -> None:
+    text = f"services:{nl}  app:{nl}    build:{nl}      args:{nl}        {item}{nl}  b:{nl}"
+    (s,) = parse(text, "compose.yml").settings
+    got = with_sibling(text, s)
+    assert got == text.replace(f"{item}{nl}", f"{item}{nl}        {added}{nl}")
+    assert reparsed_trusted(got) == [("mirror.example", Method.COMPOSE_ARG, "service:app")]
+
+
+def test_sibling_last_line_without_line_ending() -> None:
+    text = f"services:\r\n  a:\r\n    environment:\r\n      PIP_INDEX_URL: {HTTP}"
+    (s,) = parse(text, "compose.yml").settings
+    got = with_sibling(text, s)
+    assert got == text + "\r\n      PIP_TRUSTED_HOST: mirror.example"
+    assert reparsed_trusted(got) == [("mirror.example", Method.COMPOSE_ENV, "service:a")]
+
+
+def test_sibling_quoted_key_and_value_on_next_line() -> None:
+    text = f'x-env:\n  environment:\n    "PIP_INDEX_URL":\n      "{HTTP}"\n    A: b\n'
+    (s,) = parse(text, "compose.yml").settings
+    got = with_sibling(text, s)
+    assert got == text.replace("    A: b\n", '    "PIP_TRUSTED_HOST": mirror.example\n    A: b\n')
+    assert reparsed_trusted(got) == [("mirror.example", Method.COMPOSE_ENV, "file")]
+
+
+def test_sibling_list_of_two_urls_shared_by_items() -> None:
+    text = f"services:\n  a:\n    environment:\n      - PIP_EXTRA_INDEX_URL={HTTP} http://b/s\n"
+    a, b = parse(text, "compose.yml").settings
+    assert a.sibling == b.sibling and a.sibling is not None
+    assert with_sibling(text, a).endswith("http://b/s\n      - PIP_TRUSTED_HOST=mirror.example\n")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # flow styles
+        f"services:\n  a:\n    environment: {{PIP_INDEX_URL: {HTTP}}}\n",
+        f"services:\n  a:\n    environment: [PIP_INDEX_URL={HTTP}]\n",
+        f"services:\n  a:\n    environment:\n      {{PIP_INDEX_URL: {HTTP}}}\n",
+        # block scalars
+        f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: |\n        {HTTP}\n",
+        f"services:\n  a:\n    environment:\n      - >-\n        PIP_INDEX_URL={HTTP}\n",
+        # a trusted host is already there (before or after; plain or quoted; merged)
+        f"services:\n  a:\n    environment:\n      PIP_TRUSTED_HOST: x\n      PIP_INDEX_URL: {HTTP}\n",
+        f"services:\n  a:\n    environment:\n      - PIP_INDEX_URL={HTTP}\n      - 'PIP_TRUSTED_HOST=x'\n",
+        f"services:\n  a:\n    environment:\n      - PIP_INDEX_URL={HTTP}\n      - PIP_TRUSTED_HOST\n",
+        "x-e: &e\n  PIP_TRUSTED_HOST: x\nservices:\n  a:\n    environment:\n"
+        f"      <<: *e\n      PIP_INDEX_URL: {HTTP}\n",
+        # uv names: no pip trusted-host
+        f"services:\n  a:\n    environment:\n      UV_INDEX_URL: {HTTP}\n",
+        f"services:\n  a:\n    environment:\n      - UV_DEFAULT_INDEX={HTTP}\n",
+    ],
+)
+def test_no_sibling(text: str) -> None:
+    doc = parse(text, "compose.yml")
+    assert_spans(doc)
+    urls = [s for s in doc.settings if s.kind in (K.INDEX, K.EXTRA_INDEX)]
+    assert urls, doc.settings
+    assert all(s.sibling is None for s in urls)
+
+
+def test_no_sibling_for_trusted_host_or_no_index() -> None:
+    text = "services:\n  a:\n    environment:\n      PIP_TRUSTED_HOST: x\n      PIP_NO_INDEX: 1\n"
+    doc = parse(text, "compose.yml")
+    assert len(doc.settings) == 2 and all(s.sibling is None for s in doc.settings)

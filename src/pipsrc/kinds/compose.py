@@ -24,6 +24,7 @@ from pipsrc.model import (
     Comment,
     Document,
     FileKind,
+    Insertion,
     Method,
     ParseProblem,
     Scope,
@@ -33,7 +34,7 @@ from pipsrc.model import (
     Tool,
 )
 from pipsrc.quoting import expand
-from pipsrc.textio import majority_newline
+from pipsrc.textio import line_ending_at, majority_newline
 
 _NAMES: dict[str, tuple[SettingKind, Tool]] = {
     "PIP_INDEX_URL": (SettingKind.INDEX, Tool.PIP),
@@ -49,6 +50,9 @@ _NAMES: dict[str, tuple[SettingKind, Tool]] = {
     "UV_NO_INDEX": (SettingKind.NO_INDEX, Tool.UV),
 }
 _NAMED_INDEX = frozenset({"UV_INDEX", "UV_DEFAULT_INDEX"})  # items may be name=url
+# kinds whose http URL needs a trusted-host (PS202 adds a sibling PIP_TRUSTED_HOST)
+_URL_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS})
+_TRUSTED = "PIP_TRUSTED_HOST"
 
 MAX_FLOW_DEPTH = 64  # flow brackets deeper than this are refused before composing
 MAX_DEPTH = 200
@@ -287,7 +291,8 @@ class _Walker:
                 where = self._scope(key, scope, service)
                 removal = self._entry_removal(key, value, owner)
                 if isinstance(value, self.Scalar) and not self._is_null(value):
-                    self._settings(name, key.value, value, 0, method, where, removal)
+                    sib = self._entry_sibling(name, key, value, node, owner)
+                    self._settings(name, key.value, value, 0, method, where, removal, sib)
                 elif isinstance(value, self.Scalar):
                     self._unresolved(name, key, method, where, removal)
         elif isinstance(node, self.Sequence):
@@ -301,7 +306,9 @@ class _Walker:
                 where = self._scope(item, scope, service)
                 removal = self._item_removal(item, node)
                 if eq:
-                    self._settings(name, name, item, len(name) + 1, method, where, removal)
+                    sib = self._item_sibling(name, item, node)
+                    skip = len(name) + 1
+                    self._settings(name, name, item, skip, method, where, removal, sib)
                 else:
                     self._unresolved(name, item, method, where, removal)
 
@@ -341,6 +348,7 @@ class _Walker:
         method: Method,
         scope: str,
         removal: Span | None,
+        sibling: Insertion | None = None,
     ) -> None:
         kind, tool = _NAMES[name]
         loc = self._locate(node)
@@ -391,6 +399,7 @@ class _Walker:
                     tool=tool,
                     editable=editable,
                     removal=item_removal,
+                    sibling=sibling if kind in _URL_KINDS else None,
                 )
             )
 
@@ -418,6 +427,60 @@ class _Walker:
                 removal=removal,
             )
         )
+
+    # -- sibling insertions ------------------------------------------------------
+
+    def _entry_sibling(
+        self, name: str, key: Any, value: Any, node: Any, owner: Any
+    ) -> Insertion | None:
+        """A ``PIP_TRUSTED_HOST: {value}`` line after a block-mapping entry, same indent."""
+        if _NAMES[name][1] is not Tool.PIP or value.style in ("|", ">"):
+            return None
+        if getattr(owner, "flow_style", False) or getattr(node, "flow_style", False):
+            return None
+        if _TRUSTED in self.merged(node) or _TRUSTED in self.merged(owner):
+            return None  # a rule edits that entry instead
+        start = key.start_mark.index
+        prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
+        if prefix.strip(" "):
+            return None  # "- KEY: v", "? KEY", tabs: no plain indentation to copy
+        qkey = _quoted(_TRUSTED, key.style)
+        if qkey is None:
+            return None
+        end = max(key.end_mark.index, value.end_mark.index)
+        return self._line_after(end, f"{prefix}{qkey}: {{value}}")
+
+    def _item_sibling(self, name: str, item: Any, seq: Any) -> Insertion | None:
+        """A ``- PIP_TRUSTED_HOST={value}`` item after a block-sequence item, same dash."""
+        if _NAMES[name][1] is not Tool.PIP or item.style in ("|", ">"):
+            return None
+        if getattr(seq, "flow_style", False):
+            return None
+        for other in seq.value:
+            if isinstance(other, self.Scalar) and str(other.value).partition("=")[0] == _TRUSTED:
+                return None
+        start = item.start_mark.index
+        prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
+        if prefix.strip() != "-" or prefix.replace("-", " ", 1).strip(" "):
+            return None
+        entry = _quoted(f"{_TRUSTED}={{value}}", item.style)
+        if entry is None:
+            return None
+        return self._line_after(item.end_mark.index, prefix + entry)
+
+    def _line_after(self, end: int, line: str) -> Insertion | None:
+        """Insert ``line`` as a new line after the line holding ``end`` (the entry's last).
+
+        None when that line holds anything after the entry but a comment.
+        """
+        text = self.text
+        eol = text.find("\n", end)
+        rest = text[end : len(text) if eol == -1 else eol].strip()
+        if rest and not rest.startswith("#"):
+            return None
+        if eol == -1:  # last line without a line ending: start a new line
+            return Insertion(len(text), f"{{nl}}{line}", majority_newline(text))
+        return Insertion(eol + 1, f"{line}{{nl}}", line_ending_at(text, end))
 
     # -- removal spans -----------------------------------------------------------
 
@@ -467,6 +530,15 @@ def _content_start(text: str, start: int, end: int) -> int:
         while pos < end and text[pos].isspace():
             pos += 1
     return pos
+
+
+def _quoted(body: str, style: Any) -> str | None:
+    """``body`` in the quoting style of the scalar it is written next to."""
+    if style is None:
+        return body
+    if style in ("'", '"'):
+        return f"{style}{body}{style}"
+    return None
 
 
 def _strip_index_name(value: str, s: int, e: int) -> tuple[int, int]:
