@@ -33,6 +33,10 @@ def _policy_note(ex: Example) -> str:
     return "with no policy"
 
 
+def _block(title: str, ex: Example, text: str) -> list[str]:
+    return [title, "", f"```{_lang(ex)}", text.rstrip("\n"), "```", ""]
+
+
 def rule_markdown(rule: type[Rule]) -> str:
     out = [f"# {rule.code} {rule.name}", ""]
     out += [f"Severity: {rule.severity.value}. Fix: {fix_label(rule)}.", ""]
@@ -42,28 +46,14 @@ def rule_markdown(rule: type[Rule]) -> str:
     if rule.bad:
         out += ["## Example", ""]
         for ex in rule.bad:
-            out += [
-                f"`{ex.path}`, {_policy_note(ex)}:",
-                "",
-                f"```{_lang(ex)}",
-                ex.text.rstrip("\n"),
-                "```",
-                "",
-            ]
+            out += _block(f"`{ex.path}`, {_policy_note(ex)}:", ex, ex.text)
             if ex.fixed is not None:
                 how = "`pipsrc fix --unsafe-fixes`" if ex.unsafe else "`pipsrc fix`"
-                out += [f"After {how}:", "", f"```{_lang(ex)}", ex.fixed.rstrip("\n"), "```", ""]
+                out += _block(f"After {how}:", ex, ex.fixed)
     if rule.good:
         out += ["## Not reported", ""]
         for ex in rule.good:
-            out += [
-                f"`{ex.path}`, {_policy_note(ex)}:",
-                "",
-                f"```{_lang(ex)}",
-                ex.text.rstrip("\n"),
-                "```",
-                "",
-            ]
+            out += _block(f"`{ex.path}`, {_policy_note(ex)}:", ex, ex.text)
     out += [
         "## Suppressing it",
         "",

@@ -321,11 +321,14 @@ def check(
 ) -> RunResult:
     root, files, skipped = collect(paths, policy, exclude)
     ctx = make_context(files, policy, cli_index)
-    enabled = (selection or Selection()).enabled(policy)
+    _lint_all(files, ctx, (selection or Selection()).enabled(policy))
+    return RunResult(root, policy, files, skipped)
+
+
+def _lint_all(files: list[FileResult], ctx: Context, enabled: set[str]) -> None:
     for r in files:
         if r.doc is not None:
             r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled))
-    return RunResult(root, policy, files, skipped)
 
 
 def _with_line_hint(r: FileResult, findings: list[Finding]) -> list[Finding]:
@@ -351,14 +354,9 @@ def fix(
     ctx = make_context(files, policy, cli_index)
     enabled = (selection or Selection()).enabled(policy)
     for r in files:
-        if r.doc is None:
-            continue
-        fix_file(r, ctx, enabled, unsafe)
-    for r in files:  # findings against the final state of every file
         if r.doc is not None:
-            r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled))
-            if r.error and r.changed:
-                r.fixed = None
+            fix_file(r, ctx, enabled, unsafe)
+    _lint_all(files, ctx, enabled)  # findings against the final state of every file
     if write:
         for r in files:
             if r.changed:

@@ -27,6 +27,11 @@ from pipsrc.urls import bare_trusted_host, host_port, identity, parse_url, rewri
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+# the PyTorch CUDA index on the one command that needs it: the recommended form
+TORCH_PER_COMMAND = Example(
+    "Dockerfile",
+    "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+)
 
 
 def judged(doc: Document) -> Iterator[Setting]:
@@ -87,11 +92,7 @@ class IndexOffPolicy(Rule):
     needs_policy = True
     good = (
         Example("requirements.txt", f"-i {ALIYUN}\nrequests\n"),
-        Example(
-            "Dockerfile",
-            "FROM python:3.12\n"
-            "RUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
-        ),
+        TORCH_PER_COMMAND,
     )
     bad = (
         Example(
@@ -391,13 +392,7 @@ class ExceptionAsExtraIndex(Rule):
         "uv index pinned to those packages."
     )
     fix_safety = "None: moving packages to their own install command needs a human."
-    good = (
-        Example(
-            "Dockerfile",
-            "FROM python:3.12\n"
-            "RUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
-        ),
-    )
+    good = (TORCH_PER_COMMAND,)
     bad = (
         Example(
             "requirements.txt",

@@ -12,6 +12,13 @@ from pipsrc.rules.index import ALIYUN, judged, off_policy
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
 PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
+# an http proxy with its trusted-host: what every trusted-host rule accepts
+PROXY_TRUSTED = Example(
+    "requirements.txt",
+    f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+    mirror=None,
+    proxy=PROXY,
+)
 
 
 class PlainHttpIndex(Rule):
@@ -27,14 +34,7 @@ class PlainHttpIndex(Rule):
         "internal proxy may not. Put internal proxies in `allow-http` instead."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (
-        Example(
-            "requirements.txt",
-            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
-            mirror=None,
-            proxy=PROXY,
-        ),
-    )
+    good = (PROXY_TRUSTED,)
     bad = (
         Example(
             "requirements.txt",
@@ -84,14 +84,7 @@ class MissingTrustedHost(Rule):
         "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (
-        Example(
-            "requirements.txt",
-            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
-            mirror=None,
-            proxy=PROXY,
-        ),
-    )
+    good = (PROXY_TRUSTED,)
     bad = (
         Example(
             "requirements.txt",
@@ -204,14 +197,7 @@ class NeedlessTrustedHost(Rule):
         'set `trusted-host = "always"` in the policy to keep such entries.'
     )
     fix_applicability = Applicability.UNSAFE
-    good = (
-        Example(
-            "requirements.txt",
-            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
-            mirror=None,
-            proxy=PROXY,
-        ),
-    )
+    good = (PROXY_TRUSTED,)
     bad = (
         Example(
             "requirements.txt",
@@ -256,14 +242,7 @@ class MalformedTrustedHost(Rule):
     why = "pip parses `https://mirrors.aliyun.com` as the host `https`: the entry does nothing."
     fix_safety = "Safe: the bare host (with its port)."
     fix_applicability = Applicability.SAFE
-    good = (
-        Example(
-            "requirements.txt",
-            f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
-            mirror=None,
-            proxy=PROXY,
-        ),
-    )
+    good = (PROXY_TRUSTED,)
     bad = (
         Example(
             "requirements.txt",
