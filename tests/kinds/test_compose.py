@@ -380,6 +380,7 @@ def reparsed_trusted(text: str) -> list[tuple[str | None, Method, str]]:
 
 
 HTTP = "http://mirror.example/simple"
+ENV = "services:\n  a:\n    environment:\n"
 
 
 @pytest.mark.parametrize("nl", ["\n", "\r\n"])
@@ -462,9 +463,9 @@ def test_sibling_list_of_two_urls_shared_by_items() -> None:
         f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: |\n        {HTTP}\n",
         f"services:\n  a:\n    environment:\n      - >-\n        PIP_INDEX_URL={HTTP}\n",
         # a trusted host is already there (before or after; plain or quoted; merged)
-        f"services:\n  a:\n    environment:\n      PIP_TRUSTED_HOST: x\n      PIP_INDEX_URL: {HTTP}\n",
-        f"services:\n  a:\n    environment:\n      - PIP_INDEX_URL={HTTP}\n      - 'PIP_TRUSTED_HOST=x'\n",
-        f"services:\n  a:\n    environment:\n      - PIP_INDEX_URL={HTTP}\n      - PIP_TRUSTED_HOST\n",
+        f"{ENV}      PIP_TRUSTED_HOST: x\n      PIP_INDEX_URL: {HTTP}\n",
+        f"{ENV}      - PIP_INDEX_URL={HTTP}\n      - 'PIP_TRUSTED_HOST=x'\n",
+        f"{ENV}      - PIP_INDEX_URL={HTTP}\n      - PIP_TRUSTED_HOST\n",
         "x-e: &e\n  PIP_TRUSTED_HOST: x\nservices:\n  a:\n    environment:\n"
         f"      <<: *e\n      PIP_INDEX_URL: {HTTP}\n",
         # uv names: no pip trusted-host
@@ -484,3 +485,26 @@ def test_no_sibling_for_trusted_host_or_no_index() -> None:
     text = "services:\n  a:\n    environment:\n      PIP_TRUSTED_HOST: x\n      PIP_NO_INDEX: 1\n"
     doc = parse(text, "compose.yml")
     assert len(doc.settings) == 2 and all(s.sibling is None for s in doc.settings)
+
+
+def test_one_sibling_point_per_mapping_so_two_http_indexes_add_one_key() -> None:
+    text = (
+        "services:\n  a:\n    build:\n      args:\n"
+        f"        PIP_INDEX_URL: {HTTP}\n        X: 1\n        PIP_EXTRA_INDEX_URL: {HTTP}\n"
+    )
+    idx, extra = parse(text, "compose.yml").settings
+    assert idx.sibling == extra.sibling and idx.sibling is not None
+    got = with_sibling(text, extra)
+    assert got == text.replace("X: 1\n", "PIP_TRUSTED_HOST: mirror.example\n        X: 1\n")
+    assert reparsed_trusted(got) == [("mirror.example", Method.COMPOSE_ARG, "service:a")]
+    # once the key exists, no further insertion is offered (no duplicate key)
+    assert all(s.sibling is None for s in parse(got, "compose.yml").settings)
+
+
+def test_sibling_point_skips_an_entry_that_cannot_take_one() -> None:
+    text = f"{ENV}      - >-\n        PIP_INDEX_URL={HTTP}\n      - PIP_EXTRA_INDEX_URL={HTTP}\n"
+    block, plain = parse(text, "compose.yml").settings
+    assert block.sibling == plain.sibling and plain.sibling is not None
+    assert with_sibling(text, block).endswith(
+        f"- PIP_EXTRA_INDEX_URL={HTTP}\n      - PIP_TRUSTED_HOST=mirror.example\n"
+    )

@@ -407,3 +407,188 @@ def test_never_raises(text: str) -> None:
 @given(st.text(max_size=60))
 def test_never_raises_arbitrary_text(text: str) -> None:
     assert_spans(shell.parse(text, "f.sh"))
+
+
+# -- docker build --build-arg: configures the image build, not the script ----------
+
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+
+
+def effective(doc: Document, site: int = -1) -> str:
+    from pipsrc.analysis import Context, effective_index
+    from pipsrc.policy import Policy
+
+    return effective_index(doc, doc.sites[site], Context(Policy())).source
+
+
+def insert(text: str, s: Setting, value: str) -> str:
+    assert s.sibling is not None
+    return text[: s.sibling.offset] + s.sibling.render(value) + text[s.sibling.offset :]
+
+
+def test_build_arg_own_scope_removal_and_sibling() -> None:
+    text = f"docker build --build-arg PIP_INDEX_URL={TUNA} -f x .\npip install requests\n"
+    doc = p(text)
+    s = one(doc, method=Method.BUILD_ARG)
+    assert (s.kind, s.key, s.raw, s.value, s.tool, s.editable) == (
+        K.INDEX, "PIP_INDEX_URL", TUNA, TUNA, Tool.PIP, True,
+    )  # fmt: skip
+    assert s.site is None and s.scope == "docker-build@1"
+    scope = doc.scope(s.scope)
+    assert scope is not None and scope.insert_at is None and scope.parent is None
+    assert text[scope.start : scope.end] == f"docker build --build-arg PIP_INDEX_URL={TUNA} -f x ."
+    assert apply(text, s.span, "http://m/s") == text.replace(TUNA, "http://m/s")
+    assert apply(text, s.removal, "") == "docker build -f x .\npip install requests\n"
+    assert insert(text, s, "m.example") == text.replace(
+        f"={TUNA} ", f"={TUNA} --build-arg PIP_TRUSTED_HOST=m.example "
+    )
+    # the script's own pip install is not configured by the build arg
+    assert doc.sites[0].settings == [] and effective(doc) == "default"
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "docker buildx build",
+        "sudo docker build",
+        "podman build",
+        "/usr/bin/docker image build",
+        "docker --context ci build",
+        "buildah bud",
+    ],
+)
+def test_build_arg_builder_spellings(cmd: str) -> None:
+    doc = p(f"{cmd} --build-arg PIP_INDEX_URL={TUNA} .\n")
+    assert [(s.method, s.raw, s.scope) for s in doc.settings] == [
+        (Method.BUILD_ARG, TUNA, "docker-build@1")
+    ]
+
+
+@pytest.mark.parametrize(
+    "cmd",
+    ["docker run -e PIP_INDEX_URL=x img", "docker build-arg", "echo docker build --build-arg"],
+)
+def test_not_an_image_build(cmd: str) -> None:
+    doc = p(f"{cmd} --build-arg PIP_INDEX_URL={TUNA} .\n")
+    assert not any(s.method is Method.BUILD_ARG for s in doc.settings)
+
+
+@pytest.mark.parametrize(
+    ("arg", "token"),
+    [
+        (f'--build-arg "PIP_INDEX_URL={TUNA}"', f'--build-arg "PIP_INDEX_URL={TUNA}"'),
+        (f"--build-arg 'PIP_INDEX_URL={TUNA}'", f"--build-arg 'PIP_INDEX_URL={TUNA}'"),
+        (f"--build-arg=PIP_INDEX_URL={TUNA}", f"--build-arg=PIP_INDEX_URL={TUNA}"),
+        (f'--build-arg="PIP_INDEX_URL={TUNA}"', f'--build-arg="PIP_INDEX_URL={TUNA}"'),
+    ],
+)
+def test_build_arg_quoted_and_equals_forms(arg: str, token: str) -> None:
+    text = f"docker build {arg} -t img .\n"
+    doc = p(text)
+    s = one(doc, method=Method.BUILD_ARG)
+    assert s.raw == TUNA and s.editable  # the value only, inside the quotes
+    assert apply(text, s.removal, "") == "docker build -t img .\n"
+    assert insert(text, s, "h") == text.replace(token, token + " --build-arg PIP_TRUSTED_HOST=h")
+
+
+def test_build_arg_through_variable_and_continuations() -> None:
+    text = (
+        f"MIRROR={TUNA}\n"
+        "docker build \\\n"
+        '    --build-arg "PIP_INDEX_URL=${MIRROR}" \\\n'
+        "    --build-arg PIP_EXTRA_INDEX_URL='http://a.example/s http://b.example/s' \\\n"
+        "    --build-arg UV_INDEX_URL=$MIRROR \\\n"
+        "    --build-arg OTHER=1 \\\n"
+        "    .\n"
+        "pip install x\n"
+    )
+    doc = p(text)
+    idx = one(doc, key="PIP_INDEX_URL")
+    assert (idx.value, idx.raw, idx.span.start) == (TUNA, TUNA, len("MIRROR="))
+    assert idx.use_span is not None and text[idx.use_span.start : idx.use_span.end] == "${MIRROR}"
+    assert apply(text, idx.removal, "") == text.replace(
+        '--build-arg "PIP_INDEX_URL=${MIRROR}" \\\n    ', ""
+    )
+    a, b = (s for s in doc.settings if s.key == "PIP_EXTRA_INDEX_URL")
+    assert (a.raw, b.raw) == ("http://a.example/s", "http://b.example/s")
+    # one trusted-host insertion point per command (after its first pip URL build arg)
+    assert a.sibling == b.sibling == idx.sibling
+    assert insert(text, a, "a.example") == text.replace(
+        '${MIRROR}"', '${MIRROR}" --build-arg PIP_TRUSTED_HOST=a.example'
+    )
+    uv = one(doc, key="UV_INDEX_URL")
+    assert uv.tool is Tool.UV and uv.sibling is not None
+    assert uv.sibling.template == " --build-arg UV_INSECURE_HOST={value}"
+    assert {s.scope for s in doc.settings} == {"docker-build@2"}
+    assert effective(doc) == "default"
+
+
+def test_build_arg_last_on_the_command_takes_preceding_blank() -> None:
+    text = f"docker build . --build-arg PIP_INDEX_URL={TUNA}\n"
+    s = one(p(text), method=Method.BUILD_ARG)
+    assert apply(text, s.removal, "") == "docker build .\n"
+
+
+def test_two_builds_on_one_line_get_two_scopes() -> None:
+    doc = p(f"docker build --build-arg PIP_INDEX_URL={TUNA} . && podman build "
+            f"--build-arg PIP_INDEX_URL={TUNA} .\n")  # fmt: skip
+    assert [s.scope for s in doc.settings] == ["docker-build@1", "docker-build@1:2"]
+
+
+def test_build_arg_pip_index_is_not_reported_ineffective() -> None:
+    # the Dockerfile (not visible here) may well interpolate ARG PIP_INDEX by hand
+    assert p(f"docker build --build-arg PIP_INDEX={TUNA} .\n").settings == []
+
+
+def test_build_arg_in_a_broken_script_is_not_editable() -> None:
+    doc = shell.parse(f"docker build --build-arg PIP_INDEX_URL={TUNA} . 'oops\n", "x.sh")
+    s = one(doc, method=Method.BUILD_ARG)
+    assert not s.editable and s.removal is None and s.sibling is None
+
+
+# -- NAME=x cmd for a command that is not pip: that command only --------------------
+
+
+@pytest.mark.parametrize(
+    "cmd", ["make wheels", "./build.sh", "tox -e py312", "pip list", "uv pip compile in.txt"]
+)
+def test_prefix_on_other_command_is_command_scoped(cmd: str) -> None:
+    text = f"echo hi\nPIP_INDEX_URL={TUNA} UV_INDEX_URL={TUNA} {cmd}\npip install x\n"
+    doc = p(text)
+    assert [(s.key, s.scope, s.site, s.method) for s in doc.settings] == [
+        ("PIP_INDEX_URL", "cmd@2", None, Method.ENV),
+        ("UV_INDEX_URL", "cmd@2", None, Method.ENV),
+    ]
+    scope = doc.scope("cmd@2")
+    assert scope is not None and scope.insert_at is None
+    assert text[scope.start : scope.end] == f"PIP_INDEX_URL={TUNA} UV_INDEX_URL={TUNA} {cmd}"
+    s = doc.settings[0]
+    assert apply(text, s.removal, "") == text.replace(f"PIP_INDEX_URL={TUNA} ", "")
+    assert effective(doc) == "default"
+
+
+def test_prefix_on_pip_install_still_attached_to_the_site() -> None:
+    doc = p(f"PIP_INDEX_URL={TUNA} pip install x\n")
+    s = one(doc, key="PIP_INDEX_URL")
+    assert s.scope == "file" and s.site == 0 and effective(doc) == "env"
+    assert [sc.id for sc in doc.scopes] == ["file"]
+
+
+def test_plain_command_without_index_variables_adds_no_scope() -> None:
+    assert [sc.id for sc in p("FOO=1 make\ndocker build --build-arg X=1 .\n").scopes] == ["file"]
+
+
+@pytest.mark.parametrize(
+    "given", ["PIP_TRUSTED_HOST=h", "PIP_TRUSTED_HOST", '"PIP_TRUSTED_HOST=h"']
+)
+def test_build_arg_no_sibling_when_trusted_host_is_passed(given: str) -> None:
+    text = f"docker build --build-arg PIP_INDEX_URL=http://h/s --build-arg {given} .\n"
+    doc = p(text)
+    s = one(doc, key="PIP_INDEX_URL")
+    assert s.sibling is None and s.removal is not None
+    uv = p("docker build --build-arg UV_INDEX_URL=http://h/s --build-arg PIP_TRUSTED_HOST=h .\n")
+    assert one(uv, key="UV_INDEX_URL").sibling is not None  # uv reads UV_INSECURE_HOST only
+
+
+def test_build_arg_without_value_is_not_a_setting() -> None:
+    assert p("docker build --build-arg PIP_INDEX_URL --build-arg=UV_INDEX .\n").settings == []

@@ -10,7 +10,7 @@ so every surface recognises exactly the same commands.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pipsrc.kinds._words import Piece, Resolved, Resolver, Tok, command_removal, split_items
 from pipsrc.kinds._words import word_removal as _word_removal
@@ -19,11 +19,13 @@ from pipsrc.model import (
     Insertion,
     InstallSite,
     Method,
+    Scope,
     Setting,
     SettingKind,
     Span,
     Tool,
 )
+from pipsrc.textio import line_ending_at
 
 K = SettingKind
 
@@ -184,6 +186,14 @@ _PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py|pypy3?")
 _WRAP_RUN = frozenset({"poetry", "pipenv", "pdm", "hatch", "uv", "rye"})
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 _PASS = frozenset({"nohup", "time", "exec", "command", "nice", "stdbuf"})
+# image builders whose --build-arg NAME=VALUE configures the build, not the script
+_BUILDERS = frozenset({"docker", "podman", "nerdctl", "buildah"})
+_BUILDER_VALUE_OPTS = frozenset(
+    {"-H", "--host", "-c", "--context", "--config", "-l", "--log-level", "--tlscacert",
+     "--tlscert", "--tlskey", "--connection", "--url", "--root", "--runroot",
+     "--storage-driver", "--namespace", "-n", "--address", "-a"}
+)  # fmt: skip
+_BUILD_ARG = "--build-arg"
 
 
 @dataclass
@@ -363,8 +373,10 @@ def analyze_command(
     found = find_pip(ctx, words) if words else None
     bad = ctx.is_bad(lstart, lend)
     if found is None:
-        for a in assigns:
-            _prefix(ctx, a, None, bad)
+        _command_prefixes(ctx, assigns, lstart, lend, bad)
+        build = find_image_build(words)
+        if build is not None:
+            _build_args(ctx, words, build, lstart, lend, bad)
         return
     tool, spelling, i, extra = found
     assigns = assigns + extra
@@ -375,12 +387,10 @@ def analyze_command(
     installs = ("install", "sync") if tool is Tool.UV else ("install", "download", "wheel")
     if sub == "config" and tool is Tool.PIP:
         _pip_config(ctx, words, i + 1, spelling, lstart, lend, bad)
-        for a in assigns:
-            _prefix(ctx, a, None, bad)
+        _command_prefixes(ctx, assigns, lstart, lend, bad)
         return
     if sub not in installs:
-        for a in assigns:
-            _prefix(ctx, a, None, bad)
+        _command_prefixes(ctx, assigns, lstart, lend, bad)
         return
     span, _ = ctx.res.fspan(lstart, lend)
     site = InstallSite(span, ctx.scope, f"{spelling} {sub}", tool)
@@ -402,6 +412,127 @@ def _prefix(ctx: Ctx, a: Assign, site: InstallSite | None, bad: bool) -> None:
         sib = Insertion(fs.start, TRUSTED_NAME[ENV_SPECS[a.name][1]] + "={value} ")
     emit_env(ctx, a.name, res, Method.ENV, removal=removal, sibling=sib, site=site,
              ok=not bad)  # fmt: skip
+
+
+def command_scope(ctx: Ctx, kind: str, lstart: int, lend: int) -> Ctx:
+    """A context whose settings belong to a new scope covering one command only.
+
+    The id is ``<kind>@<line>`` (with ``:2``, ``:3``... for more commands on
+    that line); the scope has no insertion point and no parent, so nothing in
+    it counts as configuration of the file's own install sites.
+    """
+    span, _ = ctx.res.fspan(lstart, lend)
+    text = ctx.doc.text
+    base = f"{kind}@{text.count(chr(10), 0, span.start) + 1}"
+    taken = {sc.id for sc in ctx.doc.scopes}
+    sid, n = base, 2
+    while sid in taken:
+        sid, n = f"{base}:{n}", n + 1
+    ctx.doc.scopes.append(Scope(sid, span.start, span.end, nl=line_ending_at(text, span.start)))
+    return replace(ctx, scope=sid)
+
+
+def _command_prefixes(ctx: Ctx, assigns: list[Assign], lstart: int, lend: int, bad: bool) -> None:
+    """``PIP_INDEX_URL=x cmd`` for a command that is not a pip install: that command only."""
+    own = [a for a in assigns if a.name in ENV_SPECS]
+    if not own:
+        return
+    cmd = command_scope(ctx, "cmd", lstart, lend)
+    for a in own:
+        _prefix(cmd, a, None, bad)
+
+
+def find_image_build(words: list[Tok]) -> int | None:
+    """Index of the first argument of ``docker build`` (``buildx build``, ``podman build``...)."""
+
+    def val(j: int) -> str | None:
+        return words[j].value if j < len(words) else None
+
+    i = 0
+    while (v := val(i)) is not None:
+        base = v.rsplit("/", 1)[-1]
+        if base == "sudo":
+            i += 1
+            while (f := val(i)) is not None and f.startswith("-"):
+                i += 2 if f in ("-u", "-g", "-C", "-D", "-h", "-p", "-U", "-r", "-t") else 1
+        elif base in _PASS:
+            i += 1
+        elif base in _BUILDERS:
+            break
+        else:
+            return None
+    else:
+        return None
+    i += 1
+    while (f := val(i)) is not None and f.startswith("-"):
+        i += 2 if f in _BUILDER_VALUE_OPTS else 1
+    sub = val(i)
+    if sub in ("build", "bud"):
+        return i + 1
+    if sub in ("buildx", "image", "builder") and val(i + 1) == "build":
+        return i + 2
+    return None
+
+
+def _build_args(ctx: Ctx, words: list[Tok], i: int, lstart: int, lend: int, bad: bool) -> None:
+    """``--build-arg NAME=VALUE`` / ``--build-arg=NAME=VALUE`` of an image build command.
+
+    All URL build args of one installer share one trusted-host insertion point
+    (after the first one), so two http indexes never add two same-named build
+    args (docker keeps only the last); none is offered when the command already
+    passes one: a rule edits that one instead.
+    """
+    found: list[tuple[str, bool, Tok, Tok, list[Piece]]] = []
+    while i < len(words):
+        flag = words[i]
+        head = _literal_prefix(flag)
+        i += 1
+        if head == _BUILD_ARG and flag.value == head:
+            if i >= len(words):
+                break
+            arg = words[i]
+            pieces = arg.pieces
+            i += 1
+        elif head.startswith(_BUILD_ARG + "="):
+            arg = flag
+            pieces = flag.tail(len(_BUILD_ARG) + 1)
+        else:
+            continue
+        name, sep, _ = _literal_prefix(Tok(arg.start, arg.end, pieces)).partition("=")
+        found.append((name, sep == "=", flag, arg, pieces))
+    passed = {name for name, *_ in found}  # "--build-arg NAME" passes the caller's value
+    siblings: dict[Tool, Insertion | None] = {}
+    cmd: Ctx | None = None
+    text = ctx.doc.text
+    for name, has_value, flag, arg, pieces in found:
+        if not has_value or name not in ENV_SPECS or name == "PIP_INDEX":
+            continue  # PIP_INDEX: the Dockerfile (not seen here) may interpolate it by hand
+        kind, tool = ENV_SPECS[name][0], ENV_SPECS[name][1]
+        if cmd is None:
+            cmd = command_scope(ctx, "docker-build", lstart, lend)
+        whole, contiguous = ctx.res.fspan(flag.start, arg.end)
+        clean = contiguous and not bad and not ctx.exec_form
+        removal = _word_removal(text, whole.start, whole.end) if clean else None
+        trusted = TRUSTED_NAME[tool]
+        if clean and kind in URL_KINDS and tool not in siblings:
+            siblings[tool] = None
+            if trusted not in passed:
+                siblings[tool] = Insertion(whole.end, f" {_BUILD_ARG} {trusted}={{value}}")
+        value = Tok(arg.start, arg.end, pieces).tail(len(name) + 1)
+        res = ctx.res.resolve(value, _after_name(pieces, len(name) + 1, arg.end))
+        emit_env(cmd, name, res, Method.BUILD_ARG, removal=removal,
+                 sibling=siblings.get(tool), ok=not bad and not ctx.exec_form)  # fmt: skip
+
+
+def _after_name(pieces: list[Piece], k: int, default: int) -> int:
+    """Logical offset just after the first ``k`` value characters (for empty values)."""
+    for p in pieces:
+        if p.value is None:
+            break
+        if len(p.value) >= k:
+            return p.start + k if p.exact else p.end
+        k -= len(p.value)
+    return default
 
 
 def _flags(ctx: Ctx, words: list[Tok], i: int, tool: Tool, site: InstallSite, bad: bool) -> None:

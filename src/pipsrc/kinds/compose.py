@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -170,6 +171,7 @@ class _Walker:
         self.reported: set[int] = set()
         self.scope_ids: set[str] = {sc.id for sc in doc.scopes}
         self._merged: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
+        self._sib: dict[int, Insertion | None] = {}  # per mapping/sequence node
 
     # -- whole-document checks -------------------------------------------------
 
@@ -291,7 +293,7 @@ class _Walker:
                 where = self._scope(key, scope, service)
                 removal = self._entry_removal(key, value, owner)
                 if isinstance(value, self.Scalar) and not self._is_null(value):
-                    sib = self._entry_sibling(name, key, value, node, owner)
+                    sib = self._entry_sibling(name, node, owner)
                     self._settings(name, key.value, value, 0, method, where, removal, sib)
                 elif isinstance(value, self.Scalar):
                     self._unresolved(name, key, method, where, removal)
@@ -306,7 +308,7 @@ class _Walker:
                 where = self._scope(item, scope, service)
                 removal = self._item_removal(item, node)
                 if eq:
-                    sib = self._item_sibling(name, item, node)
+                    sib = self._item_sibling(name, node)
                     skip = len(name) + 1
                     self._settings(name, name, item, skip, method, where, removal, sib)
                 else:
@@ -430,16 +432,25 @@ class _Walker:
 
     # -- sibling insertions ------------------------------------------------------
 
-    def _entry_sibling(
-        self, name: str, key: Any, value: Any, node: Any, owner: Any
-    ) -> Insertion | None:
-        """A ``PIP_TRUSTED_HOST: {value}`` line after a block-mapping entry, same indent."""
-        if _NAMES[name][1] is not Tool.PIP or value.style in ("|", ">"):
-            return None
-        if getattr(owner, "flow_style", False) or getattr(node, "flow_style", False):
+    # One insertion point per mapping/sequence, shared by all of its pip URL entries:
+    # two http indexes then yield the same (deduplicated) or clashing insertions, never
+    # two PIP_TRUSTED_HOST keys (a duplicate key makes the file unparsable).
+
+    def _entry_sibling(self, name: str, node: Any, owner: Any) -> Insertion | None:
+        """A ``PIP_TRUSTED_HOST: {value}`` line after the mapping's first pip URL entry."""
+        if _NAMES[name][1] is not Tool.PIP or getattr(node, "flow_style", False):
             return None
         if _TRUSTED in self.merged(node) or _TRUSTED in self.merged(owner):
             return None  # a rule edits that entry instead
+        if id(owner) not in self._sib:
+            self._sib[id(owner)] = self._first(self._entry_line(k, v) for k, v in owner.value)
+        return self._sib[id(owner)]
+
+    def _entry_line(self, key: Any, value: Any) -> Insertion | None:
+        if not (isinstance(key, self.Scalar) and _is_pip_url(key.value)):
+            return None
+        if not isinstance(value, self.Scalar) or self._is_null(value) or value.style in ("|", ">"):
+            return None
         start = key.start_mark.index
         prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
         if prefix.strip(" "):
@@ -450,15 +461,23 @@ class _Walker:
         end = max(key.end_mark.index, value.end_mark.index)
         return self._line_after(end, f"{prefix}{qkey}: {{value}}")
 
-    def _item_sibling(self, name: str, item: Any, seq: Any) -> Insertion | None:
-        """A ``- PIP_TRUSTED_HOST={value}`` item after a block-sequence item, same dash."""
-        if _NAMES[name][1] is not Tool.PIP or item.style in ("|", ">"):
-            return None
-        if getattr(seq, "flow_style", False):
+    def _item_sibling(self, name: str, seq: Any) -> Insertion | None:
+        """A ``- PIP_TRUSTED_HOST={value}`` item after the sequence's first pip URL item."""
+        if _NAMES[name][1] is not Tool.PIP or getattr(seq, "flow_style", False):
             return None
         for other in seq.value:
             if isinstance(other, self.Scalar) and str(other.value).partition("=")[0] == _TRUSTED:
                 return None
+        if id(seq) not in self._sib:
+            self._sib[id(seq)] = self._first(self._item_line(item) for item in seq.value)
+        return self._sib[id(seq)]
+
+    def _item_line(self, item: Any) -> Insertion | None:
+        if not isinstance(item, self.Scalar) or item.style in ("|", ">"):
+            return None
+        name, eq, _ = str(item.value).partition("=")
+        if not (eq and _is_pip_url(name)):
+            return None
         start = item.start_mark.index
         prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
         if prefix.strip() != "-" or prefix.replace("-", " ", 1).strip(" "):
@@ -467,6 +486,10 @@ class _Walker:
         if entry is None:
             return None
         return self._line_after(item.end_mark.index, prefix + entry)
+
+    @staticmethod
+    def _first(candidates: Iterator[Insertion | None]) -> Insertion | None:
+        return next((c for c in candidates if c is not None), None)
 
     def _line_after(self, end: int, line: str) -> Insertion | None:
         """Insert ``line`` as a new line after the line holding ``end`` (the entry's last).
@@ -530,6 +553,11 @@ def _content_start(text: str, start: int, end: int) -> int:
         while pos < end and text[pos].isspace():
             pos += 1
     return pos
+
+
+def _is_pip_url(name: Any) -> bool:
+    spec = _NAMES.get(str(name))
+    return spec is not None and spec[0] in _URL_KINDS and spec[1] is Tool.PIP
 
 
 def _quoted(body: str, style: Any) -> str | None:
