@@ -112,7 +112,7 @@ def test_p2_multi_line_list_with_comment() -> None:
     assert [c.text for c in doc.comments] == [" note"]
     assert cut(text, old).endswith("https://a.example/simple\n    # note\ntimeout = 5\n")
     # the sibling goes after the key's last line
-    assert old.sibling is not None and text[old.sibling.offset :] == "timeout = 5\n"
+    assert old.sibling is not None and text[old.sibling.offset :] == "\ntimeout = 5\n"
 
 
 def test_blank_line_inside_multi_line_value() -> None:
@@ -232,8 +232,8 @@ def test_p8_crlf() -> None:
     a, b = doc.settings
     assert (a.raw, b.raw) == ("https://a/s", "https://b/s")
     assert cut(text, b) == "[global]\r\nextra-index-url =\r\n    https://a/s\r\n"
-    assert b.sibling is not None and b.sibling.render("h") == "trusted-host = h\r\n"
-    assert b.sibling.offset == len(text)
+    assert b.sibling is not None and b.sibling.render("h") == "\r\ntrusted-host = h"
+    assert b.sibling.offset == len(text) - 2
 
 
 def test_no_final_newline() -> None:
@@ -344,3 +344,60 @@ def test_never_raises_on_noise(text: str) -> None:
 @given(st.text(max_size=80))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert_spans(parse(text, "pip.conf"))
+
+
+def _insert(text: str, s: Setting, value: str) -> str:
+    assert s.sibling is not None
+    return text[: s.sibling.offset] + s.sibling.render(value) + text[s.sibling.offset :]
+
+
+def test_sibling_extends_an_existing_trusted_host() -> None:
+    # regression (property tests): PS202 added a second `trusted-host =` line, a duplicate
+    # option that makes pip refuse the file
+    text = (
+        "[global]\nextra-index-url =\n    http://a.example/simple\n"
+        "trusted-host =\n    # note\n    b.example\n"
+    )
+    s = parse(text, "pip.conf").settings[0]
+    out = _insert(text, s, "a.example")
+    assert out == text + "    a.example\n"
+    doc = parse(out, "pip.conf")
+    assert doc.fixable and [x.value for x in doc.settings][1:] == ["b.example", "a.example"]
+
+
+def test_sibling_extends_a_trusted_host_written_later_and_spelled_differently() -> None:
+    text = "[global]\r\n  index-url = http://a.example/simple\r\n  trusted_host = b.example"
+    s = parse(text, "pip.conf").settings[0]
+    out = _insert(text, s, "a.example")
+    assert out == text + "\r\n      a.example"
+    assert [x.value for x in parse(out, "pip.conf").settings] == [
+        "http://a.example/simple", "b.example", "a.example",
+    ]  # fmt: skip
+
+
+def test_no_sibling_after_an_inline_comment_in_trusted_host() -> None:
+    text = "[global]\nindex-url = http://a.example/simple\ntrusted-host = b.example # c\n"
+    assert parse(text, "pip.conf").settings[0].sibling is None
+
+
+def test_indexes_of_one_section_share_one_sibling_point() -> None:
+    # two separate insertions would write two trusted-host keys in one pass
+    text = (
+        "[global]\nindex-url = http://a.example/s\nextra-index-url = http://b.example/s\n"
+        "[install]\nindex-url = http://c/s\n"
+    )
+    a, b, c = parse(text, "pip.conf").settings
+    assert a.sibling == b.sibling and a.sibling is not None
+    assert a.sibling.offset == text.index("extra-index-url") - 1
+    assert c.sibling is not None and c.sibling.offset == len(text) - 1
+
+
+def test_sibling_lies_inside_the_removal_of_the_option_it_extends() -> None:
+    # regression (property tests): PS204 removed the trusted-host option while PS202
+    # appended a continuation line right after it, leaving "    host" with no key
+    text = "[install]\ntrusted-host =\n    a.example\nindex-url = http://b.example/simple/\n"
+    doc = parse(text, "pip.conf")
+    th, idx = doc.settings
+    assert idx.sibling is not None and th.removal is not None
+    assert th.removal.start < idx.sibling.offset < th.removal.end
+    assert _insert(text, idx, "b.example") == text.replace("a.example", "a.example\n    b.example")

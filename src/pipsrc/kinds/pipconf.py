@@ -134,7 +134,8 @@ def parse(text: str, path: str) -> Document:
     for opt in options:
         if opt.norm in _KEYS:
             why = overridden.get(id(opt)) or _section_ineffective(opt.section, real_sections)
-            _settings(doc, text, opt, why)
+            sibling = _sibling(text, opt, options) if _KEYS[opt.norm] in _NEEDS_HOST else None
+            _settings(doc, text, opt, why, sibling)
     _cross_check(doc, text)
     return doc
 
@@ -237,7 +238,9 @@ def _first_delimiter(stripped: str) -> int:
     return min(eq, colon)
 
 
-def _settings(doc: Document, text: str, opt: _Option, section_why: str | None) -> None:
+def _settings(
+    doc: Document, text: str, opt: _Option, section_why: str | None, sibling: Insertion | None
+) -> None:
     """One setting per value token (lists) or for the first token (single values)."""
     kind = _KEYS[opt.norm]
     tokens: list[tuple[int, int]] = []
@@ -249,7 +252,6 @@ def _settings(doc: Document, text: str, opt: _Option, section_why: str | None) -
     # is where the author meant a comment to begin.
     marker = next((i for i, (s, _) in enumerate(tokens) if text[s] in "#;"), len(tokens))
     block = Span(opt.line_start, opt.end_nl)
-    sibling = _sibling(text, opt) if kind in _NEEDS_HOST else None
 
     def add(s: int, e: int, why: str | None, removal: Span) -> None:
         raw = text[s:e]
@@ -309,11 +311,33 @@ def _item_removal(text: str, tokens: list[tuple[int, int]], i: int, count: int) 
     return Span(before, e)
 
 
-def _sibling(text: str, opt: _Option) -> Insertion:
-    """A ``trusted-host`` line right after the key's last line, in the same section."""
-    if opt.nl:
-        return Insertion(opt.end_nl, "trusted-host = {value}{nl}", opt.nl)
-    return Insertion(opt.end_nl, "{nl}trusted-host = {value}", majority_newline(text))
+def _sibling(text: str, opt: _Option, options: list[_Option]) -> Insertion | None:
+    """Where a trusted-host for ``opt`` goes, without ever writing a second trusted-host key.
+
+    A section can hold one trusted-host option (a repeated key makes pip refuse the
+    file, and a differently spelled one, ``trusted_host``, overrides the other), so
+    when the section has one the host becomes a continuation line of the last one
+    (the one pip reads); when its value has an inline comment marker there is no
+    place that pip and pipsrc read alike, so no insertion. Otherwise a
+    ``trusted-host`` line goes after the section's first index option: every index
+    of the section shares that one point, so two insertions in one pass clash and
+    the second one extends the first in the next pass.
+
+    The point is the end of the option's last line *before* its line ending: strictly
+    inside the option's removal span, so a fix that deletes the option clashes with
+    the insertion (and defers it) instead of leaving an orphan continuation line.
+    """
+    same = [o for o in options if o.section == opt.section]
+    hosts = [o for o in same if o.norm == "trusted-host"]
+    if hosts:
+        anchor = hosts[-1]
+        if any(t.startswith(("#", ";")) for s, e in anchor.pieces for t in text[s:e].split()):
+            return None
+        item = text[anchor.line_start : anchor.offset] + "    {value}"
+    else:
+        anchor = next(o for o in same if o.norm in _KEYS and _KEYS[o.norm] in _NEEDS_HOST)
+        item = "trusted-host = {value}"
+    return Insertion(anchor.end, "{nl}" + item, anchor.nl or majority_newline(text))
 
 
 def _cross_check(doc: Document, text: str) -> None:
