@@ -80,3 +80,21 @@ def test_order_independent(case: tuple[str, list[Edit]]) -> None:
 
 def test_no_edits_is_identity() -> None:
     assert apply_fixes("x\r\ny", []).text == "x\r\ny"
+
+
+def test_insertion_at_a_removal_boundary_waits() -> None:
+    # a line appended where a removal ends could land inside the wrong option
+    text = "a = 1\nb = 2"
+    removal, append = _fix(Edit(6, 11, "")), _fix(Edit(11, 11, "\nc = 3"))
+    out = apply_fixes(text, [append, removal])
+    assert len(out.applied) == 1 and len(out.deferred) == 1
+
+
+def test_pipconf_unsafe_fixes_keep_the_file_valid() -> None:
+    from pipsrc.api import fix_text
+    from pipsrc.policy import Policy
+
+    text = "[install]\nindex-url = http://pypi.douban.com/simple/\ntrusted-host = pypi.tuna.tsinghua.edu.cn"
+    fixed = fix_text(text, "pip.conf", Policy(), unsafe=True)
+    assert fixed.startswith("[install]\nindex-url = https://pypi.doubanio.com/simple/")
+    assert "    " not in fixed  # no orphaned continuation line glued to index-url

@@ -16,7 +16,7 @@ from pipsrc.engine import check as check_paths
 from pipsrc.engine import fix as fix_paths
 from pipsrc.model import FileKind
 from pipsrc.policy import Policy
-from pipsrc.textio import decode
+from pipsrc.textio import Decoded
 
 
 def _kind(path: str, text: str) -> FileKind:
@@ -28,7 +28,8 @@ def _kind(path: str, text: str) -> FileKind:
 
 def _result(text: str, path: str) -> FileResult:
     kind = _kind(path, text)
-    r = FileResult(path, kind, original=text, decoded=decode(text.encode("utf-8")))
+    # already text: nothing to decode (and nothing is written back by these functions)
+    r = FileResult(path, kind, original=text, decoded=Decoded(text, "utf-8", b""))
     r.doc = parse_safely(kind, text, path)
     return r
 

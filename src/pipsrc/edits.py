@@ -30,13 +30,16 @@ def _key(fix: Fix) -> tuple[tuple[tuple[int, int, str], ...], str, str]:
 
 
 def _clash(a: tuple[int, int], b: tuple[int, int]) -> bool:
-    """Two edits clash when their ranges overlap or both insert at one point.
-
-    An insertion next to a replacement is not a clash: sorting by (start, end)
-    puts it on a definite side.
+    """Two edits clash when their ranges overlap, or when one inserts at a
+    point the other touches (the same point, or either end of a replaced
+    range): whether the insertion belongs before or after the other change is
+    then a guess (a line appended right where a removal ends can land inside
+    the wrong option), so the second one waits for the next pass.
     """
-    if a[0] == a[1] and b[0] == b[1]:
-        return a[0] == b[0]
+    if a[0] == a[1]:
+        return b[0] <= a[0] <= b[1]
+    if b[0] == b[1]:
+        return a[0] <= b[0] <= a[1]
     return a[0] < b[1] and b[0] < a[1]
 
 

@@ -130,6 +130,22 @@ def _insert_point(text: str) -> int:
     return pos
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+def _ts_source(logical: str) -> bytes:
+    """The bytes handed to tree-sitter.
+
+    tree-sitter-bash 0.25.1 can crash the process on characters outside the
+    BMP, so each is replaced by four ASCII bytes: the same UTF-8 length, hence
+    the same byte offsets. Values are always read from ``logical``, never
+    from node text, so nothing downstream sees the substitute.
+    """
+    if _ASTRAL.search(logical) is not None:
+        logical = _ASTRAL.sub("____", logical)
+    return logical.encode("utf-8", "surrogatepass")
+
+
 def analyze(
     doc: Document,
     logical: str,
@@ -146,7 +162,7 @@ def analyze(
     ``env`` is updated in place with the script's assignments (callers pass a
     copy when assignments must not leak, as between two ``RUN`` s).
     """
-    tree = _parser().parse(logical.encode("utf-8", "surrogatepass"))
+    tree = _parser().parse(_ts_source(logical))
     bm = _ByteMap(logical)
     ctx = Ctx(doc, Resolver(doc.text, segmap, env, logical), scope.id, editable=editable)
     w = _Walker(ctx, bm, scope, nested)

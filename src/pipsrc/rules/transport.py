@@ -71,6 +71,15 @@ class PlainHttpIndex(Rule):
             yield Violation(s.span, f"index {s.value} uses plain http", s.value or "", fix)
 
 
+def _upgradable(value: str, ctx: Context) -> bool:
+    """An http index that PS201 reports and can switch to https."""
+    url = parse_url(value)
+    if url is None or ctx.policy.http_allowed(url.host):
+        return False
+    match = catalogue().match(value)
+    return match is not None and match.mirror.https
+
+
 class MissingTrustedHost(Rule):
     code = "PS202"
     name = "missing-trusted-host"
@@ -104,6 +113,8 @@ class MissingTrustedHost(Rule):
             url = parse_url(s.value or "")
             if url is None or url.scheme != "http" or off_policy(s, ctx):
                 continue
+            if _upgradable(s.value or "", ctx):
+                continue  # PS201 moves it to https; a trusted-host would only be needless
             # a command's own --trusted-host serves only that command
             scope = [x for x in scope_settings(doc, s.scope) if x.site is None or x.site == s.site]
             entries = [t for t in live(scope) if t.kind == SettingKind.TRUSTED_HOST and t.value]
