@@ -94,7 +94,10 @@ def test_pipconf_unsafe_fixes_keep_the_file_valid() -> None:
     from pipsrc.api import fix_text
     from pipsrc.policy import Policy
 
-    text = "[install]\nindex-url = http://pypi.douban.com/simple/\ntrusted-host = pypi.tuna.tsinghua.edu.cn"
+    text = (
+        "[install]\nindex-url = http://pypi.douban.com/simple/\n"
+        "trusted-host = pypi.tuna.tsinghua.edu.cn"
+    )
     fixed = fix_text(text, "pip.conf", Policy(), unsafe=True)
     assert fixed.startswith("[install]\nindex-url = https://pypi.doubanio.com/simple/")
     assert "    " not in fixed  # no orphaned continuation line glued to index-url
