@@ -11,20 +11,14 @@ from hypothesis import strategies as st
 from pipsrc.kinds.compose import parse
 from pipsrc.model import Document, FileKind, Method, Setting, SettingKind, Tool
 from pipsrc.textio import LineIndex
+from tests.kinds.spans import assert_spans as check_spans
 
 K = SettingKind
 OLD = "https://old.example/simple"
 
 
 def assert_spans(doc: Document) -> None:
-    ids = {s.id for s in doc.scopes}
-    for s in doc.settings:
-        assert doc.text[s.span.start : s.span.end] == s.raw, s
-        assert s.scope in ids
-        if s.removal is not None:
-            assert s.removal.contains(s.span), s
-    for c in doc.comments:
-        assert doc.text[c.span.start] == "#"
+    check_spans(doc)
 
 
 def line(doc: Document, s: Setting) -> int:

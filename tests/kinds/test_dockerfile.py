@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipsrc.kinds import dockerfile
 from pipsrc.kinds._dockerscan import scan
 from pipsrc.model import Document, Method, Setting, SettingKind, Span, Tool
+from tests.kinds.spans import assert_spans as check_spans
 
 K = SettingKind
 OLD = "https://old.example/simple"
@@ -19,16 +20,7 @@ needs_pipconf = pytest.mark.skipif(not HAS_PIPCONF, reason="pipsrc.kinds.pipconf
 
 
 def assert_spans(doc: Document) -> None:
-    n = len(doc.text)
-    for s in doc.settings:
-        assert doc.text[s.span.start : s.span.end] == s.raw, s
-        for extra in (s.use_span, s.removal):
-            assert extra is None or 0 <= extra.start <= extra.end <= n
-        assert doc.scope(s.scope) is not None, s.scope
-        if s.site is not None:
-            assert s in doc.sites[s.site].settings
-    for site in doc.sites:
-        assert 0 <= site.span.start <= site.span.end <= n
+    check_spans(doc)
 
 
 def p(text: str) -> Document:

@@ -12,20 +12,13 @@ from hypothesis import strategies as st
 from pipsrc.kinds.pipconf import parse
 from pipsrc.model import Document, FileKind, Method, Setting, SettingKind
 from pipsrc.textio import LineIndex
+from tests.kinds.spans import assert_spans as check_spans
 
 K = SettingKind
 
 
 def assert_spans(doc: Document) -> None:
-    for s in doc.settings:
-        assert doc.text[s.span.start : s.span.end] == s.raw, s
-        assert s.method is Method.PIP_CONF and s.scope == "file"
-        if s.removal is not None:
-            assert s.removal.contains(s.span), s
-        if s.sibling is not None:
-            assert 0 <= s.sibling.offset <= len(doc.text)
-    for c in doc.comments:
-        assert doc.text[c.span.start] in "#;"
+    check_spans(doc, Method.PIP_CONF, "#;")
 
 
 def line(doc: Document, s: Setting) -> int:

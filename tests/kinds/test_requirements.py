@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipsrc.kinds.requirements import parse
 from pipsrc.model import Document, FileKind, Method, Setting, SettingKind
 from pipsrc.textio import LineIndex
+from tests.kinds.spans import assert_spans as check_spans
 
 try:  # pip itself is the oracle for what an option line means
     from pip._internal.req.req_file import get_line_parser, preprocess
@@ -21,18 +22,7 @@ K = SettingKind
 
 
 def assert_spans(doc: Document) -> None:
-    """Every span slices to raw; removals and siblings stay inside the text."""
-    for s in doc.settings:
-        assert doc.text[s.span.start : s.span.end] == s.raw, s
-        assert s.scope == "file"
-        assert s.method is Method.REQUIREMENTS
-        if s.removal is not None:
-            assert s.removal.contains(s.span), s
-            assert s.removal.end <= len(doc.text)
-        if s.sibling is not None:
-            assert 0 <= s.sibling.offset <= len(doc.text)
-    for c in doc.comments:
-        assert doc.text[c.span.start] == "#"
+    check_spans(doc, Method.REQUIREMENTS, "#")
 
 
 def line(doc: Document, s: Setting) -> int:

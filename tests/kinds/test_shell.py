@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pipsrc.kinds import shell
 from pipsrc.model import Document, Method, Setting, SettingKind, Tool
+from tests.kinds.spans import assert_spans as check_spans
 
 K = SettingKind
 HAS_PIPCONF = importlib.util.find_spec("pipsrc.kinds.pipconf") is not None
@@ -17,19 +18,7 @@ needs_pipconf = pytest.mark.skipif(not HAS_PIPCONF, reason="pipsrc.kinds.pipconf
 
 
 def assert_spans(doc: Document) -> None:
-    """Every span slices to its raw text; use spans and removals are in range."""
-    n = len(doc.text)
-    for s in doc.settings:
-        assert doc.text[s.span.start : s.span.end] == s.raw, s
-        for extra in (s.use_span, s.removal):
-            assert extra is None or 0 <= extra.start <= extra.end <= n
-        if s.sibling is not None:
-            assert 0 <= s.sibling.offset <= n
-        if s.site is not None:
-            assert s in doc.sites[s.site].settings
-    for site in doc.sites:
-        assert 0 <= site.span.start <= site.span.end <= n
-        assert doc.scope(site.scope) is not None
+    check_spans(doc)
 
 
 def p(text: str) -> Document:
