@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipsrc.model import Document, Method
+from pipsrc.model import Document, Method, Setting
 
 
 def assert_spans(doc: Document, method: Method | None = None, markers: str = "#") -> None:
@@ -26,3 +26,15 @@ def assert_spans(doc: Document, method: Method | None = None, markers: str = "#"
         assert doc.scope(site.scope) is not None
     for c in doc.comments:
         assert doc.text[c.span.start] in markers, c
+
+
+def line(doc: Document, s: Setting) -> int:
+    """The 1-based line of a setting's literal."""
+    return doc.text.count("\n", 0, s.span.start) + 1
+
+
+def one(doc: Document, **kw: object) -> Setting:
+    """The single setting whose attributes equal ``kw``."""
+    hits = [s for s in doc.settings if all(getattr(s, k) == v for k, v in kw.items())]
+    assert len(hits) == 1, (kw, doc.settings)
+    return hits[0]

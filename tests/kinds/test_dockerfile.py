@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from pipsrc.kinds import dockerfile
 from pipsrc.kinds._dockerscan import scan
-from pipsrc.model import Document, Method, Setting, SettingKind, Span, Tool
+from pipsrc.model import Document, Method, SettingKind, Span, Tool
 from tests.kinds.spans import assert_spans as check_spans
+from tests.kinds.spans import line, one
 
 K = SettingKind
 OLD = "https://old.example/simple"
@@ -27,16 +28,6 @@ def p(text: str) -> Document:
     doc = dockerfile.parse(text, "Dockerfile")
     assert_spans(doc)
     return doc
-
-
-def line(doc: Document, s: Setting) -> int:
-    return doc.text.count("\n", 0, s.span.start) + 1
-
-
-def one(doc: Document, **kw: object) -> Setting:
-    hits = [s for s in doc.settings if all(getattr(s, k) == v for k, v in kw.items())]
-    assert len(hits) == 1, (kw, doc.settings)
-    return hits[0]
 
 
 def fix(text: str, span: Span, new: str = "https://new.example/simple") -> str:

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pipsrc.kinds import shell
 from pipsrc.model import Document, Method, Setting, SettingKind, Tool
 from tests.kinds.spans import assert_spans as check_spans
+from tests.kinds.spans import line, one
 
 K = SettingKind
 HAS_PIPCONF = importlib.util.find_spec("pipsrc.kinds.pipconf") is not None
@@ -25,16 +26,6 @@ def p(text: str) -> Document:
     doc = shell.parse(text, "x.sh")
     assert_spans(doc)
     return doc
-
-
-def line(doc: Document, s: Setting) -> int:
-    return doc.text.count("\n", 0, s.span.start) + 1
-
-
-def one(doc: Document, **kw: object) -> Setting:
-    hits = [s for s in doc.settings if all(getattr(s, k) == v for k, v in kw.items())]
-    assert len(hits) == 1, (kw, doc.settings)
-    return hits[0]
 
 
 def apply(text: str, span: object, new: str) -> str:
