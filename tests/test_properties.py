@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 from pipsrc import engine
 from pipsrc.analysis import Context
 from pipsrc.api import check_text, fix_text
-from pipsrc.cli import main, render_diff
+from pipsrc.cli import main
 from pipsrc.edits import apply_fixes
 from pipsrc.engine import FileResult, Selection, lint, make_context, parse_safely
 from pipsrc.model import Applicability, Document, Edit, FileKind, Fix
 from pipsrc.output import RenderOptions, render
+from pipsrc.output.diff import render_diff
 from pipsrc.policy import Policy
 from pipsrc.textio import Decoded
 

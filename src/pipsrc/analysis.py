@@ -13,6 +13,7 @@ import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
@@ -44,20 +45,15 @@ class Context:
     policy: Policy
     docs: dict[str, Document] = field(default_factory=dict)
     cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
-    _dominant: str | None = None
-    _dominant_done: bool = False
 
     # -- the policy index, or in consistency mode the repository's dominant one
     @property
     def target_index(self) -> str | None:
         return self.policy.index or self.dominant_index
 
-    @property
+    @cached_property
     def dominant_index(self) -> str | None:
-        if not self._dominant_done:
-            self._dominant = dominant_index(self.docs.values(), self.policy)
-            self._dominant_done = True
-        return self._dominant
+        return dominant_index(self.docs.values(), self.policy)
 
     def find_file(self, doc: Document, name: str) -> Document | None:
         """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
@@ -100,6 +96,14 @@ def scope_settings(doc: Document, scope_id: str) -> list[Setting]:
     return out
 
 
+def last_index(doc: Document | None) -> Setting | None:
+    """The primary index a whole file sets (the last one wins), if any."""
+    if doc is None:
+        return None
+    idx = [s for s in live(doc.settings) if s.kind == SettingKind.INDEX]
+    return idx[-1] if idx else None
+
+
 def _reads(tool: Tool, setting: Setting) -> bool:
     return setting.tool == Tool.BOTH or setting.tool == tool
 
@@ -118,10 +122,9 @@ def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective
         return Effective("cli", cli[-1])
     for name in site.requirement_files:
         req = ctx.find_file(doc, name)
-        if req is not None:
-            idx = [s for s in live(req.settings) if s.kind == SettingKind.INDEX]
-            if idx:
-                return Effective("requirements", idx[-1], req.path)
+        found = last_index(req)
+        if req is not None and found is not None:
+            return Effective("requirements", found, req.path)
     prefix = [s for s in site.settings if s.kind == SettingKind.INDEX and s.ineffective is None]
     if prefix:
         return Effective("env", prefix[-1])
@@ -151,10 +154,9 @@ def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective
         if site.tool != Tool.UV and (scope.config_files or scope.opaque_config):
             for name in scope.config_files:
                 conf_doc = ctx.find_file(doc, name)
-                if conf_doc is not None:
-                    idx = [s for s in live(conf_doc.settings) if s.kind == SettingKind.INDEX]
-                    if idx:
-                        return Effective("config-file", idx[-1], conf_doc.path)
+                found = last_index(conf_doc)
+                if conf_doc is not None and found is not None:
+                    return Effective("config-file", found, conf_doc.path)
             return Effective("config-file", None, ", ".join(scope.config_files))
         if scope.fragment:
             return Effective("inherited", None, "fragment without FROM")

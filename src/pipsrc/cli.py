@@ -7,7 +7,6 @@ internal error, printed as one redacted line, never a bare traceback.
 
 from __future__ import annotations
 
-import difflib
 import os
 import sys
 from collections.abc import Callable
@@ -123,6 +122,7 @@ def main() -> None:
 def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
     from pipsrc import engine
     from pipsrc.output import RenderOptions, render
+    from pipsrc.output.diff import render_diff
 
     paths = list(kw["paths"]) or ["."]
     try:
@@ -165,16 +165,6 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     return (
         EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
     )
-
-
-def render_diff(result: Any) -> str:
-    out: list[str] = []
-    for r in result.changed_files:
-        a = (r.original or "").splitlines(keepends=True)
-        b = (r.fixed or "").splitlines(keepends=True)
-        for line in difflib.unified_diff(a, b, f"a/{r.path}", f"b/{r.path}"):
-            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
-    return redact("".join(out))
 
 
 @main.command()

@@ -12,7 +12,7 @@ import fnmatch
 import os
 import re
 import tomllib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -292,15 +292,3 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
         per_file_ignores=tuple(per_file),
         report_lang=str(lang),
     )
-
-
-@dataclass
-class RunOptions:
-    """What the command line adds on top of the policy."""
-
-    mirror: str | None = None
-    proxy: str | None = None
-    select: tuple[str, ...] = ()
-    ignore: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)

@@ -10,17 +10,6 @@ _VAR = re.compile(
 )
 
 
-def strip_quotes(raw: str) -> tuple[str, str, int]:
-    """Return (inner, quote, offset of inner) for a possibly quoted token."""
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-        return raw[1:-1], raw[0], 1
-    return raw, "", 0
-
-
-def has_variable(value: str) -> bool:
-    return "$" in value and _VAR.search(value) is not None
-
-
 def expand(value: str, env: dict[str, str | None]) -> str | None:
     """Expand ``$VAR``/``${VAR:-d}`` from ``env``; None if something stays unresolved.
 

@@ -83,10 +83,12 @@ class LineIndex:
 
     def __init__(self, text: str) -> None:
         self.text = text
+        # str.find runs in C: this is built for every file linted
         self.starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self.starts.append(i + 1)
+        at = text.find("\n")
+        while at != -1:
+            self.starts.append(at + 1)
+            at = text.find("\n", at + 1)
 
     def line_col(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self.starts, offset) - 1

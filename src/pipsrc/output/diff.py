@@ -1,0 +1,19 @@
+"""`fix --diff`: a unified diff of every file the fix would change, redacted."""
+
+from __future__ import annotations
+
+import difflib
+
+from pipsrc.engine import RunResult
+from pipsrc.urls import redact
+
+
+def render_diff(result: RunResult) -> str:
+    out: list[str] = []
+    for r in result.changed_files:
+        a = (r.original or "").splitlines(keepends=True)
+        b = (r.fixed or "").splitlines(keepends=True)
+        for line in difflib.unified_diff(a, b, f"a/{r.path}", f"b/{r.path}"):
+            out.append(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n")
+    # context lines are redacted too: a credential next to a fixed line must not leak
+    return redact("".join(out))
