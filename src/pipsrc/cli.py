@@ -17,6 +17,7 @@ import click
 
 from pipsrc import __version__
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.output import FORMATS
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 from pipsrc.urls import redact
 
@@ -54,7 +55,7 @@ def common_options(func: F) -> F:
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(list(FORMATS)),
             default="text",
             show_default=True,
         ),
@@ -119,7 +120,13 @@ def main() -> None:
     """Lint and fix Python package-index configuration across a repository."""
 
 
-def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
+def _run(
+    kind: str,
+    kw: dict[str, Any],
+    unsafe: bool = False,
+    diff: bool = False,
+    report_file: str | None = None,
+) -> int:
     from pipsrc import engine
     from pipsrc.output import RenderOptions, render
     from pipsrc.output.diff import render_diff
@@ -129,6 +136,9 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
         policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
         selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
         selection.enabled(policy)
+        date = _date(kw.get("date"))
+        if report_file:
+            _check_output(report_file)
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
         click.echo(f"pipsrc: {redact(str(exc))}", err=True)
         return EXIT_USAGE
@@ -153,7 +163,11 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
             cli_index=cli_index,
             exclude=excl,
         )
-    opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"])
+    opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"], kw.get("lang"))
+    if report_file:
+        from pipsrc.report import report
+
+        _write_report(report_file, report(result, opts.lang, date=date))
     if diff:
         _emit(render_diff(result), kw["output"])
         click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
@@ -167,8 +181,21 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     )
 
 
+_LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Language of the markdown report (default: the policy's report.lang, else en).",
+)
+_DATE = click.option(
+    "--date",
+    metavar="YYYY-MM-DD|today",
+    help="Put this date in the report (reports carry no date unless asked, so they diff cleanly).",
+)
+
+
 @main.command()
 @common_options
+@_LANG
 def check(**kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
     sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
@@ -178,9 +205,119 @@ def check(**kw: Any) -> None:
 @common_options
 @click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
 @click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes.")
-def fix(diff: bool, unsafe_fixes: bool, **kw: Any) -> None:
+@click.option(
+    "--report",
+    "report_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Write the markdown audit report of this run (what changed, what is left) to FILE.",
+)
+@_LANG
+@_DATE
+def fix(diff: bool, unsafe_fixes: bool, report_file: str | None, **kw: Any) -> None:
     """Fix settings in place (exit 1 if files changed or would change)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff))))
+    sys.exit(
+        _exit(
+            kw,
+            _guard(
+                lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff, report_file=report_file)
+            ),
+        )
+    )
+
+
+@main.command("report")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--mirror", metavar="ID|URL", help="Use this index for this run.")
+@click.option("--proxy", metavar="URL", help="Use an internal proxy as the index.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file.")
+@click.option("--select", multiple=True, metavar="CODES", help="Only these rules.")
+@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
+@_LANG
+@_DATE
+@click.option(
+    "--probe",
+    is_flag=True,
+    help="Measure each policy index (time to fetch /pip/): the only network access pipsrc makes.",
+)
+def report_cmd(probe: bool, **kw: Any) -> None:
+    """Write the markdown audit report of the tree's current state (SPEC §8)."""
+    sys.exit(_guard(lambda: _report(kw, probe)))
+
+
+def _report(kw: dict[str, Any], probe: bool) -> int:
+    from pipsrc import engine
+    from pipsrc.report import report
+
+    paths = list(kw["paths"]) or ["."]
+    try:
+        policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
+        selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
+        selection.enabled(policy)
+        date = _date(kw["date"])
+        if kw["output"]:
+            _check_output(kw["output"])
+    except (PolicyError, UsageProblem, UnknownMirror) as exc:
+        click.echo(f"pipsrc: {redact(str(exc))}", err=True)
+        return EXIT_USAGE
+    except KeyError as exc:
+        click.echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
+        return EXIT_USAGE
+    missing = [p for p in paths if not os.path.exists(p) and not os.path.islink(p)]
+    if missing:
+        click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
+        return EXIT_USAGE
+    cli_index = bool(kw["mirror"] or kw["proxy"])
+    result = engine.check(
+        paths, policy, selection, cli_index=cli_index, exclude=_split(kw["exclude"])
+    )
+    measured = None
+    if probe:
+        from pipsrc.analysis import dominant_index
+        from pipsrc.report.probe import probe as run_probe
+        from pipsrc.report.probe import probe_targets
+
+        docs = [r.doc for r in result.files if r.doc is not None]
+        target = policy.index or dominant_index(docs, policy)
+        measured = run_probe(probe_targets(policy, target))
+    text = report(result, kw["lang"], probe=measured, date=date)
+    if kw["output"]:
+        _write_report(kw["output"], text)
+    else:
+        click.echo(text, nl=False)
+    return EXIT_CLEAN
+
+
+def _date(value: str | None) -> str | None:
+    """``--date``: an ISO date, or ``today`` (local date)."""
+    import datetime
+
+    if value is None:
+        return None
+    if value == "today":
+        return datetime.date.today().isoformat()
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageProblem(f"--date {value!r}: expected YYYY-MM-DD or 'today'") from None
+
+
+def _check_output(path: str) -> None:
+    """Refuse a report path that cannot be written before any work (and any fix) is done."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageProblem(f"{path}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise UsageProblem(f"{path}: is a directory")
+
+
+def _write_report(path: str, text: str) -> None:
+    """Write a report atomically, so a failed run never leaves half a report behind."""
+    from pipsrc.textio import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
 
 
 @main.command("rules")

@@ -74,3 +74,50 @@ def apply_fixes(text: str, fixes: Iterable[Fix]) -> Applied:
 
 def _self_overlap(edits: list[Edit]) -> bool:
     return any(_clash((a.start, a.end), (b.start, b.end)) for a, b in pairwise(edits))
+
+
+@dataclass(frozen=True)
+class PositionMap:
+    """Maps offsets between the text before and after one pass of edits.
+
+    The audit report names each change by its line in the original file and in
+    the fixed one; with several passes (a PS104 insertion after a rewrite), an
+    edit's offsets are in the text of its own pass, so they are carried
+    backward and forward through the other passes' edits.
+    """
+
+    # (old_start, old_end, new_start, new_end) for each edit, in order
+    spans: tuple[tuple[int, int, int, int], ...]
+
+    @classmethod
+    def of(cls, edits: Iterable[Edit]) -> PositionMap:
+        out = []
+        delta = 0
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            new_start = e.start + delta
+            new_end = new_start + len(e.replacement)
+            out.append((e.start, e.end, new_start, new_end))
+            delta += len(e.replacement) - (e.end - e.start)
+        return cls(tuple(out))
+
+    def forward(self, pos: int) -> int:
+        """Where ``pos`` of the old text is in the new text (inside an edit: its start)."""
+        shift = 0
+        for old_start, old_end, new_start, new_end in self.spans:
+            if old_start <= pos < old_end:
+                return new_start
+            if old_end > pos:
+                break
+            shift = new_end - old_end
+        return pos + shift
+
+    def backward(self, pos: int) -> int:
+        """Where ``pos`` of the new text was in the old text (inside an edit: its start)."""
+        shift = 0
+        for old_start, old_end, new_start, new_end in self.spans:
+            if new_start <= pos < new_end:
+                return old_start
+            if new_end > pos:
+                break
+            shift = old_end - new_end
+        return pos + shift

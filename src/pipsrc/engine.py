@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pipsrc import kinds
 from pipsrc.analysis import Context
 from pipsrc.discover import Candidate, Skipped, discover, git_root
-from pipsrc.edits import apply_fixes
+from pipsrc.edits import PositionMap, apply_fixes
 from pipsrc.model import (
     Applicability,
     Document,
@@ -83,9 +83,17 @@ class Change:
 
     path: str
     code: str
-    line: int
+    line: int  # in the original file
     before: str  # redacted
     after: str  # redacted
+    new_line: int = 0  # in the fixed file
+    setting: str = ""  # the SettingKind value of the setting it edits ("" when none)
+    action: str = "replace"  # replace | remove | add
+
+    @property
+    def kind(self) -> tuple[str, str]:
+        """What kind of change this is, for grouping in the report."""
+        return self.action, self.setting
 
 
 @dataclass
@@ -100,6 +108,8 @@ class FileResult:
     error: str | None = None  # could not read / write (redacted)
     decoded: Decoded | None = field(default=None, repr=False)
     stamp: FileStamp | None = field(default=None, repr=False)
+    # findings a suppression comment accepted, with its reason (for the report)
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list, repr=False)
     real: str = ""
     decode_error_line: int | None = None
 
@@ -154,8 +164,17 @@ def _rules(enabled: set[str]) -> list[Rule]:
     return out
 
 
-def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
-    """All findings for one parsed document, suppressions applied, strings redacted."""
+def lint(
+    doc: Document,
+    ctx: Context,
+    enabled: set[str],
+    suppressed_out: list[tuple[Finding, str]] | None = None,
+) -> list[Finding]:
+    """All findings for one parsed document, suppressions applied, strings redacted.
+
+    Suppressed findings are dropped, or, when ``suppressed_out`` is given, put
+    there with the suppression's reason (the report lists them as accepted).
+    """
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
     ignored = (
@@ -172,26 +191,29 @@ def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
                 continue
             seen.add(key)
             line, col = lines.line_col(v.span.start)
-            if suppressed(sups, rule.code, line):
+            sup = suppressed(sups, rule.code, line)
+            if sup is not None and suppressed_out is None:
                 continue
             end_line, end_col = lines.line_col(v.span.end)
-            out.append(
-                Finding(
-                    rule.code,
-                    rule.name,
-                    v.severity or rule.severity,
-                    doc.path,
-                    line,
-                    col,
-                    end_line,
-                    end_col,
-                    redact(v.message),
-                    redact(v.value),
-                    v.fix.applicability if v.fix else None,
-                    v.fix,
-                    v.span,
-                )
+            finding = Finding(
+                rule.code,
+                rule.name,
+                v.severity or rule.severity,
+                doc.path,
+                line,
+                col,
+                end_line,
+                end_col,
+                redact(v.message),
+                redact(v.value),
+                v.fix.applicability if v.fix else None,
+                v.fix,
+                v.span,
             )
+            if sup is not None and suppressed_out is not None:
+                suppressed_out.append((finding, redact(sup.reason)))
+            else:
+                out.append(finding)
     if "PS901" in enabled and "PS901" not in ignored:
         for s in sups:
             if s.used:
@@ -328,7 +350,8 @@ def check(
 def _lint_all(files: list[FileResult], ctx: Context, enabled: set[str]) -> None:
     for r in files:
         if r.doc is not None:
-            r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled))
+            r.suppressed = []
+            r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled, r.suppressed))
 
 
 def _with_line_hint(r: FileResult, findings: list[Finding]) -> list[Finding]:
@@ -376,6 +399,9 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
     assert doc is not None
     if not doc.fixable or r.decoded is None:
         return
+    maps: list[PositionMap] = []
+    # change, its pass, offset in that pass's text, the edit's start
+    pending: list[tuple[Change, int, int, int]] = []
     for _ in range(MAX_PASSES):
         findings = lint(doc, ctx, enabled)
         by_fix = {f.fix: f for f in findings if f.fix is not None and wanted(f.fix, unsafe)}
@@ -390,23 +416,72 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
             r.fixed = None
             ctx.docs[r.path] = r.doc  # type: ignore[assignment]
             return
-        lines = LineIndex(doc.text)
+        pmap = PositionMap.of(e for fx in applied.applied for e in fx.edits)
         for fx in applied.applied:
             code = by_fix[fx].code
             for e in fx.edits:
-                r.changes.append(
-                    Change(r.path, code, lines.line_col(e.start)[0],
-                           redact(doc.text[e.start : e.end]), redact(e.replacement))
-                )  # fmt: skip
+                change, at = _describe(doc, r.path, code, e)
+                pending.append((change, len(maps), at, e.start))
+        maps.append(pmap)
         doc = new_doc
         ctx.docs[r.path] = doc
     else:
         r.error = (
             f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
         )
+    _locate_changes(r, pending, maps, doc.text)
     if doc.text != r.original:
         r.fixed = doc.text
         r.doc = doc
+
+
+def _describe(doc: Document, path: str, code: str, e: Edit) -> tuple[Change, int]:
+    """A redacted Change for one edit, and the offset that names its line.
+
+    The line is that of the setting the edit touches (a removal that starts
+    with the previous line's continuation still belongs to its own line).
+    """
+    before = doc.text[e.start : e.end]
+    action = "add" if not before else ("remove" if not e.replacement else "replace")
+    edit_span = Span(e.start, e.end)
+    target = None
+    for s in doc.settings:
+        if s.removal == edit_span or (
+            s.span.start < max(e.end, e.start + 1) and e.start < max(s.span.end, s.span.start + 1)
+        ):
+            target = s
+            break
+    if target is not None:
+        at = max(target.span.start, e.start) if action == "replace" else target.span.start
+    else:
+        stripped = len(before) - len(before.lstrip(" \t\\\r\n"))
+        at = e.start + stripped
+    setting = target.kind.value if target is not None else ""
+    return Change(path, code, 0, redact(before), redact(e.replacement), 0, setting, action), at
+
+
+def _locate_changes(
+    r: FileResult,
+    pending: list[tuple[Change, int, int, int]],
+    maps: list[PositionMap],
+    final: str,
+) -> None:
+    """Give each change its line in the original file and in the fixed one."""
+    original = LineIndex(r.original or "")
+    fixed = LineIndex(final)
+    for change, n, at, start in pending:
+        old = at
+        for pmap in reversed(maps[:n]):
+            old = pmap.backward(old)
+        if change.action == "add":  # forward() would put it after what was inserted there
+            new = next(ns for os_, oe, ns, _ in maps[n].spans if os_ == oe == start)
+        else:
+            new = maps[n].forward(at)
+        for pmap in maps[n + 1 :]:
+            new = pmap.forward(new)
+        change.line = original.line_col(old)[0]
+        change.new_line = fixed.line_col(min(new, len(final)))[0]
+        r.changes.append(change)
 
 
 def write_result(r: FileResult) -> None:

@@ -23,6 +23,7 @@ class Suppression:
     file_wide: bool
     codes: frozenset[str] | None  # None: every code
     used: set[str] = field(default_factory=set)
+    reason: str = ""  # the text after the directive: why the finding is accepted
 
 
 def parse_suppressions(
@@ -39,14 +40,16 @@ def parse_suppressions(
             codes = frozenset(resolve.get(n.lower(), n.upper()) for n in names)
         line = lines.line_col(c.span.start)[0]
         covered = line + 1 if c.own_line else line
-        out.append(Suppression(c.span, covered, m.group(1) == "ignore-file", codes))
+        reason = c.text[m.end() :].strip()
+        out.append(Suppression(c.span, covered, m.group(1) == "ignore-file", codes, reason=reason))
     return out
 
 
-def suppressed(sups: list[Suppression], code: str, line: int) -> bool:
-    hit = False
+def suppressed(sups: list[Suppression], code: str, line: int) -> Suppression | None:
+    """The suppression that covers ``code`` on ``line`` (every covering one is marked used)."""
+    hit = None
     for s in sups:
         if (s.file_wide or s.line == line) and (s.codes is None or code in s.codes):
             s.used.add(code)
-            hit = True
+            hit = hit or s
     return hit

@@ -153,15 +153,22 @@ def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> N
     since it was read (``expected``), nothing is written.
     """
     directory = os.path.dirname(os.path.abspath(path))
-    st = os.stat(path)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+        owner: tuple[int, int] | None = (os.stat(path).st_uid, os.stat(path).st_gid)
+    except FileNotFoundError:  # a new file (a report): the mode a plain open() would give
+        umask = os.umask(0)
+        os.umask(umask)
+        mode, owner = 0o666 & ~umask, None
     fd, tmp = tempfile.mkstemp(prefix=".pipsrc-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
-            os.fchmod(fh.fileno(), stat.S_IMODE(st.st_mode))
-            with contextlib.suppress(OSError):
-                os.fchown(fh.fileno(), st.st_uid, st.st_gid)
+            os.fchmod(fh.fileno(), mode)
+            if owner is not None:
+                with contextlib.suppress(OSError):
+                    os.fchown(fh.fileno(), *owner)
             os.fsync(fh.fileno())
         if expected is not None and stamp(path) != expected:
             raise ChangedOnDisk(f"{path}: changed while pipsrc was processing it; not written")

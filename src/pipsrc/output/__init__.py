@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pipsrc.engine import RunResult
-from pipsrc.urls import redact
+if TYPE_CHECKING:  # the CLI reads FORMATS before it has decided to run anything
+    from pipsrc.engine import RunResult
 
 FORMATS = {
     "text": "pipsrc.output.text",
     "json": "pipsrc.output.json_format",
+    "markdown": "pipsrc.output.markdown",
 }
 
 
@@ -24,9 +26,12 @@ class RenderOptions:
     color: bool = False
     unsafe_fixes: bool = False
     quiet: bool = False
+    lang: str | None = None  # the report's language (markdown); None: the policy's
 
 
 def render(result: RunResult, fmt: str, opts: RenderOptions) -> str:
+    from pipsrc.urls import redact
+
     module = importlib.import_module(FORMATS[fmt])
     out: str = module.render(result, opts)
     return redact(out)

@@ -1,0 +1,78 @@
+"""The standard configuration patterns for an index, one per place it can be written.
+
+Generated from the target index and the policy (a trusted-host line only
+where the policy wants one: ``always``, or an http index under ``auto``), so
+the snippets a reader copies from the report are the ones pipsrc would accept.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipsrc.urls import parse_url
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # names the pattern in the report's texts
+    language: str  # the code fence's info string
+    body: str
+
+
+def patterns(index: str, trusted_host: bool) -> list[Pattern]:
+    """Every standard way to write ``index`` (already redacted)."""
+    parsed = parse_url(index)
+    host = parsed.host_port if parsed is not None else ""
+    th = trusted_host and bool(host)
+    out = [
+        Pattern(
+            "env",
+            "dockerfile",
+            f'ENV PIP_INDEX_URL="{index}"' + (f' \\\n    PIP_TRUSTED_HOST="{host}"' if th else ""),
+        ),
+        Pattern(
+            "pip-config",
+            "dockerfile",
+            f"RUN pip config set global.index-url {index}"
+            + (f" && \\\n    pip config set global.trusted-host {host}" if th else ""),
+        ),
+        Pattern(
+            "pip3-config",
+            "dockerfile",
+            f"RUN pip3 config set global.index-url {index}"
+            + (f" && \\\n    pip3 config set global.trusted-host {host}" if th else ""),
+        ),
+        Pattern(
+            "shell",
+            "sh",
+            f'export PIP_INDEX_URL="{index}"'
+            + (f'\nexport PIP_TRUSTED_HOST="{host}"' if th else ""),
+        ),
+        Pattern(
+            "requirements",
+            "text",
+            f"--index-url {index}" + (f"\n--trusted-host {host}" if th else ""),
+        ),
+        Pattern(
+            "pip-conf",
+            "ini",
+            f"[global]\nindex-url = {index}" + (f"\ntrusted-host = {host}" if th else ""),
+        ),
+        Pattern(
+            "compose",
+            "yaml",
+            "services:\n  app:\n    build:\n      args:\n"
+            f'        PIP_INDEX_URL: "{index}"\n'
+            + (f'        PIP_TRUSTED_HOST: "{host}"\n' if th else "")
+            + "    environment:\n"
+            f'      PIP_INDEX_URL: "{index}"'
+            + (f'\n      PIP_TRUSTED_HOST: "{host}"' if th else ""),
+        ),
+        Pattern(
+            "uv",
+            "dockerfile",
+            f'ENV UV_DEFAULT_INDEX="{index}"'
+            + (f' \\\n    UV_INSECURE_HOST="{host}"' if th else ""),
+        ),
+    ]
+    return out
