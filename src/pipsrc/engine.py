@@ -429,7 +429,7 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
         r.error = (
             f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
         )
-    _locate_changes(r, pending, maps, doc.text)
+    _locate_changes(r, pending, maps, doc)
     if doc.text != r.original:
         r.fixed = doc.text
         r.doc = doc
@@ -464,9 +464,11 @@ def _locate_changes(
     r: FileResult,
     pending: list[tuple[Change, int, int, int]],
     maps: list[PositionMap],
-    final: str,
+    final_doc: Document,
 ) -> None:
-    """Give each change its line in the original file and in the fixed one."""
+    """Give each change its line in the original file and in the fixed one (and an
+    insertion the kind of the setting it added, found in the fixed document)."""
+    final = final_doc.text
     original = LineIndex(r.original or "")
     fixed = LineIndex(final)
     for change, n, at, start in pending:
@@ -475,10 +477,15 @@ def _locate_changes(
             old = pmap.backward(old)
         if change.action == "add":  # forward() would put it after what was inserted there
             new = next(ns for os_, oe, ns, _ in maps[n].spans if os_ == oe == start)
+            new += len(change.after) - len(change.after.lstrip(" \t\\\r\n"))
         else:
             new = maps[n].forward(at)
         for pmap in maps[n + 1 :]:
             new = pmap.forward(new)
+        if change.action == "add" and not change.setting:
+            end = new + len(change.after)
+            added = [x for x in final_doc.settings if new <= x.span.start < end]
+            change.setting = added[0].kind.value if added else ""
         change.line = original.line_col(old)[0]
         change.new_line = fixed.line_col(min(new, len(final)))[0]
         r.changes.append(change)

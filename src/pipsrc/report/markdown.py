@@ -229,7 +229,10 @@ def _statuses(f: FileFacts, lang: str) -> str:
 
 
 def _line_cell(c: Change) -> str:
-    return str(c.new_line) if c.new_line == c.line else f"{c.line} → {c.new_line}"
+    """The line in the fixed file, with the original one when the fix moved it."""
+    if c.new_line == c.line or c.action == "add":
+        return str(c.new_line)
+    return f"{c.line} → {c.new_line}"
 
 
 def _changes(md: _Doc, facts: ReportFacts, lang: str) -> None:
