@@ -452,3 +452,46 @@ def test_no_network_without_probe(
     # the spy does see the connections --probe makes
     run("report", "--probe", str(repo_dir))
     assert attempts and _Index.seen
+
+
+def test_dependencies_are_said_as_such(tmp_path: Path) -> None:
+    """A stage on a configured base image and a COPY'd pip.conf are 'depends', not 'configured'."""
+    repo_dir = make_repo(
+        tmp_path / "r",
+        {
+            "pipsrc.toml": (
+                'index = "aliyun"\nconfigured-images = ["registry.corp/python-base:*"]\n'
+            ),
+            "app/Dockerfile": "FROM registry.corp/python-base:3.12\nRUN pip install flask\n",
+            "worker/Dockerfile": (
+                "FROM python:3.12\nCOPY pip.conf /etc/pip.conf\nRUN pip install celery\n"
+            ),
+            "worker/pip.conf": "[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple/\n",
+        },
+    )
+    code, text = run("report", str(repo_dir))
+    assert code == 0
+    deps = text.split("### 4. ")[1].split("\n## ")[0]
+    assert (
+        "- `app/Dockerfile` (line 2): its stage is built on `registry.corp/python-base:3.12`"
+        in deps
+    )
+    assert (
+        "- `worker/Dockerfile` (line 3): uses the pip configuration file `worker/pip.conf`" in deps
+    )
+    status = {
+        unquote(r[0]): (r[1], r[2])
+        for h, _, rows in parse_tables(text)
+        if h == "File status"
+        for r in rows
+    }
+    assert status["app/Dockerfile"] == (
+        "ℹ️ depends on other configuration",
+        "depends on the base image",
+    )
+    assert status["worker/Dockerfile"] == (
+        "ℹ️ depends on other configuration",
+        "depends on `worker/pip.conf`",
+    )
+    assert status["worker/pip.conf"] == ("✅ configured", "pip.conf")
+    assert overview(text)["Files that depend on configuration from elsewhere"] == 2
