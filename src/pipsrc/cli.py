@@ -9,54 +9,86 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
 from pipsrc import __version__
 from pipsrc.catalogue import UnknownMirror, catalogue
-from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
+from pipsrc.model import Severity
+from pipsrc.output import FORMATS
+from pipsrc.policy import FAIL_ON, Policy, PolicyError, find_policy, load_policy
 from pipsrc.urls import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_FAIL_ON = "warning"  # check fails on warnings and errors; info findings never fail
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
 
+def _env_list(name: str) -> tuple[str, ...]:
+    """A comma- or space-separated list from the environment (``PIPSRC_SELECT=PS1,PS2``)."""
+    return _split(tuple(os.environ.get(name, "").split()))
+
+
 def common_options(func: F) -> F:
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
         click.option(
-            "--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."
+            "--mirror",
+            metavar="ID|URL",
+            envvar="PIPSRC_MIRROR",
+            show_envvar=True,
+            help="Use this index for this run (catalogue id or URL).",
         ),
         click.option(
             "--proxy",
             metavar="URL",
+            envvar="PIPSRC_PROXY",
+            show_envvar=True,
             help="Use an internal proxy (http allowed, trusted-host managed).",
         ),
         click.option(
-            "--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."
+            "--policy",
+            "policy_file",
+            type=click.Path(dir_okay=False),
+            envvar="PIPSRC_POLICY",
+            show_envvar=True,
+            help="Policy file to use.",
         ),
         click.option(
             "--select",
             multiple=True,
             metavar="CODES",
-            help="Only these rules (codes, names or prefixes).",
+            help="Only these rules (codes, names or prefixes).  [env var: PIPSRC_SELECT]",
         ),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules."),
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB."),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="CODES",
+            help="Skip these rules.  [env var: PIPSRC_IGNORE]",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Skip paths matching GLOB.  [env var: PIPSRC_EXCLUDE]",
+        ),
         click.option(
             "--format",
             "fmt",
-            type=click.Choice(["text", "json"]),
+            type=click.Choice(list(FORMATS)),
             default="text",
             show_default=True,
+            envvar="PIPSRC_FORMAT",
+            show_envvar=True,
         ),
         click.option(
             "--output",
@@ -65,8 +97,24 @@ def common_options(func: F) -> F:
             type=click.Path(dir_okay=False),
             help="Write the output to FILE.",
         ),
+        click.option(
+            "--fail-on",
+            type=click.Choice(FAIL_ON),
+            envvar="PIPSRC_FAIL_ON",
+            show_envvar=True,
+            help="check: exit 1 for findings at least this severe (default: warning).",
+        ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
-        click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
+        click.option(
+            "--color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            envvar="PIPSRC_COLOR",
+            show_envvar=True,
+            help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
+        ),
+        click.option("--no-color", is_flag=True, help="No colour (same as --color never)."),
         click.option(
             "--exit-zero", is_flag=True, help="Exit 0 even when there are findings or changes."
         ),
@@ -100,6 +148,27 @@ def resolve_policy(
     return policy
 
 
+def _index_options(kw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """--mirror/--proxy after precedence: one given on the command line beats both env vars.
+
+    ``PIPSRC_MIRROR`` in a CI job's environment must not turn ``--proxy URL`` on the
+    command line into a "cannot be used together" error.
+    """
+    mirror, proxy = kw["mirror"], kw["proxy"]
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return mirror, proxy
+    env = click.core.ParameterSource.ENVIRONMENT
+    if mirror and proxy:
+        mirror_env = ctx.get_parameter_source("mirror") == env
+        proxy_env = ctx.get_parameter_source("proxy") == env
+        if mirror_env and not proxy_env:
+            mirror = None
+        elif proxy_env and not mirror_env:
+            proxy = None
+    return mirror, proxy
+
+
 def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
@@ -107,27 +176,96 @@ def _emit(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
 
 
-def _color(no_color: bool, output: str | None) -> bool:
-    return (
-        not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
-    )
+def use_color(choice: str, no_color: bool, output: str | None, stream: IO[Any]) -> bool:
+    """Colour or not: --no-color/--color never > --color always > NO_COLOR > FORCE_COLOR > TTY.
+
+    NO_COLOR and FORCE_COLOR count when set to any non-empty value (no-color.org,
+    force-color.org); an explicit command-line choice overrides both, as no-color.org
+    asks. Output to a file is never coloured unless asked for with --color always.
+    """
+    if no_color or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class Progress:
+    """``pipsrc: reading 120/4000 files`` on stderr, only for runs long enough to wonder.
+
+    Nothing is drawn before ``DELAY`` seconds, then at most every ``INTERVAL`` seconds:
+    the per-file cost is one clock read. The line is erased when the run ends, so it
+    never mixes with the findings. Only created when stderr is a terminal.
+    """
+
+    DELAY = 0.5
+    INTERVAL = 0.1
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.next = time.monotonic() + self.DELAY
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + self.INTERVAL
+        self.stream.write(f"\r\033[Kpipsrc: {stage} {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def _progress(quiet: bool) -> Progress | None:
+    stream = sys.stderr
+    if quiet or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    return Progress(stream)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipsrc")
 def main() -> None:
-    """Lint and fix Python package-index configuration across a repository."""
+    """Lint and fix Python package-index configuration across a repository.
+
+    Settings come from, lowest precedence first: defaults, the policy file, PIPSRC_*
+    environment variables, the command line.
+    """
 
 
-def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
+def _run(
+    kind: str,
+    kw: dict[str, Any],
+    unsafe: bool = False,
+    diff: bool = False,
+    statistics: bool = False,
+) -> int:
     from pipsrc import engine
-    from pipsrc.output import RenderOptions, render
+    from pipsrc.output import SEVERITY_RANK, RenderOptions, render
     from pipsrc.output.diff import render_diff
 
     paths = list(kw["paths"]) or ["."]
+    mirror, proxy = _index_options(kw)
     try:
-        policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
-        selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
+        if statistics and kw["fmt"] not in ("text", "json"):
+            raise UsageProblem("--statistics works with --format text or json")
+        policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
+        selection = engine.Selection(
+            _split(kw["select"]),
+            _split(kw["ignore"]),
+            _env_list("PIPSRC_SELECT"),
+            _env_list("PIPSRC_IGNORE"),
+        )
         selection.enabled(policy)
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
         click.echo(f"pipsrc: {redact(str(exc))}", err=True)
@@ -139,28 +277,43 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     if missing:
         click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
         return EXIT_USAGE
-    cli_index = bool(kw["mirror"] or kw["proxy"])
-    excl = _split(kw["exclude"])
-    if kind == "check":
-        result = engine.check(paths, policy, selection, cli_index=cli_index, exclude=excl)
-    else:
-        result = engine.fix(
-            paths,
-            policy,
-            selection,
-            unsafe=unsafe,
-            write=not diff,
-            cli_index=cli_index,
-            exclude=excl,
-        )
-    opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"])
+    cli_index = bool(mirror or proxy)
+    excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(kw["exclude"]))
+    progress = _progress(kw["quiet"])
+    try:
+        if kind == "check":
+            result = engine.check(
+                paths, policy, selection, cli_index=cli_index, exclude=excl, progress=progress
+            )
+        else:
+            result = engine.fix(
+                paths,
+                policy,
+                selection,
+                unsafe=unsafe,
+                write=not diff,
+                cli_index=cli_index,
+                exclude=excl,
+                progress=progress,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    stream = sys.stderr if diff else sys.stdout
+    color = use_color(kw["color"], kw["no_color"], kw["output"], stream)
+    opts = RenderOptions(color, unsafe, kw["quiet"])
     if diff:
         _emit(render_diff(result), kw["output"])
         click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
+    elif statistics:
+        from pipsrc.output.statistics import render as render_statistics
+
+        _emit(redact(render_statistics(result, kw["fmt"], opts)), kw["output"])
     else:
         _emit(render(result, kw["fmt"], opts), kw["output"])
     if kind == "check":
-        blocking = [f for f in result.findings if f.severity.value != "info"]
+        threshold = SEVERITY_RANK[Severity(kw["fail_on"] or policy.fail_on or DEFAULT_FAIL_ON)]
+        blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
     return (
         EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
@@ -169,9 +322,10 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
 
 @main.command()
 @common_options
-def check(**kw: Any) -> None:
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+def check(statistics: bool, **kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
+    sys.exit(_exit(kw, _guard(lambda: _run("check", kw, statistics=statistics))))
 
 
 @main.command()
