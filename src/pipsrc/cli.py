@@ -169,11 +169,12 @@ def _index_options(kw: dict[str, Any]) -> tuple[str | None, str | None]:
     return mirror, proxy
 
 
-def _emit(text: str, output: str | None) -> None:
+def _emit(text: str, output: str | None, color: bool = False) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        # color=True: click would otherwise strip the escapes we decided to send
+        click.echo(text, nl=False, color=color or None)
 
 
 def use_color(choice: str, no_color: bool, output: str | None, stream: IO[Any]) -> bool:
@@ -304,13 +305,14 @@ def _run(
     opts = RenderOptions(color, unsafe, kw["quiet"])
     if diff:
         _emit(render_diff(result), kw["output"])
-        click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
+        summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
+        click.echo(summary, err=True, nl=False, color=color or None)
     elif statistics:
         from pipsrc.output.statistics import render as render_statistics
 
-        _emit(redact(render_statistics(result, kw["fmt"], opts)), kw["output"])
+        _emit(redact(render_statistics(result, kw["fmt"], opts)), kw["output"], color)
     else:
-        _emit(render(result, kw["fmt"], opts), kw["output"])
+        _emit(render(result, kw["fmt"], opts), kw["output"], color)
     if kind == "check":
         threshold = SEVERITY_RANK[Severity(kw["fail_on"] or policy.fail_on or DEFAULT_FAIL_ON)]
         blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]

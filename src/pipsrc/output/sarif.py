@@ -31,6 +31,7 @@ from pipsrc.output import (
     repo_base,
 )
 from pipsrc.textio import LineIndex
+from pipsrc.urls import redact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -79,9 +80,16 @@ def _region(index: LineIndex, start: int, end: int) -> dict[str, int]:
     return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
 
 
-def _fix(f: Finding, index: LineIndex, uri: str) -> dict[str, Any]:
+def _fix(f: Finding, index: LineIndex, uri: str) -> dict[str, Any] | None:
+    """The fix as SARIF replacements; None when it would insert a credential.
+
+    Redacting the inserted text would turn the fix into one that writes ``****``,
+    so such a fix (a policy proxy URL carrying a password) is left out instead.
+    """
     assert f.fix is not None
     edits: list[Edit] = sorted(f.fix.edits, key=lambda e: (e.start, e.end))
+    if any(redact(e.replacement) != e.replacement for e in edits):
+        return None
     fix: dict[str, Any] = {
         "description": {"text": f.fix.title},
         "artifactChanges": [
@@ -143,7 +151,9 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         }
         if f.fix is not None and f.applicability != Applicability.DISPLAY and f.path in texts:
             index = indexes.get(f.path) or indexes.setdefault(f.path, LineIndex(texts[f.path]))
-            res["fixes"] = [_fix(f, index, uri)]
+            fix = _fix(f, index, uri)
+            if fix is not None:
+                res["fixes"] = [fix]
         results.append(res)
     notes: list[dict[str, Any]] = []
     for r in result.files:

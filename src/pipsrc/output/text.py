@@ -44,9 +44,11 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         if lines:
             lines.append("")
         lines.append(paint(safe_path(path), _BOLD, opts))
-        width = max(len(f"{f.line}:{f.column}") for f in group)
+        # line numbers right-aligned, columns left-aligned: the colons line up
+        lw = max(len(str(f.line)) for f in group)
+        cw = max(len(str(f.column)) for f in group)
         for f in group:
-            pos = f"{f.line}:{f.column}".rjust(width)
+            pos = f"{f.line:>{lw}}:{f.column:<{cw}}"
             sev = f.severity.value
             lines.append(
                 f"  {paint(pos, _DIM, opts)}  {paint(sev.ljust(7), _COLORS[sev], opts)}  "
