@@ -97,13 +97,6 @@ def common_options(func: F) -> F:
             type=click.Path(dir_okay=False),
             help="Write the output to FILE.",
         ),
-        click.option(
-            "--fail-on",
-            type=click.Choice(FAIL_ON),
-            envvar="PIPSRC_FAIL_ON",
-            show_envvar=True,
-            help="check: exit 1 for findings at least this severe (default: warning).",
-        ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
         click.option(
             "--color",
@@ -324,6 +317,13 @@ def _run(
 
 @main.command()
 @common_options
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    envvar="PIPSRC_FAIL_ON",
+    show_envvar=True,
+    help="Exit 1 for findings at least this severe (default: warning).",
+)
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 def check(statistics: bool, **kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
