@@ -246,13 +246,14 @@ def _run(
 ) -> int:
     from pipsrc import engine
     from pipsrc.output import SEVERITY_RANK, RenderOptions, render
+    from pipsrc.output import statistics as stats
     from pipsrc.output.diff import render_diff
 
     paths = list(kw["paths"]) or ["."]
     mirror, proxy = _index_options(kw)
     try:
-        if statistics and kw["fmt"] not in ("text", "json"):
-            raise UsageProblem("--statistics works with --format text or json")
+        if statistics and kw["fmt"] not in stats.FORMATS:
+            raise UsageProblem(f"--statistics works with --format {' or '.join(stats.FORMATS)}")
         policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
         selection = engine.Selection(
             _split(kw["select"]),
@@ -301,9 +302,7 @@ def _run(
         summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
         click.echo(summary, err=True, nl=False, color=color or None)
     elif statistics:
-        from pipsrc.output.statistics import render as render_statistics
-
-        _emit(redact(render_statistics(result, kw["fmt"], opts)), kw["output"], color)
+        _emit(redact(stats.render(result, kw["fmt"], opts)), kw["output"], color)
     else:
         _emit(render(result, kw["fmt"], opts), kw["output"], color)
     if kind == "check":
