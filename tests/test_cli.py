@@ -40,7 +40,7 @@ def test_clean_repo_exits_zero(tmp_path: Path) -> None:
 
 def test_findings_exit_one_and_exit_zero_flag(tmp_path: Path) -> None:
     write(tmp_path, "requirements.txt", "-i https://pypi.tuna.tsinghua.edu.cn/simple\nflask\n")
-    code, out = run("check", "--mirror", "aliyun", str(tmp_path))
+    code, out = run("check", "--format", "concise", "--mirror", "aliyun", str(tmp_path))
     assert code == 1
     assert "requirements.txt:1:4: PS101 [*]" in out
     code, _ = run("check", "--mirror", "aliyun", "--exit-zero", str(tmp_path))
@@ -87,7 +87,7 @@ def test_consistency_mode_without_policy(tmp_path: Path) -> None:
     for i in range(2):
         write(tmp_path, f"a{i}/requirements.txt", f"-i {ALIYUN}\nflask\n")
     write(tmp_path, "b/requirements.txt", "-i https://pypi.tuna.tsinghua.edu.cn/simple\nx\n")
-    code, out = run("check", str(tmp_path))
+    code, out = run("check", "--format", "concise", str(tmp_path))
     assert code == 1
     assert "b/requirements.txt:1:4: PS105" in out
     assert "a0/" not in out
@@ -124,7 +124,7 @@ def test_select_and_ignore(tmp_path: Path) -> None:
 def test_undecodable_file_is_located_and_run_goes_on(tmp_path: Path) -> None:
     write(tmp_path, "a/requirements.txt", "# ok\n# 清华\n".encode("gbk") + b"-i x\n")
     write(tmp_path, "b/requirements.txt", "-i https://pypi.tuna.tsinghua.edu.cn/simple\n")
-    code, out = run("check", "--mirror", "aliyun", str(tmp_path))
+    code, out = run("check", "--format", "concise", "--mirror", "aliyun", str(tmp_path))
     assert code == 1
     assert "a/requirements.txt:2:1: PS900" in out and "GBK" in out
     assert "b/requirements.txt:1:4: PS101" in out

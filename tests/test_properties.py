@@ -29,7 +29,7 @@ from pipsrc.cli import main
 from pipsrc.edits import apply_fixes
 from pipsrc.engine import FileResult, Selection, lint, make_context, parse_safely
 from pipsrc.model import Applicability, Document, Edit, FileKind, Fix
-from pipsrc.output import RenderOptions, render
+from pipsrc.output import FORMATS, RenderOptions, render
 from pipsrc.output.diff import render_diff
 from pipsrc.policy import Policy
 from pipsrc.textio import Decoded
@@ -857,10 +857,10 @@ def test_no_sentinel_in_any_output(case: Case) -> None:
         result = engine.check([d], case.policy, cli_index=case.policy_name != "none")
         for f in result.findings:
             assert_no_sentinel(f"{f.message}\n{f.value}", secrets, f"finding {f.code}")
-        for fmt in ("text", "json"):
+        for fmt in FORMATS:  # every registered format, a new one included
             out = render(result, fmt, RenderOptions(unsafe_fixes=case.unsafe))
             assert_no_sentinel(out, secrets, fmt)
-            if fmt == "json":
+            if fmt in ("json", "sarif", "gitlab"):
                 json.loads(out)
         fixed = engine.fix(
             [d], case.policy, unsafe=case.unsafe, write=False, cli_index=case.policy_name != "none"

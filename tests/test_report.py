@@ -495,3 +495,14 @@ def test_dependencies_are_said_as_such(tmp_path: Path) -> None:
     )
     assert status["worker/pip.conf"] == ("✅ configured", "pip.conf")
     assert overview(text)["Files that depend on configuration from elsewhere"] == 2
+
+
+def test_report_reads_the_same_environment_layer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    repo_dir = make_repo(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
+    monkeypatch.setenv("PIPSRC_MIRROR", "aliyun")
+    _, text = run("report", str(repo_dir))
+    assert text.startswith("# Pip index unified to Aliyun\n")
+    _, text = run("report", "--mirror", "tuna", str(repo_dir))  # the command line wins
+    assert "Aliyun" not in text.splitlines()[0]

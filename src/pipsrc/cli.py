@@ -9,55 +9,97 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
 from pipsrc import __version__
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.model import Severity
 from pipsrc.output import FORMATS
-from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
+from pipsrc.policy import FAIL_ON, Policy, PolicyError, find_policy, load_policy
 from pipsrc.urls import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_FAIL_ON = "warning"  # check fails on warnings and errors; info findings never fail
 
 
 def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
 
-def common_options(func: F) -> F:
+def _env_list(name: str) -> tuple[str, ...]:
+    """A comma- or space-separated list from the environment (``PIPSRC_SELECT=PS1,PS2``)."""
+    return _split(tuple(os.environ.get(name, "").split()))
+
+
+def input_options(func: F) -> F:
+    """What to read and how to judge it: shared by check, fix and report."""
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
         click.option(
-            "--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."
+            "--mirror",
+            metavar="ID|URL",
+            envvar="PIPSRC_MIRROR",
+            show_envvar=True,
+            help="Use this index for this run (catalogue id or URL).",
         ),
         click.option(
             "--proxy",
             metavar="URL",
+            envvar="PIPSRC_PROXY",
+            show_envvar=True,
             help="Use an internal proxy (http allowed, trusted-host managed).",
         ),
         click.option(
-            "--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."
+            "--policy",
+            "policy_file",
+            type=click.Path(dir_okay=False),
+            envvar="PIPSRC_POLICY",
+            show_envvar=True,
+            help="Policy file to use.",
         ),
         click.option(
             "--select",
             multiple=True,
             metavar="CODES",
-            help="Only these rules (codes, names or prefixes).",
+            help="Only these rules (codes, names or prefixes).  [env var: PIPSRC_SELECT]",
         ),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules."),
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB."),
+        click.option(
+            "--ignore",
+            multiple=True,
+            metavar="CODES",
+            help="Skip these rules.  [env var: PIPSRC_IGNORE]",
+        ),
+        click.option(
+            "--exclude",
+            multiple=True,
+            metavar="GLOB",
+            help="Skip paths matching GLOB.  [env var: PIPSRC_EXCLUDE]",
+        ),
+    ]
+    for opt in reversed(options):
+        func = opt(func)
+    return func
+
+
+def common_options(func: F) -> F:
+    """check's and fix's options: the input options and how to print the result."""
+    options = [
         click.option(
             "--format",
             "fmt",
             type=click.Choice(list(FORMATS)),
             default="text",
             show_default=True,
+            envvar="PIPSRC_FORMAT",
+            show_envvar=True,
         ),
         click.option(
             "--output",
@@ -67,14 +109,23 @@ def common_options(func: F) -> F:
             help="Write the output to FILE.",
         ),
         click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
-        click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
+        click.option(
+            "--color",
+            type=click.Choice(["auto", "always", "never"]),
+            default="auto",
+            show_default=True,
+            envvar="PIPSRC_COLOR",
+            show_envvar=True,
+            help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
+        ),
+        click.option("--no-color", is_flag=True, help="No colour (same as --color never)."),
         click.option(
             "--exit-zero", is_flag=True, help="Exit 0 even when there are findings or changes."
         ),
     ]
     for opt in reversed(options):
         func = opt(func)
-    return func
+    return input_options(func)
 
 
 class UsageProblem(Exception):
@@ -101,44 +152,133 @@ def resolve_policy(
     return policy
 
 
-def _emit(text: str, output: str | None) -> None:
+def _index_options(kw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """--mirror/--proxy after precedence: one given on the command line beats both env vars.
+
+    ``PIPSRC_MIRROR`` in a CI job's environment must not turn ``--proxy URL`` on the
+    command line into a "cannot be used together" error.
+    """
+    mirror, proxy = kw["mirror"], kw["proxy"]
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return mirror, proxy
+    env = click.core.ParameterSource.ENVIRONMENT
+    if mirror and proxy:
+        mirror_env = ctx.get_parameter_source("mirror") == env
+        proxy_env = ctx.get_parameter_source("proxy") == env
+        if mirror_env and not proxy_env:
+            mirror = None
+        elif proxy_env and not mirror_env:
+            proxy = None
+    return mirror, proxy
+
+
+def _emit(text: str, output: str | None, color: bool = False) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        # color=True: click would otherwise strip the escapes we decided to send
+        click.echo(text, nl=False, color=color or None)
 
 
-def _color(no_color: bool, output: str | None) -> bool:
-    return (
-        not no_color and not os.environ.get("NO_COLOR") and output is None and sys.stdout.isatty()
-    )
+def use_color(choice: str, no_color: bool, output: str | None, stream: IO[Any]) -> bool:
+    """Colour or not: --no-color/--color never > --color always > NO_COLOR > FORCE_COLOR > TTY.
+
+    NO_COLOR and FORCE_COLOR count when set to any non-empty value (no-color.org,
+    force-color.org); an explicit command-line choice overrides both, as no-color.org
+    asks. Output to a file is never coloured unless asked for with --color always.
+    """
+    if no_color or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class Progress:
+    """``pipsrc: reading 120/4000 files`` on stderr, only for runs long enough to wonder.
+
+    Nothing is drawn before ``DELAY`` seconds, then at most every ``INTERVAL`` seconds:
+    the per-file cost is one clock read. The line is erased when the run ends, so it
+    never mixes with the findings. Only created when stderr is a terminal.
+    """
+
+    DELAY = 0.5
+    INTERVAL = 0.1
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.next = time.monotonic() + self.DELAY
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + self.INTERVAL
+        self.stream.write(f"\r\033[Kpipsrc: {stage} {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def _progress(quiet: bool) -> Progress | None:
+    stream = sys.stderr
+    if quiet or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    return Progress(stream)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="pipsrc")
 def main() -> None:
-    """Lint and fix Python package-index configuration across a repository."""
+    """Lint and fix Python package-index configuration across a repository.
+
+    Settings come from, lowest precedence first: defaults, the policy file, PIPSRC_*
+    environment variables, the command line.
+    """
 
 
-def _run(
-    kind: str,
-    kw: dict[str, Any],
-    unsafe: bool = False,
-    diff: bool = False,
-    report_file: str | None = None,
-) -> int:
+@dataclass(frozen=True)
+class Prepared:
+    """What every command needs before it reads a file, checked up front."""
+
+    paths: list[str]
+    policy: Policy
+    selection: Any  # engine.Selection (the engine is imported lazily)
+    exclude: tuple[str, ...]
+    cli_index: bool
+    date: str | None
+
+
+def _prepare(kw: dict[str, Any], outputs: list[str]) -> Prepared | int:
+    """Policy, rule selection, paths and output files, resolved in precedence order
+    (defaults < policy < PIPSRC_* < command line); a problem is one line and exit 2."""
     from pipsrc import engine
-    from pipsrc.output import RenderOptions, render
-    from pipsrc.output.diff import render_diff
 
     paths = list(kw["paths"]) or ["."]
+    mirror, proxy = _index_options(kw)
     try:
-        policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
-        selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
+        policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
+        selection = engine.Selection(
+            _split(kw["select"]),
+            _split(kw["ignore"]),
+            _env_list("PIPSRC_SELECT"),
+            _env_list("PIPSRC_IGNORE"),
+        )
         selection.enabled(policy)
         date = _date(kw.get("date"))
-        if report_file:
-            _check_output(report_file)
+        for out in outputs:
+            _check_output(out)
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
         click.echo(f"pipsrc: {redact(str(exc))}", err=True)
         return EXIT_USAGE
@@ -149,32 +289,70 @@ def _run(
     if missing:
         click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
         return EXIT_USAGE
-    cli_index = bool(kw["mirror"] or kw["proxy"])
-    excl = _split(kw["exclude"])
-    if kind == "check":
-        result = engine.check(paths, policy, selection, cli_index=cli_index, exclude=excl)
-    else:
-        result = engine.fix(
-            paths,
-            policy,
-            selection,
-            unsafe=unsafe,
-            write=not diff,
-            cli_index=cli_index,
-            exclude=excl,
-        )
-    opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"], kw.get("lang"))
+    excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(kw["exclude"]))
+    return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
+
+
+def _run(
+    kind: str,
+    kw: dict[str, Any],
+    unsafe: bool = False,
+    diff: bool = False,
+    report_file: str | None = None,
+    statistics: bool = False,
+) -> int:
+    from pipsrc import engine
+    from pipsrc.output import SEVERITY_RANK, RenderOptions, render
+    from pipsrc.output import statistics as stats
+    from pipsrc.output.diff import render_diff
+
+    if statistics and kw["fmt"] not in stats.FORMATS:
+        formats = " or ".join(stats.FORMATS)
+        click.echo(f"pipsrc: --statistics works with --format {formats}", err=True)
+        return EXIT_USAGE
+    prepared = _prepare(kw, [report_file] if report_file else [])
+    if isinstance(prepared, int):
+        return prepared
+    paths, policy, selection = prepared.paths, prepared.policy, prepared.selection
+    excl, cli_index, date = prepared.exclude, prepared.cli_index, prepared.date
+    progress = _progress(kw["quiet"])
+    try:
+        if kind == "check":
+            result = engine.check(
+                paths, policy, selection, cli_index=cli_index, exclude=excl, progress=progress
+            )
+        else:
+            result = engine.fix(
+                paths,
+                policy,
+                selection,
+                unsafe=unsafe,
+                write=not diff,
+                cli_index=cli_index,
+                exclude=excl,
+                progress=progress,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    stream = sys.stderr if diff else sys.stdout
+    color = use_color(kw["color"], kw["no_color"], kw["output"], stream)
+    opts = RenderOptions(color, unsafe, kw["quiet"], kw.get("lang"))
     if report_file:
         from pipsrc.report import report
 
         _write_report(report_file, report(result, opts.lang, date=date))
     if diff:
         _emit(render_diff(result), kw["output"])
-        click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
+        summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
+        click.echo(summary, err=True, nl=False, color=color or None)
+    elif statistics:
+        _emit(redact(stats.render(result, kw["fmt"], opts)), kw["output"], color)
     else:
-        _emit(render(result, kw["fmt"], opts), kw["output"])
+        _emit(render(result, kw["fmt"], opts), kw["output"], color)
     if kind == "check":
-        blocking = [f for f in result.findings if f.severity.value != "info"]
+        threshold = SEVERITY_RANK[Severity(kw["fail_on"] or policy.fail_on or DEFAULT_FAIL_ON)]
+        blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
     return (
         EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
@@ -195,10 +373,18 @@ _DATE = click.option(
 
 @main.command()
 @common_options
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    envvar="PIPSRC_FAIL_ON",
+    show_envvar=True,
+    help="Exit 1 for findings at least this severe (default: warning).",
+)
 @_LANG
-def check(**kw: Any) -> None:
+@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
+def check(statistics: bool, **kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
+    sys.exit(_exit(kw, _guard(lambda: _run("check", kw, statistics=statistics))))
 
 
 @main.command()
@@ -227,13 +413,7 @@ def fix(diff: bool, unsafe_fixes: bool, report_file: str | None, **kw: Any) -> N
 
 
 @main.command("report")
-@click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--mirror", metavar="ID|URL", help="Use this index for this run.")
-@click.option("--proxy", metavar="URL", help="Use an internal proxy as the index.")
-@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file.")
-@click.option("--select", multiple=True, metavar="CODES", help="Only these rules.")
-@click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules.")
-@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@input_options
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
 @_LANG
 @_DATE
@@ -251,27 +431,16 @@ def _report(kw: dict[str, Any], probe: bool) -> int:
     from pipsrc import engine
     from pipsrc.report import report
 
-    paths = list(kw["paths"]) or ["."]
-    try:
-        policy = resolve_policy(paths, kw["policy_file"], kw["mirror"], kw["proxy"])
-        selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
-        selection.enabled(policy)
-        date = _date(kw["date"])
-        if kw["output"]:
-            _check_output(kw["output"])
-    except (PolicyError, UsageProblem, UnknownMirror) as exc:
-        click.echo(f"pipsrc: {redact(str(exc))}", err=True)
-        return EXIT_USAGE
-    except KeyError as exc:
-        click.echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
-        return EXIT_USAGE
-    missing = [p for p in paths if not os.path.exists(p) and not os.path.islink(p)]
-    if missing:
-        click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
-        return EXIT_USAGE
-    cli_index = bool(kw["mirror"] or kw["proxy"])
+    prepared = _prepare(kw, [kw["output"]] if kw["output"] else [])
+    if isinstance(prepared, int):
+        return prepared
+    policy = prepared.policy
     result = engine.check(
-        paths, policy, selection, cli_index=cli_index, exclude=_split(kw["exclude"])
+        prepared.paths,
+        policy,
+        prepared.selection,
+        cli_index=prepared.cli_index,
+        exclude=prepared.exclude,
     )
     measured = None
     if probe:
@@ -282,7 +451,7 @@ def _report(kw: dict[str, Any], probe: bool) -> int:
         docs = [r.doc for r in result.files if r.doc is not None]
         target = policy.index or dominant_index(docs, policy)
         measured = run_probe(probe_targets(policy, target))
-    text = report(result, kw["lang"], probe=measured, date=date)
+    text = report(result, kw["lang"], probe=measured, date=prepared.date)
     if kw["output"]:
         _write_report(kw["output"], text)
     else:

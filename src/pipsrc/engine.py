@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipsrc import kinds
@@ -48,6 +49,10 @@ from pipsrc.textio import (
 from pipsrc.urls import redact
 
 MAX_PASSES = 10
+
+# ``progress(stage, done, total)``: called once per file per stage ("reading", "checking",
+# "fixing") so a front end can show how far a long run is. None (the default) costs nothing.
+Progress = Callable[[str, int, int], None]
 
 _INTERESTING = re.compile(rb"pip|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS")
 _INTERESTING_REQ = re.compile(rb"(?:^|\s)-|pipsrc", re.MULTILINE)
@@ -142,13 +147,60 @@ class RunResult:
 
 @dataclass
 class Selection:
+    """Which rules run: ``select``/``ignore`` layers over the policy's own.
+
+    Layers apply in precedence order: policy file < environment (``env_*``) < command
+    line. A layer's ``select`` replaces the rules chosen below it; its ``ignore`` removes
+    rules. An ignore from a lower layer is carried over a higher ``select`` unless that
+    select names the rule at least as specifically (as ruff does): a policy that ignores
+    PS104 keeps it ignored under ``--select PS1``, but ``--select PS104`` brings it back.
+    Without this, a narrow command-line select would silently undo the repository's
+    deliberate ignores, or could never override them.
+    """
+
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
+    env_select: tuple[str, ...] = ()
+    env_ignore: tuple[str, ...] = ()
 
     def enabled(self, policy: Policy) -> set[str]:
-        chosen = self.select or policy.select
-        codes = resolve_codes(chosen) if chosen else set(BY_CODE)
-        return codes - resolve_codes((*policy.ignore, *self.ignore))
+        codes = set(BY_CODE)
+        ignored: dict[str, int] = {}  # code -> specificity of the selector that ignored it
+        for select, ignore in (
+            (policy.select, policy.ignore),
+            (self.env_select, self.env_ignore),
+            (self.select, self.ignore),
+        ):
+            if select:
+                chosen = _specificity(select)
+                ignored = {c: s for c, s in ignored.items() if chosen.get(c, -1) < s}
+                codes = set(chosen)
+            for c, s in _specificity(ignore).items():
+                ignored[c] = max(ignored.get(c, -1), s)
+        return codes - set(ignored)
+
+
+def _specificity(items: tuple[str, ...]) -> dict[str, int]:
+    """Codes chosen by ``items``, each with how specific its most specific selector is.
+
+    A code or rule name is the most specific (100), ``ALL`` the least (0), a prefix such
+    as ``PS2`` counts its length. Unknown selectors raise KeyError (reported as exit 2).
+    """
+    out: dict[str, int] = {}
+    for item in items:
+        key = item.strip()
+        if not key:
+            continue
+        codes = resolve_codes((key,))
+        if key.upper() == "ALL":
+            spec = 0
+        elif len(codes) == 1 and (key.upper() in BY_CODE or key.lower() in ALIASES):
+            spec = 100
+        else:
+            spec = len(key)
+        for c in codes:
+            out[c] = max(out.get(c, -1), spec)
+    return out
 
 
 _RULE_INSTANCES: dict[str, Rule] = {}
@@ -311,11 +363,20 @@ def parse_safely(kind: FileKind, text: str, path: str) -> Document:
 
 
 def collect(
-    paths: list[str], policy: Policy, exclude: tuple[str, ...] = ()
+    paths: list[str],
+    policy: Policy,
+    exclude: tuple[str, ...] = (),
+    progress: Progress | None = None,
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
-    return root, [load(c) for c in cands], skipped
+    if progress is None:
+        return root, [load(c) for c in cands], skipped
+    files = []
+    for i, c in enumerate(cands, 1):
+        files.append(load(c))
+        progress("reading", i, len(cands))
+    return root, files, skipped
 
 
 def _root_for(paths: list[str]) -> str:
@@ -340,18 +401,23 @@ def check(
     *,
     cli_index: bool = False,
     exclude: tuple[str, ...] = (),
+    progress: Progress | None = None,
 ) -> RunResult:
-    root, files, skipped = collect(paths, policy, exclude)
+    root, files, skipped = collect(paths, policy, exclude, progress)
     ctx = make_context(files, policy, cli_index)
-    _lint_all(files, ctx, (selection or Selection()).enabled(policy))
+    _lint_all(files, ctx, (selection or Selection()).enabled(policy), progress)
     return RunResult(root, policy, files, skipped)
 
 
-def _lint_all(files: list[FileResult], ctx: Context, enabled: set[str]) -> None:
-    for r in files:
+def _lint_all(
+    files: list[FileResult], ctx: Context, enabled: set[str], progress: Progress | None = None
+) -> None:
+    for i, r in enumerate(files, 1):
         if r.doc is not None:
             r.suppressed = []
             r.findings = _with_line_hint(r, lint(r.doc, ctx, enabled, r.suppressed))
+        if progress is not None:
+            progress("checking", i, len(files))
 
 
 def _with_line_hint(r: FileResult, findings: list[Finding]) -> list[Finding]:
@@ -372,14 +438,17 @@ def fix(
     write: bool = True,
     cli_index: bool = False,
     exclude: tuple[str, ...] = (),
+    progress: Progress | None = None,
 ) -> RunResult:
-    root, files, skipped = collect(paths, policy, exclude)
+    root, files, skipped = collect(paths, policy, exclude, progress)
     ctx = make_context(files, policy, cli_index)
     enabled = (selection or Selection()).enabled(policy)
-    for r in files:
+    for i, r in enumerate(files, 1):
         if r.doc is not None:
             fix_file(r, ctx, enabled, unsafe)
-    _lint_all(files, ctx, enabled)  # findings against the final state of every file
+        if progress is not None:
+            progress("fixing", i, len(files))
+    _lint_all(files, ctx, enabled, progress)  # findings against the final state of every file
     if write:
         for r in files:
             if r.changed:

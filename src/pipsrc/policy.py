@@ -21,6 +21,8 @@ from pipsrc.urls import identity, matches_glob, parse_url, same_index
 
 POLICY_FILES = ("pipsrc.toml", ".pipsrc.toml", "pyproject.toml")
 TRUSTED_HOST_MODES = ("auto", "always", "never")
+# `check` exits 1 when a finding is at least this severe; info findings never fail by default
+FAIL_ON = ("error", "warning", "info")
 
 
 class PolicyError(Exception):
@@ -57,6 +59,7 @@ class Policy:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     report_lang: str = "en"
+    fail_on: str | None = None  # None: not set here (the default, "warning", applies)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the directory of that file
 
@@ -137,6 +140,7 @@ _KEYS = {
     "ignore",
     "per-file-ignores",
     "report",
+    "fail-on",
 }
 
 
@@ -260,6 +264,9 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise err("per-file-ignores", f"per-file-ignores[{glob!r}] must be a list of codes")
         per_file.append((glob, tuple(codes)))
+    fail_on = table.get("fail-on")
+    if fail_on is not None and fail_on not in FAIL_ON:
+        raise err("fail-on", f"fail-on must be one of {', '.join(FAIL_ON)}")
     report = table.get("report", {})
     lang = report.get("lang", "en") if isinstance(report, dict) else None
     if lang not in ("en", "zh"):
@@ -291,4 +298,5 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
         ignore=ignore,
         per_file_ignores=tuple(per_file),
         report_lang=str(lang),
+        fail_on=fail_on,
     )

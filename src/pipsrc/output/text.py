@@ -1,39 +1,70 @@
-"""The human format: ``path:line:col: CODE message``, then a summary line."""
+"""The human format: findings grouped under a header line per file, then a summary.
+
+Grouping (as eslint's "stylish" and ruff's "grouped" do) keeps long repository paths
+out of every line, so a run over a monorepo reads file by file. Severity is spelled out
+because ``--fail-on`` makes it matter. ``concise`` (one ``path:line:col:`` line per
+finding, for editors and grep) shares the fix marks and the summary.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from pipsrc.engine import RunResult
+from pipsrc.engine import Finding, RunResult
 from pipsrc.model import Applicability
 from pipsrc.output import RenderOptions, safe_path
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
-_BOLD, _RESET = "\033[1m", "\033[0m"
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
+def paint(text: str, style: str, opts: RenderOptions) -> str:
+    return f"{style}{text}{_RESET}" if opts.color and style else text
+
+
+def mark(f: Finding, opts: RenderOptions) -> str:
+    """`` [*]`` when ``pipsrc fix`` applies the fix, `` [unsafe fix]`` when it needs the flag."""
+    if f.applicability == Applicability.SAFE:
+        return " [*]"
+    if f.applicability == Applicability.UNSAFE:
+        return " [*]" if opts.unsafe_fixes else " [unsafe fix]"
+    return ""
+
+
 def render(result: RunResult, opts: RenderOptions) -> str:
     lines: list[str] = []
-    findings = result.findings
-    for f in findings:
-        mark = " [*]" if f.applicability == Applicability.SAFE else ""
-        if f.applicability == Applicability.UNSAFE:
-            mark = " [unsafe fix]" if not opts.unsafe_fixes else " [*]"
-        code = f.code
-        loc = f"{safe_path(f.path)}:{f.line}:{f.column}:"
-        if opts.color:
-            loc = f"{_BOLD}{loc}{_RESET}"
-            code = f"{_COLORS.get(f.severity.value, '')}{code}{_RESET}"
-        msg = safe_path(f.message)
-        lines.append(f"{loc} {code}{mark} {msg}")
-    for s in result.skipped:
-        lines.append(f"{safe_path(s.path)}: warning: {s.reason}")
-    for err in result.errors:
-        lines.append(f"{safe_path(err)}")
+    by_path: dict[str, list[Finding]] = {}
+    for f in result.findings:
+        by_path.setdefault(f.path, []).append(f)
+    for path, group in by_path.items():
+        if lines:
+            lines.append("")
+        lines.append(paint(safe_path(path), _BOLD, opts))
+        # line numbers right-aligned, columns left-aligned: the colons line up
+        lw = max(len(str(f.line)) for f in group)
+        cw = max(len(str(f.column)) for f in group)
+        for f in group:
+            pos = f"{f.line:>{lw}}:{f.column:<{cw}}"
+            sev = f.severity.value
+            lines.append(
+                f"  {paint(pos, _DIM, opts)}  {paint(sev.ljust(7), _COLORS[sev], opts)}  "
+                f"{paint(f.code, _BOLD, opts)}{mark(f, opts)} {safe_path(f.message)}"
+            )
+    tail = trailer(result, opts)
+    if lines and tail:
+        lines.append("")
+    lines += tail
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def trailer(result: RunResult, opts: RenderOptions) -> list[str]:
+    """Skipped files, errors, what a fix did, and the summary line."""
+    lines = [f"{safe_path(s.path)}: warning: {s.reason}" for s in result.skipped]
+    lines += [safe_path(err) for err in result.errors]
     if result.mode in ("fix", "diff"):
         changed = result.changed_files
         n_changes = sum(len(r.changes) for r in changed)
@@ -42,18 +73,27 @@ def render(result: RunResult, opts: RenderOptions) -> str:
             lines.append(f"{verb} {_plural(n_changes, 'edit')} in {_plural(len(changed), 'file')}.")
         else:
             lines.append("Nothing to fix.")
-    if findings:
-        by_sev = Counter(f.severity.value for f in findings)
-        parts = ", ".join(_plural(n, s) for s, n in sorted(by_sev.items()))
-        safe = sum(1 for f in findings if f.applicability == Applicability.SAFE)
-        unsafe = sum(1 for f in findings if f.applicability == Applicability.UNSAFE)
-        tail = []
-        if safe:
-            tail.append(f"{safe} fixable with `pipsrc fix`")
-        if unsafe and not opts.unsafe_fixes:
-            tail.append(f"{unsafe} more with `--unsafe-fixes`")
-        extra = f" ({'; '.join(tail)})" if tail else ""
-        lines.append(f"Found {_plural(len(findings), 'finding')}: {parts}{extra}.")
-    elif result.mode == "check" and not opts.quiet:
-        lines.append(f"All checks passed ({_plural(len(result.files), 'file')} checked).")
-    return "\n".join(lines) + ("\n" if lines else "")
+    summary = summary_line(result, opts)
+    if summary:
+        lines.append(summary)
+    return lines
+
+
+def summary_line(result: RunResult, opts: RenderOptions) -> str:
+    findings = result.findings
+    if not findings:
+        if result.mode == "check" and not opts.quiet:
+            return f"All checks passed ({_plural(len(result.files), 'file')} checked)."
+        return ""
+    by_sev = Counter(f.severity.value for f in findings)
+    parts = ", ".join(_plural(n, s) for s, n in sorted(by_sev.items()))
+    safe = sum(1 for f in findings if f.applicability == Applicability.SAFE)
+    unsafe = sum(1 for f in findings if f.applicability == Applicability.UNSAFE)
+    tail = []
+    if safe:
+        tail.append(f"{safe} fixable with `pipsrc fix`")
+    if unsafe and not opts.unsafe_fixes:
+        tail.append(f"{unsafe} more with `--unsafe-fixes`")
+    extra = f" ({'; '.join(tail)})" if tail else ""
+    files = len({f.path for f in findings})
+    return f"Found {_plural(len(findings), 'finding')} in {_plural(files, 'file')}: {parts}{extra}."
