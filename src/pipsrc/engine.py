@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from pipsrc import kinds
@@ -56,6 +56,10 @@ Progress = Callable[[str, int, int], None]
 
 _INTERESTING = re.compile(rb"pip|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS")
 _INTERESTING_REQ = re.compile(rb"(?:^|\s)-|pipsrc", re.MULTILINE)
+# A primary index is always spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
+# "-i" (pip's short option; also every prefix of --index-url) or "--pypi-url": files without any
+# of these cannot change the repository context, so they are not even parsed for it.
+_INDEX_WORDS = re.compile(rb"[Ii][Nn][Dd][Ee][Xx]|-i|pypi-url")
 
 
 @dataclass
@@ -130,6 +134,8 @@ class RunResult:
     files: list[FileResult]
     skipped: list[Skipped]
     mode: str = "check"  # check | fix | diff
+    # context-only documents (the rest of the repository when files were named)
+    background: list[Document] = field(default_factory=list, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -389,8 +395,62 @@ def _root_for(paths: list[str]) -> str:
     return top or base
 
 
-def make_context(files: list[FileResult], policy: Policy, cli_index: bool) -> Context:
-    docs = {r.path: r.doc for r in files if r.doc is not None}
+def repository_context(
+    paths: list[str], root: str, files: list[FileResult], exclude: tuple[str, ...]
+) -> list[Document]:
+    """The rest of the repository, parsed only as context, when file paths are given.
+
+    pre-commit passes just the files of a commit, but some facts belong to the whole
+    repository: the dominant index that PS105 measures against, and the files a named file
+    refers to (`pip install -r requirements.txt`, `COPY pip.conf`) that decide PS104. So when
+    explicit files are given inside a git work tree, the other files of the repository
+    (`git ls-files`, the same discovery and excludes as a whole-repository run) are read for the
+    context: only those whose bytes contain an index word are parsed, and none of them gets
+    findings or is ever written. Nothing is done when the named files hold no setting or
+    install site at all, which keeps a commit that touches no pip configuration cheap.
+    """
+    if not any(os.path.isfile(p) for p in paths):
+        return []  # directories only: the context is what the user named
+    if not any(r.doc is not None and (r.doc.settings or r.doc.sites) for r in files):
+        return []
+    top = git_root(root)
+    if top is None or os.path.realpath(top) != os.path.realpath(root):
+        return []
+    cands, _ = discover([top], top, exclude)
+    named = {r.path for r in files}
+    out = []
+    for cand in cands:
+        if cand.path not in named:
+            doc = _context_doc(cand)
+            if doc is not None:
+                out.append(doc)
+    return out
+
+
+def _context_doc(cand: Candidate) -> Document | None:
+    """A context-only document: problems reading it are reported when it is checked itself."""
+    try:
+        data, _ = read_regular(cand.real)
+    except OSError:
+        return None
+    if not _INDEX_WORDS.search(data):
+        return None
+    try:
+        text = decode(data).text
+    except DecodeError:
+        return None
+    return parse_safely(cand.kind, text, cand.path)
+
+
+def make_context(
+    files: list[FileResult],
+    policy: Policy,
+    cli_index: bool,
+    background: Iterable[Document] = (),
+) -> Context:
+    """The shared context: the checked files, plus context-only ``background`` documents."""
+    docs = {d.path: d for d in background}
+    docs.update({r.path: r.doc for r in files if r.doc is not None})
     return Context(policy, docs, cli_index=cli_index)
 
 
@@ -404,9 +464,10 @@ def check(
     progress: Progress | None = None,
 ) -> RunResult:
     root, files, skipped = collect(paths, policy, exclude, progress)
-    ctx = make_context(files, policy, cli_index)
+    background = repository_context(paths, root, files, (*policy.exclude, *exclude))
+    ctx = make_context(files, policy, cli_index, background)
     _lint_all(files, ctx, (selection or Selection()).enabled(policy), progress)
-    return RunResult(root, policy, files, skipped)
+    return RunResult(root, policy, files, skipped, background=background)
 
 
 def _lint_all(
@@ -441,7 +502,8 @@ def fix(
     progress: Progress | None = None,
 ) -> RunResult:
     root, files, skipped = collect(paths, policy, exclude, progress)
-    ctx = make_context(files, policy, cli_index)
+    background = repository_context(paths, root, files, (*policy.exclude, *exclude))
+    ctx = make_context(files, policy, cli_index, background)
     enabled = (selection or Selection()).enabled(policy)
     for i, r in enumerate(files, 1):
         if r.doc is not None:
@@ -453,7 +515,8 @@ def fix(
         for r in files:
             if r.changed:
                 write_result(r)
-    return RunResult(root, policy, files, skipped, mode="fix" if write else "diff")
+    mode = "fix" if write else "diff"
+    return RunResult(root, policy, files, skipped, mode=mode, background=background)
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from pipsrc.analysis import INDEX_KINDS, Context, Effective, effective_index
 from pipsrc.catalogue import catalogue
-from pipsrc.engine import Change, FileResult, Finding, RunResult
+from pipsrc.engine import Change, FileResult, Finding, RunResult, make_context
 from pipsrc.model import Document, FileKind, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.textio import LineIndex
@@ -218,8 +218,7 @@ def wants_trusted_host(policy: Policy, index: str | None) -> bool:
 def gather(result: RunResult, *, probe: list[ProbeResult] | None = None) -> ReportFacts:
     """The facts of one run (``check``, ``fix`` or ``fix --diff``)."""
     policy = result.policy
-    docs = {r.path: r.doc for r in result.files if r.doc is not None}
-    ctx = Context(policy, docs)
+    ctx = make_context(result.files, policy, False, result.background)
     target = ctx.target_index
     files: list[FileFacts] = []
     exceptions: list[ExceptionKept] = []
