@@ -506,3 +506,27 @@ def test_report_reads_the_same_environment_layer(
     assert text.startswith("# Pip index unified to Aliyun\n")
     _, text = run("report", "--mirror", "tuna", str(repo_dir))  # the command line wins
     assert "Aliyun" not in text.splitlines()[0]
+
+
+def test_named_files_are_reported_in_the_repository_context(tmp_path: Path) -> None:
+    """pre-commit style: only the Dockerfile is named; the requirements file it installs from
+    still decides which index its pip install uses (not PyPI)."""
+    import subprocess
+
+    repo_dir = make_repo(
+        tmp_path / "r",
+        {
+            "Dockerfile": (
+                "FROM python:3.12\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\n"
+            ),
+            "requirements.txt": "-i https://mirrors.aliyun.com/pypi/simple/\nflask\n",
+        },
+    )
+    subprocess.run(["git", "init", "-q", str(repo_dir)], check=True)
+    subprocess.run(["git", "-C", str(repo_dir), "add", "-A"], check=True)
+    code, text = run("report", "--mirror", "aliyun", str(repo_dir / "Dockerfile"))
+    assert code == 0
+    verification = [rows for h, _, rows in parse_tables(text) if h == "Verification"][1]
+    assert len(verification) == 1
+    assert verification[0][3].startswith("✅") and verification[0][4] == "requirements file"
+    assert overview(text)["Files scanned"] == 1
