@@ -19,6 +19,7 @@ from pipsrc.engine import Selection
 from pipsrc.model import Severity
 from pipsrc.policy import Policy
 from pipsrc.rules import BY_CODE
+from tests.trees import write
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
@@ -50,13 +51,6 @@ def as_json(root: Path, *args: str, **env: str) -> dict[str, Any]:
 
 def codes(root: Path, *args: str, **env: str) -> set[str]:
     return {f["code"] for f in as_json(root, *args, **env)["findings"]}
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    p = root / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipsrc.edits import apply_fixes
+from pipsrc.edits import PositionMap, apply_fixes
 from pipsrc.model import Applicability, Edit, Fix
 
 
@@ -101,3 +101,27 @@ def test_pipconf_unsafe_fixes_keep_the_file_valid() -> None:
     fixed = fix_text(text, "pip.conf", Policy(), unsafe=True)
     assert fixed.startswith("[install]\nindex-url = https://pypi.doubanio.com/simple/")
     assert "    " not in fixed  # no orphaned continuation line glued to index-url
+
+
+@st.composite
+def _text_and_edits(draw: st.DrawFn) -> tuple[str, list[Edit]]:
+    text = draw(st.text(alphabet="ab\n", min_size=1, max_size=40))
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=8, unique=True)))
+    edits = []
+    for start, end in zip(cuts[::2], cuts[1::2], strict=False):
+        edits.append(Edit(start, end, draw(st.text(alphabet="XY\n", max_size=5))))
+    return text, edits
+
+
+@given(_text_and_edits())
+def test_position_map_carries_untouched_characters(case: tuple[str, list[Edit]]) -> None:
+    """Every character outside the edits is found again where the map says, both ways."""
+    text, edits = case
+    new = apply_fixes(text, [Fix(tuple(edits), Applicability.SAFE, "t")]).text if edits else text
+    pmap = PositionMap.of(edits)
+    for pos, ch in enumerate(text):
+        if any(e.start <= pos < e.end for e in edits):
+            continue
+        moved = pmap.forward(pos)
+        assert new[moved] == ch
+        assert pmap.backward(moved) == pos

@@ -27,6 +27,7 @@ from pipsrc.output import FORMATS, RenderOptions, render
 from pipsrc.output.github import escape_data, escape_property
 from pipsrc.policy import Policy
 from pipsrc.rules import ALL_RULES
+from tests.trees import write_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -50,12 +51,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
 def make_repo(root: Path, files: dict[str, str], sub: str = "proj") -> Path:
     """A git repository with the files under ``sub/``; returns the sub-directory."""
     subprocess.run(["git", "init", "-q", str(root)], check=True)
-    target = root / sub
-    for rel, text in files.items():
-        p = target / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(text, encoding="utf-8")
-    return target
+    return write_tree(root / sub, files)
 
 
 @pytest.fixture

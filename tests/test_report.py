@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from pymarkdown.api import PyMarkdownApi
 
 from tests.test_fixtures import FIXTURES, SCENARIOS, UPDATE, repo, run, tree
+from tests.trees import write_tree
 
 __all__ = ["repo"]  # the fixture, re-used from test_fixtures
 
@@ -275,16 +276,8 @@ def test_tables_render_as_tables(path: Path) -> None:
 # --- language, date, determinism, secrets, errors ---------------------------------------
 
 
-def make_repo(root: Path, files: dict[str, str]) -> Path:
-    for name, body in files.items():
-        p = root / name
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_text(body, encoding="utf-8")
-    return root
-
-
 def test_language_comes_from_the_policy(tmp_path: Path) -> None:
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "pipsrc.toml": 'index = "tuna"\n[report]\nlang = "zh"\n',
@@ -300,7 +293,7 @@ def test_language_comes_from_the_policy(tmp_path: Path) -> None:
 
 
 def test_date_only_when_asked(tmp_path: Path) -> None:
-    repo_dir = make_repo(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
+    repo_dir = write_tree(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
     _, first = run("report", "--mirror", "aliyun", str(repo_dir))
     _, second = run("report", "--mirror", "aliyun", str(repo_dir))
     assert first == second
@@ -312,7 +305,7 @@ def test_date_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_proxy_title_names_the_host(tmp_path: Path) -> None:
-    repo_dir = make_repo(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
+    repo_dir = write_tree(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
     _, text = run("report", "--proxy", "http://devpi.corp:3141/root/pypi/+simple/", str(repo_dir))
     assert text.startswith("# Pip index unified to devpi.corp:3141\n")
     # http proxy: the standard patterns carry the trusted-host the policy then wants
@@ -324,7 +317,7 @@ def test_no_secret_in_any_report(tmp_path: Path) -> None:
     secret_url = f"https://deploy:{SENTINEL}@pypi.corp.example/simple/"
     token_url = f"https://{SENTINEL}@pypi.other.example/simple/"
     encoded = "https://u:s3ntinel%2DPa55@pypi.third.example/simple/"
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "requirements.txt": f"-i {secret_url}\n--extra-index-url {token_url}\n",
@@ -346,7 +339,7 @@ def test_no_secret_in_any_report(tmp_path: Path) -> None:
 
 
 def test_unwritable_report_path_is_refused_before_any_fix(tmp_path: Path) -> None:
-    repo_dir = make_repo(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
+    repo_dir = write_tree(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
     before = tree(repo_dir)
     code, out = run(
         "fix", "--mirror", "aliyun", "--report", str(tmp_path / "missing" / "r.md"), str(repo_dir)
@@ -400,7 +393,7 @@ def test_probe_measures_the_local_index(
     dead.bind(("127.0.0.1", 0))
     dead_port = dead.getsockname()[1]
     dead.close()  # nothing listens there any more
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "pipsrc.toml": (
@@ -438,7 +431,7 @@ def test_no_network_without_probe(
         real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", spy)
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "pipsrc.toml": f'index = "{local_index}/simple/"\n',
@@ -456,7 +449,7 @@ def test_no_network_without_probe(
 
 def test_dependencies_are_said_as_such(tmp_path: Path) -> None:
     """A stage on a configured base image and a COPY'd pip.conf are 'depends', not 'configured'."""
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "pipsrc.toml": (
@@ -500,7 +493,7 @@ def test_dependencies_are_said_as_such(tmp_path: Path) -> None:
 def test_report_reads_the_same_environment_layer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    repo_dir = make_repo(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
+    repo_dir = write_tree(tmp_path / "r", {"requirements.txt": "-i https://pypi.org/simple\n"})
     monkeypatch.setenv("PIPSRC_MIRROR", "aliyun")
     _, text = run("report", str(repo_dir))
     assert text.startswith("# Pip index unified to Aliyun\n")
@@ -513,7 +506,7 @@ def test_named_files_are_reported_in_the_repository_context(tmp_path: Path) -> N
     still decides which index its pip install uses (not PyPI)."""
     import subprocess
 
-    repo_dir = make_repo(
+    repo_dir = write_tree(
         tmp_path / "r",
         {
             "Dockerfile": (

@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from pipsrc import cli
 from pipsrc.cli import Progress, main, use_color
+from tests.trees import write
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
@@ -28,13 +29,6 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
-
-
-def write(root: Path, rel: str, text: str) -> Path:
-    p = root / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    p.write_text(text, encoding="utf-8")
-    return p
 
 
 @pytest.fixture

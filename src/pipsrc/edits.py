@@ -102,22 +102,21 @@ class PositionMap:
 
     def forward(self, pos: int) -> int:
         """Where ``pos`` of the old text is in the new text (inside an edit: its start)."""
-        shift = 0
-        for old_start, old_end, new_start, new_end in self.spans:
-            if old_start <= pos < old_end:
-                return new_start
-            if old_end > pos:
-                break
-            shift = new_end - old_end
-        return pos + shift
+        return _carry(pos, ((a, b, c, d) for a, b, c, d in self.spans))
 
     def backward(self, pos: int) -> int:
         """Where ``pos`` of the new text was in the old text (inside an edit: its start)."""
-        shift = 0
-        for old_start, old_end, new_start, new_end in self.spans:
-            if new_start <= pos < new_end:
-                return old_start
-            if new_end > pos:
-                break
-            shift = old_end - new_end
-        return pos + shift
+        return _carry(pos, ((c, d, a, b) for a, b, c, d in self.spans))
+
+
+def _carry(pos: int, spans: Iterable[tuple[int, int, int, int]]) -> int:
+    """Map ``pos`` from one side of a list of (from_start, from_end, to_start, to_end) edits
+    to the other: shifted by the edits wholly before it, or to the start of the one it is in."""
+    shift = 0
+    for from_start, from_end, to_start, to_end in spans:
+        if from_start <= pos < from_end:
+            return to_start
+        if from_end > pos:
+            break
+        shift = to_end - from_end
+    return pos + shift

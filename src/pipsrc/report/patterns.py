@@ -31,18 +31,6 @@ def patterns(index: str, trusted_host: bool) -> list[Pattern]:
             f'ENV PIP_INDEX_URL="{index}"' + (f' \\\n    PIP_TRUSTED_HOST="{host}"' if th else ""),
         ),
         Pattern(
-            "pip-config",
-            "dockerfile",
-            f"RUN pip config set global.index-url {index}"
-            + (f" && \\\n    pip config set global.trusted-host {host}" if th else ""),
-        ),
-        Pattern(
-            "pip3-config",
-            "dockerfile",
-            f"RUN pip3 config set global.index-url {index}"
-            + (f" && \\\n    pip3 config set global.trusted-host {host}" if th else ""),
-        ),
-        Pattern(
             "shell",
             "sh",
             f'export PIP_INDEX_URL="{index}"'
@@ -75,4 +63,9 @@ def patterns(index: str, trusted_host: bool) -> list[Pattern]:
             + (f' \\\n    UV_INSECURE_HOST="{host}"' if th else ""),
         ),
     ]
+    for n, pip in enumerate(("pip", "pip3"), 1):
+        body = f"RUN {pip} config set global.index-url {index}"
+        if th:
+            body += f" && \\\n    {pip} config set global.trusted-host {host}"
+        out.insert(n, Pattern(f"{pip}-config", "dockerfile", body))
     return out
