@@ -40,6 +40,7 @@ from pipsrc.textio import (
     Decoded,
     DecodeError,
     FileStamp,
+    HardLinked,
     LineIndex,
     atomic_write,
     decode,
@@ -187,8 +188,8 @@ def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
                     end_col,
                     redact(v.message),
                     redact(v.value),
-                    v.fix.applicability if v.fix else None,
-                    v.fix,
+                    v.fix.applicability if v.fix and doc.fixable else None,
+                    v.fix if doc.fixable else None,  # a file that failed to parse is not edited
                     v.span,
                 )
             )
@@ -275,7 +276,7 @@ def load(cand: Candidate) -> FileResult:
 
 _PIPCONF_BOM = (
     "byte order mark before the first section: pip cannot read this file "
-    "(\"File contains no section headers\"); save it without a BOM"
+    '("File contains no section headers"); save it without a BOM'
 )
 
 
@@ -444,6 +445,9 @@ def write_result(r: FileResult) -> None:
         atomic_write(r.real, data, r.stamp)
     except ChangedOnDisk:
         r.error = "changed on disk while pipsrc was processing it; not written"
+        r.fixed = None
+    except HardLinked as exc:
+        r.error = str(exc)
         r.fixed = None
     except OSError as exc:
         r.error = f"cannot write: {exc.strerror or exc}"

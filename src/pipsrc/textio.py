@@ -153,7 +153,7 @@ def read_regular(path: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes, FileSta
     """Read a regular file without ever blocking on a FIFO or device."""
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"{path}: not a regular file")
+        raise OSError("not a regular file (FIFO, socket or device): skipped, never opened")
     if st.st_size > limit:
         raise OSError(f"file is larger than {limit // 1024} KiB: skipped")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -168,15 +168,22 @@ class ChangedOnDisk(Exception):
     """The file changed between our read and our write."""
 
 
+class HardLinked(Exception):
+    """The file has other hard links: replacing it would silently split them."""
+
+
 def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its mode bits.
 
     The temporary file lives in the same directory (same file system), is
     fsynced, and replaces the original with ``os.replace``. If the file changed
-    since it was read (``expected``), nothing is written.
+    since it was read (``expected``), nothing is written; nor when it has other hard
+    links, which a replacement would turn into a stale copy.
     """
     directory = os.path.dirname(os.path.abspath(path))
     st = os.stat(path)
+    if st.st_nlink > 1:
+        raise HardLinked(f"has {st.st_nlink} hard links; not written (a rewrite would split them)")
     fd, tmp = tempfile.mkstemp(prefix=".pipsrc-", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:

@@ -32,6 +32,7 @@ def one(id: str, title: str, path: str, text: str | bytes, outcome: str, *where:
     return Case(id, title, {path: data}, outcome, tuple(where), **kw)  # type: ignore[arg-type]
 
 
+# fmt: off
 D: list[Case] = [
     one("D1", "comment line inside a RUN continuation", "Dockerfile",
         FROM + f"RUN pip install \\\n    # mirror\n    -i {OLD} \\\n    requests\n",
@@ -99,7 +100,9 @@ D: list[Case] = [
          after={"Dockerfile": b(f"{FROM}RUN pip install -i {NEW} a\nFROM python:3.12 AS b\n"
                                 f"RUN pip install -i {NEW} b\n")}),
 ]
+# fmt: on
 
+# fmt: off
 S: list[Case] = [
     one("S1", "literal index with trusted-host, then a dynamic pip config set", "build.sh",
         f"pip install -i {OLD} --trusted-host pypi.tuna.tsinghua.edu.cn pkg && "
@@ -114,7 +117,8 @@ S: list[Case] = [
     one("S4", "index from a command substitution", "build.sh",
         'pip install -i "$(cat /run/secrets/idx)" x\n', "clean"),
     one("S5", "heredoc writing pip.conf", "build.sh",
-        f"cat > /etc/pip.conf <<'EOF'\n[global]\nindex-url = {OLD}\nEOF\n", "fix", "build.sh:3:13: PS101"),
+        f"cat > /etc/pip.conf <<'EOF'\n[global]\nindex-url = {OLD}\nEOF\n",
+        "fix", "build.sh:3:13: PS101"),
     one("S6", "commented-out pip install", "build.sh", f"# pip install -i {OLD}\n", "clean"),
     Case("S7", "command prefix and export", {"build.sh": b(
         f"PIP_INDEX_URL={OLD} pip install x\nexport PIP_EXTRA_INDEX_URL={OLD}\n")},
@@ -125,7 +129,8 @@ S: list[Case] = [
     one("S9", "unterminated quote", "build.sh", f'pip install -i "{OLD} pkg\n', "error",
         'build.sh:1:16: PS900 could not parse shell at line 1 (missing "): not fixed'),
     one("S10", "CRLF shell script", "build.sh",
-        f"set -e\r\npip install -i {OLD} pkg\r\n", "fix", "build.sh:1:7: PS900 CRLF in shell script: bash will see \\r",
+        f"set -e\r\npip install -i {OLD} pkg\r\n",
+        "fix", "build.sh:1:7: PS900 CRLF in shell script: bash will see \\r",
         "build.sh:2:16: PS101 [*]"),
     one("S11", "non-ASCII before the URL: columns in characters, bytes exact", "build.sh",
         f"echo 镜像 && pip install -i {OLD} pkg\n", "fix", "build.sh:1:27: PS101"),
@@ -141,11 +146,14 @@ S: list[Case] = [
         after={"build.sh": b((f"pip3.12 install -i {OLD} x\nsudo -H pip install -i {OLD} y\n"
                               f"python3 -m pip install -i {OLD} z\n").replace(OLD, NEW))}),
 ]
+# fmt: on
 
+# fmt: off
 R: list[Case] = [
     one("R1", "comment and spacing after the URL", "requirements.txt",
         f"--index-url {OLD}   # mirror\nflask\n", "fix", "requirements.txt:1:13: PS101"),
-    one("R2", "# without leading whitespace is part of the URL, and goes with it", "requirements.txt",
+    one("R2", "# without leading whitespace is part of the URL, and goes with it",
+        "requirements.txt",
         f"-i {OLD}#frag\nflask\n", "fix", f"requirements.txt:1:4: PS101 [*] index {OLD}#frag",
         after={"requirements.txt": b(f"-i {NEW}\nflask\n")}),
     one("R3", "URL on a continuation line", "requirements.txt",
@@ -180,7 +188,9 @@ R: list[Case] = [
         f"git+https://oauth2:{SENTINEL}@gitlab.example/pkg.git@v1#egg=pkg\n", "clean",
         absent=(SENTINEL,), args=()),
 ]
+# fmt: on
 
+# fmt: off
 P: list[Case] = [
     one("P1", "inline # comment becomes part of the value", "pip.conf",
         f"[global]\nindex-url = {OLD}  # tuna\n", "report",
@@ -209,7 +219,9 @@ P: list[Case] = [
     one("P8", "CRLF pip.ini", "pip.ini", f"[global]\r\nindex-url = {OLD}\r\n", "fix",
         "pip.ini:2:13: PS101"),
 ]
+# fmt: on
 
+# fmt: off
 Y: list[Case] = [
     Case("Y1", "two indentation styles of environment lists", {"compose.yaml": b(
         "services:\n  a:\n    image: x\n    environment:\n      - PIP_INDEX_URL=" + OLD + "\n"
@@ -227,7 +239,8 @@ Y: list[Case] = [
                   for i in range(8)), "clean", budget=1.0),
     one("Y4", "duplicate keys", "compose.yaml",
         f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: {OLD}\n"
-        f"      PIP_INDEX_URL: {OLD}\n", "error", "compose.yaml:5:1: PS900 duplicate key 'PIP_INDEX_URL'"),
+        f"      PIP_INDEX_URL: {OLD}\n", "error",
+        "compose.yaml:5:1: PS900 duplicate key 'PIP_INDEX_URL'"),
     one("Y5", "multi-document stream with an end marker", "compose.yaml",
         f"a: 1\n---\nservices:\n  b:\n    environment:\n      PIP_INDEX_URL: {OLD}\n...\n",
         "fix", "compose.yaml:6:22: PS101"),
@@ -265,4 +278,169 @@ Y: list[Case] = [
         "# PIP_INDEX_URL\na: " + "[" * 5000 + "]" * 5000 + "\n",
         "error", "compose.yaml:1:1: PS900 too deeply nested: not read", budget=5.0),
 ]
-ALL = [*D, *S, *R, *P, *Y]
+# fmt: on
+
+
+# --- file system, encoding, output (F) ----------------------------------------------------
+
+
+def _links_to_one_conf(root: Path) -> None:
+    (root / "pip.conf").symlink_to("conf/real.conf")
+    (root / "pip").mkdir()
+    (root / "pip" / "pip.conf").symlink_to("../conf/real.conf")
+
+
+def _link_outside(root: Path) -> None:
+    (root.parent / "outside" / "pip.conf").write_bytes(b(f"[global]\nindex-url = {OLD}\n"))
+    (root / "pip.conf").symlink_to("../outside/pip.conf")
+    (root / "etc").mkdir()
+    (root / "etc" / "pip.conf").symlink_to("/etc/pip.conf")
+
+
+def _loops(root: Path) -> None:
+    (root / "requirements.txt").symlink_to("constraints.txt")
+    (root / "constraints.txt").symlink_to("requirements.txt")
+    (root / "dir").mkdir()
+    (root / "dir" / "loop").symlink_to("..")
+
+
+def _hard_link(root: Path) -> None:
+    os.link(root / "requirements.txt", root / "requirements-dev.txt")
+
+
+def _still_linked(root: Path, out: str) -> None:
+    assert "requirements.txt: has 2 hard links; not written" in out, out
+    a, b_ = root / "requirements.txt", root / "requirements-dev.txt"
+    assert os.stat(a).st_ino == os.stat(b_).st_ino
+
+
+def _specials(root: Path) -> None:
+    os.mkfifo(root / "requirements.txt")
+    (root / "dev").mkdir()
+    (root / "dev" / "requirements.txt").symlink_to("/dev/zero")
+
+
+def _git(root: Path, *commands: list[str]) -> None:
+    import subprocess
+
+    run = ["git", "-C", str(root), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*run[:3], "init", "-q"], check=True)
+    for cmd in commands:
+        subprocess.run([*run, *cmd], check=True, capture_output=True)
+
+
+def _gitlink(root: Path) -> None:
+    sha = "0123456789abcdef0123456789abcdef01234567"
+    _git(root, ["update-index", "--add", "--cacheinfo", f"160000,{sha},sub/mod"])
+
+
+def _gitignored(root: Path) -> None:
+    (root / ".gitignore").write_bytes(b"build/\n")
+    _git(root)
+
+
+MIXED = f"FROM python:3.12\r\nRUN echo a\r\nRUN pip install -i {OLD} x\nRUN echo b\r\n"
+# fmt: off
+F: list[Case] = [
+    Case("F1", "two symlinks inside the repository to one pip.conf",
+         {"conf/real.conf": b(f"[global]\nindex-url = {OLD}\n")}, "fix",
+         ("pip.conf:2:13: PS101",), setup=_links_to_one_conf,
+         after={"conf/real.conf": b(f"[global]\nindex-url = {NEW}\n")}),
+    Case("F2", "symlinks out of the repository (a sibling and /etc)", {}, "skip",
+         ("pip.conf: warning: symlink points outside the repository: skipped",
+          "etc/pip.conf: warning: symlink points outside the repository: skipped"),
+         setup=_link_outside),
+    Case("F3", "symlink loops between files and a directory link to ..", {}, "skip",
+         ("constraints.txt: warning: cannot resolve:",
+          "requirements.txt: warning: cannot resolve:"), setup=_loops, budget=5.0),
+    Case("F4", "hard-linked requirements file (nlink 2): refused, never split",
+         {"requirements.txt": b(f"-i {OLD}\nflask\n")}, "error",
+         ("requirements.txt:1:4: PS101",), setup=_hard_link, verify=_still_linked),
+    Case("F5", "FIFO and a /dev/zero symlink named requirements.txt: never opened", {},
+         "skip", ("requirements.txt: not a regular file (FIFO, socket or device)",
+                  "dev/requirements.txt: warning: symlink points outside the repository"),
+         setup=_specials, budget=5.0),
+    Case("F12", "vendored and tool directories are not scanned",
+         {"node_modules/x/Dockerfile": b(f"{FROM}RUN pip install -i {OLD} x\n"),
+          ".venv/pip.conf": b(f"[global]\nindex-url = {OLD}\n"),
+          "lib/site-packages/p/requirements.txt": b(f"-i {OLD}\n")}, "clean"),
+    Case("F13", "a submodule (gitlink) is not entered",
+         {"sub/mod/Dockerfile": b(f"{FROM}RUN pip install -i {OLD} x\n")}, "clean",
+         setup=_gitlink),
+    Case("F14", "a git-ignored file is not read in a directory scan",
+         {"build/Dockerfile": b(f"{FROM}RUN pip install -i {OLD} x\n")}, "clean",
+         setup=_gitignored),
+    one("F15", "NUL bytes in the first KiB", "requirements.txt", b"-i x\n\x00\x01\x02\n",
+        "error", "requirements.txt:1:1: PS900 binary file (NUL byte)"),
+    one("F16", "mixed CRLF and LF: each line keeps its own ending", "Dockerfile", MIXED,
+        "fix", "Dockerfile:3:20: PS101"),
+    one("F17a", "ReDoS probe: https:// + 'a' x 5000 + '!'", "requirements.txt",
+        "-i https://" + "a" * 5000 + "!\n", "fix", "requirements.txt:1:4: PS101", budget=1.0,
+        after={"requirements.txt": b(f"-i {NEW}\n")}),
+    one("F17b", "ReDoS probe: https:// + ':' x 5000", "requirements.txt",
+        "-i https://" + ":" * 5000 + "\n", "clean", budget=1.0),
+]
+# fmt: on
+
+# --- cases of our own (X) ----------------------------------------------------------------
+
+GBK_DOCKERFILE = f"# 使用清华镜像\n{FROM}RUN pip install -i {OLD} x  # 镜像\n"
+# fmt: off
+X: list[Case] = [
+    one("X1", "GB18030 Dockerfile: Chinese comments kept byte for byte", "Dockerfile",
+        GBK_DOCKERFILE.encode("gb18030"), "fix", "Dockerfile:3:20: PS101",
+        after={"Dockerfile": swap(GBK_DOCKERFILE, (OLD, NEW), encoding="gb18030")}),
+    one("X2", "GBK compose file with CRLF", "compose.yaml",
+        f"# 镜像\r\nservices:\r\n  a:\r\n    environment:\r\n      PIP_INDEX_URL: {OLD}\r\n"
+        .encode("gbk"), "fix", "compose.yaml:5:22: PS101",
+        after={"compose.yaml": swap(
+            f"# 镜像\r\nservices:\r\n  a:\r\n    environment:\r\n      PIP_INDEX_URL: {OLD}\r\n",
+            (OLD, NEW), encoding="gbk")}),
+    one("X3", "Latin-1 bytes: neither UTF-8 nor GB18030", "requirements.txt",
+        b"# caf\xe9\n-i " + OLD.encode() + b"\n", "error",
+        "requirements.txt:1:1: PS900 neither UTF-8 nor GB18030 text: not read"),
+    one("X4", "UTF-16 BE with BOM", "requirements.txt",
+        b"\xfe\xff" + f"-i {OLD}\nflask\n".encode("utf-16-be"), "fix",
+        "requirements.txt:1:4: PS101",
+        after={"requirements.txt": b"\xfe\xff" + f"-i {NEW}\nflask\n".encode("utf-16-be")}),
+    one("X5", "UTF-8 BOM, CRLF and no final newline in pip.conf's sibling requirements",
+        "requirements.txt", f"\ufeffflask\r\n-i {OLD}", "fix", "requirements.txt:2:4: PS101"),
+    one("X6", "invalid UTF-16 after a UTF-16 BOM", "requirements.txt",
+        b"\xff\xfe" + "-i x\n".encode("utf-16-le") + b"\x00\xd8", "error",
+        "requirements.txt:2:1: PS900 invalid utf-16-le text"),
+    one("X7", "unterminated heredoc in a Dockerfile", "Dockerfile",
+        f"{FROM}RUN <<EOF\npip install -i {OLD} x\n", "error",
+        "Dockerfile:2:1: PS900 unterminated heredoc <<EOF",
+        "Dockerfile:3:16: PS101 index"),
+    one("X8", "unterminated heredoc in a shell script", "build.sh",
+        f"cat > /etc/pip.conf <<EOF\n[global]\nindex-url = {OLD}\n", "error",
+        "build.sh:1:21: PS900 could not parse shell at line 1 (missing heredoc_end)"),
+    one("X9", "trailing backslash continuation at EOF in a shell script", "build.sh",
+        f"pip install -i {OLD} \\", "error",
+        "build.sh:1:57: PS900 could not parse shell at line 1 (syntax error): not fixed"),
+    one("X10", "unterminated quote in compose", "compose.yaml",
+        f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: \"{OLD}\n", "error",
+        "compose.yaml:5:1: PS900 YAML parse error: found unexpected end of stream"),
+    one("X11", "unterminated section header in pip.conf", "pip.conf",
+        f"[global\nindex-url = {OLD}\n", "error",
+        "pip.conf:1:1: PS900 content before the first section header: pip refuses the file"),
+    one("X12", "unterminated continuation at EOF in requirements", "requirements.txt",
+        f"flask\n-i {OLD} \\", "fix", "requirements.txt:2:4: PS101"),
+    one("X13", "alias bomb with the setting under the anchor: one edit", "compose.yaml",
+        f"x-e: &e {{PIP_INDEX_URL: {OLD}}}\n"
+        "l0: &l0 [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+        + "".join(f"l{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 9))
+        + "services:\n  a:\n    environment: *e\n", "fix", "compose.yaml:1:25: PS101",
+        budget=2.0),
+    one("X14", "a 1.5 MB line next to the setting", "requirements.txt",
+        f"-i {OLD}\n# {'x' * 1_500_000}\nflask\n", "fix", "requirements.txt:1:4: PS101",
+        budget=5.0),
+    one("X15", "2,000 RUN instructions", "Dockerfile",
+        FROM + f"RUN pip install -i {OLD} x\n" + "RUN echo hi\n" * 2000, "fix",
+        "Dockerfile:2:20: PS101", budget=5.0),
+    one("X16", "deep nesting in a compose mapping with a setting inside", "compose.yaml",
+        "".join(f"{'  ' * i}k{i}:\n" for i in range(400)) + f"{'  ' * 400}PIP_INDEX_URL: {OLD}\n",
+        "error", "compose.yaml:201:401: PS900 too deeply nested: not read", budget=5.0),
+]
+# fmt: on
+ALL = [*D, *S, *R, *P, *Y, *F, *X]

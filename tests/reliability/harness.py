@@ -55,6 +55,7 @@ class Case:
     absent: tuple[str, ...] = ()  # never in any output
     args: tuple[str, ...] = MIRROR
     setup: Callable[[Path], None] | None = None  # extra file-system set-up (links, FIFOs)
+    verify: Callable[[Path, str], None] | None = None  # extra checks: (root, all outputs)
     budget: float = 10.0  # seconds for one `check`
     also: str = ""  # parser-level tests covering the same input (reused, not duplicated)
     unsafe: bool = False  # run `fix --unsafe-fixes`
@@ -94,16 +95,21 @@ def invoke(*args: str) -> Run:
     return Run(result.exit_code, result.output)
 
 
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every regular file under ``root`` (links not followed), by relative path."""
+def snapshot(top: Path) -> dict[str, bytes]:
+    """Every entry under ``top`` by relative path: file bytes, ``-> target`` for a
+    symlink (never followed), ``<fifo>`` for anything else; ``.git`` left out."""
     out: dict[str, bytes] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in filenames:
+    for dirpath, dirnames, filenames in os.walk(top):
+        dirnames[:] = [d for d in dirnames if d != ".git"]
+        for name in [*filenames, *dirnames]:
             p = Path(dirpath, name)
-            if p.is_symlink() or not p.is_file():
-                continue
-            out[p.relative_to(root).as_posix()] = p.read_bytes()
-        dirnames[:] = [d for d in dirnames if not Path(dirpath, d).is_symlink()]
+            rel = p.relative_to(top).as_posix()
+            if p.is_symlink():
+                out[rel] = b"-> " + os.fsencode(os.readlink(p))
+            elif p.is_file():
+                out[rel] = p.read_bytes()
+            elif not p.is_dir():
+                out[rel] = b"<special>"
     return out
 
 
@@ -123,8 +129,9 @@ def run_case(case: Case, tmp: Path) -> None:
     """Run one case end to end; raise AssertionError with the outputs on any mismatch."""
     root = tmp / "repo"
     root.mkdir()
+    (tmp / "outside").mkdir()  # a sibling a case may link to; never written
     materialise(case, root)
-    before = snapshot(root)
+    before = snapshot(tmp)
     repo = str(root)
 
     t0 = time.perf_counter()
@@ -140,16 +147,16 @@ def run_case(case: Case, tmp: Path) -> None:
     codes = {f["code"] for f in data["findings"]}
 
     diff = invoke("fix", "--diff", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
-    assert snapshot(root) == before, f"{case.id}: --diff wrote\n{diff.out}"
+    assert snapshot(tmp) == before, f"{case.id}: --diff wrote\n{diff.out}"
     fx = invoke("fix", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
-    after = snapshot(root)
+    after = snapshot(tmp)
     ctx += f"\nfix exit {fx.code}\n{fx.out}"
 
-    expected = dict(before)
+    expected = dict(before)  # the whole tmp tree: the repository and a sibling outside it
     if case.outcome == "fix":
-        expected.update(case.after)
+        expected.update({f"repo/{k}": v for k, v in case.after.items()})
     if case.outcome == "skip":
-        expected[CONTROL] = CONTROL_AFTER
+        expected[f"repo/{CONTROL}"] = CONTROL_AFTER
     for rel in sorted(set(expected) | set(after)):
         assert after.get(rel) == expected.get(rel), (
             f"{ctx}\n{rel}: got {after.get(rel)!r}\nexpected {expected.get(rel)!r}"
@@ -158,7 +165,7 @@ def run_case(case: Case, tmp: Path) -> None:
     if case.outcome == "fix":
         assert chk.code == 1 and fx.code == 1, ctx
         again = invoke("fix", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
-        assert again.code == 0 and snapshot(root) == after, f"{ctx}\nsecond fix:\n{again.out}"
+        assert again.code == 0 and snapshot(tmp) == after, f"{ctx}\nsecond fix:\n{again.out}"
     elif case.outcome == "error":
         assert chk.code != 0 and (codes or data["files"] or data["skipped"]), ctx
     elif case.outcome == "skip":
@@ -170,6 +177,8 @@ def run_case(case: Case, tmp: Path) -> None:
         assert codes, ctx
     elif case.outcome == "clean":
         assert chk.code == 0 and not codes, ctx
+    if case.verify is not None:
+        case.verify(root, "\n".join((chk.out, js.out, diff.out, fx.out)))
     for secret in case.absent:
         for out in (chk.out, js.out, diff.out, fx.out):
             assert secret not in out, f"{case.id}: {secret!r} leaked:\n{out}"
