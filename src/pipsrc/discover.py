@@ -160,6 +160,10 @@ def _user_excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
 @dataclass
 class Skipped:
     path: str
@@ -178,7 +182,7 @@ def discover(
 
     root_abs = os.path.abspath(root)
 
-    def add(abs_path: str, explicit: bool) -> None:
+    def add(abs_path: str, explicit: bool, within: str = root_real) -> None:
         rel = os.path.relpath(os.path.abspath(abs_path), root_abs).replace(os.sep, "/")
         if rel.startswith("../"):
             rel = os.path.abspath(abs_path).replace(os.sep, "/")
@@ -194,9 +198,15 @@ def discover(
         except OSError as exc:
             skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
             return
-        if os.path.islink(abs_path) and not (real + os.sep).startswith(root_real + os.sep):
-            skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
-            return
+        if os.path.islink(abs_path):
+            # a link is followed only to a file inside the directory it was found under:
+            # pipsrc never writes outside the paths it is given
+            if not _inside(real, root_real):
+                skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
+                return
+            if not _inside(real, within):
+                skipped.append(Skipped(rel, "symlink points outside the given paths: skipped"))
+                return
         if real in seen_real:
             return
         seen_real.add(real)
@@ -221,8 +231,9 @@ def discover(
                 files = [os.path.join(top, f) for f in listed]
         if files is None:
             files = list(_walk(abs_given))
+        within = os.path.realpath(abs_given)
         for f in files:
             if os.path.isdir(f) and not os.path.islink(f):
                 continue  # a submodule's gitlink
-            add(f, False)
+            add(f, False, within)
     return sorted(found.values(), key=lambda c: c.path), skipped
