@@ -10,6 +10,7 @@ pyproject (T) and conda (C) groups do not apply: pipsrc does not read those kind
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from tests.reliability.harness import NEW, OLD, Case, fixed, swap
@@ -168,12 +169,12 @@ R: list[Case] = [
         "-r ../../../etc/passwd\n-r /abs/x.txt\n-r https://evil.example/r.txt\n", "clean",
         args=()),
     one("R7", "GBK comment (a Chinese Windows editor)", "requirements.txt",
-        f"# 清华镜像\n-i {OLD}\nflask\n".encode("gbk"), "fix", "requirements.txt:2:",
+        f"# 清华镜像\n-i {OLD}\nflask\n".encode("gbk"), "fix", "requirements.txt:2:4: PS101",
         after={"requirements.txt": swap(f"# 清华镜像\n-i {OLD}\nflask\n", (OLD, NEW),
                                         encoding="gbk")}),
     one("R8", "UTF-16 LE with BOM (PowerShell redirect)", "requirements.txt",
         b"\xff\xfe" + f"-i {OLD}\r\nflask\r\n".encode("utf-16-le"), "fix",
-        "requirements.txt:1:", after={"requirements.txt": b"\xff\xfe" + swap(
+        "requirements.txt:1:4: PS101", after={"requirements.txt": b"\xff\xfe" + swap(
             f"-i {OLD}\r\nflask\r\n", (OLD, NEW), encoding="utf-16-le")}),
     one("R9", "no trailing newline", "requirements.txt", f"flask\n-i {OLD}", "fix",
         "requirements.txt:2:4: PS101"),
@@ -209,7 +210,7 @@ P: list[Case] = [
         after={"pip.conf": b(f"[global]\nindex-url = {NEW}\ntrusted_host = {ALIYUN}\n")}),
     Case("P6", "index-url in [global] and [install]", {"pip.conf": b(
         f"[global]\nindex-url = {OLD}\n[install]\nindex-url = {OLD}\n")},
-        "fix", ("pip.conf:2:", "pip.conf:4:"),
+        "fix", ("pip.conf:2:13: PS101", "pip.conf:4:13: PS101"),
         after={"pip.conf": b(f"[global]\nindex-url = {NEW}\n[install]\nindex-url = {NEW}\n")}),
     one("P7", "percent-encoded password", "pip.conf",
         f"[global]\nindex-url = https://u:p%40ss%25{SENTINEL}@pypi.tuna.tsinghua.edu.cn/simple\n",
@@ -444,3 +445,77 @@ X: list[Case] = [
 ]
 # fmt: on
 ALL = [*D, *S, *R, *P, *Y, *F, *X]
+
+
+# --- cases with a test of their own, and cases that do not apply -------------------------
+
+
+# fmt: off
+@dataclass(frozen=True)
+class Dedicated:
+    """A catalogue case that needs more than files (a race, an injected failure)."""
+
+    id: str
+    title: str
+    outcome: str
+    test: str  # module::function under tests/reliability/
+
+
+FS = "test_filesystem.py::"
+RED = "test_redaction.py::"
+DEDICATED = [
+    Dedicated("F6", "unreadable file (chmod 000; simulated when running as root)",
+              "`requirements.txt: Permission denied`; other files fixed; exit 1",
+              FS + "test_unreadable_file_is_reported_and_the_run_goes_on"),
+    Dedicated("F7", "file changed by another writer between read and write",
+              "`changed on disk while pipsrc was processing it; not written`; the other "
+              "writer's bytes kept",
+              FS + "test_file_changed_between_read_and_write_is_not_overwritten"),
+    Dedicated("F8", "read-only directory",
+              "`cannot write: Permission denied`; original intact; no temp file",
+              FS + "test_read_only_directory"),
+    Dedicated("F9", "install.sh 0755, pip.conf 0600", "modes kept exactly after the fix",
+              FS + "test_modes_are_kept"),
+    Dedicated("F10", "names with a newline, Chinese characters, spaces, ESC/BEL",
+              "found via `git ls-files -z`; text shows `we\\nird/Dockerfile`; JSON has the "
+              "exact path",
+              FS + "test_odd_names_are_found_and_printed_safely"),
+    Dedicated("F11", "ESC, BEL, CR and `::error::` in values and names",
+              "no raw control character in text or JSON; no line starts with `::`",
+              FS + "test_escape_sequences_in_values_are_not_printed_raw"),
+    Dedicated("F18", "`--diff` of a fix next to a credential URL",
+              "`u:****@` on `-`, `+` and context lines; the sentinel on neither stream",
+              RED + "test_diff_context_lines_are_redacted"),
+    Dedicated("F20", "a fix whose output does not re-parse (injected buggy fixer)",
+              "`internal error: a fix made the file unparsable; all changes reverted`; "
+              "file not written; exit 1", FS + "test_fix_that_breaks_the_file_is_reverted"),
+    Dedicated("X17", "os.replace raises / a write fails after half the bytes / Ctrl-C",
+              "error line; every file byte-identical; no `.pipsrc-*.tmp` left",
+              FS + "test_failed_write_leaves_the_original_and_no_temp_file"),
+    Dedicated("X18", "fixed text that would not re-encode to the same bytes",
+              "`line N would not be written back byte for byte in gb18030; not written`",
+              FS + "test_write_that_would_not_round_trip_is_refused"),
+    Dedicated("X19", "fix on sub-paths; links to a sibling directory and out of the repository",
+              "only files under the given paths change (whole tmp tree compared); links "
+              "reported, never written through",
+              FS + "test_nothing_outside_the_given_paths_is_written"),
+    Dedicated("X20", "two `pipsrc fix` processes on the same 120 files at once",
+              "every file fixed exactly once; at most a detected race per file; no temp file",
+              FS + "test_two_fix_runs_at_once"),
+    Dedicated("X21", "150-deep directory tree; a 250-character directory name",
+              "found and fixed (iterative walk)", FS + "test_deep_tree_and_long_names"),
+    Dedicated("X22", "URL scanners on adversarial strings of size n and 4n",
+              "time grows linearly (ratio < 9)", RED + "test_url_scanners_are_linear"),
+    Dedicated("X23", "secrets in every output: text, JSON, diff, -o file, usage, policy and "
+              "internal errors", "only `user:****@` is ever printed",
+              RED + "test_no_secret_in_any_output"),
+]
+
+NOT_APPLICABLE = {
+    "T1-T10": "pyproject.toml index settings: pipsrc does not read pyproject.toml as pip "
+              "configuration (only its own `[tool.pipsrc]` policy)",
+    "C1-C4": ".condarc / environment.yml: not a file kind pipsrc reads",
+    "F19": "`--format sarif` is added with the output formats, which test it; the "
+           "redaction it calls is tested here (test_redaction.py)",
+}
+# fmt: on
