@@ -93,10 +93,15 @@ def _is_regular_fd(fd: int) -> bool:
     return stat.S_ISREG(os.fstat(fd).st_mode)
 
 
+# A repository's own .git/config is not trusted: `core.fsmonitor` names a program that
+# `git ls-files` runs (an unpacked archive or a CI cache can carry such a config).
+_GIT = ("git", "-c", "core.fsmonitor=false")
+
+
 def git_root(path: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "-C", path, "rev-parse", "--show-toplevel"],
+            [*_GIT, "-C", path, "rev-parse", "--show-toplevel"],
             capture_output=True,
             check=False,
             timeout=30,
@@ -111,7 +116,7 @@ def git_root(path: str) -> str | None:
 def _git_files(top: str, sub: str) -> list[str] | None:
     try:
         out = subprocess.run(
-            ["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+            [*_GIT, "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
              "--", sub or "."],
             capture_output=True,
             check=False,

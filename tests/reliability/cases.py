@@ -506,6 +506,9 @@ DEDICATED = [
               "found and fixed (iterative walk)", FS + "test_deep_tree_and_long_names"),
     Dedicated("X22", "URL scanners on adversarial strings of size n and 4n",
               "time grows linearly (ratio < 9)", RED + "test_url_scanners_are_linear"),
+    Dedicated("X24", "a .git/config whose core.fsmonitor names a program",
+              "the program never runs (git is called with core.fsmonitor=false)",
+              FS + "test_git_config_cannot_run_programs"),
     Dedicated("X23", "secrets in every output: text, JSON, diff, -o file, usage, policy and "
               "internal errors", "only `user:****@` is ever printed",
               RED + "test_no_secret_in_any_output"),

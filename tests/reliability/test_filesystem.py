@@ -351,3 +351,17 @@ def test_deep_tree_and_long_names(tmp_path: Path) -> None:
     assert res.code == 1, res.out
     assert (deep / "requirements.txt").read_bytes() == REQ_AFTER
     assert (long_dir / "requirements.txt").read_bytes() == REQ_AFTER
+
+
+def test_git_config_cannot_run_programs(tmp_path: Path) -> None:
+    """A .git/config pipsrc did not write (an unpacked archive) must not run programs."""
+    repo = tmp_path / "repo"
+    write(repo, "requirements.txt", REQ_BEFORE)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    marker = tmp_path / "ran"
+    hook = write(tmp_path, "hook.sh", f"#!/bin/sh\ntouch {marker}\n".encode())
+    hook.chmod(0o755)
+    subprocess.run(["git", "-C", str(repo), "config", "core.fsmonitor", str(hook)], check=True)
+    res = invoke("fix", "--mirror", "aliyun", str(repo))
+    assert res.code == 1 and (repo / "requirements.txt").read_bytes() == REQ_AFTER
+    assert not marker.exists()
