@@ -509,6 +509,10 @@ DEDICATED = [
     Dedicated("X24", "a .git/config whose core.fsmonitor names a program",
               "the program never runs (git is called with core.fsmonitor=false)",
               FS + "test_git_config_cannot_run_programs"),
+    Dedicated("X25", "each parser on 40,000-character runs of the tokens it reacts to, n and 4n",
+              "time grows linearly (found and fixed: quadratic heredoc-marker removal in "
+              "RUN, per-item trusted-host scan in compose lists)",
+              "test_limits.py::test_parsers_are_linear"),
     Dedicated("X23", "secrets in every output: text, JSON, diff, -o file, usage, policy and "
               "internal errors", "only `user:****@` is ever printed",
               RED + "test_no_secret_in_any_output"),

@@ -370,9 +370,14 @@ class _Parser:
             self._token_scan(logical, segmap, a0, env)
             return
         if ins.heredocs:
-            rest = logical[a0:]
-            for hd in ins.heredocs:
-                rest = rest.replace(logical[hd.marker[0] : hd.marker[1]], "", 1)
+            # the command without its heredoc markers (cut by position: a replace per
+            # marker would be quadratic in a line of thousands of markers)
+            parts, pos = [], a0
+            for hd in sorted(ins.heredocs, key=lambda h: h.marker[0]):
+                if hd.marker[0] >= pos:
+                    parts.append(logical[pos : hd.marker[0]])
+                    pos = hd.marker[1]
+            rest = "".join([*parts, logical[pos:]])
             if _SHELLS.fullmatch(rest.strip() + " ") or not rest.strip():
                 for hd in ins.heredocs:
                     self._shell_body(hd.body_start, hd.body_end, hd.strip_tabs, env)
