@@ -46,6 +46,8 @@ REDACT = [
         "git+https://oauth2:****@gitlab.example/p.git@v1#egg=p",
     ),
     (f"HTTPS://U:{S}@H/", "HTTPS://U:****@H/"),
+    ("git+https:///@@", "git+https://****@"),  # found by test_fuzz_redact: was not idempotent
+    (f"git+https://u:p/{S}@host/r.git@v1", "git+https://u:****@host/r.git@v1"),
     # placeholders are not secrets: kept so the message still says what is configured
     ("https://${USER}:${TOKEN}@h/simple", "https://${USER}:${TOKEN}@h/simple"),
     ("https://$PASS@h/simple", "https://$PASS@h/simple"),
