@@ -16,6 +16,7 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from unittest import mock
 from urllib.parse import quote
 
 from click.testing import CliRunner
@@ -845,11 +846,16 @@ def test_fixes_never_copy_credentials(case: Case) -> None:
     assert set(after) <= set(before)
 
 
-@settings(max_examples=50)
 @given(cases())
 def test_no_sentinel_in_any_output(case: Case) -> None:
     secrets = sentinels_in(case.text)
-    with tempfile.TemporaryDirectory() as d:
+    # a temporary directory is never a git work tree: skip the `git rev-parse` processes
+    # discovery would spawn for every run (the walk is what runs either way)
+    with (
+        tempfile.TemporaryDirectory() as d,
+        mock.patch("pipsrc.engine.git_root", return_value=None),
+        mock.patch("pipsrc.discover.git_root", return_value=None),
+    ):
         target = os.path.join(d, case.path)
         with open(target, "w", encoding="utf-8", newline="") as fh:
             fh.write(case.text)
@@ -868,16 +874,12 @@ def test_no_sentinel_in_any_output(case: Case) -> None:
         assert_no_sentinel(render_diff(fixed), secrets, "diff")
         for ch in (c for r in fixed.files for c in r.changes):
             assert_no_sentinel(f"{ch.before}\n{ch.after}", secrets, "change report")
-        # the command line
+        # the command line adds only its own lines around the same renderers: one run of
+        # each command (both streams) covers them
         runner = CliRunner()
         pol = CLI_POLICY[case.policy_name]
         unsafe = ["--unsafe-fixes"] if case.unsafe else []
-        for args in (
-            ["check", *pol, d],
-            ["check", "--format", "json", *pol, d],
-            ["fix", "--diff", *unsafe, *pol, d],
-            ["fix", "--diff", "--format", "json", *unsafe, *pol, d],
-        ):
+        for args in (["check", *pol, d], ["fix", "--diff", *unsafe, *pol, d]):
             res = runner.invoke(main, args)
             assert res.exit_code in (0, 1), (args, res.output, res.stderr, res.exception)
             assert_no_sentinel(res.stdout + res.stderr, secrets, " ".join(args[:3]))
@@ -888,7 +890,6 @@ def test_no_sentinel_in_any_output(case: Case) -> None:
 # --- the grammars do reach the code under test -----------------------------------------
 
 
-@settings(max_examples=30)
 @given(st.sampled_from(list(KINDS)).flatmap(lambda k: st.tuples(st.just(k), KINDS[k][1]())))
 def test_grammars_produce_settings(pair: tuple[FileKind, str]) -> None:
     kind, text = pair

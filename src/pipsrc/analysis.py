@@ -151,7 +151,8 @@ def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective
         scope = doc.scope(scope_id)
         if scope is None:
             continue
-        if site.tool != Tool.UV and (scope.config_files or scope.opaque_config):
+        opaque = scope.opaque_config or (own and site.opaque_config)
+        if site.tool != Tool.UV and (scope.config_files or opaque):
             for name in scope.config_files:
                 conf_doc = ctx.find_file(doc, name)
                 found = last_index(conf_doc)

@@ -93,10 +93,15 @@ def _is_regular_fd(fd: int) -> bool:
     return stat.S_ISREG(os.fstat(fd).st_mode)
 
 
+# A repository's own .git/config is not trusted: `core.fsmonitor` names a program that
+# `git ls-files` runs (an unpacked archive or a CI cache can carry such a config).
+_GIT = ("git", "-c", "core.fsmonitor=false")
+
+
 def git_root(path: str) -> str | None:
     try:
         out = subprocess.run(
-            ["git", "-C", path, "rev-parse", "--show-toplevel"],
+            [*_GIT, "-C", path, "rev-parse", "--show-toplevel"],
             capture_output=True,
             check=False,
             timeout=30,
@@ -111,7 +116,7 @@ def git_root(path: str) -> str | None:
 def _git_files(top: str, sub: str) -> list[str] | None:
     try:
         out = subprocess.run(
-            ["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+            [*_GIT, "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
              "--", sub or "."],
             capture_output=True,
             check=False,
@@ -160,6 +165,10 @@ def _user_excluded(rel: str, patterns: tuple[str, ...]) -> bool:
     )
 
 
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
 @dataclass
 class Skipped:
     path: str
@@ -178,7 +187,7 @@ def discover(
 
     root_abs = os.path.abspath(root)
 
-    def add(abs_path: str, explicit: bool) -> None:
+    def add(abs_path: str, explicit: bool, within: str = root_real) -> None:
         rel = os.path.relpath(os.path.abspath(abs_path), root_abs).replace(os.sep, "/")
         if rel.startswith("../"):
             rel = os.path.abspath(abs_path).replace(os.sep, "/")
@@ -194,9 +203,15 @@ def discover(
         except OSError as exc:
             skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
             return
-        if os.path.islink(abs_path) and not (real + os.sep).startswith(root_real + os.sep):
-            skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
-            return
+        if os.path.islink(abs_path):
+            # a link is followed only to a file inside the directory it was found under:
+            # pipsrc never writes outside the paths it is given
+            if not _inside(real, root_real):
+                skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
+                return
+            if not _inside(real, within):
+                skipped.append(Skipped(rel, "symlink points outside the given paths: skipped"))
+                return
         if real in seen_real:
             return
         seen_real.add(real)
@@ -221,8 +236,9 @@ def discover(
                 files = [os.path.join(top, f) for f in listed]
         if files is None:
             files = list(_walk(abs_given))
+        within = os.path.realpath(abs_given)
         for f in files:
             if os.path.isdir(f) and not os.path.islink(f):
                 continue  # a submodule's gitlink
-            add(f, False)
+            add(f, False, within)
     return sorted(found.values(), key=lambda c: c.path), skipped

@@ -41,6 +41,7 @@ from pipsrc.textio import (
     Decoded,
     DecodeError,
     FileStamp,
+    HardLinked,
     LineIndex,
     atomic_write,
     decode,
@@ -264,8 +265,8 @@ def lint(
                 end_col,
                 redact(v.message),
                 redact(v.value),
-                v.fix.applicability if v.fix else None,
-                v.fix,
+                v.fix.applicability if v.fix and doc.fixable else None,
+                v.fix if doc.fixable else None,  # a file that failed to parse is not edited
                 v.span,
             )
             if sup is not None and suppressed_out is not None:
@@ -340,11 +341,23 @@ def load(cand: Candidate) -> FileResult:
     text = result.decoded.text
     result.original = text
     pattern = _INTERESTING_REQ if cand.kind == FileKind.REQUIREMENTS else _INTERESTING
-    if not pattern.search(data) and b"pipsrc" not in data:
+    # the prefilter reads bytes; UTF-16/32 bytes are searched as their UTF-8 text
+    probe = data if result.decoded.encoding in ("utf-8", "gb18030") else text.encode()
+    if not pattern.search(probe) and b"pipsrc" not in probe:
         result.doc = Document(cand.path, cand.kind, text)
         return result
     result.doc = parse_safely(cand.kind, text, cand.path)
+    if cand.kind == FileKind.PIPCONF and result.decoded.bom:
+        # pip reads config files in the locale encoding and keeps the BOM as a character:
+        # "File contains no section headers", and the whole file is ignored
+        result.doc.problems.append(ParseProblem(0, _PIPCONF_BOM, blocks_fix=False))
     return result
+
+
+_PIPCONF_BOM = (
+    "byte order mark before the first section: pip cannot read this file "
+    '("File contains no section headers"); save it without a BOM'
+)
 
 
 def parse_safely(kind: FileKind, text: str, path: str) -> Document:
@@ -625,6 +638,13 @@ def _locate_changes(
 
 def write_result(r: FileResult) -> None:
     assert r.decoded is not None and r.fixed is not None
+    if r.decoded.mismatch_line is not None:
+        r.error = (
+            f"line {r.decoded.mismatch_line} would not be written back byte for byte in "
+            f"{r.decoded.encoding}; not written"
+        )
+        r.fixed = None
+        return
     data = r.decoded.encode(r.fixed)
     try:
         if decode(data).text != r.fixed:
@@ -639,6 +659,9 @@ def write_result(r: FileResult) -> None:
         atomic_write(r.real, data, r.stamp)
     except ChangedOnDisk:
         r.error = "changed on disk while pipsrc was processing it; not written"
+        r.fixed = None
+    except HardLinked as exc:
+        r.error = str(exc)
         r.fixed = None
     except OSError as exc:
         r.error = f"cannot write: {exc.strerror or exc}"

@@ -189,6 +189,8 @@ class InstallSite:
     settings: list[Setting] = field(default_factory=list)
     requirement_files: list[str] = field(default_factory=list)  # -r / -c arguments as written
     index: int = -1  # its position in Document.sites, filled in by Document
+    # configured by something pipsrc cannot see (a RUN --mount of a pip.conf)
+    opaque_config: bool = False
 
 
 @dataclass

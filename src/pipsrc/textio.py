@@ -1,9 +1,10 @@
 """Reading and writing file text without changing a byte we did not mean to.
 
-Files are decoded strictly (UTF-8, or UTF-8/UTF-16 with a BOM) without newline
-translation, so ``\\r\\n`` stays in the text and every offset maps back to the
-original bytes. Encoding back must reproduce the original bytes exactly; a
-file that would not round-trip is never written.
+Files are decoded strictly (UTF-8, or UTF-8/UTF-16/UTF-32 with a BOM, or GB18030
+when UTF-8 fails) without newline translation, so ``\\r\\n`` stays in the text and
+every offset maps back to the original bytes. Encoding back must reproduce the
+original bytes exactly; a file that would not round-trip is read and checked but
+never written (``Decoded.mismatch_line``).
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ class Decoded:
     text: str
     encoding: str  # codec used to encode the text back
     bom: bytes
+    # the first line whose bytes do not come back from encoding the text (None: exact).
+    # Such a file is checked but never written: an edit elsewhere would change it.
+    mismatch_line: int | None = None
 
     def encode(self, text: str) -> bytes:
         return self.bom + text.encode(self.encoding)
@@ -61,21 +65,40 @@ def decode(data: bytes) -> Decoded:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        hint = " (looks like GBK/GB18030)" if _looks_gbk(data) else ""
-        raise DecodeError(f"not UTF-8{hint}: not read", _line_of(data, exc.start)) from None
+        line = _line_of(data, exc.start)
+        legacy = _decode_gb18030(data)
+        if legacy is None:
+            raise DecodeError("neither UTF-8 nor GB18030 text: not read", line) from None
+        return legacy
     return Decoded(text, "utf-8", b"")
+
+
+def _decode_gb18030(data: bytes) -> Decoded | None:
+    """Chinese Windows editors save GBK/GB18030 (a superset of GBK): read it if every
+    non-UTF-8 byte sequence decodes cleanly.
+
+    GB18030 is ASCII-compatible and stateless, so the ASCII URL bytes pipsrc edits map
+    one to one, and encoding the text back reproduces each untouched character on its
+    own. The whole file's round trip is still verified: if any byte would come back
+    different, the file is checked but not written (``mismatch_line``).
+    """
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return None
+    return Decoded(text, "gb18030", b"", _mismatch(data, text.encode("gb18030")))
+
+
+def _mismatch(original: bytes, again: bytes) -> int | None:
+    if original == again:
+        return None
+    n = min(len(original), len(again))
+    first = next((i for i in range(n) if original[i] != again[i]), n)
+    return _line_of(original, first)
 
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
-
-
-def _looks_gbk(data: bytes) -> bool:
-    try:
-        data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 class LineIndex:
@@ -130,7 +153,7 @@ def read_regular(path: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes, FileSta
     """Read a regular file without ever blocking on a FIFO or device."""
     st = os.stat(path)
     if not stat.S_ISREG(st.st_mode):
-        raise OSError(f"{path}: not a regular file")
+        raise OSError("not a regular file (FIFO, socket or device): skipped, never opened")
     if st.st_size > limit:
         raise OSError(f"file is larger than {limit // 1024} KiB: skipped")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
@@ -145,18 +168,28 @@ class ChangedOnDisk(Exception):
     """The file changed between our read and our write."""
 
 
+class HardLinked(Exception):
+    """The file has other hard links: replacing it would silently split them."""
+
+
 def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> None:
     """Replace ``path`` with ``data`` atomically, keeping its mode bits.
 
     The temporary file lives in the same directory (same file system), is
     fsynced, and replaces the original with ``os.replace``. If the file changed
-    since it was read (``expected``), nothing is written.
+    since it was read (``expected``), nothing is written; nor when it has other hard
+    links, which a replacement would turn into a stale copy.
     """
     directory = os.path.dirname(os.path.abspath(path))
     try:
-        mode = stat.S_IMODE(os.stat(path).st_mode)
-        owner: tuple[int, int] | None = (os.stat(path).st_uid, os.stat(path).st_gid)
+        st: os.stat_result | None = os.stat(path)
     except FileNotFoundError:  # a new file (a report): the mode a plain open() would give
+        st = None
+    if st is not None and st.st_nlink > 1:
+        raise HardLinked(f"has {st.st_nlink} hard links; not written (a rewrite would split them)")
+    if st is not None:
+        mode, owner = stat.S_IMODE(st.st_mode), (st.st_uid, st.st_gid)
+    else:
         umask = os.umask(0)
         os.umask(umask)
         mode, owner = 0o666 & ~umask, None

@@ -147,15 +147,21 @@ def _vcs_at(text: str, auth: int, end: int) -> int:
     revision; the userinfo then ends at the last ``@`` before it, read as strictly as
     for any URL. Anything else falls back to the strict rule, which can only
     over-redact (``repo.git@feature/x`` is shown as ``****@feature/x``).
+
+    The path that makes the final ``@`` a revision must lie after the userinfo: a ``/``
+    inside the userinfo would vanish under the mask, and redacting the output again
+    would then read the URL differently (redaction must be idempotent).
     """
     last = text.rfind("@", auth, end)
     if last == -1:
         return -1
-    first_slash = text.find("/", auth, last)
     hash_ = text.find("#", last, end)
     rev_end = end if hash_ == -1 else hash_
-    if first_slash != -1 and text.find("/", last, rev_end) == -1:
-        return text.rfind("@", auth, last)
+    if text.find("/", last, rev_end) != -1:
+        return last
+    prev = text.rfind("@", auth, last)
+    if text.find("/", auth if prev == -1 else prev + 1, last) != -1:
+        return prev
     return last
 
 
@@ -470,8 +476,12 @@ def _split_host_port(hostport: str) -> tuple[str, int | None] | None:
     return norm, port
 
 
+@functools.lru_cache(maxsize=4096)
 def parse_url(value: str) -> Url | None:
     """Measure an absolute http(s)/file URL; None for anything else.
+
+    Cached: rules compare the same few URLs hundreds of times per file, and a
+    :class:`Url` is immutable.
 
     Bare hosts, paths, ``$VAR``-only values, URLs with other schemes and values with
     inner whitespace (``https://h/simple # comment``) are not URLs pip would fetch

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pipsrc.kinds.compose import parse
@@ -336,7 +336,6 @@ def _compose(draw: st.DrawFn) -> str:
     return "\n".join(out) + "\n"
 
 
-@settings(derandomize=True, max_examples=150)
 @given(_compose(), st.sampled_from(["\n", "\r\n"]))
 def test_generated_documents_spans_slice_to_raw(body: str, nl: str) -> None:
     doc = parse(body.replace("\n", nl), "compose.yml")
@@ -345,13 +344,11 @@ def test_generated_documents_spans_slice_to_raw(body: str, nl: str) -> None:
     assert len(doc.settings) >= body.count("PIP_") + body.count("UV_")
 
 
-@settings(derandomize=True, max_examples=200)
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!|>'\"#$ \t\n\r=\\")), max_size=60))
 def test_never_raises_on_noise(text: str) -> None:
     assert_spans(parse(text, "compose.yml"))
 
 
-@settings(derandomize=True, max_examples=200)
 @given(st.text(max_size=80))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert_spans(parse(text, "compose.yml"))

@@ -354,7 +354,7 @@ _LINES = [
 ]  # fmt: skip
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(_LINES), max_size=12), st.sampled_from(["\n", "\r\n"]))
 def test_scanner_matches_buildkit_generated(lines: list[str], nl: str) -> None:
     text = "FROM base" + nl + nl.join(lines) + nl
@@ -366,7 +366,7 @@ def test_scanner_matches_buildkit_generated(lines: list[str], nl: str) -> None:
     assert _ranges(text) == expected
 
 
-@settings(derandomize=True, max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.sampled_from([*_LINES, "RUN pip install -i https://x/s y", '"', "'", "[",
                                  "RUN [\"pip\",", "\r", "ENV PIP_INDEX_URL", "$(", "<<"]),
                 max_size=12).map("\n".join))  # fmt: skip
@@ -374,7 +374,7 @@ def test_never_raises(text: str) -> None:
     assert_spans(dockerfile.parse(text, "Dockerfile"))
 
 
-@settings(derandomize=True, max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=80))
 def test_never_raises_arbitrary_text(text: str) -> None:
     assert_spans(dockerfile.parse(text, "Dockerfile"))

@@ -6,7 +6,7 @@ import configparser
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pipsrc.kinds.pipconf import parse
@@ -309,7 +309,6 @@ def _configparser_view(text: str) -> Counter[tuple[str, str, str]]:
     return out
 
 
-@settings(derandomize=True, max_examples=300)
 @given(_pipconf(), st.sampled_from(["\n", "\r\n"]), st.booleans())
 def test_generated_documents_match_configparser(body: str, nl: str, final: bool) -> None:
     text = body.replace("\n", nl) + (nl if final and body else "")
@@ -327,13 +326,11 @@ def test_generated_documents_match_configparser(body: str, nl: str, final: bool)
             configparser.RawConfigParser().read_string(cut(text, s))
 
 
-@settings(derandomize=True, max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("[]=:#; \t\r\nabk-_\u2028\x0c")), max_size=60))
 def test_never_raises_on_noise(text: str) -> None:
     assert_spans(parse(text, "pip.conf"))
 
 
-@settings(derandomize=True, max_examples=200)
 @given(st.text(max_size=80))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert_spans(parse(text, "pip.conf"))

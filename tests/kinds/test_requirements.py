@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from pipsrc.kinds.requirements import parse
@@ -307,7 +307,6 @@ def _req_line(draw: st.DrawFn) -> str:
     return f"{head}{opt}{sep}{quote}{url}{quote}{tail}"
 
 
-@settings(derandomize=True, max_examples=300)
 @given(
     st.lists(_req_line(), max_size=8),
     st.sampled_from(["\n", "\r\n"]),
@@ -326,8 +325,10 @@ def test_generated_documents_spans_slice_to_raw(lines: list[str], nl: str, final
 
 
 def _effective(doc: Document) -> Counter[tuple[SettingKind, str]]:
+    # a value pip expands at run time (``${IDX}``) has no resolved value: compare its
+    # literal with the quotes shlex removes (``-f="${IDX}"`` is ``=${IDX}`` to pip)
     return Counter(
-        (s.kind, s.value if s.value is not None else s.raw)
+        (s.kind, s.value if s.value is not None else s.raw.replace('"', "").replace("'", ""))
         for s in doc.settings
         if s.ineffective is None
     )
@@ -354,13 +355,11 @@ def _pip_view(text: str) -> Counter[tuple[SettingKind, str]]:
     return out
 
 
-@settings(derandomize=True, max_examples=300)
 @given(st.text(alphabet=st.sampled_from(list("-ief=#\\ \t\r\n\"'${}Aa:/x\u2028")), max_size=60))
 def test_never_raises_on_noise(text: str) -> None:
     assert_spans(parse(text, "r.txt"))
 
 
-@settings(derandomize=True, max_examples=200)
 @given(st.text(max_size=80))
 def test_never_raises_on_arbitrary_text(text: str) -> None:
     assert_spans(parse(text, "r.txt"))

@@ -376,14 +376,14 @@ _FRAGMENTS = [
 ]  # fmt: skip
 
 
-@settings(derandomize=True, max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.sampled_from(_FRAGMENTS), max_size=40).map("".join))
 def test_never_raises(text: str) -> None:
     doc = shell.parse(text, "f.sh")
     assert_spans(doc)
 
 
-@settings(derandomize=True, max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(st.text(max_size=60))
 def test_never_raises_arbitrary_text(text: str) -> None:
     assert_spans(shell.parse(text, "f.sh"))

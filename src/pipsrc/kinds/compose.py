@@ -465,11 +465,14 @@ class _Walker:
         """A ``- PIP_TRUSTED_HOST={value}`` item after the sequence's first pip URL item."""
         if _NAMES[name][1] is not Tool.PIP or getattr(seq, "flow_style", False):
             return None
-        for other in seq.value:
-            if isinstance(other, self.Scalar) and str(other.value).partition("=")[0] == _TRUSTED:
-                return None
-        if id(seq) not in self._sib:
-            self._sib[id(seq)] = self._first(self._item_line(item) for item in seq.value)
+        if id(seq) not in self._sib:  # once per sequence: a scan per item is quadratic
+            has_trusted = any(
+                isinstance(other, self.Scalar) and str(other.value).partition("=")[0] == _TRUSTED
+                for other in seq.value
+            )
+            self._sib[id(seq)] = (
+                None if has_trusted else self._first(self._item_line(i) for i in seq.value)
+            )
         return self._sib[id(seq)]
 
     def _item_line(self, item: Any) -> Insertion | None:

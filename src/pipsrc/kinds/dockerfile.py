@@ -41,6 +41,24 @@ _SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
 _NON_POSIX = ("powershell", "pwsh", "cmd")
 
 
+def _mounts_config(flag: str) -> bool:
+    """``RUN --mount=type=secret,target=/etc/pip.conf`` (or a bind of a pip.conf, or a
+    secret exposed as ``env=PIP_INDEX_URL``): pip in that RUN is configured by a file
+    pipsrc cannot see, so it does not fall back to pypi.org (no PS104)."""
+    if not flag.startswith("--mount="):
+        return False
+    for part in flag[len("--mount=") :].split(","):
+        key, _, value = part.partition("=")
+        if key in ("target", "dst", "destination") and value.rsplit("/", 1)[-1] in (
+            "pip.conf",
+            "pip.ini",
+        ):
+            return True
+        if key == "env" and value in ("PIP_INDEX_URL", "PIP_CONFIG_FILE"):
+            return True
+    return False
+
+
 @dataclass
 class _Stage:
     scope: Scope
@@ -325,8 +343,18 @@ class _Parser:
 
     def _run(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
         assert self.stage is not None
+        flags = []
         while (m := re.match(r"--\S+\s*", logical[a0:])) is not None:
+            flags.append(m.group(0).strip())
             a0 += m.end()
+        first = len(self.doc.sites)
+        self._run_command(ins, logical, segmap, a0)
+        if any(_mounts_config(f) for f in flags):
+            for site in self.doc.sites[first:]:
+                site.opaque_config = True
+
+    def _run_command(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
+        assert self.stage is not None
         env = {k: replace(v) for k, v in self.stage.env.items()}
         cmd = logical[a0:]
         if cmd.lstrip().startswith("["):
@@ -342,9 +370,14 @@ class _Parser:
             self._token_scan(logical, segmap, a0, env)
             return
         if ins.heredocs:
-            rest = logical[a0:]
-            for hd in ins.heredocs:
-                rest = rest.replace(logical[hd.marker[0] : hd.marker[1]], "", 1)
+            # the command without its heredoc markers (cut by position: a replace per
+            # marker would be quadratic in a line of thousands of markers)
+            parts, pos = [], a0
+            for hd in sorted(ins.heredocs, key=lambda h: h.marker[0]):
+                if hd.marker[0] >= pos:
+                    parts.append(logical[pos : hd.marker[0]])
+                    pos = hd.marker[1]
+            rest = "".join([*parts, logical[pos:]])
             if _SHELLS.fullmatch(rest.strip() + " ") or not rest.strip():
                 for hd in ins.heredocs:
                     self._shell_body(hd.body_start, hd.body_end, hd.strip_tabs, env)

@@ -62,7 +62,10 @@ def render(result: RunResult, fmt: str, opts: RenderOptions) -> str:
 
 
 def safe_path(path: str) -> str:
-    """A path fit for a terminal or CI log: control characters escaped."""
+    """A path fit for a terminal or CI log: control characters escaped, and never a
+    leading ``::`` (a line starting so is a GitHub Actions workflow command)."""
+    if path.startswith("::"):
+        path = "./" + path
     if path.isprintable():
         return path
     return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in path)
