@@ -464,6 +464,9 @@ class Dedicated:
 FS = "test_filesystem.py::"
 RED = "test_redaction.py::"
 DEDICATED = [
+    Dedicated("F19", "`--format sarif` (and every other format) on inputs with credentials",
+              "no sentinel anywhere in the output, fixes that would insert one left out",
+              "../test_formats.py::test_no_format_leaks_credentials"),
     Dedicated("F6", "unreadable file (chmod 000; simulated when running as root)",
               "`requirements.txt: Permission denied`; other files fixed; exit 1",
               FS + "test_unreadable_file_is_reported_and_the_run_goes_on"),
@@ -522,7 +525,5 @@ NOT_APPLICABLE = {
     "T1-T10": "pyproject.toml index settings: pipsrc does not read pyproject.toml as pip "
               "configuration (only its own `[tool.pipsrc]` policy)",
     "C1-C4": ".condarc / environment.yml: not a file kind pipsrc reads",
-    "F19": "`--format sarif` is added with the output formats, which test it; the "
-           "redaction it calls is tested here (test_redaction.py)",
 }
 # fmt: on

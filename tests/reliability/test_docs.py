@@ -5,7 +5,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-from tests.reliability.cases import ALL, DEDICATED, NOT_APPLICABLE
+from tests.reliability.cases import ALL, DEDICATED
 from tests.reliability.docs import PAGE, render
 
 HERE = Path(__file__).resolve().parent
@@ -20,7 +20,7 @@ def test_page_in_sync() -> None:
 def test_every_catalogue_case_is_listed_once() -> None:
     ids = [c.id for c in ALL] + [d.id for d in DEDICATED]
     assert len(ids) == len(set(ids))
-    listed = set(ids) | {"F19"}
+    listed = set(ids)
     listed |= {i[:-1] for i in ids if i[-1] in "ab"}
     expected = (
         {f"D{i}" for i in range(1, 22)}
@@ -31,7 +31,6 @@ def test_every_catalogue_case_is_listed_once() -> None:
         | {f"F{i}" for i in range(1, 21)}
     )
     assert expected <= listed, sorted(expected - listed)
-    assert "F19" in NOT_APPLICABLE
 
 
 def test_dedicated_tests_exist() -> None:
