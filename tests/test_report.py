@@ -523,3 +523,15 @@ def test_named_files_are_reported_in_the_repository_context(tmp_path: Path) -> N
     assert len(verification) == 1
     assert verification[0][3].startswith("✅") and verification[0][4] == "requirements file"
     assert overview(text)["Files scanned"] == 1
+
+
+def test_language_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """policy < PIPSRC_LANG < --lang."""
+    repo_dir = write_tree(
+        tmp_path / "r",
+        {"pipsrc.toml": 'index = "aliyun"\n[report]\nlang = "en"\n', "requirements.txt": "x\n"},
+    )
+    assert run("report", str(repo_dir))[1].startswith("# Pip index")
+    monkeypatch.setenv("PIPSRC_LANG", "zh")
+    assert run("report", str(repo_dir))[1].startswith("# Pip镜像源")
+    assert run("report", "--lang", "en", str(repo_dir))[1].startswith("# Pip index")

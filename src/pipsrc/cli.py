@@ -362,6 +362,8 @@ def _run(
 _LANG = click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
+    envvar="PIPSRC_LANG",
+    show_envvar=True,
     help="Language of the markdown report (default: the policy's report.lang, else en).",
 )
 _DATE = click.option(
@@ -423,7 +425,13 @@ def fix(diff: bool, unsafe_fixes: bool, report_file: str | None, **kw: Any) -> N
     help="Measure each policy index (time to fetch /pip/): the only network access pipsrc makes.",
 )
 def report_cmd(probe: bool, **kw: Any) -> None:
-    """Write the markdown audit report of the tree's current state (SPEC §8)."""
+    """Write the markdown audit report of the tree's current state (exit 0; 2 on bad usage).
+
+    Lists each file's settings, exceptions kept, files depending on configuration from
+    elsewhere, the standard patterns for the index, the index every pip install uses, what
+    is left to fix and a file status table. Use `pipsrc fix --report FILE` for a report
+    that also lists the changes a fix made.
+    """
     sys.exit(_guard(lambda: _report(kw, probe)))
 
 
