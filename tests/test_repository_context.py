@@ -15,6 +15,7 @@ import pytest
 
 from pipsrc import engine
 from pipsrc.policy import Policy
+from tests.trees import write_tree
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -25,17 +26,10 @@ def git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env=env, timeout=60)
 
 
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-
-
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A git repository whose dominant index is Aliyun, with one TUNA straggler."""
-    write(
+    write_tree(
         tmp_path,
         {
             "a/requirements.txt": f"-i {ALIYUN}\nflask\n",
@@ -116,3 +110,27 @@ def test_excluded_files_do_not_count_towards_the_dominant_index(repo: Path) -> N
 def test_a_directory_target_keeps_its_own_context(repo: Path) -> None:
     # naming a directory chooses the scope: the context is that directory, as before
     assert codes(engine.check(["c"], Policy())) == []
+
+
+def test_with_a_policy_index_only_referenced_files_are_read(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pre-commit case stays cheap: a named Dockerfile makes pipsrc read the requirements
+    file it installs from, not list and read the whole repository."""
+    listed: list[list[str]] = []
+    real_discover = engine.discover
+
+    def spy(paths: list[str], *args: object, **kw: object) -> object:
+        listed.append(list(paths))
+        return real_discover(paths, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "discover", spy)
+    result = engine.check(["Dockerfile"], Policy().with_index("aliyun"))
+    assert codes(result) == []  # the -r file's Aliyun index is found: no PS104
+    assert listed == [["Dockerfile"]]
+    assert result.repository is not None
+    assert [d.path for d in result.repository.loaded] == ["a/requirements.txt"]
+    # consistency mode needs the dominant index, so the repository is listed once
+    listed.clear()
+    engine.check(["c/requirements.txt"], Policy())
+    assert len(listed) == 2

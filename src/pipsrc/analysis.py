@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Protocol
 
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
@@ -38,6 +39,14 @@ class Effective:
         return self.source == "default"
 
 
+class Repository(Protocol):
+    """Documents of the repository beyond the ones being checked, read on demand."""
+
+    def get(self, rel: str) -> Document | None: ...
+
+    def documents(self) -> list[Document]: ...
+
+
 @dataclass
 class Context:
     """Everything a rule may consult besides the document it checks."""
@@ -45,6 +54,8 @@ class Context:
     policy: Policy
     docs: dict[str, Document] = field(default_factory=dict)
     cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
+    # the rest of the repository, when only some of its files are checked (pre-commit)
+    repository: Repository | None = None
 
     # -- the policy index, or in consistency mode the repository's dominant one
     @property
@@ -53,7 +64,10 @@ class Context:
 
     @cached_property
     def dominant_index(self) -> str | None:
-        return dominant_index(self.docs.values(), self.policy)
+        docs = list(self.docs.values())
+        if self.repository is not None:
+            docs += self.repository.documents()
+        return dominant_index(docs, self.policy)
 
     def find_file(self, doc: Document, name: str) -> Document | None:
         """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
@@ -62,6 +76,8 @@ class Context:
         base = posixpath.dirname(doc.path)
         for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
             found = self.docs.get(candidate)
+            if found is None and self.repository is not None:
+                found = self.repository.get(candidate)
             if found is not None:
                 return found
         return None

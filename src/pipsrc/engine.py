@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
-from pipsrc.discover import Candidate, Skipped, discover, git_root
+from pipsrc.discover import Candidate, Skipped, classify, discover, excluded, git_root
 from pipsrc.edits import PositionMap, apply_fixes
 from pipsrc.model import (
     Applicability,
@@ -135,8 +135,8 @@ class RunResult:
     files: list[FileResult]
     skipped: list[Skipped]
     mode: str = "check"  # check | fix | diff
-    # context-only documents (the rest of the repository when files were named)
-    background: list[Document] = field(default_factory=list, repr=False)
+    # the rest of the repository when files were named (context only)
+    repository: RepositoryContext | None = field(default=None, repr=False)
 
     @property
     def findings(self) -> list[Finding]:
@@ -408,36 +408,73 @@ def _root_for(paths: list[str]) -> str:
     return top or base
 
 
-def repository_context(
-    paths: list[str], root: str, files: list[FileResult], exclude: tuple[str, ...]
-) -> list[Document]:
-    """The rest of the repository, parsed only as context, when file paths are given.
+class RepositoryContext:
+    """The rest of the repository, read only as far as a rule asks for it.
 
     pre-commit passes just the files of a commit, but some facts belong to the whole
-    repository: the dominant index that PS105 measures against, and the files a named file
-    refers to (`pip install -r requirements.txt`, `COPY pip.conf`) that decide PS104. So when
-    explicit files are given inside a git work tree, the other files of the repository
-    (`git ls-files`, the same discovery and excludes as a whole-repository run) are read for the
-    context: only those whose bytes contain an index word are parsed, and none of them gets
-    findings or is ever written. Nothing is done when the named files hold no setting or
-    install site at all, which keeps a commit that touches no pip configuration cheap.
+    repository: the files a named file refers to (`pip install -r requirements.txt`,
+    `COPY pip.conf`), which decide PS104, and the dominant index that PS105 measures against
+    in consistency mode. So when explicit files are given inside a git work tree, the rules'
+    `Context` can reach the other files of the repository: a referenced file is read on its
+    own when a rule looks it up, and the whole repository (`git ls-files`, the same discovery
+    and excludes as a full run) only when the dominant index is needed. Only files whose
+    bytes hold an index word are parsed; none of them gets findings or is ever written. A
+    pre-commit run with a policy index therefore reads one or two extra files, not the tree.
     """
+
+    def __init__(self, root: str, named: set[str], exclude: tuple[str, ...]) -> None:
+        self.root = root
+        self.root_real = os.path.realpath(root)
+        self.named = named
+        self.exclude = exclude
+        self._docs: dict[str, Document | None] = {}
+        self._complete = False
+
+    def get(self, rel: str) -> Document | None:
+        """The context document at ``rel`` (a posix path relative to the root), if any."""
+        if rel in self.named:
+            return None
+        if rel not in self._docs and not self._complete:
+            self._docs[rel] = self._load(rel)
+        return self._docs.get(rel)
+
+    def _load(self, rel: str) -> Document | None:
+        if rel.startswith(("/", "../")) or rel == ".." or excluded(rel, self.exclude):
+            return None
+        real = os.path.join(self.root, *rel.split("/"))
+        resolved = os.path.realpath(real)
+        if not resolved.startswith(self.root_real + os.sep) or not os.path.isfile(real):
+            return None  # never read through a link out of the repository
+        kind = classify(rel)
+        return _context_doc(Candidate(rel, real, kind)) if kind is not None else None
+
+    def documents(self) -> list[Document]:
+        """Every context document of the repository (read once, on first use)."""
+        if not self._complete:
+            cands, _ = discover([self.root], self.root, self.exclude)
+            for cand in cands:
+                if cand.path not in self.named and cand.path not in self._docs:
+                    self._docs[cand.path] = _context_doc(cand)
+            self._complete = True
+        return self.loaded
+
+    @property
+    def loaded(self) -> list[Document]:
+        """The context documents read so far."""
+        return [d for d in self._docs.values() if d is not None]
+
+
+def repository_context(
+    paths: list[str], root: str, files: list[FileResult], exclude: tuple[str, ...]
+) -> RepositoryContext | None:
+    """A lazy view of the rest of the repository when file paths are given (see
+    :class:`RepositoryContext`); None for directory targets or outside a git work tree."""
     if not any(os.path.isfile(p) for p in paths):
-        return []  # directories only: the context is what the user named
-    if not any(r.doc is not None and (r.doc.settings or r.doc.sites) for r in files):
-        return []
+        return None  # directories only: the context is what the user named
     top = git_root(root)
     if top is None or os.path.realpath(top) != os.path.realpath(root):
-        return []
-    cands, _ = discover([top], top, exclude)
-    named = {r.path for r in files}
-    out = []
-    for cand in cands:
-        if cand.path not in named:
-            doc = _context_doc(cand)
-            if doc is not None:
-                out.append(doc)
-    return out
+        return None
+    return RepositoryContext(top, {r.path for r in files}, exclude)
 
 
 def _context_doc(cand: Candidate) -> Document | None:
@@ -459,12 +496,11 @@ def make_context(
     files: list[FileResult],
     policy: Policy,
     cli_index: bool,
-    background: Iterable[Document] = (),
+    repository: RepositoryContext | None = None,
 ) -> Context:
-    """The shared context: the checked files, plus context-only ``background`` documents."""
-    docs = {d.path: d for d in background}
-    docs.update({r.path: r.doc for r in files if r.doc is not None})
-    return Context(policy, docs, cli_index=cli_index)
+    """The shared context: the checked files, and the rest of the repository if given."""
+    docs = {r.path: r.doc for r in files if r.doc is not None}
+    return Context(policy, docs, cli_index=cli_index, repository=repository)
 
 
 def check(
@@ -477,10 +513,10 @@ def check(
     progress: Progress | None = None,
 ) -> RunResult:
     root, files, skipped = collect(paths, policy, exclude, progress)
-    background = repository_context(paths, root, files, (*policy.exclude, *exclude))
-    ctx = make_context(files, policy, cli_index, background)
+    repository = repository_context(paths, root, files, (*policy.exclude, *exclude))
+    ctx = make_context(files, policy, cli_index, repository)
     _lint_all(files, ctx, (selection or Selection()).enabled(policy), progress)
-    return RunResult(root, policy, files, skipped, background=background)
+    return RunResult(root, policy, files, skipped, repository=repository)
 
 
 def _lint_all(
@@ -515,8 +551,8 @@ def fix(
     progress: Progress | None = None,
 ) -> RunResult:
     root, files, skipped = collect(paths, policy, exclude, progress)
-    background = repository_context(paths, root, files, (*policy.exclude, *exclude))
-    ctx = make_context(files, policy, cli_index, background)
+    repository = repository_context(paths, root, files, (*policy.exclude, *exclude))
+    ctx = make_context(files, policy, cli_index, repository)
     enabled = (selection or Selection()).enabled(policy)
     for i, r in enumerate(files, 1):
         if r.doc is not None:
@@ -529,7 +565,7 @@ def fix(
             if r.changed:
                 write_result(r)
     mode = "fix" if write else "diff"
-    return RunResult(root, policy, files, skipped, mode=mode, background=background)
+    return RunResult(root, policy, files, skipped, mode=mode, repository=repository)
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:

@@ -218,7 +218,7 @@ def wants_trusted_host(policy: Policy, index: str | None) -> bool:
 def gather(result: RunResult, *, probe: list[ProbeResult] | None = None) -> ReportFacts:
     """The facts of one run (``check``, ``fix`` or ``fix --diff``)."""
     policy = result.policy
-    ctx = make_context(result.files, policy, False, result.background)
+    ctx = make_context(result.files, policy, False, result.repository)
     target = ctx.target_index
     files: list[FileFacts] = []
     exceptions: list[ExceptionKept] = []
