@@ -49,8 +49,18 @@ from pipsrc.urls import redact
 
 MAX_PASSES = 10
 
-_INTERESTING = re.compile(rb"pip|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS")
-_INTERESTING_REQ = re.compile(rb"(?:^|\s)-|pipsrc", re.MULTILINE)
+# The prefilter: a file in which none of these occurs holds nothing any parser would
+# locate, so no parser runs on it. It searches the decoded text, not the bytes, so that
+# a UTF-16 file is not skipped for its interleaved NULs. ``pip`` followed by a
+# lower-case letter is not pip (``pipefail``, ``pipeline``, ``pipenv``), and the
+# compose parser locates only PIP_*/UV_* variables; ``pipsrc`` keeps suppressions.
+_INTERESTING = re.compile(
+    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+)
+_INTERESTING_BY_KIND = {
+    FileKind.REQUIREMENTS: re.compile(r"(?:^|\s)-|pipsrc", re.MULTILINE),
+    FileKind.COMPOSE: re.compile(r"PIP_|UV_|pipsrc"),
+}
 
 
 @dataclass
@@ -156,6 +166,8 @@ def _rules(enabled: set[str]) -> list[Rule]:
 
 def lint(doc: Document, ctx: Context, enabled: set[str]) -> list[Finding]:
     """All findings for one parsed document, suppressions applied, strings redacted."""
+    if not (doc.settings or doc.sites or doc.comments or doc.problems):
+        return []  # every rule reads only these: the common case of a monorepo costs nothing
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
     ignored = (
@@ -259,8 +271,7 @@ def load(cand: Candidate) -> FileResult:
         return result
     text = result.decoded.text
     result.original = text
-    pattern = _INTERESTING_REQ if cand.kind == FileKind.REQUIREMENTS else _INTERESTING
-    if not pattern.search(data) and b"pipsrc" not in data:
+    if not _INTERESTING_BY_KIND.get(cand.kind, _INTERESTING).search(text):
         result.doc = Document(cand.path, cand.kind, text)
         return result
     result.doc = parse_safely(cand.kind, text, cand.path)

@@ -59,6 +59,16 @@ _WORDS = frozenset(
 )  # fmt: skip
 _DQ_ESC = re.compile(r'\\([\\"$`])')
 _WORD_ESC = re.compile(r"\\(.)", re.S)
+# text without which a command is neither an install, a prefix assignment of an index
+# variable, nor an image build passing build args (see _pipcmd.analyze_command)
+_RELEVANT_COMMAND = re.compile(r"pip|PIP_|UV_|--build-arg")
+# ... and without which no shell text locates anything (pip.conf writes name pip.conf or
+# a pip/ directory; a written Dockerfile is parsed as one)
+_RELEVANT_TEXT = re.compile(r"pip|PIP_|UV_|--build-arg|[Dd]ockerfile|Containerfile")
+# Statements (and comments) occur inside a command, a declaration or an assignment only
+# within a command or process substitution; a comment needs "#", a heredoc "<<".
+_NESTS = re.compile(r"\$\(|`|<\(|>\(|#|<<")
+_LEAF_STATEMENTS = frozenset({"command", "declaration_command", "variable_assignment"})
 _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
 
 
@@ -169,6 +179,11 @@ def analyze(
     root = tree.root_node
     if root.has_error:
         w.collect_errors(root)
+    if not comments and _RELEVANT_TEXT.search(logical) is None:
+        # A Dockerfile RUN (its env is a copy, its comments are not collected) that
+        # mentions neither pip, an index variable, a build arg nor a Dockerfile cannot
+        # locate anything: its syntax errors are recorded above, the walk is skipped.
+        return
     w.walk(root, comments)
 
 
@@ -230,14 +245,18 @@ class _Walker:
                 if comments:
                     self.comment(node)
                 continue
-            if t == "command":
-                self.command(node)
-            elif t == "declaration_command":
-                self.declaration(node)
-            elif t == "variable_assignment":
-                parent = node.parent
-                if parent is None or parent.type not in ("command", "declaration_command"):
-                    self.assignment(node, exported=False)
+            if t in _LEAF_STATEMENTS:
+                if t == "command":
+                    self.command(node)
+                elif t == "declaration_command":
+                    self.declaration(node)
+                else:
+                    parent = node.parent
+                    if parent is None or parent.type not in ("command", "declaration_command"):
+                        self.assignment(node, exported=False)
+                a, b = self.rng(node)
+                if _NESTS.search(self.logical, a, b) is None:
+                    continue  # its words were read above; no statement or comment inside
             elif t in ("redirected_statement", "heredoc_redirect"):
                 self.redirects(node)
             elif t == "heredoc_body":
@@ -324,6 +343,11 @@ class _Walker:
         return name, self.tok(value_node), None
 
     def command(self, node: Any) -> None:
+        start, end = self.rng(node)
+        if _RELEVANT_COMMAND.search(self.logical, start, end) is None:
+            # analyze_command acts only on a pip command, a PIP_*/UV_* prefix or an image
+            # build's --build-arg; tokenizing every mkdir and echo was most of the cost
+            return
         words: list[Tok] = []
         assigns: list[Assign] = []
         for c in node.children:
@@ -337,8 +361,7 @@ class _Walker:
                     words.append(self.tok(c.children[0]))
             elif c.type in _WORDS:
                 words.append(self.tok(c))
-        a, b = self.rng(node)
-        analyze_command(self.ctx, words, assigns, a, b)
+        analyze_command(self.ctx, words, assigns, start, end)
 
     def declaration(self, node: Any) -> None:
         children = node.children
