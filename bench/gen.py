@@ -28,21 +28,26 @@ from dataclasses import dataclass, field
 
 # --- vocabulary -------------------------------------------------------------------------
 
-WORDS = (
+
+def _split(words: str) -> tuple[str, ...]:
+    return tuple(words.split())
+
+
+WORDS = _split(
     "account audit batch billing cache catalog checkout client cluster config consumer "
-    "customer dashboard data event export feature feed gateway graph health import "
+    "customer dashboard data event export feature feed gateway graph health ingest "
     "inventory invoice job ledger loader metric model monitor notify order partner "
     "payment pipeline policy price profile queue quota rating report request router "
     "sample scheduler search session shipment signal storage stream sync task tenant "
     "token tracker upload user vault worker"
-).split()
+)
 
-PACKAGES = (
+PACKAGES = _split(
     "flask django fastapi uvicorn gunicorn requests httpx numpy pandas scipy scikit-learn "
     "torch torchvision sqlalchemy alembic psycopg2-binary redis celery pydantic boto3 "
     "pyyaml jinja2 click rich pytest pytest-cov black mypy structlog prometheus-client "
     "orjson grpcio protobuf kafka-python pyarrow lxml pillow matplotlib"
-).split()
+)
 
 GOOD = "https://mirrors.aliyun.com/pypi/simple/"  # the benchmark policy's index
 BAD_INDEXES = (
