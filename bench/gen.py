@@ -25,6 +25,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import TypedDict, cast
 
 # --- vocabulary -------------------------------------------------------------------------
 
@@ -83,6 +84,19 @@ class Stats:
     with_settings: int = 0
     violating: int = 0
     dockerfiles: list[str] = field(default_factory=list)
+
+
+class TreeFacts(TypedDict):
+    """What ``load_stats`` returns: the facts of a generated tree, as written to JSON."""
+
+    files: int
+    vendored: int
+    bytes: int
+    by_kind: dict[str, int]
+    with_settings: int
+    violating: int
+    dockerfiles: list[str]
+    seed: int
 
 
 # --- file makers: each returns (text, kind, has_settings, violating) ---------------------
@@ -421,15 +435,14 @@ def _commit(out: str) -> None:
         subprocess.run(["git", "-C", out, *args], check=True, env=env)
 
 
-def load_stats(out: str) -> dict[str, object] | None:
+def load_stats(out: str) -> TreeFacts | None:
     """The facts of a tree generated earlier, or None."""
     path = os.path.join(out, "..", os.path.basename(out) + ".json")
     try:
         with open(path) as fh:
-            data: dict[str, object] = json.load(fh)
+            return cast(TreeFacts, json.load(fh))
     except (OSError, ValueError):
         return None
-    return data
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -364,15 +364,48 @@ def fix(
     root, files, skipped = collect(paths, policy, exclude)
     ctx = make_context(files, policy, cli_index)
     enabled = (selection or Selection()).enabled(policy)
+    final: list[tuple[FileResult, list[Finding] | None]] = []
     for r in files:
         if r.doc is not None:
-            fix_file(r, ctx, enabled, unsafe)
-    _lint_all(files, ctx, enabled)  # findings against the final state of every file
+            final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
+    # Findings against the final state of every file. The fix loop's last lint already
+    # is that for a file, unless the file reads another file's settings (-r, a copied
+    # pip.conf) and some file changed after that lint: only those are linted again.
+    changed = any(r.changed for r in files)
+    for r, last in final:
+        assert r.doc is not None
+        if last is None or (changed and _refers(r.doc)):
+            last = lint(r.doc, ctx, enabled)
+        r.findings = _with_line_hint(r, last)
     if write:
-        for r in files:
-            if r.changed:
-                write_result(r)
+        write_all([r for r in files if r.changed])
     return RunResult(root, policy, files, skipped, mode="fix" if write else "diff")
+
+
+def _refers(doc: Document) -> bool:
+    """Whether linting ``doc`` consults other documents (Context.find_file)."""
+    return any(site.requirement_files for site in doc.sites) or any(
+        scope.config_files for scope in doc.scopes
+    )
+
+
+def write_all(results: list[FileResult]) -> None:
+    """Write every changed file; several at once, as each write waits on its fsyncs.
+
+    Each write stays atomic and durable (see :func:`pipsrc.textio.atomic_write`); done
+    one after another, a few hundred fsyncs took seconds, while concurrent ones share
+    the file system's journal commits. The files are distinct, and each result is
+    updated by its own write only.
+    """
+    if len(results) < 2:
+        for r in results:
+            write_result(r)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(16, len(results))) as pool:
+        for _ in pool.map(write_result, results):
+            pass
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
@@ -383,10 +416,17 @@ def wanted(fix_: Fix, unsafe: bool) -> bool:
 
 def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> None:
     """The fix loop for one file; updates ``r`` (and ``ctx.docs``) in place."""
+    _fix_loop(r, ctx, enabled, unsafe)
+
+
+def _fix_loop(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> list[Finding] | None:
+    """:func:`fix_file`, returning the findings of the file's final text when its last
+    lint was of that text (None when they must be computed again)."""
     doc = r.doc
     assert doc is not None
     if not doc.fixable or r.decoded is None:
-        return
+        return None
+    findings: list[Finding] | None = None
     for _ in range(MAX_PASSES):
         findings = lint(doc, ctx, enabled)
         by_fix = {f.fix: f for f in findings if f.fix is not None and wanted(f.fix, unsafe)}
@@ -400,7 +440,7 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
             r.error = "internal error: a fix made the file unparsable; all changes reverted"
             r.fixed = None
             ctx.docs[r.path] = r.doc  # type: ignore[assignment]
-            return
+            return None
         lines = LineIndex(doc.text)
         for fx in applied.applied:
             code = by_fix[fx].code
@@ -415,9 +455,11 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
         r.error = (
             f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
         )
+        findings = None  # those of the text before the last pass
     if doc.text != r.original:
         r.fixed = doc.text
         r.doc = doc
+    return findings
 
 
 def write_result(r: FileResult) -> None:
