@@ -10,13 +10,12 @@ catalogue entry for every setting in a monorepo.
 
 from __future__ import annotations
 
-import difflib
 import functools
+import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any, Literal
 
 from pipsrc.urls import Url, parse_url
@@ -200,6 +199,8 @@ class Catalogue:
     def suggestions(self, query: str, n: int = 3) -> list[str]:
         """Ids close to ``query``: spelling (difflib) or a part of a display name."""
         q = query.strip().lower()
+        import difflib  # only for a mistyped id
+
         out = difflib.get_close_matches(q, list(self._by_id), n=n, cutoff=0.6)
         if q:
             for m in self._mirrors:
@@ -349,5 +350,17 @@ def _mirror_from(entry: object, index: int) -> Mirror:
 @functools.cache
 def catalogue() -> Catalogue:
     """The packaged catalogue, loaded on first use and shared for the process."""
-    text = files("pipsrc").joinpath("data").joinpath("mirrors.toml").read_text(encoding="utf-8")
-    return Catalogue.from_toml(text)
+    return Catalogue.from_toml(_data_text("mirrors.toml"))
+
+
+def _data_text(name: str) -> str:
+    """A packaged data file: read from beside this module (``importlib.resources`` costs a
+    tenth of a pre-commit run to import), through importlib.resources only for a zipped
+    installation."""
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "data", name), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        from importlib.resources import files
+
+        return files("pipsrc").joinpath("data").joinpath(name).read_text(encoding="utf-8")

@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import stat
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -118,6 +117,8 @@ def _head(path: str) -> bytes:
 @functools.lru_cache(maxsize=64)
 def git_root(path: str) -> str | None:
     """The work tree containing ``path`` (cached: the engine and discovery both ask)."""
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "-C", path, "rev-parse", "--show-toplevel"],
@@ -132,8 +133,29 @@ def git_root(path: str) -> str | None:
     return os.fsdecode(out.stdout.strip()) or None
 
 
+def work_tree_of(path: str) -> str | None:
+    """The work tree containing ``path``, found as git finds it: the nearest ancestor
+    holding ``.git`` (a directory, or a file in a linked worktree or submodule).
+
+    Costs a few ``stat`` calls instead of starting git, which matters when pre-commit
+    runs pipsrc on three files. With ``GIT_DIR``/``GIT_WORK_TREE`` set, git is asked.
+    """
+    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+        return git_root(path)
+    here = os.path.abspath(path)
+    while True:
+        if os.path.exists(os.path.join(here, ".git")):
+            return os.path.realpath(here)  # git reports the resolved path too
+        parent = os.path.dirname(here)
+        if parent == here:
+            return None
+        here = parent
+
+
 def _git_files(top: str, sub: str) -> list[str] | None:
     """Tracked and untracked-but-not-ignored files under ``sub``, relative to ``top``."""
+    import subprocess
+
     try:
         out = subprocess.run(
             ["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
-from pipsrc.discover import Candidate, Skipped, discover, git_root
+from pipsrc.discover import Candidate, Skipped, discover, git_root, work_tree_of
 from pipsrc.edits import apply_fixes
 from pipsrc.model import (
     Applicability,
@@ -310,7 +310,10 @@ def collect(
 def _root_for(paths: list[str]) -> str:
     first = os.path.abspath(paths[0] if paths else ".")
     base = first if os.path.isdir(first) else os.path.dirname(first)
-    top = git_root(base)
+    if paths and not any(os.path.isdir(p) for p in paths):
+        top = work_tree_of(base)  # file names only (pre-commit): no git process needed
+    else:
+        top = git_root(base)
     if top is not None and len(paths) <= 1 and os.path.isdir(first):
         # a sub-directory target: show paths relative to it, as the user named it
         return first

@@ -13,7 +13,6 @@ import codecs
 import contextlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -152,6 +151,8 @@ def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> N
     fsynced, and replaces the original with ``os.replace``. If the file changed
     since it was read (``expected``), nothing is written.
     """
+    import tempfile  # only a fix that changes a file needs it
+
     directory = os.path.dirname(os.path.abspath(path))
     st = os.stat(path)
     fd, tmp = tempfile.mkstemp(prefix=".pipsrc-", suffix=".tmp", dir=directory)

@@ -13,6 +13,7 @@ made non-editable and a blocking :class:`ParseProblem` is recorded.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from array import array
@@ -77,10 +78,46 @@ def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
 
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's language pointer, from its compiled binding.
+
+    ``import tree_sitter_bash`` runs the package's ``__init__``, which imports
+    ``importlib.resources`` (and with it tempfile, zipfile, shutil...) for its query
+    files: a sixth of a pre-commit run. pipsrc needs only the binding, so it loads that
+    extension module directly, and falls back to the package import if the wheel is
+    laid out differently.
+    """
+    import sys
+
+    mod = sys.modules.get("tree_sitter_bash._binding")
+    if mod is None:
+        try:
+            from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+            from importlib.util import find_spec, module_from_spec, spec_from_file_location
+
+            pkg = find_spec("tree_sitter_bash")
+            dirs = list(pkg.submodule_search_locations or ()) if pkg else []
+            path = next(
+                p
+                for d in dirs
+                for p in (os.path.join(d, "_binding" + sfx) for sfx in EXTENSION_SUFFIXES)
+                if os.path.exists(p)
+            )
+            name = "tree_sitter_bash._binding"
+            spec = spec_from_file_location(name, path, loader=ExtensionFileLoader(name, path))
+            assert spec is not None and spec.loader is not None
+            mod = module_from_spec(spec)
+            spec.loader.exec_module(mod)
+        except (ImportError, StopIteration, AssertionError, OSError):
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return mod.language()
 
 
 class _ByteMap:
