@@ -270,10 +270,7 @@ class _Finder:
             if is_link:
                 real = os.path.realpath(abs_path, strict=True)
             else:
-                real_dir = self.real_dirs.get(directory)
-                if real_dir is None:
-                    real_dir = self.real_dirs[directory] = os.path.realpath(directory, strict=True)
-                real = os.path.join(real_dir, name)
+                real = os.path.join(self.real_dir(directory), name)
         except OSError as exc:
             self.skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
             return
@@ -284,6 +281,22 @@ class _Finder:
             return
         self.seen_real.add(real)
         self.found[rel] = Candidate(rel, real, kind)
+
+    def real_dir(self, directory: str) -> str:
+        """``os.path.realpath(directory, strict=True)``, one ``lstat`` per new directory.
+
+        realpath resolves every component of every path again; here a directory that
+        is no symlink resolves to its parent's resolved path plus its name.
+        """
+        real = self.real_dirs.get(directory)
+        if real is None:
+            parent, name = os.path.split(directory)
+            if not name or parent == directory or stat.S_ISLNK(os.lstat(directory).st_mode):
+                real = os.path.realpath(directory, strict=True)
+            else:
+                real = os.path.join(self.real_dir(parent), name)
+            self.real_dirs[directory] = real
+        return real
 
     def add_listed(self, base: str, names: Iterable[str]) -> None:
         """Consider ``base/name`` for each listed (posix, normalised) relative name."""
