@@ -32,6 +32,7 @@ from pipsrc.model import (
     Severity,
     Span,
 )
+from pipsrc.parallel import map_files
 from pipsrc.policy import Policy
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
@@ -304,7 +305,7 @@ def collect(
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
-    return root, [load(c) for c in cands], skipped
+    return root, map_files(load, cands), skipped
 
 
 def _root_for(paths: list[str]) -> str:
