@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
@@ -369,20 +370,29 @@ def fix(
     ctx = make_context(files, policy, cli_index)
     enabled = (selection or Selection()).enabled(policy)
     final: list[tuple[FileResult, list[Finding] | None]] = []
-    for r in files:
-        if r.doc is not None:
+    changed = False
+    writer = _Writer() if write else None
+    try:
+        for r in files:
+            if r.doc is None:
+                continue
             final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
-    # Findings against the final state of every file. The fix loop's last lint already
-    # is that for a file, unless the file reads another file's settings (-r, a copied
-    # pip.conf) and some file changed after that lint: only those are linted again.
-    changed = any(r.changed for r in files)
-    for r, last in final:
-        assert r.doc is not None
-        if last is None or (changed and _refers(r.doc)):
-            last = lint(r.doc, ctx, enabled)
-        r.findings = _with_line_hint(r, last)
-    if write:
-        write_all([r for r in files if r.changed])
+            if r.changed:
+                changed = True
+                if writer is not None:
+                    # its text is final: write it while the other files are being fixed
+                    writer.submit(r)
+        # Findings against the final state of every file. The fix loop's last lint already
+        # is that for a file, unless the file reads another file's settings (-r, a copied
+        # pip.conf) and some file changed after that lint: only those are linted again.
+        for r, last in final:
+            assert r.doc is not None
+            if last is None or (changed and _refers(r.doc)):
+                last = lint(r.doc, ctx, enabled)
+            r.findings = _with_line_hint(r, last)
+    finally:
+        if writer is not None:
+            writer.close()
     return RunResult(root, policy, files, skipped, mode="fix" if write else "diff")
 
 
@@ -393,23 +403,34 @@ def _refers(doc: Document) -> bool:
     )
 
 
-def write_all(results: list[FileResult]) -> None:
-    """Write every changed file; several at once, as each write waits on its fsyncs.
+class _Writer:
+    """Writes changed files on background threads while the run goes on.
 
-    Each write stays atomic and durable (see :func:`pipsrc.textio.atomic_write`); done
-    one after another, a few hundred fsyncs took seconds, while concurrent ones share
-    the file system's journal commits. The files are distinct, and each result is
-    updated by its own write only.
+    Each write stays atomic and durable (:func:`pipsrc.textio.atomic_write` fsyncs the
+    file and its directory); one after another, a few hundred such writes took
+    seconds, while concurrent ones share the file system's journal commits and
+    overlap with the fixing of the remaining files. Each result is updated by its own
+    write only, on fields (``fixed``, ``error``) the fix loop no longer touches.
     """
-    if len(results) < 2:
-        for r in results:
-            write_result(r)
-        return
-    from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(16, len(results))) as pool:
-        for _ in pool.map(write_result, results):
-            pass
+    def __init__(self) -> None:
+        self.pool: Any = None
+        self.futures: list[Any] = []
+
+    def submit(self, r: FileResult) -> None:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
+        self.futures.append(self.pool.submit(write_result, r))
+
+    def close(self) -> None:
+        """Wait for every write; an unexpected error in one is raised here."""
+        if self.pool is None:
+            return
+        self.pool.shutdown(wait=True)
+        for f in self.futures:
+            f.result()
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:

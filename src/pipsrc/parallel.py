@@ -15,7 +15,6 @@ that fails has its share read again by the parent.
 from __future__ import annotations
 
 import os
-import pickle
 import sys
 from collections.abc import Callable
 from typing import TypeVar
@@ -72,6 +71,8 @@ def map_files(load: Callable[[C], R], items: list[C]) -> list[R]:
 
 
 def _spawn(load: Callable[[C], R], share: list[C]) -> tuple[int, int]:
+    import pickle
+
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:  # the worker: never returns
@@ -100,6 +101,8 @@ def _collect(pid: int, fd: int, load: Callable[[C], R], share: list[C]) -> list[
         os.close(fd)
     _, status = os.waitpid(pid, 0)
     if status == 0:
+        import pickle
+
         try:
             out: list[R] = pickle.loads(b"".join(chunks))
             if len(out) == len(share):
