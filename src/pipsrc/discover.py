@@ -16,6 +16,7 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from pipsrc.model import FileKind
 
@@ -152,24 +153,60 @@ def work_tree_of(path: str) -> str | None:
         here = parent
 
 
-def _git_files(top: str, sub: str) -> list[str] | None:
-    """Tracked and untracked-but-not-ignored files under ``sub``, relative to ``top``."""
-    import subprocess
+class _GitListing:
+    """``git ls-files`` for a directory, as two concurrent processes.
 
-    try:
-        out = subprocess.run(
-            ["git", "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
-             "--", sub or "."],
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    # one decode for the whole listing instead of one per path (tens of thousands)
-    return [p for p in os.fsdecode(out.stdout).split("\0") if p]
+    Tracked files come from the index in milliseconds; untracked-but-not-ignored ones
+    need a walk of the whole work tree. Started together, the tracked list (nearly
+    every file) is screened while git is still walking for the untracked ones.
+    """
+
+    def __init__(self, top: str, sub: str) -> None:
+        import subprocess
+
+        base = ["git", "-C", top, "ls-files", "-z"]
+        spec = ["--", sub or "."]
+        self.procs: list[Any] = []
+        for args in (["--cached"], ["--others", "--exclude-standard"]):
+            try:
+                self.procs.append(
+                    subprocess.Popen(
+                        [*base, *args, *spec],
+                        stdout=subprocess.PIPE,
+                        stderr=subprocess.DEVNULL,
+                    )
+                )
+            except OSError:
+                self.close()
+                return
+
+    def parts(self) -> Iterator[list[str] | None]:
+        """The tracked, then the untracked paths (relative to ``top``); None on failure."""
+        import subprocess
+
+        if len(self.procs) != 2:
+            yield None
+            return
+        for proc in self.procs:
+            try:
+                out, _ = proc.communicate(timeout=120)
+            except subprocess.TimeoutExpired:
+                self.close()
+                yield None
+                return
+            if proc.returncode != 0:
+                self.close()
+                yield None
+                return
+            # one decode for the whole listing instead of one per path (tens of thousands)
+            yield [p for p in os.fsdecode(out).split("\0") if p]
+
+    def close(self) -> None:
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.kill()
+                proc.communicate()
+        self.procs = []
 
 
 def _walk(top: str) -> Iterator[str]:
@@ -322,13 +359,16 @@ def discover(
             finder.skipped.append(Skipped(given, "no such file or directory"))
             continue
         top = git_root(abs_given)
-        listed = None
+        listed = False
         if top is not None:
             sub = os.path.relpath(abs_given, top)
-            listed = _git_files(top, "" if sub == "." else sub)
-        if listed is not None:
-            finder.add_listed(top or "", listed)
-        else:
+            for part in _GitListing(top, "" if sub == "." else sub).parts():
+                if part is None:
+                    listed = False
+                    break
+                finder.add_listed(top, part)
+                listed = True
+        if not listed:  # no git, or git failed: walk (files listed already are deduplicated)
             for f in _walk(abs_given):
                 if maybe_config(f.replace(os.sep, "/")):
                     finder.add(f, False)
