@@ -30,7 +30,11 @@ _PIECES = st.sampled_from(
      ".", "-", "_", ".txt", ".TXT", ".in", ".sh", ".SH", ".bash", ".conf", ".ini", ".INI",
      ".yml", ".yaml", ".YAML", ".dockerfile", ".py", ".json", ".j2", ""]
 )  # fmt: skip
-_SEGMENT = st.lists(_PIECES, min_size=1, max_size=4).map("".join).filter(lambda s: s != "")
+_SEGMENT = (
+    st.lists(_PIECES, min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda s: s not in ("", ".", ".."))
+)
 
 
 @given(st.lists(_SEGMENT, min_size=1, max_size=4))

@@ -47,7 +47,8 @@ def maybe_config(path: str) -> bool:
     """False only for paths :func:`classify` certainly rejects: a cheap pre-screen.
 
     Most files of a monorepo (``.py``, ``.js``, ``.json``...) are dismissed by this test
-    alone, without a stat, a read or a path object. ``path`` is posix.
+    alone, without a stat, a read or a path object. ``path`` is a normalised posix path,
+    as git lists it (no ``.`` or empty components).
     """
     slash = path.rfind("/")
     dot = path.rfind(".")
