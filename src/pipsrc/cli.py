@@ -1,26 +1,29 @@
-"""The command line: a thin click layer over :mod:`pipsrc.engine` and the renderers.
+"""The command line: a thin argparse layer over :mod:`pipsrc.engine` and the renderers.
 
 Exit codes (SPEC §2): check 0 clean / 1 findings; fix 0 nothing to change /
 1 files changed (or would change with --diff); 2 usage or policy error; 3 an
 internal error, printed as one redacted line, never a bare traceback.
+
+argparse rather than click: pre-commit starts pipsrc for every commit, and importing
+click took a fifth of a run on three Dockerfiles (see bench/RESULTS.md). Commands are
+plain functions registered with their options (:func:`command`); :data:`main` is the
+console script and also answers ``main.main(args=...)``, the call click's test runner
+makes, so tests drive it as they drove the former click group.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
-
-import click
+from typing import Any
 
 from pipsrc import __version__
 from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 from pipsrc.urls import redact
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -29,51 +32,110 @@ def _split(values: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
 
 
-def common_options(func: F) -> F:
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
-        click.option(
-            "--mirror", metavar="ID|URL", help="Use this index for this run (catalogue id or URL)."
+# An option is argparse's add_argument(*flags, **settings); "append" options become
+# tuples after parsing.
+Option = tuple[tuple[str, ...], dict[str, Any]]
+
+
+def _file_arg(value: str) -> str:
+    if os.path.isdir(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is a directory")
+    return value
+
+
+def _dir_arg(value: str) -> str:
+    if os.path.exists(value) and not os.path.isdir(value):
+        raise argparse.ArgumentTypeError(f"{value!r} is a file")
+    return value
+
+
+def common_options() -> list[Option]:
+    """The options of ``check`` and ``fix``."""
+    return [
+        (("paths",), {"nargs": "*", "metavar": "PATHS"}),
+        (
+            ("--mirror",),
+            {"metavar": "ID|URL", "help": "Use this index for this run (catalogue id or URL)."},
         ),
-        click.option(
-            "--proxy",
-            metavar="URL",
-            help="Use an internal proxy (http allowed, trusted-host managed).",
+        (
+            ("--proxy",),
+            {
+                "metavar": "URL",
+                "help": "Use an internal proxy (http allowed, trusted-host managed).",
+            },
         ),
-        click.option(
-            "--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file to use."
+        (
+            ("--policy",),
+            {
+                "dest": "policy_file",
+                "metavar": "FILE",
+                "type": _file_arg,
+                "help": "Policy file to use.",
+            },
         ),
-        click.option(
-            "--select",
-            multiple=True,
-            metavar="CODES",
-            help="Only these rules (codes, names or prefixes).",
+        (
+            ("--select",),
+            {
+                "action": "append",
+                "metavar": "CODES",
+                "help": "Only these rules (codes, names or prefixes).",
+            },
         ),
-        click.option("--ignore", multiple=True, metavar="CODES", help="Skip these rules."),
-        click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB."),
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(["text", "json"]),
-            default="text",
-            show_default=True,
+        (("--ignore",), {"action": "append", "metavar": "CODES", "help": "Skip these rules."}),
+        (
+            ("--exclude",),
+            {"action": "append", "metavar": "GLOB", "help": "Skip paths matching GLOB."},
         ),
-        click.option(
-            "--output",
-            "-o",
-            "output",
-            type=click.Path(dir_okay=False),
-            help="Write the output to FILE.",
+        (
+            ("--format",),
+            {
+                "dest": "fmt",
+                "choices": ["text", "json"],
+                "default": "text",
+                "help": "Output format (default: text).",
+            },
         ),
-        click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
-        click.option("--no-color", is_flag=True, help="No colour (also NO_COLOR)."),
-        click.option(
-            "--exit-zero", is_flag=True, help="Exit 0 even when there are findings or changes."
+        (
+            ("--output", "-o"),
+            {
+                "dest": "output",
+                "metavar": "FILE",
+                "type": _file_arg,
+                "help": "Write the output to FILE.",
+            },
+        ),
+        (("--quiet", "-q"), {"action": "store_true", "help": "Print findings only."}),
+        (("--no-color",), {"action": "store_true", "help": "No colour (also NO_COLOR)."}),
+        (
+            ("--exit-zero",),
+            {
+                "action": "store_true",
+                "help": "Exit 0 even when there are findings or changes.",
+            },
         ),
     ]
-    for opt in reversed(options):
-        func = opt(func)
-    return func
+
+
+COMMANDS: dict[str, tuple[Callable[..., None], list[Option]]] = {}
+
+
+def command(
+    name: str, options: Sequence[Option] = ()
+) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """Register a command: its function gets every option as a keyword argument."""
+
+    def register(func: Callable[..., None]) -> Callable[..., None]:
+        COMMANDS[name] = (func, list(options))
+        return func
+
+    return register
+
+
+def echo(text: str = "", *, err: bool = False, nl: bool = True) -> None:
+    """Write to stdout (or stderr), looked up at call time: test runners swap them."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(text + "\n" if nl else text)
+    stream.flush()
 
 
 class UsageProblem(Exception):
@@ -104,7 +166,7 @@ def _emit(text: str, output: str | None) -> None:
     if output:
         Path(output).write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=False)
+        echo(text, nl=False)
 
 
 def _color(no_color: bool, output: str | None) -> bool:
@@ -113,10 +175,69 @@ def _color(no_color: bool, output: str | None) -> bool:
     )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="pipsrc")
-def main() -> None:
-    """Lint and fix Python package-index configuration across a repository."""
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, sized without importing shutil (argparse builds one to
+    check every option it is given; shutil and its compression modules cost more than
+    parsing the command line)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24) -> None:
+        try:
+            width = int(os.environ["COLUMNS"])
+        except (KeyError, ValueError):
+            try:
+                width = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):
+                width = 80
+        super().__init__(prog, indent_increment, max_help_position, width=max(width, 40) - 2)
+
+
+def _parser(prog: str) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=prog,
+        description="Lint and fix Python package-index configuration across a repository.",
+        formatter_class=_Formatter,
+    )
+    parser.add_argument("--version", action="version", version=f"pipsrc, version {__version__}")
+    sub = parser.add_subparsers(dest="_command", metavar="COMMAND")
+    for name, (func, options) in COMMANDS.items():
+        doc = (func.__doc__ or "").strip()
+        cmd = sub.add_parser(
+            name, help=doc.split("\n", 1)[0], description=doc, formatter_class=_Formatter
+        )
+        for flags, settings in options:
+            cmd.add_argument(*flags, **settings)
+    return parser
+
+
+class Program:
+    """The ``pipsrc`` program: ``main()`` as a console script, ``main.main(args=[...])``."""
+
+    name = "pipsrc"
+
+    def __call__(self) -> None:
+        self.main()
+
+    def main(
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **_: Any
+    ) -> None:
+        """Parse ``args`` (default: sys.argv), run the command, exit with its status."""
+        parser = _parser(prog_name or self.name)
+        ns = parser.parse_args(list(sys.argv[1:] if args is None else args))
+        kw = vars(ns)
+        name = kw.pop("_command")
+        if name is None:
+            parser.print_help()
+            sys.exit(EXIT_USAGE)
+        func, options = COMMANDS[name]
+        for flags, settings in options:
+            if settings.get("action") == "append":
+                dest = settings.get("dest") or flags[0].lstrip("-").replace("-", "_")
+                kw[dest] = tuple(kw[dest] or ())
+        func(**kw)
+        sys.exit(EXIT_CLEAN)
+
+
+main = Program()
 
 
 def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
@@ -130,14 +251,14 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
         selection = engine.Selection(_split(kw["select"]), _split(kw["ignore"]))
         selection.enabled(policy)
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
-        click.echo(f"pipsrc: {redact(str(exc))}", err=True)
+        echo(f"pipsrc: {redact(str(exc))}", err=True)
         return EXIT_USAGE
     except KeyError as exc:
-        click.echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
+        echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
         return EXIT_USAGE
     missing = [p for p in paths if not os.path.exists(p) and not os.path.islink(p)]
     if missing:
-        click.echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
+        echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
         return EXIT_USAGE
     cli_index = bool(kw["mirror"] or kw["proxy"])
     excl = _split(kw["exclude"])
@@ -156,7 +277,7 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     opts = RenderOptions(_color(kw["no_color"], kw["output"]), unsafe, kw["quiet"])
     if diff:
         _emit(render_diff(result), kw["output"])
-        click.echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
+        echo(render(result, "text", opts) if kw["fmt"] == "text" else "", err=True, nl=False)
     else:
         _emit(render(result, kw["fmt"], opts), kw["output"])
     if kind == "check":
@@ -167,36 +288,36 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
     )
 
 
-@main.command()
-@common_options
+@command("check", common_options())
 def check(**kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
     sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
 
 
-@main.command()
-@common_options
-@click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes.")
+@command(
+    "fix",
+    [
+        *common_options(),
+        (("--diff",), {"action": "store_true", "help": "Print a unified diff; write nothing."}),
+        (("--unsafe-fixes",), {"action": "store_true", "help": "Also apply unsafe fixes."}),
+    ],
+)
 def fix(diff: bool, unsafe_fixes: bool, **kw: Any) -> None:
     """Fix settings in place (exit 1 if files changed or would change)."""
     sys.exit(_exit(kw, _guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff))))
 
 
-@main.command("rules")
+@command("rules")
 def rules_cmd() -> None:
     """List the rules."""
     from pipsrc.docs import fix_label
     from pipsrc.rules import ALL_RULES
 
     for r in ALL_RULES:
-        click.echo(
-            f"{r.code}  {r.name:<26} {r.severity.value:<8} fix: {fix_label(r):<7} {r.summary}"
-        )
+        echo(f"{r.code}  {r.name:<26} {r.severity.value:<8} fix: {fix_label(r):<7} {r.summary}")
 
 
-@main.command("rule")
-@click.argument("code")
+@command("rule", [(("code",), {"metavar": "CODE"})])
 def rule_cmd(code: str) -> None:
     """Explain one rule (code or name)."""
     from pipsrc.docs import rule_markdown
@@ -204,13 +325,14 @@ def rule_cmd(code: str) -> None:
 
     rule = get(code)
     if rule is None:
-        click.echo(f"pipsrc: unknown rule {code!r} (see `pipsrc rules`)", err=True)
+        echo(f"pipsrc: unknown rule {code!r} (see `pipsrc rules`)", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(rule_markdown(rule), nl=False)
+    echo(rule_markdown(rule), nl=False)
 
 
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@command(
+    "mirrors", [(("--format",), {"dest": "fmt", "choices": ["text", "json"], "default": "text"})]
+)
 def mirrors(fmt: str) -> None:
     """List the mirror catalogue."""
     import json
@@ -222,23 +344,30 @@ def mirrors(fmt: str) -> None:
              "conda": m.conda, "kind": m.kind}
             for m in cat.mirrors
         ]  # fmt: skip
-        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for m in cat.mirrors:
         conda = f"  conda: {m.conda}" if m.conda else ""
-        click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}\n{'':<21}{m.url}{conda}")
+        echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}\n{'':<21}{m.url}{conda}")
 
 
-@main.command()
-@click.option("--mirror", metavar="ID|URL", default="aliyun", show_default=True)
-@click.option("--pyproject", is_flag=True, help="Write [tool.pipsrc] into pyproject.toml.")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@command(
+    "init",
+    [
+        (("--mirror",), {"metavar": "ID|URL", "default": "aliyun", "help": "(default: aliyun)"}),
+        (
+            ("--pyproject",),
+            {"action": "store_true", "help": "Write [tool.pipsrc] into pyproject.toml."},
+        ),
+        (("directory",), {"nargs": "?", "default": ".", "type": _dir_arg}),
+    ],
+)
 def init(mirror: str, pyproject: bool, directory: str) -> None:
     """Write a starter policy (pipsrc.toml, or [tool.pipsrc] in pyproject.toml)."""
     try:
         url = catalogue().resolve(mirror)
     except UnknownMirror as exc:
-        click.echo(f"pipsrc: {exc}", err=True)
+        echo(f"pipsrc: {exc}", err=True)
         sys.exit(EXIT_USAGE)
     value = mirror if catalogue().get(mirror) else url
     body = STARTER.format(index=value)
@@ -246,7 +375,7 @@ def init(mirror: str, pyproject: bool, directory: str) -> None:
     if pyproject:
         existing = target.read_text(encoding="utf-8") if target.exists() else ""
         if "[tool.pipsrc]" in existing:
-            click.echo(f"pipsrc: {target} already has [tool.pipsrc]", err=True)
+            echo(f"pipsrc: {target} already has [tool.pipsrc]", err=True)
             sys.exit(EXIT_USAGE)
         sep = (
             ""
@@ -256,12 +385,12 @@ def init(mirror: str, pyproject: bool, directory: str) -> None:
         target.write_text(existing + sep + "[tool.pipsrc]\n" + body, encoding="utf-8")
     else:
         if target.exists():
-            click.echo(f"pipsrc: {target} already exists", err=True)
+            echo(f"pipsrc: {target} already exists", err=True)
             sys.exit(EXIT_USAGE)
         target.write_text(
             "# pipsrc policy: see `pipsrc rules` and README.md\n" + body, encoding="utf-8"
         )
-    click.echo(f"wrote {target}")
+    echo(f"wrote {target}")
 
 
 STARTER = """index = "{index}"
@@ -284,8 +413,8 @@ def _guard(fn: Callable[[], int]) -> int:
     try:
         return fn()
     except KeyboardInterrupt:
-        click.echo("pipsrc: interrupted", err=True)
+        echo("pipsrc: interrupted", err=True)
         return 130
     except Exception as exc:  # the one place a bug becomes a one-line message
-        click.echo(f"pipsrc: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
+        echo(f"pipsrc: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
         return EXIT_INTERNAL
