@@ -22,7 +22,6 @@ from typing import Any
 from pipsrc import kinds
 from pipsrc.analysis import Context
 from pipsrc.discover import Candidate, Skipped, discover, git_root, work_tree_of
-from pipsrc.edits import apply_fixes
 from pipsrc.model import (
     Applicability,
     Document,
@@ -447,6 +446,8 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
 def _fix_loop(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> list[Finding] | None:
     """:func:`fix_file`, returning the findings of the file's final text when its last
     lint was of that text (None when they must be computed again)."""
+    from pipsrc.edits import apply_fixes  # only fix runs need it (one dataclass less to build)
+
     doc = r.doc
     assert doc is not None
     if not doc.fixable or r.decoded is None:
