@@ -369,7 +369,7 @@ def fix(
     ctx = make_context(files, policy, cli_index)
     enabled = (selection or Selection()).enabled(policy)
     final: list[tuple[FileResult, list[Finding] | None]] = []
-    changed = False
+    changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
     writer = _Writer() if write else None
     try:
         for r in files:
@@ -377,16 +377,16 @@ def fix(
                 continue
             final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
             if r.changed:
-                changed = True
+                changed_at[r.path] = len(final) - 1
                 if writer is not None:
                     # its text is final: write it while the other files are being fixed
                     writer.submit(r)
         # Findings against the final state of every file. The fix loop's last lint already
         # is that for a file, unless the file reads another file's settings (-r, a copied
-        # pip.conf) and some file changed after that lint: only those are linted again.
-        for r, last in final:
+        # pip.conf) that fix changed after that lint: only those are linted again.
+        for i, (r, last) in enumerate(final):
             assert r.doc is not None
-            if last is None or (changed and _refers(r.doc)):
+            if last is None or _reads_changed(r.doc, ctx, changed_at, i):
                 last = lint(r.doc, ctx, enabled)
             r.findings = _with_line_hint(r, last)
     finally:
@@ -395,11 +395,21 @@ def fix(
     return RunResult(root, policy, files, skipped, mode="fix" if write else "diff")
 
 
-def _refers(doc: Document) -> bool:
-    """Whether linting ``doc`` consults other documents (Context.find_file)."""
-    return any(site.requirement_files for site in doc.sites) or any(
-        scope.config_files for scope in doc.scopes
-    )
+def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: int) -> bool:
+    """Whether ``doc`` (fixed i-th) reads a file that fix changed later.
+
+    Linting consults other documents only through :meth:`Context.find_file`, for the
+    requirement files of install sites and the pip.conf files of scopes.
+    """
+    if not changed_at:
+        return False
+    names = [n for site in doc.sites for n in site.requirement_files]
+    names += [n for scope in doc.scopes for n in scope.config_files]
+    for name in names:
+        ref = ctx.find_file(doc, name)
+        if ref is not None and changed_at.get(ref.path, -1) > i:
+            return True
+    return False
 
 
 class _Writer:
