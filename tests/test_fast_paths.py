@@ -170,3 +170,24 @@ def test_git_listing_has_tracked_and_untracked_files_but_not_ignored_ones(tmp_pa
     assert "tracked/requirements.txt:1:4: PS101" in out
     assert "untracked/requirements.txt:1:4: PS101" in out
     assert "vendored" not in out
+
+
+def test_fix_lints_again_only_files_reading_a_file_changed_later() -> None:
+    """After the fix loop, a file's last lint is reused unless it reads (-r, a copied
+    pip.conf) a file that fix changed after it; the decision is made by path."""
+    from pipsrc.analysis import Context
+    from pipsrc.engine import _reads_changed, parse_safely
+    from pipsrc.model import FileKind
+    from pipsrc.policy import Policy
+
+    d = FileKind.DOCKERFILE
+    docker = parse_safely(
+        d, "FROM python:3.12\nRUN pip install -r requirements.txt\n", "Dockerfile"
+    )
+    req = parse_safely(FileKind.REQUIREMENTS, f"-i {TUNA}\nflask\n", "requirements.txt")
+    other = parse_safely(d, "FROM python:3.12\nRUN pip install flask\n", "b/Dockerfile")
+    ctx = Context(Policy(), {d.path: d for d in (docker, req, other)})
+    assert _reads_changed(docker, ctx, {"requirements.txt": 1}, 0)
+    assert not _reads_changed(docker, ctx, {"requirements.txt": 0}, 1)  # changed before
+    assert not _reads_changed(docker, ctx, {}, 0)
+    assert not _reads_changed(other, ctx, {"requirements.txt": 2}, 0)  # reads nothing
