@@ -32,7 +32,7 @@ from pipsrc.model import (
     Severity,
     Span,
 )
-from pipsrc.parallel import map_files
+from pipsrc.parallel import MIN_FILES, map_files
 from pipsrc.policy import Policy
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
@@ -255,6 +255,15 @@ def _comment_removal(text: str, span: Span) -> Span:
 
 def load(cand: Candidate) -> FileResult:
     """Read and parse one file; a problem becomes an error or a PS900 finding."""
+    result = read(cand)
+    if result.doc is None and result.original is not None:
+        result.doc = parse_safely(cand.kind, result.original, cand.path)
+    return result
+
+
+def read(cand: Candidate) -> FileResult:
+    """:func:`load` up to the parser: the result's ``doc`` is left None (with ``original``
+    set) exactly when the file's text needs parsing."""
     result = FileResult(cand.path, cand.kind, real=cand.real)
     try:
         data, result.stamp = read_regular(cand.real)
@@ -274,9 +283,12 @@ def load(cand: Candidate) -> FileResult:
     result.original = text
     if not _INTERESTING_BY_KIND.get(cand.kind, _INTERESTING).search(text):
         result.doc = Document(cand.path, cand.kind, text)
-        return result
-    result.doc = parse_safely(cand.kind, text, cand.path)
     return result
+
+
+def _parse_read(r: FileResult) -> Document:
+    assert r.original is not None
+    return parse_safely(r.kind, r.original, r.path)
 
 
 def parse_safely(kind: FileKind, text: str, path: str) -> Document:
@@ -305,7 +317,17 @@ def collect(
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
-    return root, map_files(load, cands), skipped
+    files = [read(c) for c in cands]
+    # Parsing is the costly part: only it is shared out to worker processes on a large
+    # tree. Workers inherit the texts (fork) and send back documents; the modules of the
+    # kinds to parse are imported first, so that no process imports them again.
+    todo = [r for r in files if r.doc is None and r.original is not None]
+    if len(todo) >= MIN_FILES:
+        for kind in {r.kind for r in todo}:
+            kinds.module(kind)
+    for r, doc in zip(todo, map_files(_parse_read, todo), strict=True):
+        r.doc = doc
+    return root, files, skipped
 
 
 def _root_for(paths: list[str]) -> str:

@@ -1,15 +1,15 @@
-"""Reading and parsing a large tree on every core (Linux ``fork``), and nothing else.
+"""Parsing a large tree on every core (Linux ``fork``), and nothing else.
 
 Parsing is most of the work of a run on a monorepo, and each file is parsed on its
-own, so the candidate files are dealt out to forked worker processes (the parent
-takes a share too). A worker sends its results back pickled through a pipe: for a
-parsed file that costs about a sixth of parsing it, so it pays only for a tree with
-many files (:data:`MIN_FILES`); pre-commit's handful of files is read in-process,
-and so is everything when a worker count of one is asked for (``PIPSRC_JOBS=1``).
+own, so the texts to parse (already read by the parent) are dealt out to forked worker
+processes, the parent taking a share too. A worker sends its documents back pickled
+through a pipe: that costs about a tenth of parsing them, so it pays only for many
+files (:data:`MIN_FILES`); pre-commit's handful of files is parsed in-process, and so
+is everything when one process is asked for (``PIPSRC_JOBS=1``).
 
 Forking is used only where it is safe and cheap: on Linux, from a process with a
 single thread. Results are the same as a sequential run, in the same order; a worker
-that fails has its share read again by the parent.
+that fails has its share done again by the parent.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import TypeVar
 C = TypeVar("C")
 R = TypeVar("R")
 
-MIN_FILES = 256  # below this, forking and pickling cost more than they save
+MIN_FILES = 200  # texts to parse; below this, forking and pickling cost more than they save
 MAX_WORKERS = 8
 
 
