@@ -22,6 +22,7 @@ from typing import Any
 
 from pipsrc import __version__
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.discover import prefetch
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 from pipsrc.urls import redact
 
@@ -296,7 +297,9 @@ def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False
 @command("check", common_options())
 def check(**kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("check", kw))))
+    with prefetch(list(kw["paths"]) or ["."]):  # git lists files while the engine loads
+        code = _guard(lambda: _run("check", kw))
+    sys.exit(_exit(kw, code))
 
 
 @command(
@@ -309,7 +312,9 @@ def check(**kw: Any) -> None:
 )
 def fix(diff: bool, unsafe_fixes: bool, **kw: Any) -> None:
     """Fix settings in place (exit 1 if files changed or would change)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff))))
+    with prefetch(list(kw["paths"]) or ["."]):
+        code = _guard(lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff))
+    sys.exit(_exit(kw, code))
 
 
 @command("rules")

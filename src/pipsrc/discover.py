@@ -9,6 +9,7 @@ file symlink is read only when its target stays inside the root.
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import functools
 import os
@@ -210,6 +211,37 @@ class _GitListing:
         self.procs = []
 
 
+def _listing(top: str, directory: str) -> _GitListing:
+    sub = os.path.relpath(directory, top)
+    return _GitListing(top, "" if sub == "." else sub)
+
+
+# listings started ahead of discovery by `prefetch`, by absolute directory
+_PENDING: dict[str, _GitListing] = {}
+
+
+@contextlib.contextmanager
+def prefetch(paths: list[str]) -> Iterator[None]:
+    """Start git listing the directories among ``paths`` while the caller does other work.
+
+    The CLI wraps a run in this, so that git walks the work tree while Python imports
+    the engine and loads the policy. A listing that discovery did not use (the run
+    stopped on a usage error) is stopped on exit, never left for a later run.
+    """
+    for given in paths:
+        directory = os.path.abspath(given)
+        if directory in _PENDING or not os.path.isdir(directory):
+            continue
+        top = git_root(directory)
+        if top is not None:
+            _PENDING[directory] = _listing(top, directory)
+    try:
+        yield
+    finally:
+        while _PENDING:
+            _PENDING.popitem()[1].close()
+
+
 def _walk(top: str) -> Iterator[str]:
     stack = [top]
     while stack:
@@ -362,8 +394,8 @@ def discover(
         top = git_root(abs_given)
         listed = False
         if top is not None:
-            sub = os.path.relpath(abs_given, top)
-            for part in _GitListing(top, "" if sub == "." else sub).parts():
+            listing = _PENDING.pop(abs_given, None) or _listing(top, abs_given)
+            for part in listing.parts():
                 if part is None:
                     listed = False
                     break
