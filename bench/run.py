@@ -175,7 +175,7 @@ def compile_pipsrc() -> str:
         check=True,
     )
     pkg = out.stdout.strip()
-    subprocess.run([sys.executable, "-m", "compileall", "-q", pkg], check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-f", "-q", pkg], check=True)
     return pkg
 
 
