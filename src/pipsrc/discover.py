@@ -55,18 +55,19 @@ def maybe_config(path: str) -> bool:
     dot = path.rfind(".")
     if dot <= slash:
         return True  # no dot in the name: Dockerfile, or a script decided by its shebang
-    ext = path[dot:].lower()
+    lower = path[slash + 1 :].lower()
+    if "dockerfile" in lower or "containerfile" in lower:
+        return True  # Dockerfile.anything, x.dockerfile
+    ext = lower[dot - slash - 1 :]
     if ext in (".sh", ".bash"):
         return True
     if ext in (".txt", ".in"):
-        lower = path[slash + 1 :].lower()
         return "requirements" in lower or "constraints" in lower or "requirements/" in path
     if ext in (".conf", ".ini"):
-        return path[slash + 1 :].lower() in ("pip.conf", "pip.ini") or "pip/" in path
+        return lower in ("pip.conf", "pip.ini") or "pip/" in path
     if ext in (".yml", ".yaml"):
-        return "compose" in path[slash + 1 :].lower()
-    lower = path[slash + 1 :].lower()
-    return "dockerfile" in lower or "containerfile" in lower
+        return "compose" in lower
+    return False
 
 
 def classify(rel: str, head: bytes | None = None) -> FileKind | None:
