@@ -319,12 +319,12 @@ def collect(
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
     files = [read(c) for c in cands]
     # Parsing is the costly part: only it is shared out to worker processes on a large
-    # tree. Workers inherit the texts (fork) and send back documents; the modules of the
-    # kinds to parse are imported first, so that no process imports them again.
+    # tree. Workers inherit the texts (fork) and send back documents; the parsers of the
+    # kinds to parse are loaded first, so that no process loads them again.
     todo = [r for r in files if r.doc is None and r.original is not None]
     if len(todo) >= MIN_FILES:
         for kind in {r.kind for r in todo}:
-            kinds.module(kind)
+            kinds.prepare(kind)
     for r, doc in zip(todo, map_files(_parse_read, todo), strict=True):
         r.doc = doc
     return root, files, skipped

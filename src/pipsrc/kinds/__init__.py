@@ -27,6 +27,14 @@ def module(kind: FileKind) -> ModuleType:
     return importlib.import_module(_MODULES[kind])
 
 
+def prepare(kind: FileKind) -> None:
+    """Load the parser of ``kind`` ahead of use: its module, and the library it always
+    needs (the module's ``prepare``), e.g. before forking workers that will use it."""
+    ready = getattr(module(kind), "prepare", None)
+    if ready is not None:
+        ready()
+
+
 def parse(kind: FileKind, text: str, path: str) -> Document:
     """Parse ``text`` as ``kind``; parse failures become ``Document.problems``."""
     doc: Document = module(kind).parse(text, path)

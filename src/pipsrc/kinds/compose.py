@@ -132,6 +132,11 @@ def _yaml() -> Any:
     return _YAML
 
 
+def prepare() -> None:
+    """Import ruamel.yaml now (every compose file that is parsed needs it)."""
+    _yaml()
+
+
 def _compose(doc: Document, text: str) -> list[Any] | None:
     from ruamel.yaml.error import YAMLError
 

@@ -83,6 +83,11 @@ def _parser() -> Any:
     return _PARSER
 
 
+def prepare() -> None:
+    """Load tree-sitter-bash now (every shell script that is parsed needs it)."""
+    _parser()
+
+
 def _bash_language() -> Any:
     """tree-sitter-bash's language pointer, from its compiled binding.
 
