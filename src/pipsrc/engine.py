@@ -317,6 +317,7 @@ def collect(
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
+    git_root.cache_clear()  # shared by this run's steps only: a later run asks git again
     files = [read(c) for c in cands]
     # Parsing is the costly part: only it is shared out to worker processes on a large
     # tree. Workers inherit the texts (fork) and send back documents; the parsers of the
