@@ -17,9 +17,12 @@ import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pipsrc.model import FileKind
+
+if TYPE_CHECKING:
+    from subprocess import Popen
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -169,7 +172,7 @@ class _GitListing:
 
         base = ["git", "-C", top, "ls-files", "-z"]
         spec = ["--", sub or "."]
-        self.procs: list[Any] = []
+        self.procs: list[Popen[bytes]] = []
         for args in (["--cached"], ["--others", "--exclude-standard"]):
             try:
                 self.procs.append(

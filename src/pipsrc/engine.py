@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
@@ -47,6 +47,9 @@ from pipsrc.textio import (
     read_regular,
 )
 from pipsrc.urls import redact
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 MAX_PASSES = 10
 
@@ -446,8 +449,8 @@ class _Writer:
     """
 
     def __init__(self) -> None:
-        self.pool: Any = None
-        self.futures: list[Any] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.futures: list[Future[None]] = []
 
     def submit(self, r: FileResult) -> None:
         if self.pool is None:
