@@ -58,6 +58,7 @@ def _cli(root: Path, *args: str, jobs: str = "") -> tuple[int, str]:
 
 
 def _many_files(root: Path, n: int) -> None:
+    """``n`` services whose three files all need parsing (and a script that needs none)."""
     for i in range(n):
         d = root / f"svc{i:03d}"
         d.mkdir()
@@ -65,17 +66,19 @@ def _many_files(root: Path, n: int) -> None:
         (d / "Dockerfile").write_text(
             f"FROM python:3.12\nRUN pip install -i {index} flask\nRUN pip install -r req.txt\n"
         )
-        (d / "requirements.txt").write_text(f"-i {index}\nflask\n" if i % 2 else "flask\n")
-        (d / "build.sh").write_text("#!/bin/sh\nset -o pipefail\nmkdir -p out\n")
+        (d / "requirements.txt").write_text(f"-i {index}\nflask\n")
+        (d / "build.sh").write_text(f"#!/bin/sh\nexport PIP_INDEX_URL={index}\npip install x\n")
+        (d / "clean.sh").write_text("#!/bin/sh\nset -o pipefail\nrm -rf out\n")
 
 
 def test_workers_give_the_same_results_as_one_process(tmp_path: Path) -> None:
-    _many_files(tmp_path, parallel.MIN_FILES // 3 + 20)
+    _many_files(tmp_path, parallel.MIN_FILES // 3 + 10)
     code1, one = _cli(tmp_path, "check", "--mirror", "aliyun", "--format", "json", jobs="1")
     code2, two = _cli(tmp_path, "check", "--mirror", "aliyun", "--format", "json", jobs="2")
     assert code1 == code2 == 1
     assert one == two
-    assert json.loads(one)["summary"]["files"] >= parallel.MIN_FILES
+    parsed = [f for f in json.loads(one)["files"] if f["settings"] or f["install_sites"]]
+    assert len(parsed) >= parallel.MIN_FILES  # enough texts to parse for the workers to run
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
