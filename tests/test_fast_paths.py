@@ -194,3 +194,48 @@ def test_fix_lints_again_only_files_reading_a_file_changed_later() -> None:
     assert not _reads_changed(docker, ctx, {"requirements.txt": 0}, 1)  # changed before
     assert not _reads_changed(docker, ctx, {}, 0)
     assert not _reads_changed(other, ctx, {"requirements.txt": 2}, 0)  # reads nothing
+
+
+def _fixable_tree(root: Path, n: int) -> list[Path]:
+    files = []
+    for i in range(n):
+        f = root / f"s{i}" / "requirements.txt"
+        f.parent.mkdir()
+        f.write_text(f"-i {TUNA}\nflask\n")
+        files.append(f)
+    return files
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_fix_writes_through_a_writer_process_or_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fork: bool
+) -> None:
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    if fork and not parallel.can_fork():
+        pytest.skip("the writer process forks (Linux, one thread)")
+    monkeypatch.setattr(engine, "can_fork", lambda: fork)
+    files = _fixable_tree(tmp_path, 5)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(result.changed_files) == 5 and not result.errors
+    for f in files:
+        assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer process forks")
+def test_a_failed_writer_process_is_reported_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    def broken(jobs: int, done: int) -> None:
+        raise RuntimeError("writer failure")
+
+    monkeypatch.setattr(engine, "_write_jobs", broken)
+    files = _fixable_tree(tmp_path, 3)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert not result.changed_files
+    assert len(result.errors) == 3 and all("writer process failed" in e for e in result.errors)
+    assert all("tuna" in f.read_text() for f in files)  # nothing half-written

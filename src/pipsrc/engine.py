@@ -14,10 +14,11 @@ change on disk meanwhile.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import BinaryIO
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
@@ -32,7 +33,7 @@ from pipsrc.model import (
     Severity,
     Span,
 )
-from pipsrc.parallel import MIN_FILES, map_files
+from pipsrc.parallel import MIN_FILES, can_fork, map_files
 from pipsrc.policy import Policy
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
@@ -47,9 +48,6 @@ from pipsrc.textio import (
     read_regular,
 )
 from pipsrc.urls import redact
-
-if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
 
 MAX_PASSES = 10
 
@@ -439,33 +437,126 @@ def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: i
 
 
 class _Writer:
-    """Writes changed files on background threads while the run goes on.
+    """Writes changed files while the fix loop goes on, in a forked writer process.
 
     Each write stays atomic and durable (:func:`pipsrc.textio.atomic_write` fsyncs the
-    file and its directory); one after another, a few hundred such writes took
-    seconds, while concurrent ones share the file system's journal commits and
-    overlap with the fixing of the remaining files. Each result is updated by its own
-    write only, on fields (``fixed``, ``error``) the fix loop no longer touches.
+    file and its directory). One after another, a few hundred such writes took longer
+    than the rest of the run; threads in this process made the fix loop wait for the
+    interpreter lock. So a forked process writes each file as soon as its text is final
+    (on threads of its own: concurrent fsyncs share the journal's commits) and reports
+    each outcome at the end; results are applied to ``fixed``/``error`` by
+    :meth:`close`, after the fix loop. Where forking is not possible, the files are
+    written on threads once the loop is over.
     """
 
     def __init__(self) -> None:
-        self.pool: ThreadPoolExecutor | None = None
-        self.futures: list[Future[None]] = []
+        self.pending: list[FileResult] = []
+        self.data: list[bytes] = []
+        self.pid = 0
+        self.jobs: BinaryIO | None = None  # the pipe the writer process reads (pickled jobs)
+        self.done = -1  # the pipe it answers on
 
     def submit(self, r: FileResult) -> None:
-        if self.pool is None:
-            from concurrent.futures import ThreadPoolExecutor
+        data = _encoded(r)
+        if data is None:
+            return
+        if not self.pending and can_fork():
+            self._start()
+        self.pending.append(r)
+        self.data.append(data)
+        if self.jobs is not None:
+            import pickle
 
-            self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
-        self.futures.append(self.pool.submit(write_result, r))
+            try:
+                pickle.dump((r.real, data, r.stamp), self.jobs, protocol=pickle.HIGHEST_PROTOCOL)
+                self.jobs.flush()
+            except OSError:  # the writer process is gone: close() reports what it wrote
+                self._hang_up()
+
+    def _start(self) -> None:
+        jobs_r, jobs_w = os.pipe()
+        done_r, done_w = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the writer process: never returns
+            code = 1
+            try:
+                os.close(jobs_w)
+                os.close(done_r)
+                _write_jobs(jobs_r, done_w)
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(jobs_r)
+        os.close(done_w)
+        self.pid, self.jobs, self.done = pid, os.fdopen(jobs_w, "wb"), done_r
+
+    def _hang_up(self) -> None:
+        if self.jobs is not None:
+            with contextlib.suppress(OSError):
+                self.jobs.close()
+            self.jobs = None
 
     def close(self) -> None:
-        """Wait for every write; an unexpected error in one is raised here."""
-        if self.pool is None:
-            return
-        self.pool.shutdown(wait=True)
-        for f in self.futures:
-            f.result()
+        """Wait for every write and record its outcome on its result."""
+        errors: list[str | None] | None = None
+        if self.pid:
+            import pickle
+
+            self._hang_up()
+            chunks = []
+            while chunk := os.read(self.done, 1 << 16):
+                chunks.append(chunk)
+            os.close(self.done)
+            _, status = os.waitpid(self.pid, 0)
+            try:
+                errors = pickle.loads(b"".join(chunks)) if status == 0 else None
+            except Exception:  # the writer process failed: see what it wrote
+                errors = None
+            if errors is None or len(errors) != len(self.pending):
+                errors = [_outcome(r, d) for r, d in zip(self.pending, self.data, strict=True)]
+        elif len(self.pending) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write") as pool:
+                errors = list(
+                    pool.map(lambda rd: _write(rd[0].real, rd[1], rd[0].stamp),
+                             zip(self.pending, self.data, strict=True))
+                )  # fmt: skip
+        else:
+            pairs = zip(self.pending, self.data, strict=True)
+            errors = [_write(r.real, d, r.stamp) for r, d in pairs]
+        for r, error in zip(self.pending, errors, strict=True):
+            _written(r, error)
+
+
+def _write_jobs(jobs: int, done: int) -> None:
+    """The writer process: write every job read from ``jobs``, answer on ``done``."""
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    futures = []
+    with os.fdopen(jobs, "rb") as inp, ThreadPoolExecutor(max_workers=16) as pool:
+        while True:
+            try:
+                real, data, stamp = pickle.load(inp)
+            except EOFError:
+                break
+            futures.append(pool.submit(_write, real, data, stamp))
+    answer = memoryview(pickle.dumps([f.result() for f in futures]))
+    while answer:
+        answer = answer[os.write(done, answer) :]
+    os.close(done)
+
+
+def _outcome(r: FileResult, data: bytes) -> str | None:
+    """What became of a write whose report was lost: the file holds the new bytes or not."""
+    try:
+        with open(r.real, "rb") as fh:
+            if fh.read() == data:
+                return None
+    except OSError:
+        pass
+    return "internal error: the writer process failed; not written"
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
@@ -525,6 +616,14 @@ def _fix_loop(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> l
 
 
 def write_result(r: FileResult) -> None:
+    """Write one fixed file; a failure is recorded on ``r`` (``error``, ``fixed`` = None)."""
+    data = _encoded(r)
+    if data is not None:
+        _written(r, _write(r.real, data, r.stamp))
+
+
+def _encoded(r: FileResult) -> bytes | None:
+    """The bytes of the fixed text, or None (recorded on ``r``) if they do not round-trip."""
     assert r.decoded is not None and r.fixed is not None
     data = r.decoded.encode(r.fixed)
     try:
@@ -535,12 +634,22 @@ def write_result(r: FileResult) -> None:
             "internal error: the fixed text does not round-trip in the file's encoding; not written"
         )
         r.fixed = None
-        return
+        return None
+    return data
+
+
+def _write(real: str, data: bytes, stamp: FileStamp | None) -> str | None:
+    """Write ``data`` to ``real`` atomically; the error message, or None."""
     try:
-        atomic_write(r.real, data, r.stamp)
+        atomic_write(real, data, stamp)
     except ChangedOnDisk:
-        r.error = "changed on disk while pipsrc was processing it; not written"
-        r.fixed = None
+        return "changed on disk while pipsrc was processing it; not written"
     except OSError as exc:
-        r.error = f"cannot write: {exc.strerror or exc}"
+        return f"cannot write: {exc.strerror or exc}"
+    return None
+
+
+def _written(r: FileResult, error: str | None) -> None:
+    if error is not None:
+        r.error = error
         r.fixed = None

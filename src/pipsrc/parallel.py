@@ -38,7 +38,8 @@ def jobs() -> int:
     return max(1, min(cores, MAX_WORKERS))
 
 
-def _can_fork() -> bool:
+def can_fork() -> bool:
+    """Whether forking is safe and cheap here: Linux, and no other thread running."""
     if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
         return False
     threading = sys.modules.get("threading")
@@ -48,7 +49,7 @@ def _can_fork() -> bool:
 def map_files(load: Callable[[C], R], items: list[C]) -> list[R]:
     """``[load(x) for x in items]``, split across processes for a large list."""
     n = jobs()
-    if n <= 1 or len(items) < MIN_FILES or not _can_fork():
+    if n <= 1 or len(items) < MIN_FILES or not can_fork():
         return [load(x) for x in items]
     # interleaved shares: each process gets a similar mix of directories and kinds
     shares = [items[k::n] for k in range(n)]
