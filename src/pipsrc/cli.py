@@ -19,14 +19,16 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pipsrc import __version__
-from pipsrc.catalogue import UnknownMirror, catalogue
-from pipsrc.discover import prefetch
-from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
-from pipsrc.urls import redact
+from pipsrc.gitfiles import prefetch
+
+if TYPE_CHECKING:
+    from pipsrc.policy import Policy
+
+# The rest of pipsrc is imported by the commands that need it: parsing the command line
+# and starting git (see check) come first, so git walks the work tree meanwhile.
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -148,6 +150,10 @@ class UsageProblem(Exception):
 def resolve_policy(
     paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None
 ) -> Policy:
+    from pathlib import Path
+
+    from pipsrc.policy import Policy, find_policy, load_policy
+
     if mirror and proxy:
         raise UsageProblem("--mirror and --proxy cannot be used together")
     if policy_file:
@@ -167,7 +173,8 @@ def resolve_policy(
 
 def _emit(text: str, output: str | None) -> None:
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
     else:
         echo(text, nl=False)
 
@@ -271,8 +278,11 @@ main = Program()
 
 def _run(kind: str, kw: dict[str, Any], unsafe: bool = False, diff: bool = False) -> int:
     from pipsrc import engine
+    from pipsrc.catalogue import UnknownMirror
     from pipsrc.output import RenderOptions, render
     from pipsrc.output.diff import render_diff
+    from pipsrc.policy import PolicyError
+    from pipsrc.urls import redact
 
     paths = list(kw["paths"]) or ["."]
     try:
@@ -370,6 +380,8 @@ def mirrors(fmt: str) -> None:
     """List the mirror catalogue."""
     import json
 
+    from pipsrc.catalogue import catalogue
+
     cat = catalogue()
     if fmt == "json":
         rows = [
@@ -397,6 +409,10 @@ def mirrors(fmt: str) -> None:
 )
 def init(mirror: str, pyproject: bool, directory: str) -> None:
     """Write a starter policy (pipsrc.toml, or [tool.pipsrc] in pyproject.toml)."""
+    from pathlib import Path
+
+    from pipsrc.catalogue import UnknownMirror, catalogue
+
     try:
         url = catalogue().resolve(mirror)
     except UnknownMirror as exc:
@@ -449,5 +465,7 @@ def _guard(fn: Callable[[], int]) -> int:
         echo("pipsrc: interrupted", err=True)
         return 130
     except Exception as exc:  # the one place a bug becomes a one-line message
+        from pipsrc.urls import redact
+
         echo(f"pipsrc: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
         return EXIT_INTERNAL

@@ -9,20 +9,15 @@ file symlink is read only when its target stays inside the root.
 
 from __future__ import annotations
 
-import contextlib
 import fnmatch
-import functools
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from pipsrc.gitfiles import PENDING, git_root, listing
 from pipsrc.model import FileKind
-
-if TYPE_CHECKING:
-    from subprocess import Popen
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -119,131 +114,6 @@ def _head(path: str) -> bytes:
         return b""
     finally:
         os.close(fd)
-
-
-@functools.lru_cache(maxsize=64)
-def git_root(path: str) -> str | None:
-    """The work tree containing ``path`` (cached: the engine and discovery both ask)."""
-    import subprocess
-
-    try:
-        out = subprocess.run(
-            ["git", "-C", path, "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return os.fsdecode(out.stdout.strip()) or None
-
-
-def work_tree_of(path: str) -> str | None:
-    """The work tree containing ``path``, found as git finds it: the nearest ancestor
-    holding ``.git`` (a directory, or a file in a linked worktree or submodule).
-
-    Costs a few ``stat`` calls instead of starting git, which matters when pre-commit
-    runs pipsrc on three files. With ``GIT_DIR``/``GIT_WORK_TREE`` set, git is asked.
-    """
-    if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
-        return git_root(path)
-    here = os.path.abspath(path)
-    while True:
-        if os.path.exists(os.path.join(here, ".git")):
-            return os.path.realpath(here)  # git reports the resolved path too
-        parent = os.path.dirname(here)
-        if parent == here:
-            return None
-        here = parent
-
-
-class _GitListing:
-    """``git ls-files`` for a directory, as two concurrent processes.
-
-    Tracked files come from the index in milliseconds; untracked-but-not-ignored ones
-    need a walk of the whole work tree. Started together, the tracked list (nearly
-    every file) is screened while git is still walking for the untracked ones.
-    """
-
-    def __init__(self, top: str, sub: str) -> None:
-        import subprocess
-
-        base = ["git", "-C", top, "ls-files", "-z"]
-        spec = ["--", sub or "."]
-        self.procs: list[Popen[bytes]] = []
-        for args in (["--cached"], ["--others", "--exclude-standard"]):
-            try:
-                self.procs.append(
-                    subprocess.Popen(
-                        [*base, *args, *spec],
-                        stdout=subprocess.PIPE,
-                        stderr=subprocess.DEVNULL,
-                    )
-                )
-            except OSError:
-                self.close()
-                return
-
-    def parts(self) -> Iterator[list[str] | None]:
-        """The tracked, then the untracked paths (relative to ``top``); None on failure."""
-        import subprocess
-
-        if len(self.procs) != 2:
-            yield None
-            return
-        for proc in self.procs:
-            try:
-                out, _ = proc.communicate(timeout=120)
-            except subprocess.TimeoutExpired:
-                self.close()
-                yield None
-                return
-            if proc.returncode != 0:
-                self.close()
-                yield None
-                return
-            # one decode for the whole listing instead of one per path (tens of thousands)
-            yield [p for p in os.fsdecode(out).split("\0") if p]
-
-    def close(self) -> None:
-        for proc in self.procs:
-            if proc.poll() is None:
-                proc.kill()
-                proc.communicate()
-        self.procs = []
-
-
-def _listing(top: str, directory: str) -> _GitListing:
-    sub = os.path.relpath(directory, top)
-    return _GitListing(top, "" if sub == "." else sub)
-
-
-# listings started ahead of discovery by `prefetch`, by absolute directory
-_PENDING: dict[str, _GitListing] = {}
-
-
-@contextlib.contextmanager
-def prefetch(paths: list[str]) -> Iterator[None]:
-    """Start git listing the directories among ``paths`` while the caller does other work.
-
-    The CLI wraps a run in this, so that git walks the work tree while Python imports
-    the engine and loads the policy. A listing that discovery did not use (the run
-    stopped on a usage error) is stopped on exit, never left for a later run.
-    """
-    for given in paths:
-        directory = os.path.abspath(given)
-        if directory in _PENDING or not os.path.isdir(directory):
-            continue
-        top = git_root(directory)
-        if top is not None:
-            _PENDING[directory] = _listing(top, directory)
-    try:
-        yield
-    finally:
-        while _PENDING:
-            _PENDING.popitem()[1].close()
 
 
 def _walk(top: str) -> Iterator[str]:
@@ -398,8 +268,8 @@ def discover(
         top = git_root(abs_given)
         listed = False
         if top is not None:
-            listing = _PENDING.pop(abs_given, None) or _listing(top, abs_given)
-            for part in listing.parts():
+            files = PENDING.pop(abs_given, None) or listing(top, abs_given)
+            for part in files.parts():
                 if part is None:
                     listed = False
                     break

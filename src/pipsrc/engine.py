@@ -22,7 +22,8 @@ from typing import BinaryIO
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
-from pipsrc.discover import Candidate, Skipped, discover, git_root, work_tree_of
+from pipsrc.discover import Candidate, Skipped, discover
+from pipsrc.gitfiles import git_root, work_tree_of
 from pipsrc.model import (
     Applicability,
     Document,
