@@ -216,6 +216,7 @@ def test_fix_writes_through_a_writer_process_or_threads(
     if fork and not parallel.can_fork():
         pytest.skip("the writer process forks (Linux, one thread)")
     monkeypatch.setattr(engine, "can_fork", lambda: fork)
+    monkeypatch.setenv("PIPSRC_JOBS", "2")
     files = _fixable_tree(tmp_path, 5)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert len(result.changed_files) == 5 and not result.errors
@@ -223,7 +224,7 @@ def test_fix_writes_through_a_writer_process_or_threads(
         assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the writer process forks")
+@pytest.mark.skipif(not parallel.can_fork(), reason="the writer process forks (Linux)")
 def test_a_failed_writer_process_is_reported_per_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -234,6 +235,7 @@ def test_a_failed_writer_process_is_reported_per_file(
         raise RuntimeError("writer failure")
 
     monkeypatch.setattr(engine, "_write_jobs", broken)
+    monkeypatch.setenv("PIPSRC_JOBS", "2")
     files = _fixable_tree(tmp_path, 3)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert not result.changed_files

@@ -34,7 +34,7 @@ from pipsrc.model import (
     Severity,
     Span,
 )
-from pipsrc.parallel import MIN_FILES, can_fork, map_files
+from pipsrc.parallel import MIN_FILES, can_fork, jobs, map_files
 from pipsrc.policy import Policy
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
@@ -446,8 +446,9 @@ class _Writer:
     interpreter lock. So a forked process writes each file as soon as its text is final
     (on threads of its own: concurrent fsyncs share the journal's commits) and reports
     each outcome at the end; results are applied to ``fixed``/``error`` by
-    :meth:`close`, after the fix loop. Where forking is not possible, the files are
-    written on threads once the loop is over.
+    :meth:`close`, after the fix loop. Where forking is not possible (or one process
+    is asked for, ``PIPSRC_JOBS=1``), the files are written on threads once the loop is
+    over.
     """
 
     def __init__(self) -> None:
@@ -461,7 +462,7 @@ class _Writer:
         data = _encoded(r)
         if data is None:
             return
-        if not self.pending and can_fork():
+        if not self.pending and jobs() > 1 and can_fork():
             self._start()
         self.pending.append(r)
         self.data.append(data)
