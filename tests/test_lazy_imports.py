@@ -1,4 +1,10 @@
-"""Heavy parsers load only when a file needs them (SPEC §9: a run with no YAML never imports it)."""
+"""Heavy parsers load only when a file needs them (SPEC §9: a run with no YAML never imports it).
+
+The same holds for the standard library's costlier modules: a pre-commit run on a few
+files pays for every import, so the TOML parser, importlib.resources, pickle, difflib
+and json are imported only by the runs that use them. (click is the command line itself:
+it is always imported.)
+"""
 
 from __future__ import annotations
 
@@ -6,35 +12,83 @@ import subprocess
 import sys
 from pathlib import Path
 
+WATCHED = (
+    "ruamel.yaml",
+    "tree_sitter",
+    "tree_sitter_bash",
+    "tomllib",
+    "importlib.resources",
+    "pickle",
+    "difflib",
+    "json",
+)
+
 PROBE = """
 import sys
-from click.testing import CliRunner
 from pipsrc.cli import main
-CliRunner().invoke(main, ["check", "--mirror", "aliyun", sys.argv[1]])
-print(sorted(m for m in ("ruamel.yaml", "tree_sitter", "tree_sitter_bash") if m in sys.modules))
+try:
+    main.main(sys.argv[2:] + [sys.argv[1]])
+except SystemExit:
+    pass
+print("MODULES:", *(m for m in WATCHED if m in sys.modules), file=sys.stderr)
 """
 
 
-def loaded(root: Path) -> str:
-    out = subprocess.run(
-        [sys.executable, "-c", PROBE, str(root)], capture_output=True, text=True, check=True
-    )
-    return out.stdout.strip()
+def loaded(root: Path, *args: str) -> set[str]:
+    """The watched modules that a pipsrc run on ``root`` imported (default: check --mirror)."""
+    probe = PROBE.replace("WATCHED", repr(WATCHED))
+    argv = [sys.executable, "-c", probe, str(root), *(args or ("check", "--mirror", "aliyun"))]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True)
+    (line,) = [x for x in out.stderr.splitlines() if x.startswith("MODULES:")]
+    return set(line.split()[1:])
 
 
 def test_requirements_only_run_imports_no_heavy_parser(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("-i https://pypi.org/simple\nx\n")
     (tmp_path / "pip.conf").write_text("[global]\nindex-url = https://pypi.org/simple\n")
-    assert loaded(tmp_path) == "[]"
+    assert loaded(tmp_path) == set()
 
 
 def test_compose_loads_yaml_only(tmp_path: Path) -> None:
     (tmp_path / "docker-compose.yml").write_text(
         "services:\n  a:\n    environment:\n      PIP_INDEX_URL: https://pypi.org/simple\n"
     )
-    assert loaded(tmp_path) == "['ruamel.yaml']"
+    assert loaded(tmp_path) == {"ruamel.yaml"}
 
 
 def test_dockerfile_without_pip_text_skips_the_shell_parser(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text("FROM nginx\nCOPY site /usr/share/nginx/html\n")
-    assert loaded(tmp_path) == "[]"
+    assert loaded(tmp_path) == set()
+
+
+def test_dockerfile_with_pip_loads_only_the_bash_binding(tmp_path: Path) -> None:
+    """tree-sitter is loaded for shell text, without tree_sitter_bash's package __init__
+    (which imports importlib.resources for query files pipsrc never reads)."""
+    (tmp_path / "Dockerfile").write_text("FROM python:3.12\nRUN pip install -i http://x/ y\n")
+    assert loaded(tmp_path) == {"tree_sitter"}
+
+
+def test_compose_without_index_variables_is_not_parsed(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text("services:\n  app:\n    image: python:3.12\n")
+    assert loaded(tmp_path) == set()
+
+
+def test_toml_parser_only_for_a_toml_policy(tmp_path: Path) -> None:
+    """The mirror catalogue ships as Python: only a pipsrc.toml needs the TOML parser."""
+    (tmp_path / "requirements.txt").write_text("flask\n")
+    assert "tomllib" not in loaded(tmp_path)
+    (tmp_path / "pipsrc.toml").write_text('index = "aliyun"\n')
+    assert "tomllib" in loaded(tmp_path, "check")
+
+
+def test_json_and_difflib_only_when_asked_for(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-i https://pypi.org/simple\nflask\n")
+    assert loaded(tmp_path, "check", "--format", "json", "--mirror", "aliyun") == {"json"}
+    assert loaded(tmp_path, "fix", "--diff", "--mirror", "aliyun") == {"difflib"}
+
+
+def test_statistics_formats_are_known_without_importing_the_renderer() -> None:
+    from pipsrc.cli import STATISTICS_FORMATS
+    from pipsrc.output.statistics import FORMATS
+
+    assert STATISTICS_FORMATS == FORMATS

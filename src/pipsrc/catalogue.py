@@ -10,13 +10,11 @@ catalogue entry for every setting in a monorepo.
 
 from __future__ import annotations
 
-import difflib
 import functools
+import os
 import re
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Any, Literal
 
 from pipsrc.urls import Url, parse_url
@@ -109,7 +107,9 @@ def _form_key(url: Url) -> str:
     return url.host_port + url.path.rstrip("/")
 
 
+@functools.cache
 def _path_glob(tail: str) -> re.Pattern[str]:
+    """The regex of a vendor path glob, compiled when a URL on its host is first matched."""
     if not tail.endswith("/*"):
         tail = tail.rstrip("/")
     return re.compile(".*".join(re.escape(p) for p in tail.split("*")), re.DOTALL)
@@ -124,7 +124,7 @@ class Catalogue:
         # scheme-less identity -> (mirror, form, scheme the address was listed with)
         self._forms: dict[str, tuple[Mirror, Form, str]] = {}
         # host[:port] -> vendor path globs on that host
-        self._vendor: dict[str, list[tuple[Mirror, re.Pattern[str]]]] = {}
+        self._vendor: dict[str, list[tuple[Mirror, str]]] = {}  # path globs, compiled lazily
         self._memo: dict[str, Match | None] = {}
         for m in self._mirrors:
             if m.id in self._by_id:
@@ -166,13 +166,15 @@ class Catalogue:
         if parsed is None:
             raise CatalogueError(f"{mirror.id}: pattern {pattern!r} has a bad host")
         tail = "" if slash == -1 else rest[slash:]
-        self._vendor.setdefault(parsed.host_port, []).append((mirror, _path_glob(tail)))
+        self._vendor.setdefault(parsed.host_port, []).append((mirror, tail))
 
     # ---------------------------------------------------------------- construction
 
     @classmethod
     def from_toml(cls, text: str) -> Catalogue:
         """Build a catalogue from the TOML text of ``mirrors.toml`` (validated)."""
+        import tomllib
+
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as e:
@@ -200,6 +202,8 @@ class Catalogue:
     def suggestions(self, query: str, n: int = 3) -> list[str]:
         """Ids close to ``query``: spelling (difflib) or a part of a display name."""
         q = query.strip().lower()
+        import difflib  # only for a mistyped id
+
         out = difflib.get_close_matches(q, list(self._by_id), n=n, cutoff=0.6)
         if q:
             for m in self._mirrors:
@@ -253,7 +257,7 @@ class Catalogue:
         if candidates:
             path = parsed.path.rstrip("/")
             for mirror, glob in candidates:
-                if glob.fullmatch(path) is not None:
+                if _path_glob(glob).fullmatch(path) is not None:
                     return Match(mirror, "vendor", insecure=http and mirror.https)
         return None
 
@@ -348,6 +352,80 @@ def _mirror_from(entry: object, index: int) -> Mirror:
 
 @functools.cache
 def catalogue() -> Catalogue:
-    """The packaged catalogue, loaded on first use and shared for the process."""
-    text = files("pipsrc").joinpath("data").joinpath("mirrors.toml").read_text(encoding="utf-8")
-    return Catalogue.from_toml(text)
+    """The packaged catalogue, loaded on first use and shared for the process.
+
+    Its entries come from ``pipsrc/_mirrors.py``: ``data/mirrors.toml`` compiled to a
+    Python literal by ``python -m pipsrc.catalogue`` (a test keeps the two equal). A
+    run then loads them from bytecode, and one with no TOML policy imports no TOML
+    parser at all; parsing the TOML cost as much as checking three Dockerfiles.
+    """
+    from pipsrc._mirrors import MIRRORS
+
+    return Catalogue(_mirror_from(entry, i) for i, entry in enumerate(MIRRORS))
+
+
+def toml_entries() -> list[dict[str, Any]]:
+    """The ``[[mirror]]`` tables of ``data/mirrors.toml``, validated."""
+    import tomllib
+
+    text = _data_text("mirrors.toml")
+    Catalogue.from_toml(text)  # raises CatalogueError on a mistake
+    entries: list[dict[str, Any]] = tomllib.loads(text)["mirror"]
+    return entries
+
+
+def _data_text(name: str) -> str:
+    """A packaged data file, read from beside this module (importlib.resources, which
+    costs milliseconds to import, only for a zipped installation)."""
+    try:
+        with open(os.path.join(os.path.dirname(__file__), "data", name), encoding="utf-8") as fh:
+            return fh.read()
+    except OSError:
+        from importlib.resources import files
+
+        return files("pipsrc").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+
+
+def generated_module(entries: list[dict[str, Any]]) -> str:
+    """The source of ``pipsrc/_mirrors.py`` for these entries (ruff-formatted as written)."""
+    import json
+
+    def lit(value: Any) -> str:
+        if isinstance(value, bool):
+            return "True" if value else "False"
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a Python literal
+
+    out = [
+        '"""The mirror catalogue of ``data/mirrors.toml`` as a Python literal: generated by',
+        "``python -m pipsrc.catalogue``, do not edit (edit the TOML and regenerate).",
+        '"""',
+        "",
+        "from typing import Any",
+        "",
+        "MIRRORS: list[dict[str, Any]] = [",
+    ]
+    for entry in entries:
+        out.append("    {")
+        for key, value in entry.items():
+            if isinstance(value, list):
+                out.append(f"        {lit(key)}: [")
+                out.extend(f"            {lit(v)}," for v in value)
+                out.append("        ],")
+            else:
+                out.append(f"        {lit(key)}: {lit(value)},")
+        out.append("    },")
+    out.append("]")
+    return "\n".join(out) + "\n"
+
+
+def main() -> int:
+    """Regenerate ``pipsrc/_mirrors.py`` from ``data/mirrors.toml``."""
+    path = os.path.join(os.path.dirname(__file__), "_mirrors.py")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(generated_module(toml_entries()))
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

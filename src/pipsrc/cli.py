@@ -128,6 +128,9 @@ def common_options(func: F) -> F:
     return input_options(func)
 
 
+STATISTICS_FORMATS = ("text", "json")  # pipsrc.output.statistics.FORMATS, without importing it
+
+
 class UsageProblem(Exception):
     pass
 
@@ -303,11 +306,9 @@ def _run(
 ) -> int:
     from pipsrc import engine
     from pipsrc.output import SEVERITY_RANK, RenderOptions, render
-    from pipsrc.output import statistics as stats
-    from pipsrc.output.diff import render_diff
 
-    if statistics and kw["fmt"] not in stats.FORMATS:
-        formats = " or ".join(stats.FORMATS)
+    if statistics and kw["fmt"] not in STATISTICS_FORMATS:
+        formats = " or ".join(STATISTICS_FORMATS)
         click.echo(f"pipsrc: --statistics works with --format {formats}", err=True)
         return EXIT_USAGE
     prepared = _prepare(kw, [report_file] if report_file else [])
@@ -343,10 +344,14 @@ def _run(
 
         _write_report(report_file, report(result, opts.lang, date=date))
     if diff:
+        from pipsrc.output.diff import render_diff
+
         _emit(render_diff(result), kw["output"])
         summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
         click.echo(summary, err=True, nl=False, color=color or None)
     elif statistics:
+        from pipsrc.output import statistics as stats
+
         _emit(redact(stats.render(result, kw["fmt"], opts)), kw["output"], color)
     else:
         _emit(render(result, kw["fmt"], opts), kw["output"], color)
@@ -386,7 +391,7 @@ _DATE = click.option(
 @click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
 def check(statistics: bool, **kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(_exit(kw, _guard(lambda: _run("check", kw, statistics=statistics))))
+    sys.exit(_exit(kw, _guard(lambda: _run("check", kw, statistics=statistics), kw["paths"])))
 
 
 @main.command()
@@ -408,7 +413,8 @@ def fix(diff: bool, unsafe_fixes: bool, report_file: str | None, **kw: Any) -> N
         _exit(
             kw,
             _guard(
-                lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff, report_file=report_file)
+                lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff, report_file=report_file),
+                kw["paths"],
             ),
         )
     )
@@ -432,7 +438,7 @@ def report_cmd(probe: bool, **kw: Any) -> None:
     is left to fix and a file status table. Use `pipsrc fix --report FILE` for a report
     that also lists the changes a fix made.
     """
-    sys.exit(_guard(lambda: _report(kw, probe)))
+    sys.exit(_guard(lambda: _report(kw, probe), kw["paths"]))
 
 
 def _report(kw: dict[str, Any], probe: bool) -> int:
@@ -594,9 +600,17 @@ def _exit(kw: dict[str, Any], code: int) -> int:
     return EXIT_CLEAN if kw.get("exit_zero") and code == EXIT_FINDINGS else code
 
 
-def _guard(fn: Callable[[], int]) -> int:
+def _guard(fn: Callable[[], int], paths: tuple[str, ...] | None = None) -> int:
+    """Run a command: a bug becomes one redacted line (exit 3), Ctrl-C exit 130. With
+    ``paths``, git starts listing their files first, so it walks the work tree while
+    Python imports the engine and loads the policy."""
     try:
-        return fn()
+        if paths is None:
+            return fn()
+        from pipsrc.gitfiles import prefetch
+
+        with prefetch(list(paths) or ["."]):
+            return fn()
     except KeyboardInterrupt:
         click.echo("pipsrc: interrupted", err=True)
         return 130

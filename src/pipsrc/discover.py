@@ -12,11 +12,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import subprocess
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
+from pipsrc.gitfiles import PENDING, git_root, listing
 from pipsrc.model import FileKind
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -39,10 +39,45 @@ class Candidate:
     kind: FileKind
 
 
+_COMPOSE = re.compile(r"(?:docker-)?compose[^/]*\.ya?ml")
+
+
+def maybe_config(path: str) -> bool:
+    """False only for paths :func:`classify` certainly rejects: a cheap pre-screen.
+
+    Most files of a monorepo (``.py``, ``.js``, ``.json``...) are dismissed by this test
+    alone, without a stat, a read or a path object. ``path`` is a normalised posix path,
+    as git lists it (no ``.`` or empty components).
+    """
+    slash = path.rfind("/")
+    dot = path.rfind(".")
+    if dot <= slash:
+        return True  # no dot in the name: Dockerfile, or a script decided by its shebang
+    lower = path[slash + 1 :].lower()
+    if "dockerfile" in lower or "containerfile" in lower:
+        return True  # Dockerfile.anything, x.dockerfile
+    ext = lower[dot - slash - 1 :]
+    if ext in (".sh", ".bash"):
+        return True
+    if ext in (".txt", ".in"):
+        return "requirements" in lower or "constraints" in lower or "requirements/" in path
+    if ext in (".conf", ".ini"):
+        return lower in ("pip.conf", "pip.ini") or "pip/" in path
+    if ext in (".yml", ".yaml"):
+        return "compose" in lower
+    return False
+
+
 def classify(rel: str, head: bytes | None = None) -> FileKind | None:
     """The file kind from the name (and, for extension-less files, the shebang)."""
-    p = PurePosixPath(rel)
-    name = p.name
+    # the last two components, as PurePosixPath would see them ("a//b/./c" -> b, c)
+    parts = [part for part in rel.split("/") if part not in ("", ".")]
+    name = parts[-1] if parts else ""
+    parent = parts[-2] if len(parts) > 1 else ""
+    return _kind(name, parent, head)
+
+
+def _kind(name: str, parent: str, head: bytes | None) -> FileKind | None:
     lower = name.lower()
     if (
         name in ("Dockerfile", "Containerfile")
@@ -53,23 +88,17 @@ def classify(rel: str, head: bytes | None = None) -> FileKind | None:
         return FileKind.DOCKERFILE
     if lower.endswith((".sh", ".bash")):
         return FileKind.SHELL
-    if lower in ("pip.conf", "pip.ini") or (
-        lower.endswith(".conf") and p.parent.name in ("pip", ".pip")
-    ):
+    if lower in ("pip.conf", "pip.ini") or (lower.endswith(".conf") and parent in ("pip", ".pip")):
         return FileKind.PIPCONF
-    if _REQ.fullmatch(lower) or (p.parent.name == "requirements" and lower.endswith(".txt")):
+    if _REQ.fullmatch(lower) or (parent == "requirements" and lower.endswith(".txt")):
         return FileKind.REQUIREMENTS
     if lower.endswith(".in") and not lower.startswith("dockerfile"):
         return FileKind.REQUIREMENTS if "requirements" in lower or "constraints" in lower else None
-    if re.fullmatch(r"(?:docker-)?compose[^/]*\.ya?ml", lower):
+    if _COMPOSE.fullmatch(lower):
         return FileKind.COMPOSE
     if "." not in name and head is not None and _SHEBANG.match(head):
         return FileKind.SHELL
     return None
-
-
-def _needs_head(rel: str) -> bool:
-    return "." not in PurePosixPath(rel).name
 
 
 def _head(path: str) -> bytes:
@@ -78,55 +107,13 @@ def _head(path: str) -> bytes:
     except OSError:
         return b""
     try:
-        if not _is_regular_fd(fd):
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
             return b""
         return os.read(fd, 128)
     except OSError:
         return b""
     finally:
         os.close(fd)
-
-
-def _is_regular_fd(fd: int) -> bool:
-    import stat
-
-    return stat.S_ISREG(os.fstat(fd).st_mode)
-
-
-# A repository's own .git/config is not trusted: `core.fsmonitor` names a program that
-# `git ls-files` runs (an unpacked archive or a CI cache can carry such a config).
-_GIT = ("git", "-c", "core.fsmonitor=false")
-
-
-def git_root(path: str) -> str | None:
-    try:
-        out = subprocess.run(
-            [*_GIT, "-C", path, "rev-parse", "--show-toplevel"],
-            capture_output=True,
-            check=False,
-            timeout=30,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return os.fsdecode(out.stdout.strip()) or None
-
-
-def _git_files(top: str, sub: str) -> list[str] | None:
-    try:
-        out = subprocess.run(
-            [*_GIT, "-C", top, "ls-files", "-z", "--cached", "--others", "--exclude-standard",
-             "--", sub or "."],
-            capture_output=True,
-            check=False,
-            timeout=120,
-        )  # fmt: skip
-    except (OSError, subprocess.SubprocessError):
-        return None
-    if out.returncode != 0:
-        return None
-    return [os.fsdecode(p) for p in out.stdout.split(b"\0") if p]
 
 
 def _walk(top: str) -> Iterator[str]:
@@ -175,70 +162,131 @@ class Skipped:
     reason: str
 
 
+class _Finder:
+    """Turns listed paths into candidates; the per-file work is kept to string operations.
+
+    In a monorepo almost every listed file is dismissed by its name
+    (:func:`maybe_config`) before any path arithmetic or system call. A candidate then
+    costs one ``lstat`` (symlinks, submodule gitlinks) and, for an extension-less
+    name, one 128-byte read for the shebang. Its real path is its resolved directory
+    (cached per directory) plus its name, unless the file itself is a symlink.
+    """
+
+    def __init__(self, root: str, patterns: tuple[str, ...]) -> None:
+        self.root_abs = os.path.abspath(root)
+        self.root_real = os.path.realpath(root)
+        self.prefix = self.root_abs.rstrip("/") + "/"
+        self.patterns = patterns
+        self.found: dict[str, Candidate] = {}
+        self.skipped: list[Skipped] = []
+        self.seen_real: set[str] = set()
+        self.real_dirs: dict[str, str] = {}
+
+    def rel(self, abs_path: str) -> str:
+        if abs_path.startswith(self.prefix):
+            return abs_path[len(self.prefix) :]
+        rel = os.path.relpath(abs_path, self.root_abs).replace(os.sep, "/")
+        return abs_path.replace(os.sep, "/") if rel.startswith("../") else rel
+
+    def add(self, abs_path: str, explicit: bool, within: str | None = None) -> None:
+        """Consider one file; ``abs_path`` is absolute and normalised. A symlink is followed
+        only to a file inside ``within`` (the given directory it was found under; default the
+        root): pipsrc never writes outside the paths it is given."""
+        rel = self.rel(abs_path)
+        # explicit paths (pre-commit passes file names) honour only the user's excludes
+        if explicit:
+            if _user_excluded(rel, self.patterns):
+                return
+        elif excluded(rel, self.patterns):
+            return
+        directory, name = os.path.split(abs_path)
+        mode: int | None = None
+        problem = ""
+        try:
+            mode = os.lstat(abs_path).st_mode
+        except OSError as exc:
+            problem = f"cannot resolve: {exc.strerror or exc}"
+        if mode is not None and not explicit and stat.S_ISDIR(mode):
+            return  # a submodule's gitlink
+        head = _head(abs_path) if "." not in name else None
+        kind = _kind(name, os.path.basename(directory), head)
+        if kind is None:
+            return
+        if mode is None:  # listed by git but gone from the work tree
+            self.skipped.append(Skipped(rel, problem))
+            return
+        is_link = stat.S_ISLNK(mode)
+        try:
+            if is_link:
+                real = os.path.realpath(abs_path, strict=True)
+            else:
+                real = os.path.join(self.real_dir(directory), name)
+        except OSError as exc:
+            self.skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
+            return
+        if is_link and not (real + os.sep).startswith(self.root_real + os.sep):
+            self.skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
+            return
+        if is_link and within is not None and not (real + os.sep).startswith(within + os.sep):
+            self.skipped.append(Skipped(rel, "symlink points outside the given paths: skipped"))
+            return
+        if real in self.seen_real:
+            return
+        self.seen_real.add(real)
+        self.found[rel] = Candidate(rel, real, kind)
+
+    def real_dir(self, directory: str) -> str:
+        """``os.path.realpath(directory, strict=True)``, one ``lstat`` per new directory.
+
+        realpath resolves every component of every path again; here a directory that
+        is no symlink resolves to its parent's resolved path plus its name.
+        """
+        real = self.real_dirs.get(directory)
+        if real is None:
+            parent, name = os.path.split(directory)
+            if not name or parent == directory or stat.S_ISLNK(os.lstat(directory).st_mode):
+                real = os.path.realpath(directory, strict=True)
+            else:
+                real = os.path.join(self.real_dir(parent), name)
+            self.real_dirs[directory] = real
+        return real
+
+    def add_listed(self, base: str, names: Iterable[str], within: str | None = None) -> None:
+        """Consider ``base/name`` for each listed (posix, normalised) relative name."""
+        base = base.rstrip("/") + "/"
+        for f in names:
+            if maybe_config(f):
+                self.add(base + f, False, within)
+
+
 def discover(
     paths: list[str], root: str, exclude: Iterable[str] = ()
 ) -> tuple[list[Candidate], list[Skipped]]:
     """The files under ``paths`` that pipsrc reads, relative to ``root``."""
-    root_real = os.path.realpath(root)
-    patterns = tuple(exclude)
-    found: dict[str, Candidate] = {}
-    skipped: list[Skipped] = []
-    seen_real: set[str] = set()
-
-    root_abs = os.path.abspath(root)
-
-    def add(abs_path: str, explicit: bool, within: str = root_real) -> None:
-        rel = os.path.relpath(os.path.abspath(abs_path), root_abs).replace(os.sep, "/")
-        if rel.startswith("../"):
-            rel = os.path.abspath(abs_path).replace(os.sep, "/")
-        # explicit paths (pre-commit passes file names) honour only the user's excludes
-        if excluded(rel, patterns) if not explicit else _user_excluded(rel, patterns):
-            return
-        head = _head(abs_path) if _needs_head(rel) else None
-        kind = classify(rel, head)
-        if kind is None:
-            return
-        try:
-            real = os.path.realpath(abs_path, strict=True)
-        except OSError as exc:
-            skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
-            return
-        if os.path.islink(abs_path):
-            # a link is followed only to a file inside the directory it was found under:
-            # pipsrc never writes outside the paths it is given
-            if not _inside(real, root_real):
-                skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
-                return
-            if not _inside(real, within):
-                skipped.append(Skipped(rel, "symlink points outside the given paths: skipped"))
-                return
-        if real in seen_real:
-            return
-        seen_real.add(real)
-        found[rel] = Candidate(rel, real, kind)
-
+    finder = _Finder(root, tuple(exclude))
     for given in paths:
         abs_given = os.path.abspath(given)
         if os.path.isfile(abs_given) or (
             os.path.islink(abs_given) and not os.path.isdir(abs_given)
         ):
-            add(abs_given, True)
+            finder.add(abs_given, True)
             continue
         if not os.path.isdir(abs_given):
-            skipped.append(Skipped(given, "no such file or directory"))
+            finder.skipped.append(Skipped(given, "no such file or directory"))
             continue
         top = git_root(abs_given)
-        files = None
-        if top is not None:
-            sub = os.path.relpath(abs_given, top)
-            listed = _git_files(top, "" if sub == "." else sub)
-            if listed is not None:
-                files = [os.path.join(top, f) for f in listed]
-        if files is None:
-            files = list(_walk(abs_given))
+        listed = False
         within = os.path.realpath(abs_given)
-        for f in files:
-            if os.path.isdir(f) and not os.path.islink(f):
-                continue  # a submodule's gitlink
-            add(f, False, within)
-    return sorted(found.values(), key=lambda c: c.path), skipped
+        if top is not None:
+            files = PENDING.pop(abs_given, None) or listing(top, abs_given)
+            for part in files.parts():
+                if part is None:
+                    listed = False
+                    break
+                finder.add_listed(top, part, within)
+                listed = True
+        if not listed:  # no git, or git failed: walk (files listed already are deduplicated)
+            for f in _walk(abs_given):
+                if maybe_config(f.replace(os.sep, "/")):
+                    finder.add(f, False, within)
+    return sorted(finder.found.values(), key=lambda c: c.path), finder.skipped

@@ -18,11 +18,12 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
-from pipsrc.discover import Candidate, Skipped, classify, discover, excluded, git_root
-from pipsrc.edits import PositionMap, apply_fixes
+from pipsrc.discover import Candidate, Skipped, classify, discover, excluded
+from pipsrc.gitfiles import git_root, work_tree_of
 from pipsrc.model import (
     Applicability,
     Document,
@@ -33,6 +34,7 @@ from pipsrc.model import (
     Severity,
     Span,
 )
+from pipsrc.parallel import MIN_FILES, jobs, map_files
 from pipsrc.policy import Policy
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
@@ -49,14 +51,27 @@ from pipsrc.textio import (
 )
 from pipsrc.urls import redact
 
+if TYPE_CHECKING:
+    from pipsrc.edits import PositionMap
+
 MAX_PASSES = 10
 
 # ``progress(stage, done, total)``: called once per file per stage ("reading", "checking",
 # "fixing") so a front end can show how far a long run is. None (the default) costs nothing.
 Progress = Callable[[str, int, int], None]
 
-_INTERESTING = re.compile(rb"pip|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS")
-_INTERESTING_REQ = re.compile(rb"(?:^|\s)-|pipsrc", re.MULTILINE)
+# The prefilter: a file in which none of these occurs holds nothing any parser would
+# locate, so no parser runs on it. It searches the decoded text, not the bytes, so that
+# a UTF-16 file is not skipped for its interleaved NULs. ``pip`` followed by a
+# lower-case letter is not pip (``pipefail``, ``pipeline``, ``pipenv``), and the
+# compose parser locates only PIP_*/UV_* variables; ``pipsrc`` keeps suppressions.
+_INTERESTING = re.compile(
+    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+)
+_INTERESTING_BY_KIND = {
+    FileKind.REQUIREMENTS: re.compile(r"(?:^|\s)-|pipsrc", re.MULTILINE),
+    FileKind.COMPOSE: re.compile(r"PIP_|UV_|pipsrc"),
+}
 # A primary index is always spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
 # "-i" (pip's short option; also every prefix of --index-url) or "--pypi-url": files without any
 # of these cannot change the repository context, so they are not even parsed for it.
@@ -234,6 +249,8 @@ def lint(
     Suppressed findings are dropped, or, when ``suppressed_out`` is given, put
     there with the suppression's reason (the report lists them as accepted).
     """
+    if not (doc.settings or doc.sites or doc.comments or doc.problems):
+        return []  # every rule reads only these: the common case of a monorepo costs nothing
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
     ignored = (
@@ -323,6 +340,15 @@ def _comment_removal(text: str, span: Span) -> Span:
 
 def load(cand: Candidate) -> FileResult:
     """Read and parse one file; a problem becomes an error or a PS900 finding."""
+    result = read(cand)
+    if result.doc is None and result.original is not None:
+        result.doc = _parse_read(result)
+    return result
+
+
+def read(cand: Candidate) -> FileResult:
+    """:func:`load` up to the parser: the result's ``doc`` is left None (with ``original``
+    set) exactly when the file's text needs parsing."""
     result = FileResult(cand.path, cand.kind, real=cand.real)
     try:
         data, result.stamp = read_regular(cand.real)
@@ -340,18 +366,20 @@ def load(cand: Candidate) -> FileResult:
         return result
     text = result.decoded.text
     result.original = text
-    pattern = _INTERESTING_REQ if cand.kind == FileKind.REQUIREMENTS else _INTERESTING
-    # the prefilter reads bytes; UTF-16/32 bytes are searched as their UTF-8 text
-    probe = data if result.decoded.encoding in ("utf-8", "gb18030") else text.encode()
-    if not pattern.search(probe) and b"pipsrc" not in probe:
+    if not _INTERESTING_BY_KIND.get(cand.kind, _INTERESTING).search(text):
         result.doc = Document(cand.path, cand.kind, text)
-        return result
-    result.doc = parse_safely(cand.kind, text, cand.path)
-    if cand.kind == FileKind.PIPCONF and result.decoded.bom:
+    return result
+
+
+def _parse_read(r: FileResult) -> Document:
+    """Parse a file :func:`read` left unparsed (in a worker process on a large tree)."""
+    assert r.original is not None
+    doc = parse_safely(r.kind, r.original, r.path)
+    if r.kind == FileKind.PIPCONF and r.decoded is not None and r.decoded.bom:
         # pip reads config files in the locale encoding and keeps the BOM as a character:
         # "File contains no section headers", and the whole file is ignored
-        result.doc.problems.append(ParseProblem(0, _PIPCONF_BOM, blocks_fix=False))
-    return result
+        doc.problems.append(ParseProblem(0, _PIPCONF_BOM, blocks_fix=False))
+    return doc
 
 
 _PIPCONF_BOM = (
@@ -389,19 +417,31 @@ def collect(
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     root = _root_for(paths)
     cands, skipped = discover(paths, root, (*policy.exclude, *exclude))
-    if progress is None:
-        return root, [load(c) for c in cands], skipped
+    git_root.cache_clear()  # shared by this run's steps only: a later run asks git again
     files = []
     for i, c in enumerate(cands, 1):
-        files.append(load(c))
-        progress("reading", i, len(cands))
+        files.append(read(c))
+        if progress is not None:
+            progress("reading", i, len(cands))
+    # Parsing is the costly part: only it is shared out to worker processes on a large
+    # tree. Workers inherit the texts (fork) and send back documents; the parsers of the
+    # kinds to parse are loaded first, so that no process loads them again.
+    todo = [r for r in files if r.doc is None and r.original is not None]
+    if len(todo) >= MIN_FILES:
+        for kind in {r.kind for r in todo}:
+            kinds.prepare(kind)
+    for r, doc in zip(todo, map_files(_parse_read, todo), strict=True):
+        r.doc = doc
     return root, files, skipped
 
 
 def _root_for(paths: list[str]) -> str:
     first = os.path.abspath(paths[0] if paths else ".")
     base = first if os.path.isdir(first) else os.path.dirname(first)
-    top = git_root(base)
+    if paths and not any(os.path.isdir(p) for p in paths):
+        top = work_tree_of(base)  # file names only (pre-commit): no git process needed
+    else:
+        top = git_root(base)
     if top is not None and len(paths) <= 1 and os.path.isdir(first):
         # a sub-directory target: show paths relative to it, as the user named it
         return first
@@ -554,18 +594,85 @@ def fix(
     repository = repository_context(paths, root, files, (*policy.exclude, *exclude))
     ctx = make_context(files, policy, cli_index, repository)
     enabled = (selection or Selection()).enabled(policy)
-    for i, r in enumerate(files, 1):
-        if r.doc is not None:
-            fix_file(r, ctx, enabled, unsafe)
+    final: list[tuple[FileResult, list[Finding] | None]] = []
+    changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
+    writer = _Writer() if write else None
+    for n, r in enumerate(files, 1):
         if progress is not None:
-            progress("fixing", i, len(files))
-    _lint_all(files, ctx, enabled, progress)  # findings against the final state of every file
-    if write:
-        for r in files:
-            if r.changed:
-                write_result(r)
+            progress("fixing", n, len(files))
+        if r.doc is None:
+            continue
+        final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
+        if r.changed:
+            changed_at[r.path] = len(final) - 1
+            if writer is not None:
+                writer.submit(r)  # its text is final (checked to encode back exactly)
+    # Findings against the final state of every file. The fix loop's last lint already
+    # is that for a file, unless the file reads another file's settings (-r, a copied
+    # pip.conf) that fix changed after that lint: only those are linted again.
+    for i, (r, last) in enumerate(final):
+        assert r.doc is not None
+        if last is None or _reads_changed(r.doc, ctx, changed_at, i):
+            r.suppressed = []
+            last = lint(r.doc, ctx, enabled, r.suppressed)
+        r.findings = _with_line_hint(r, last)
+        if progress is not None:
+            progress("checking", i + 1, len(final))
+    if writer is not None:
+        writer.close()  # only a run that got this far writes anything
     mode = "fix" if write else "diff"
     return RunResult(root, policy, files, skipped, mode=mode, repository=repository)
+
+
+def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: int) -> bool:
+    """Whether ``doc`` (fixed i-th) reads a file that fix changed later.
+
+    Linting consults other documents only through :meth:`Context.find_file`, for the
+    requirement files of install sites and the pip.conf files of scopes.
+    """
+    if not changed_at:
+        return False
+    names = [n for site in doc.sites for n in site.requirement_files]
+    names += [n for scope in doc.scopes for n in scope.config_files]
+    for name in names:
+        ref = ctx.find_file(doc, name)
+        if ref is not None and changed_at.get(ref.path, -1) > i:
+            return True
+    return False
+
+
+class _Writer:
+    """Writes the changed files once the fix loop is over, several at a time.
+
+    Each write stays atomic and durable (:func:`pipsrc.textio.atomic_write` fsyncs the
+    file and its directory); one after another, a few hundred such writes took longer than
+    the rest of the run, and concurrent fsyncs share the journal's commits. The writes run
+    in this process, so a failure, or a Ctrl-C, is reported like any other (an earlier
+    design wrote from a forked process while fixing went on: it saved little and made an
+    interrupted run report less clearly which files were written).
+    """
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[FileResult, bytes]] = []
+
+    def submit(self, r: FileResult) -> None:
+        data = _encoded(r)
+        if data is not None:
+            self.pending.append((r, data))
+
+    def close(self) -> None:
+        """Write every pending file and record its outcome on its result."""
+        if len(self.pending) > 1 and jobs() > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write") as pool:
+                errors = list(pool.map(lambda rd: _write(rd[0].real, rd[1], rd[0].stamp),
+                                       self.pending))  # fmt: skip
+        else:
+            errors = [_write(r.real, d, r.stamp) for r, d in self.pending]
+        for (r, _), error in zip(self.pending, errors, strict=True):
+            _written(r, error)
+        self.pending = []
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
@@ -576,15 +683,26 @@ def wanted(fix_: Fix, unsafe: bool) -> bool:
 
 def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> None:
     """The fix loop for one file; updates ``r`` (and ``ctx.docs``) in place."""
+    _fix_loop(r, ctx, enabled, unsafe)
+
+
+def _fix_loop(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> list[Finding] | None:
+    """:func:`fix_file`, returning the findings of the file's final text when its last
+    lint was of that text (None when they must be computed again)."""
+    # only fix runs need these (fewer dataclasses to build at start-up)
+    from pipsrc.edits import PositionMap, apply_fixes
+
     doc = r.doc
     assert doc is not None
     if not doc.fixable or r.decoded is None:
-        return
+        return None
     maps: list[PositionMap] = []
     # change, its pass, offset in that pass's text, the edit's start
     pending: list[tuple[Change, int, int, int]] = []
+    findings: list[Finding] | None = None
     for _ in range(MAX_PASSES):
-        findings = lint(doc, ctx, enabled)
+        r.suppressed = []
+        findings = lint(doc, ctx, enabled, r.suppressed)
         by_fix = {f.fix: f for f in findings if f.fix is not None and wanted(f.fix, unsafe)}
         if not by_fix:
             break
@@ -596,7 +714,7 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
             r.error = "internal error: a fix made the file unparsable; all changes reverted"
             r.fixed = None
             ctx.docs[r.path] = r.doc  # type: ignore[assignment]
-            return
+            return None
         pmap = PositionMap.of(e for fx in applied.applied for e in fx.edits)
         for fx in applied.applied:
             code = by_fix[fx].code
@@ -610,10 +728,12 @@ def fix_file(r: FileResult, ctx: Context, enabled: set[str], unsafe: bool) -> No
         r.error = (
             f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
         )
+        findings = None  # those of the text before the last pass
     _locate_changes(r, pending, maps, doc)
     if doc.text != r.original:
         r.fixed = doc.text
         r.doc = doc
+    return findings
 
 
 def _describe(doc: Document, path: str, code: str, e: Edit) -> tuple[Change, int]:
@@ -673,6 +793,14 @@ def _locate_changes(
 
 
 def write_result(r: FileResult) -> None:
+    """Write one fixed file; a failure is recorded on ``r`` (``error``, ``fixed`` = None)."""
+    data = _encoded(r)
+    if data is not None:
+        _written(r, _write(r.real, data, r.stamp))
+
+
+def _encoded(r: FileResult) -> bytes | None:
+    """The bytes of the fixed text, or None (recorded on ``r``) if they do not round-trip."""
     assert r.decoded is not None and r.fixed is not None
     if r.decoded.mismatch_line is not None:
         r.error = (
@@ -680,7 +808,7 @@ def write_result(r: FileResult) -> None:
             f"{r.decoded.encoding}; not written"
         )
         r.fixed = None
-        return
+        return None
     data = r.decoded.encode(r.fixed)
     try:
         if decode(data).text != r.fixed:
@@ -690,15 +818,24 @@ def write_result(r: FileResult) -> None:
             "internal error: the fixed text does not round-trip in the file's encoding; not written"
         )
         r.fixed = None
-        return
+        return None
+    return data
+
+
+def _write(real: str, data: bytes, stamp: FileStamp | None) -> str | None:
+    """Write ``data`` to ``real`` atomically; the error message, or None."""
     try:
-        atomic_write(r.real, data, r.stamp)
+        atomic_write(real, data, stamp)
     except ChangedOnDisk:
-        r.error = "changed on disk while pipsrc was processing it; not written"
-        r.fixed = None
+        return "changed on disk while pipsrc was processing it; not written"
     except HardLinked as exc:
-        r.error = str(exc)
-        r.fixed = None
+        return str(exc)
     except OSError as exc:
-        r.error = f"cannot write: {exc.strerror or exc}"
+        return f"cannot write: {exc.strerror or exc}"
+    return None
+
+
+def _written(r: FileResult, error: str | None) -> None:
+    if error is not None:
+        r.error = error
         r.fixed = None

@@ -11,7 +11,6 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-import tomllib
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -178,6 +177,8 @@ def load_policy(path: Path) -> Policy:
     except OSError as exc:
         raise PolicyError(shown, 1, f"cannot read policy: {exc.strerror}") from None
     text = raw_bytes.decode("utf-8", errors="replace")
+    import tomllib  # here: a run without a policy file imports no TOML parser
+
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

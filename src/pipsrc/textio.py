@@ -14,7 +14,6 @@ import codecs
 import contextlib
 import os
 import stat
-import tempfile
 from dataclasses import dataclass
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
@@ -157,8 +156,21 @@ def read_regular(path: str, limit: int = MAX_FILE_BYTES) -> tuple[bytes, FileSta
     if st.st_size > limit:
         raise OSError(f"file is larger than {limit // 1024} KiB: skipped")
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as fh:
-        data = fh.read(limit + 1)
+    # plain os.read: a buffered file object costs five times the read itself, per file
+    parts: list[bytes] = []
+    total = 0
+    want = st.st_size + 1  # one read to EOF, unless the file grew meanwhile
+    try:
+        while total <= limit:
+            chunk = os.read(fd, want)
+            if not chunk:
+                break
+            parts.append(chunk)
+            total += len(chunk)
+            want = 65536
+    finally:
+        os.close(fd)
+    data = parts[0] if len(parts) == 1 else b"".join(parts)
     if len(data) > limit:
         raise OSError(f"file is larger than {limit // 1024} KiB: skipped")
     return data, FileStamp(st.st_ino, st.st_size, st.st_mtime_ns)
@@ -180,6 +192,8 @@ def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> N
     since it was read (``expected``), nothing is written; nor when it has other hard
     links, which a replacement would turn into a stale copy.
     """
+    import tempfile  # only a fix that changes a file needs it
+
     directory = os.path.dirname(os.path.abspath(path))
     try:
         st: os.stat_result | None = os.stat(path)

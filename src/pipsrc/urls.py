@@ -476,12 +476,12 @@ def _split_host_port(hostport: str) -> tuple[str, int | None] | None:
     return norm, port
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def parse_url(value: str) -> Url | None:
     """Measure an absolute http(s)/file URL; None for anything else.
 
-    Cached: rules compare the same few URLs hundreds of times per file, and a
-    :class:`Url` is immutable.
+    Memoised (a :class:`Url` is immutable): the rules ask about the same few URLs of a
+    monorepo thousands of times.
 
     Bare hosts, paths, ``$VAR``-only values, URLs with other schemes and values with
     inner whitespace (``https://h/simple # comment``) are not URLs pip would fetch

@@ -96,14 +96,15 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
 ) -> None:
     target = repo / "requirements.txt"
     theirs = b"-i https://pypi.org/simple\n# an editor saved this meanwhile\n"
-    real_fix_file = engine.fix_file
+    real_fix_loop = engine._fix_loop
 
-    def racing(r: engine.FileResult, *a: Any) -> None:
-        real_fix_file(r, *a)
+    def racing(r: engine.FileResult, *a: Any) -> Any:
+        out = real_fix_loop(r, *a)
         if r.real == str(target):
             target.write_bytes(theirs)  # another writer, after our read
+        return out
 
-    monkeypatch.setattr(engine, "fix_file", racing)
+    monkeypatch.setattr(engine, "_fix_loop", racing)
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     assert "requirements.txt: changed on disk while pipsrc was processing it; not written" in (
         res.out
@@ -177,7 +178,9 @@ def test_read_only_directory(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Non
         (repo / "other").chmod(0o555)
         repo.chmod(0o555)
     else:
-        monkeypatch.setattr(textio.tempfile, "mkstemp", _denied_mkstemp)
+        import tempfile  # textio imports it when it first writes
+
+        monkeypatch.setattr(tempfile, "mkstemp", _denied_mkstemp)
     try:
         res = invoke("fix", "--mirror", "aliyun", str(repo))
     finally:
@@ -263,7 +266,9 @@ def test_fix_that_breaks_the_file_is_reverted(
     compose = f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: {OLD}\n".encode()
     write(tmp_path, "compose.yaml", compose)
     write(tmp_path, "requirements.txt", REQ_BEFORE)
-    real_apply = engine.apply_fixes
+    from pipsrc import edits  # the fix loop imports apply_fixes from here when it runs
+
+    real_apply = edits.apply_fixes
 
     def buggy(text: str, fixes: Any) -> Applied:
         out = real_apply(text, fixes)
@@ -271,7 +276,7 @@ def test_fix_that_breaks_the_file_is_reverted(
             return dataclasses.replace(out, text=out.text.replace("environment:", "env:\t: ["))
         return out
 
-    monkeypatch.setattr(engine, "apply_fixes", buggy)
+    monkeypatch.setattr(edits, "apply_fixes", buggy)
     res = invoke("fix", "--mirror", "aliyun", str(tmp_path))
     assert "compose.yaml: internal error: a fix made the file unparsable; all changes reverted" in (
         res.out

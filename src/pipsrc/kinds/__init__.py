@@ -9,6 +9,7 @@ imports the YAML library.
 from __future__ import annotations
 
 import importlib
+from types import ModuleType
 
 from pipsrc.model import Document, FileKind
 
@@ -21,10 +22,22 @@ _MODULES = {
 }
 
 
+def module(kind: FileKind) -> ModuleType:
+    """The parser module of ``kind``, imported on first use."""
+    return importlib.import_module(_MODULES[kind])
+
+
+def prepare(kind: FileKind) -> None:
+    """Load the parser of ``kind`` ahead of use: its module, and the library it always
+    needs (the module's ``prepare``), e.g. before forking workers that will use it."""
+    ready = getattr(module(kind), "prepare", None)
+    if ready is not None:
+        ready()
+
+
 def parse(kind: FileKind, text: str, path: str) -> Document:
     """Parse ``text`` as ``kind``; parse failures become ``Document.problems``."""
-    module = importlib.import_module(_MODULES[kind])
-    doc: Document = module.parse(text, path)
+    doc: Document = module(kind).parse(text, path)
     for i, site in enumerate(doc.sites):
         site.index = i
     return doc

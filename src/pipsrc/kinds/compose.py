@@ -119,14 +119,31 @@ def _flow_depth(text: str) -> int:
     return best
 
 
+_YAML: Any = None
+
+
+def _yaml() -> Any:
+    """One ruamel.yaml instance per process: building one globs its plug-in directory."""
+    global _YAML
+    if _YAML is None:
+        from ruamel.yaml import YAML
+
+        _YAML = YAML(typ="rt")
+    return _YAML
+
+
+def prepare() -> None:
+    """Import ruamel.yaml now (every compose file that is parsed needs it)."""
+    _yaml()
+
+
 def _compose(doc: Document, text: str) -> list[Any] | None:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import YAMLError
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return [r for r in YAML(typ="rt").compose_all(text) if r is not None]
+            return [r for r in _yaml().compose_all(text) if r is not None]
     except RecursionError:
         doc.problems.append(ParseProblem(0, _MSG_DEEP, True))
     except YAMLError as exc:

@@ -15,10 +15,10 @@ settings on their own).
 
 from __future__ import annotations
 
-import json
 import posixpath
 import re
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from pipsrc.kinds import shell
 from pipsrc.kinds._dockerscan import Instr, scan
@@ -57,6 +57,13 @@ def _mounts_config(flag: str) -> bool:
         if key == "env" and value in ("PIP_INDEX_URL", "PIP_CONFIG_FILE"):
             return True
     return False
+
+
+def _json_loads(text: str) -> Any:
+    """``json.loads``, importing json only for the few files with exec-form instructions."""
+    import json
+
+    return json.loads(text)
 
 
 @dataclass
@@ -148,7 +155,7 @@ class _Parser:
             self._copy(ins, logical, segmap, a0)
         elif kw == "SHELL":
             try:
-                argv = json.loads(logical[a0:])
+                argv = _json_loads(logical[a0:])
             except ValueError:
                 return
             if isinstance(argv, list) and argv and isinstance(argv[0], str):
@@ -359,7 +366,7 @@ class _Parser:
         cmd = logical[a0:]
         if cmd.lstrip().startswith("["):
             try:
-                argv = json.loads(cmd)
+                argv = _json_loads(cmd)
             except ValueError:
                 argv = None
             if isinstance(argv, list) and all(isinstance(x, str) for x in argv):
@@ -440,7 +447,7 @@ class _Parser:
         words = [w for w in words if not w.startswith("--")]
         if words and words[0].startswith("["):
             try:
-                argv = json.loads(logical[a0:].split("]", 1)[0] + "]")
+                argv = _json_loads(logical[a0:].split("]", 1)[0] + "]")
                 words = [str(x) for x in argv]
             except ValueError:
                 return

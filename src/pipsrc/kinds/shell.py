@@ -13,6 +13,7 @@ made non-editable and a blocking :class:`ParseProblem` is recorded.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from array import array
@@ -59,6 +60,16 @@ _WORDS = frozenset(
 )  # fmt: skip
 _DQ_ESC = re.compile(r'\\([\\"$`])')
 _WORD_ESC = re.compile(r"\\(.)", re.S)
+# text without which a command is neither an install, a prefix assignment of an index
+# variable, nor an image build passing build args (see _pipcmd.analyze_command)
+_RELEVANT_COMMAND = re.compile(r"pip|PIP_|UV_|--build-arg")
+# ... and without which no shell text locates anything (pip.conf writes name pip.conf or
+# a pip/ directory; a written Dockerfile is parsed as one)
+_RELEVANT_TEXT = re.compile(r"pip|PIP_|UV_|--build-arg|[Dd]ockerfile|Containerfile")
+# Statements (and comments) occur inside a command, a declaration or an assignment only
+# within a command or process substitution; a comment needs "#", a heredoc "<<".
+_NESTS = re.compile(r"\$\(|`|<\(|>\(|#|<<")
+_LEAF_STATEMENTS = frozenset({"command", "declaration_command", "variable_assignment"})
 _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
 
 
@@ -67,10 +78,51 @@ def _parser() -> Any:
     global _PARSER
     if _PARSER is None:
         import tree_sitter
-        import tree_sitter_bash
 
-        _PARSER = tree_sitter.Parser(tree_sitter.Language(tree_sitter_bash.language()))
+        _PARSER = tree_sitter.Parser(tree_sitter.Language(_bash_language()))
     return _PARSER
+
+
+def prepare() -> None:
+    """Load tree-sitter-bash now (every shell script that is parsed needs it)."""
+    _parser()
+
+
+def _bash_language() -> Any:
+    """tree-sitter-bash's language pointer, from its compiled binding.
+
+    ``import tree_sitter_bash`` runs the package's ``__init__``, which imports
+    ``importlib.resources`` (and with it tempfile, zipfile, shutil...) for its query
+    files: a sixth of a pre-commit run. pipsrc needs only the binding, so it loads that
+    extension module directly, and falls back to the package import if the wheel is
+    laid out differently.
+    """
+    import sys
+
+    mod = sys.modules.get("tree_sitter_bash._binding")
+    if mod is None:
+        try:
+            from importlib.machinery import EXTENSION_SUFFIXES, ExtensionFileLoader
+            from importlib.util import find_spec, module_from_spec, spec_from_file_location
+
+            pkg = find_spec("tree_sitter_bash")
+            dirs = list(pkg.submodule_search_locations or ()) if pkg else []
+            path = next(
+                p
+                for d in dirs
+                for p in (os.path.join(d, "_binding" + sfx) for sfx in EXTENSION_SUFFIXES)
+                if os.path.exists(p)
+            )
+            name = "tree_sitter_bash._binding"
+            spec = spec_from_file_location(name, path, loader=ExtensionFileLoader(name, path))
+            assert spec is not None and spec.loader is not None
+            mod = module_from_spec(spec)
+            spec.loader.exec_module(mod)
+        except (ImportError, StopIteration, AssertionError, OSError):
+            import tree_sitter_bash
+
+            return tree_sitter_bash.language()
+    return mod.language()
 
 
 class _ByteMap:
@@ -169,6 +221,11 @@ def analyze(
     root = tree.root_node
     if root.has_error:
         w.collect_errors(root)
+    if not comments and _RELEVANT_TEXT.search(logical) is None:
+        # A Dockerfile RUN (its env is a copy, its comments are not collected) that
+        # mentions neither pip, an index variable, a build arg nor a Dockerfile cannot
+        # locate anything: its syntax errors are recorded above, the walk is skipped.
+        return
     w.walk(root, comments)
 
 
@@ -230,14 +287,18 @@ class _Walker:
                 if comments:
                     self.comment(node)
                 continue
-            if t == "command":
-                self.command(node)
-            elif t == "declaration_command":
-                self.declaration(node)
-            elif t == "variable_assignment":
-                parent = node.parent
-                if parent is None or parent.type not in ("command", "declaration_command"):
-                    self.assignment(node, exported=False)
+            if t in _LEAF_STATEMENTS:
+                if t == "command":
+                    self.command(node)
+                elif t == "declaration_command":
+                    self.declaration(node)
+                else:
+                    parent = node.parent
+                    if parent is None or parent.type not in ("command", "declaration_command"):
+                        self.assignment(node, exported=False)
+                a, b = self.rng(node)
+                if _NESTS.search(self.logical, a, b) is None:
+                    continue  # its words were read above; no statement or comment inside
             elif t in ("redirected_statement", "heredoc_redirect"):
                 self.redirects(node)
             elif t == "heredoc_body":
@@ -324,6 +385,11 @@ class _Walker:
         return name, self.tok(value_node), None
 
     def command(self, node: Any) -> None:
+        start, end = self.rng(node)
+        if _RELEVANT_COMMAND.search(self.logical, start, end) is None:
+            # analyze_command acts only on a pip command, a PIP_*/UV_* prefix or an image
+            # build's --build-arg; tokenizing every mkdir and echo was most of the cost
+            return
         words: list[Tok] = []
         assigns: list[Assign] = []
         for c in node.children:
@@ -337,8 +403,7 @@ class _Walker:
                     words.append(self.tok(c.children[0]))
             elif c.type in _WORDS:
                 words.append(self.tok(c))
-        a, b = self.rng(node)
-        analyze_command(self.ctx, words, assigns, a, b)
+        analyze_command(self.ctx, words, assigns, start, end)
 
     def declaration(self, node: Any) -> None:
         children = node.children

@@ -86,7 +86,7 @@ def repo_base(result: RunResult) -> tuple[str, str]:
     annotations resolve paths against the repository root, so CI formats prefix the
     sub-directory, or an annotation would point at a file that does not exist.
     """
-    from pipsrc.discover import git_root
+    from pipsrc.gitfiles import git_root
 
     root = os.path.realpath(result.root)
     top = git_root(result.root)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import difflib
-
 from pipsrc.engine import RunResult
 from pipsrc.urls import redact
 
 
 def render_diff(result: RunResult) -> str:
+    import difflib  # imported here: the CLI imports this module for every check run
+
     out: list[str] = []
     for r in result.changed_files:
         a = (r.original or "").splitlines(keepends=True)

@@ -1,0 +1,245 @@
+"""The shortcuts that make large runs fast must not change what a run finds or writes.
+
+Discovery screens names before classifying them, the prefilter skips files no parser
+would locate anything in, a large tree is parsed in forked workers, fix writes files on
+background threads and reuses its last lint, and a list of file names needs no git
+process. Each test here pins one of those to the behaviour of the slow path.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipsrc import parallel
+from pipsrc.discover import classify, maybe_config
+
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+
+_PIECES = st.sampled_from(
+    ["Dockerfile", "dockerfile", "DOCKERFILE", "Containerfile", "requirements", "Requirements",
+     "constraints", "compose", "docker-compose", "pip", ".pip", "PIP", "x", "a.b", "dev",
+     ".", "-", "_", ".txt", ".TXT", ".in", ".sh", ".SH", ".bash", ".conf", ".ini", ".INI",
+     ".yml", ".yaml", ".YAML", ".dockerfile", ".py", ".json", ".j2", ""]
+)  # fmt: skip
+_SEGMENT = (
+    st.lists(_PIECES, min_size=1, max_size=4)
+    .map("".join)
+    .filter(lambda s: s not in ("", ".", ".."))
+)
+
+
+@given(st.lists(_SEGMENT, min_size=1, max_size=4))
+def test_name_screen_never_drops_a_file_classify_accepts(parts: list[str]) -> None:
+    path = "/".join(parts)
+    if classify(path, b"#!/bin/sh\n") is not None:
+        assert maybe_config(path), path
+
+
+def _cli(root: Path, *args: str, jobs: str = "") -> tuple[int, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PIP")}
+    env["PIPSRC_JOBS"] = jobs
+    out = subprocess.run(
+        [sys.executable, "-c", "from pipsrc.cli import main; main()", *args, str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    return out.returncode, out.stdout
+
+
+def _many_files(root: Path, n: int) -> None:
+    """``n`` services whose three files all need parsing (and a script that needs none)."""
+    for i in range(n):
+        d = root / f"svc{i:03d}"
+        d.mkdir()
+        index = TUNA if i % 3 == 0 else ALIYUN
+        (d / "Dockerfile").write_text(
+            f"FROM python:3.12\nRUN pip install -i {index} flask\nRUN pip install -r req.txt\n"
+        )
+        (d / "requirements.txt").write_text(f"-i {index}\nflask\n")
+        (d / "build.sh").write_text(f"#!/bin/sh\nexport PIP_INDEX_URL={index}\npip install x\n")
+        (d / "clean.sh").write_text("#!/bin/sh\nset -o pipefail\nrm -rf out\n")
+
+
+def test_workers_give_the_same_results_as_one_process(tmp_path: Path) -> None:
+    _many_files(tmp_path, parallel.MIN_FILES // 3 + 10)
+    code1, one = _cli(
+        tmp_path, "check", "--format", "concise", "--mirror", "aliyun", "--format", "json", jobs="1"
+    )
+    code2, two = _cli(
+        tmp_path, "check", "--format", "concise", "--mirror", "aliyun", "--format", "json", jobs="2"
+    )
+    assert code1 == code2 == 1
+    assert one == two
+    parsed = [f for f in json.loads(one)["files"] if f["settings"] or f["install_sites"]]
+    assert len(parsed) >= parallel.MIN_FILES  # enough texts to parse for the workers to run
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_map_files_keeps_order_and_redoes_a_failed_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PIPSRC_JOBS", "3")
+    items = list(range(parallel.MIN_FILES * 2))
+    assert parallel.map_files(lambda x: x * 2, items) == [x * 2 for x in items]
+    parent = os.getpid()
+
+    def fails_in_workers(x: int) -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("worker failure")
+        return x + 1
+
+    assert parallel.map_files(fails_in_workers, items) == [x + 1 for x in items]
+
+
+def test_utf16_file_is_not_skipped_by_the_prefilter(tmp_path: Path) -> None:
+    text = f"FROM python:3.12\nRUN pip install -i {TUNA} flask\n"
+    (tmp_path / "Dockerfile").write_bytes(b"\xff\xfe" + text.encode("utf-16-le"))
+    code, out = _cli(tmp_path, "check", "--format", "concise", "--mirror", "aliyun")
+    assert code == 1
+    assert "Dockerfile:2:" in out and "PS101" in out
+
+
+def test_syntax_error_in_a_run_without_pip_is_still_reported(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.12\nRUN echo 'unterminated\nRUN pip install flask\n"
+    )
+    _, out = _cli(tmp_path, "check", "--format", "concise", "--mirror", "aliyun")
+    assert "PS900" in out
+
+
+def test_pipefail_is_not_pip_but_a_suppression_still_counts(tmp_path: Path) -> None:
+    (tmp_path / "a.sh").write_text("#!/bin/bash\nset -euo pipefail\nmake\n")
+    (tmp_path / "b.sh").write_text("#!/bin/bash\nset -o pipefail  # pipsrc: ignore[PS101] x\n")
+    code, out = _cli(tmp_path, "check", "--format", "concise", "--mirror", "aliyun")
+    assert code == 1
+    assert "b.sh:2:" in out and "PS901" in out
+    assert "a.sh" not in out
+
+
+def test_fix_writes_every_file_and_reports_the_final_state(tmp_path: Path) -> None:
+    """Many files are written concurrently; a Dockerfile whose effective index comes from
+    a requirements file fixed after it is linted again, so fix's findings equal a check's."""
+    for i in range(12):
+        d = tmp_path / f"s{i}"
+        d.mkdir()
+        (d / "Dockerfile").write_text("FROM python:3.12\nRUN pip install -r requirements.txt\n")
+        req = d / "requirements.txt"
+        req.write_text(f"-i {TUNA}\nflask\n")
+        req.chmod(0o640)
+    code, fixed = _cli(tmp_path, "fix", "--mirror", "aliyun", "--format", "json")
+    assert code == 1
+    for i in range(12):
+        req = tmp_path / f"s{i}" / "requirements.txt"
+        assert req.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
+        assert req.stat().st_mode & 0o777 == 0o640
+    _, checked = _cli(
+        tmp_path, "check", "--format", "concise", "--mirror", "aliyun", "--format", "json"
+    )
+    assert json.loads(fixed)["findings"] == json.loads(checked)["findings"]
+    assert json.loads(fixed)["summary"]["changed_files"] == 12
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}  # fmt: skip
+    subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, env=env)
+
+
+def test_file_names_are_shown_relative_to_the_work_tree(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    sub = tmp_path / "svc"
+    sub.mkdir()
+    (sub / "requirements.txt").write_text(f"-i {TUNA}\nflask\n")
+    out = subprocess.run(
+        [sys.executable, "-c", "from pipsrc.cli import main; main()", "check",
+         "--format", "concise", "--mirror", "aliyun", "requirements.txt"],
+        cwd=sub, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert "svc/requirements.txt:1:4: PS101" in out.stdout
+
+
+def test_git_listing_has_tracked_and_untracked_files_but_not_ignored_ones(tmp_path: Path) -> None:
+    _git(tmp_path, "init", "-q")
+    (tmp_path / ".gitignore").write_text("vendored/\n")
+    for rel in ("tracked/requirements.txt", "untracked/requirements.txt", "vendored/req.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(f"-i {TUNA}\nflask\n")
+    (tmp_path / "vendored" / "requirements.txt").write_text(f"-i {TUNA}\n")
+    _git(tmp_path, "add", ".gitignore", "tracked")
+    _, out = _cli(tmp_path, "check", "--format", "concise", "--mirror", "aliyun")
+    assert "tracked/requirements.txt:1:4: PS101" in out
+    assert "untracked/requirements.txt:1:4: PS101" in out
+    assert "vendored" not in out
+
+
+def test_fix_lints_again_only_files_reading_a_file_changed_later() -> None:
+    """After the fix loop, a file's last lint is reused unless it reads (-r, a copied
+    pip.conf) a file that fix changed after it; the decision is made by path."""
+    from pipsrc.analysis import Context
+    from pipsrc.engine import _reads_changed, parse_safely
+    from pipsrc.model import FileKind
+    from pipsrc.policy import Policy
+
+    d = FileKind.DOCKERFILE
+    docker = parse_safely(
+        d, "FROM python:3.12\nRUN pip install -r requirements.txt\n", "Dockerfile"
+    )
+    req = parse_safely(FileKind.REQUIREMENTS, f"-i {TUNA}\nflask\n", "requirements.txt")
+    other = parse_safely(d, "FROM python:3.12\nRUN pip install flask\n", "b/Dockerfile")
+    ctx = Context(Policy(), {d.path: d for d in (docker, req, other)})
+    assert _reads_changed(docker, ctx, {"requirements.txt": 1}, 0)
+    assert not _reads_changed(docker, ctx, {"requirements.txt": 0}, 1)  # changed before
+    assert not _reads_changed(docker, ctx, {}, 0)
+    assert not _reads_changed(other, ctx, {"requirements.txt": 2}, 0)  # reads nothing
+
+
+def _fixable_tree(root: Path, n: int) -> list[Path]:
+    files = []
+    for i in range(n):
+        f = root / f"s{i}" / "requirements.txt"
+        f.parent.mkdir()
+        f.write_text(f"-i {TUNA}\nflask\n")
+        files.append(f)
+    return files
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_fix_writes_every_file_in_one_or_several_threads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+) -> None:
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    monkeypatch.setenv("PIPSRC_JOBS", jobs)
+    files = _fixable_tree(tmp_path, 5)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(result.changed_files) == 5 and not result.errors
+    for f in files:
+        assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
+
+
+def test_a_failed_write_is_reported_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    def broken(path: str, data: bytes, stamp: object = None) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(engine, "atomic_write", broken)
+    monkeypatch.setenv("PIPSRC_JOBS", "2")
+    files = _fixable_tree(tmp_path, 3)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert not result.changed_files
+    assert len(result.errors) == 3 and all("No space left" in e for e in result.errors)
+    assert all("tuna" in f.read_text() for f in files)  # nothing half-written
