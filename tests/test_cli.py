@@ -207,3 +207,22 @@ def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     assert code == 3
     assert "internal error: RuntimeError" in out and "SENTINELabcdef" not in out
     assert "Traceback" not in out
+
+
+def test_console_script_entry_runs_the_command_line() -> None:
+    """`pipsrc` (pyproject's console script) is cli.run: the click CLI with the collector tuned."""
+    import subprocess
+    import sys
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+    scripts = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"]
+    assert scripts == {"pipsrc": "pipsrc.cli:run"}
+    code = "import gc, sys; from pipsrc.cli import run\ntry:\n    run()\nexcept SystemExit as e:\n"
+    code += "    print(gc.get_threshold()[0], e.code, file=sys.stderr)"
+    out = subprocess.run(
+        [sys.executable, "-c", code, "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.startswith("pipsrc, version ")
+    assert out.stderr.split() == ["50000", "0"]
