@@ -75,7 +75,7 @@ _INTERESTING_BY_KIND = {
 # A primary index is always spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
 # "-i" (pip's short option; also every prefix of --index-url) or "--pypi-url": files without any
 # of these cannot change the repository context, so they are not even parsed for it.
-_INDEX_WORDS = re.compile(rb"[Ii][Nn][Dd][Ee][Xx]|-i|pypi-url")
+_INDEX_WORDS = re.compile(r"[Ii][Nn][Dd][Ee][Xx]|-i|pypi-url")
 
 
 @dataclass
@@ -338,16 +338,9 @@ def _comment_removal(text: str, span: Span) -> Span:
 # --- loading ------------------------------------------------------------------
 
 
-def load(cand: Candidate) -> FileResult:
-    """Read and parse one file; a problem becomes an error or a PS900 finding."""
-    result = read(cand)
-    if result.doc is None and result.original is not None:
-        result.doc = _parse_read(result)
-    return result
-
-
 def read(cand: Candidate) -> FileResult:
-    """:func:`load` up to the parser: the result's ``doc`` is left None (with ``original``
+    """Read one file up to the parser (:func:`_parse_read` is the rest): a problem becomes
+    an error or a PS900 finding; the result's ``doc`` is left None (with ``original``
     set) exactly when the file's text needs parsing."""
     result = FileResult(cand.path, cand.kind, real=cand.real)
     try:
@@ -518,18 +511,12 @@ def repository_context(
 
 
 def _context_doc(cand: Candidate) -> Document | None:
-    """A context-only document: problems reading it are reported when it is checked itself."""
-    try:
-        data, _ = read_regular(cand.real)
-    except OSError:
-        return None
-    if not _INDEX_WORDS.search(data):
-        return None
-    try:
-        text = decode(data).text
-    except DecodeError:
-        return None
-    return parse_safely(cand.kind, text, cand.path)
+    """A context-only document, read as any checked file is (same encodings and limits);
+    problems reading it are reported when it is checked itself."""
+    r = read(cand)
+    if r.doc is not None or r.original is None or not _INDEX_WORDS.search(r.original):
+        return None  # unreadable, undecodable, or nothing a rule could use
+    return _parse_read(r)
 
 
 def make_context(

@@ -84,15 +84,16 @@ class Policy:
     def allowed_extra(self, value: str) -> bool:
         return any(_url_glob_match(p, value) for p in self.extra_indexes)
 
-    def exception_for(self, value: str) -> tuple[str, str] | None:
-        """(name, reason) when ``value`` is an allowed exception index."""
+    def exception_for(self, value: str, lang: str = "en") -> tuple[str, str] | None:
+        """(name, reason) when ``value`` is an allowed exception index: the policy's own
+        entry as written, else the catalogue's vendor entry in ``lang`` ("en" or "zh")."""
         for exc in self.exceptions:
             if exc.matches(value):
                 return exc.url, exc.reason
         if self.known_exceptions:
             mirror = catalogue().exception_for(value)
             if mirror is not None:
-                return mirror.name_en, mirror.reason_en or ""
+                return mirror.name(lang), mirror.reason(lang) or ""
         return None
 
     def http_allowed(self, host: str) -> bool:

@@ -362,16 +362,12 @@ def _exceptions(doc: Document, policy: Policy) -> list[ExceptionKept]:
 
 
 def _exception_reasons(s: Setting, policy: Policy) -> tuple[str, str] | None:
-    """(English, Chinese) reason an exception index is kept, or None."""
+    """(English, Chinese) reason an exception index is kept (its name if it has none)."""
     assert s.value is not None
-    for exc in policy.exceptions:
-        if exc.matches(s.value):
-            return exc.reason, exc.reason
-    if policy.known_exceptions:
-        mirror = catalogue().exception_for(s.value)
-        if mirror is not None:
-            return (mirror.reason("en") or mirror.name_en, mirror.reason("zh") or mirror.name_zh)
-    return None
+    en, zh = policy.exception_for(s.value, "en"), policy.exception_for(s.value, "zh")
+    if en is None or zh is None:
+        return None
+    return en[1] or en[0], zh[1] or zh[0]
 
 
 def index_label(facts: ReportFacts, lang: str) -> str:
