@@ -12,12 +12,12 @@ from __future__ import annotations
 import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
+from pipsrc.records import field, record
 from pipsrc.urls import identity, parse_url, trusted_host_matches
 
 ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
@@ -25,7 +25,7 @@ CONFIG_METHODS = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
 INDEX_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS})
 
 
-@dataclass
+@record
 class Effective:
     """The index an install site uses, and where it comes from."""
 
@@ -47,7 +47,7 @@ class Repository(Protocol):
     def documents(self) -> list[Document]: ...
 
 
-@dataclass
+@record
 class Context:
     """Everything a rule may consult besides the document it checks."""
 

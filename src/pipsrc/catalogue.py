@@ -14,9 +14,9 @@ import functools
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from pipsrc.records import record
 from pipsrc.urls import Url, parse_url
 
 __all__ = [
@@ -51,7 +51,7 @@ class UnknownMirror(ValueError):
         super().__init__(f'unknown mirror "{mirror_id}": {hint} (`pipsrc mirrors` lists them all)')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Mirror:
     """One catalogue entry: a PyPI mirror or a vendor (exception) index."""
 
@@ -88,7 +88,7 @@ class Mirror:
         return self.note_zh if lang == "zh" else self.note_en
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """How a URL relates to a catalogue entry.
 

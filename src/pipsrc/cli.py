@@ -11,7 +11,6 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
@@ -22,6 +21,7 @@ from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.model import Severity
 from pipsrc.output import FORMATS
 from pipsrc.policy import FAIL_ON, Policy, PolicyError, find_policy, load_policy
+from pipsrc.records import record
 from pipsrc.urls import redact
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -251,7 +251,7 @@ def main() -> None:
     """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Prepared:
     """What every command needs before it reads a file, checked up front."""
 

@@ -14,10 +14,10 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 from pipsrc.gitfiles import PENDING, git_root, listing
 from pipsrc.model import FileKind
+from pipsrc.records import record
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
     {
@@ -32,7 +32,7 @@ _SHEBANG = re.compile(rb"^#![^\n]*\b(?:ba|da|k|z)?sh\b")
 _REQ = re.compile(r"(?:.*requirements.*|constraints.*)\.txt")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     path: str  # as shown to the user: relative to the root, posix
     real: str  # absolute path to read
@@ -156,7 +156,7 @@ def _inside(path: str, directory: str) -> bool:
     return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
-@dataclass
+@record
 class Skipped:
     path: str
     reason: str

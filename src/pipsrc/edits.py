@@ -10,13 +10,13 @@ is copied verbatim by construction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from itertools import pairwise
 
 from pipsrc.model import Edit, Fix
+from pipsrc.records import record
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Applied:
     text: str
     applied: tuple[Fix, ...]
@@ -76,7 +76,7 @@ def _self_overlap(edits: list[Edit]) -> bool:
     return any(_clash((a.start, a.end), (b.start, b.end)) for a, b in pairwise(edits))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class PositionMap:
     """Maps offsets between the text before and after one pass of edits.
 

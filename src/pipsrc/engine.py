@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipsrc import kinds
@@ -36,6 +35,7 @@ from pipsrc.model import (
 )
 from pipsrc.parallel import MIN_FILES, jobs, map_files
 from pipsrc.policy import Policy
+from pipsrc.records import field, record
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
 from pipsrc.textio import (
@@ -78,7 +78,7 @@ _INTERESTING_BY_KIND = {
 _INDEX_WORDS = re.compile(r"[Ii][Nn][Dd][Ee][Xx]|-i|pypi-url")
 
 
-@dataclass
+@record
 class Finding:
     code: str
     name: str
@@ -102,7 +102,7 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
 
-@dataclass
+@record
 class Change:
     """One applied edit, for `--report` and the summary."""
 
@@ -121,7 +121,7 @@ class Change:
         return self.action, self.setting
 
 
-@dataclass
+@record
 class FileResult:
     path: str
     kind: FileKind
@@ -143,7 +143,7 @@ class FileResult:
         return self.fixed is not None and self.fixed != self.original
 
 
-@dataclass
+@record
 class RunResult:
     root: str
     policy: Policy
@@ -167,7 +167,7 @@ class RunResult:
         return [f"{r.path}: {r.error}" for r in self.files if r.error]
 
 
-@dataclass
+@record
 class Selection:
     """Which rules run: ``select``/``ignore`` layers over the policy's own.
 
@@ -504,7 +504,7 @@ def repository_context(
     :class:`RepositoryContext`); None for directory targets or outside a git work tree."""
     if not any(os.path.isfile(p) for p in paths):
         return None  # directories only: the context is what the user named
-    top = git_root(root)
+    top = work_tree_of(root)  # stat calls, not a git process: pre-commit names a few files
     if top is None or os.path.realpath(top) != os.path.realpath(root):
         return None
     return RepositoryContext(top, {r.path for r in files}, exclude)

@@ -13,8 +13,9 @@ translation). Line and column numbers are derived only for reporting.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from pipsrc.records import field, record
 
 
 class FileKind(StrEnum):
@@ -72,7 +73,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True, order=True)
+@record(frozen=True, order=True)
 class Span:
     """Half-open ``[start, end)`` range of ``str`` offsets into a document's text."""
 
@@ -87,7 +88,7 @@ class Span:
         return self.start <= other.start and other.end <= self.end
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Edit:
     """Replace ``text[start:end]`` with ``replacement`` (an insertion when start == end)."""
 
@@ -108,7 +109,7 @@ class Edit:
         return cls(at, at, text)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """One coherent change: all of its edits are applied together or not at all."""
 
@@ -117,7 +118,7 @@ class Fix:
     title: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Insertion:
     """Where and how to add a sibling option next to a setting.
 
@@ -136,7 +137,7 @@ class Insertion:
         return self.template.format(value=value, nl=self.nl)
 
 
-@dataclass
+@record
 class Setting:
     """One located index setting, one value each.
 
@@ -177,7 +178,7 @@ class Setting:
             self.position = (self.use_span or self.span).start
 
 
-@dataclass
+@record
 class InstallSite:
     """A ``pip``/``pip3``/``python -m pip``/``uv pip`` install, download or wheel command."""
 
@@ -193,7 +194,7 @@ class InstallSite:
     opaque_config: bool = False
 
 
-@dataclass
+@record
 class Scope:
     """A region whose settings apply to the install sites inside it.
 
@@ -217,7 +218,7 @@ class Scope:
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
 
 
-@dataclass
+@record
 class Comment:
     """A comment, for suppressions (``# pipsrc: ignore[PS101] reason``)."""
 
@@ -226,7 +227,7 @@ class Comment:
     own_line: bool  # the comment is alone on its line
 
 
-@dataclass
+@record
 class ParseProblem:
     """A place the parser could not read (PS900) or a warning about the file."""
 
@@ -235,7 +236,7 @@ class ParseProblem:
     blocks_fix: bool = True  # whether the file must not be edited
 
 
-@dataclass
+@record
 class Document:
     """The located settings of one file (or of a document embedded in one)."""
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.records import record, replace
 from pipsrc.urls import identity, matches_glob, parse_url, same_index
 
 POLICY_FILES = ("pipsrc.toml", ".pipsrc.toml", "pyproject.toml")
@@ -32,7 +32,7 @@ class PolicyError(Exception):
         self.path, self.line, self.message = path, line, message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exception_:
     url: str  # a URL or a URL glob
     reason: str
@@ -41,7 +41,7 @@ class Exception_:
         return _url_glob_match(self.url, value)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Policy:
     index: str | None = None  # resolved URL of the policy index (None: consistency mode)
     index_id: str | None = None  # catalogue id when the index came from the catalogue

@@ -8,15 +8,15 @@ suppression that suppresses nothing is reported as PS901.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from pipsrc.model import Comment, Span
+from pipsrc.records import field, record
 from pipsrc.textio import LineIndex
 
 _DIRECTIVE = re.compile(r"pipsrc:\s*(ignore-file|ignore)(?:\[([^\]]*)\])?")
 
 
-@dataclass
+@record
 class Suppression:
     span: Span  # the comment
     line: int  # the line it covers

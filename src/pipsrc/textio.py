@@ -14,7 +14,8 @@ import codecs
 import contextlib
 import os
 import stat
-from dataclasses import dataclass
+
+from pipsrc.records import record
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
@@ -27,7 +28,7 @@ class DecodeError(Exception):
         self.line = line
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Decoded:
     text: str
     encoding: str  # codec used to encode the text back
@@ -136,7 +137,7 @@ def majority_newline(text: str) -> str:
     return "\r\n" if crlf > lf else "\n"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class FileStamp:
     ino: int
     size: int

@@ -20,8 +20,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from urllib.parse import unquote
+
+from pipsrc.records import record
 
 __all__ = [
     "DEFAULT_PORTS",
@@ -99,7 +100,7 @@ _LITERAL_DEFAULT = 2
 # Scanning
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Token:
     """Offsets of one ``scheme://...`` occurrence inside a larger string."""
 
@@ -256,7 +257,7 @@ def _top_level_colon(s: str) -> int:
     return -1
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Secret:
     start: int
     end: int
@@ -404,7 +405,7 @@ def credentials_in(value: str) -> str | None:
 # Parsing
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Url:
     """A measured URL: normalised parts plus offsets into the original string.
 

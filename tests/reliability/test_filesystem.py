@@ -7,7 +7,6 @@ lists them for docs/reliability.md.
 
 from __future__ import annotations
 
-import dataclasses
 import errno
 import json
 import os
@@ -21,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from pipsrc import engine, textio
+from pipsrc import engine, records, textio
 from pipsrc.edits import Applied
 from pipsrc.textio import Decoded
 from tests.reliability.harness import NEW, OLD, invoke, snapshot
@@ -273,7 +272,7 @@ def test_fix_that_breaks_the_file_is_reverted(
     def buggy(text: str, fixes: Any) -> Applied:
         out = real_apply(text, fixes)
         if text.startswith("services:"):  # the injected bug: an edit that breaks YAML
-            return dataclasses.replace(out, text=out.text.replace("environment:", "env:\t: ["))
+            return records.replace(out, text=out.text.replace("environment:", "env:\t: ["))
         return out
 
     monkeypatch.setattr(edits, "apply_fixes", buggy)

@@ -12,9 +12,9 @@ back to the file. It is differentially tested against ``dockerfile``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from pipsrc.model import Comment, ParseProblem, Span
+from pipsrc.records import field, record
 
 _DIRECTIVE = re.compile(r"#[ \t]*([a-zA-Z][a-zA-Z0-9]*)[ \t]*=[ \t]*(.*?)[ \t]*\Z")
 _KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
@@ -22,7 +22,7 @@ _HEREDOC = re.compile(r"(?<!\S)(\d*)<<(-?)([\"']?)([^\s\"'<>|&;]+)\3(?=\s|\Z)")
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 
 
-@dataclass
+@record
 class Heredoc:
     word: str
     strip_tabs: bool
@@ -32,7 +32,7 @@ class Heredoc:
     marker: tuple[int, int]  # logical range of the ``<<WORD`` marker
 
 
-@dataclass
+@record
 class Instr:
     """One instruction: file ranges of its logical line, heredocs, extent."""
 
@@ -48,7 +48,7 @@ class Instr:
         return "".join(text[a:b] for a, b in self.ranges)
 
 
-@dataclass
+@record
 class Scan:
     instrs: list[Instr]
     comments: list[Comment]

@@ -10,7 +10,6 @@ so every surface recognises exactly the same commands.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 
 from pipsrc.kinds._words import Piece, Resolved, Resolver, Tok, command_removal, split_items
 from pipsrc.kinds._words import word_removal as _word_removal
@@ -25,6 +24,7 @@ from pipsrc.model import (
     Span,
     Tool,
 )
+from pipsrc.records import field, record, replace
 from pipsrc.textio import line_ending_at
 
 K = SettingKind
@@ -196,7 +196,7 @@ _BUILDER_VALUE_OPTS = frozenset(
 _BUILD_ARG = "--build-arg"
 
 
-@dataclass
+@record
 class Ctx:
     """Where and with which variables one command list is being analysed."""
 
@@ -286,7 +286,7 @@ def emit_env(
     return out
 
 
-@dataclass
+@record
 class Assign:
     """A ``NAME=value`` word: prefix of a command or an ``export`` argument."""
 

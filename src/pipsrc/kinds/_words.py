@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 
 from pipsrc import quoting
 from pipsrc.model import Span
+from pipsrc.records import field, record
 
 
 class SegMap:
@@ -79,7 +79,7 @@ class SegMap:
         return Span(a, b), self._seg(start) == self._seg(end - 1)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Piece:
     """A run of one word: literal text, a variable reference or something dynamic.
 
@@ -100,7 +100,7 @@ class Piece:
     array: bool = False  # ${ARR[@]}
 
 
-@dataclass
+@record
 class Tok:
     """One command word (logical offsets, ``start``/``end`` including quotes)."""
 
@@ -138,7 +138,7 @@ class Tok:
         return out
 
 
-@dataclass
+@record
 class VarDef:
     """What a variable holds at a point: value plus where its literal is written."""
 
@@ -149,7 +149,7 @@ class VarDef:
     array: list[Tok] | None = None  # ARR=(...) words (logical offsets of its own text)
 
 
-@dataclass
+@record
 class Resolved:
     """A value located in the file: ``raw == text[span]``."""
 
@@ -340,7 +340,7 @@ def orig_end(segmap: SegMap, offset: int) -> int:
     return segmap.orig(offset - 1) + 1 if offset > 0 else segmap.orig(0)
 
 
-@dataclass
+@record
 class Content:
     """Text assembled from chunks of logical text (echo/printf arguments, heredoc lines).
 

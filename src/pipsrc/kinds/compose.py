@@ -18,7 +18,6 @@ import bisect
 import re
 import warnings
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from pipsrc.model import (
@@ -35,6 +34,7 @@ from pipsrc.model import (
     Tool,
 )
 from pipsrc.quoting import expand
+from pipsrc.records import record
 from pipsrc.textio import line_ending_at, majority_newline
 
 _NAMES: dict[str, tuple[SettingKind, Tool]] = {
@@ -68,7 +68,7 @@ _DEFAULT_ONLY = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}")
 _MSG_DEEP = "too deeply nested: not read"
 
 
-@dataclass
+@record
 class _Loc:
     """A scalar's value and where its characters are in the text.
 

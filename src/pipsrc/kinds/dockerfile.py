@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from dataclasses import dataclass, field, replace
 from typing import Any
 
 from pipsrc.kinds import shell
@@ -35,6 +34,7 @@ from pipsrc.kinds._words import (
     literal_pieces,
 )
 from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
+from pipsrc.records import field, record, replace
 from pipsrc.textio import line_ending_at
 
 _SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
@@ -66,7 +66,7 @@ def _json_loads(text: str) -> Any:
     return json.loads(text)
 
 
-@dataclass
+@record
 class _Stage:
     scope: Scope
     env: dict[str, VarDef] = field(default_factory=dict)

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import configparser
 import re
-from dataclasses import dataclass, field
 
 from pipsrc.model import (
     Comment,
@@ -31,6 +30,7 @@ from pipsrc.model import (
     SettingKind,
     Span,
 )
+from pipsrc.records import field, record
 from pipsrc.textio import majority_newline
 
 _KEYS: dict[str, SettingKind] = {
@@ -78,7 +78,7 @@ _MSG_LEGACY = "the 'index' key is only read by the old pip search"
 _MSG_SINGLE = "index-url holds one URL: pip reads the whole value as one broken URL"
 
 
-@dataclass
+@record
 class _Option:
     """One ``key = value`` entry with the located pieces of its value."""
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 
 from pipsrc.model import (
     Comment,
@@ -31,6 +30,7 @@ from pipsrc.model import (
     SettingKind,
     Span,
 )
+from pipsrc.records import field, record
 from pipsrc.textio import majority_newline
 
 # pip's SUPPORTED_OPTIONS for requirements files: long names -> (dest, takes a value).
@@ -87,7 +87,7 @@ _MSG_I_EQ = "-i=URL passes '=URL' to pip"
 _MSG_FIND_LINKS = "pip uses only the first --find-links of a line"
 
 
-@dataclass
+@record
 class _Logical:
     """One logical line (physical lines joined by ``\\``) with its offset map.
 
@@ -115,7 +115,7 @@ class _Logical:
         return bisect.bisect_right(keys, a) == bisect.bisect_right(keys, b)
 
 
-@dataclass
+@record
 class _Tok:
     value: str
     offs: list[int]  # logical offset of each value character
@@ -124,7 +124,7 @@ class _Tok:
     quoted: bool = False
 
 
-@dataclass
+@record
 class _State:
     doc: Document
     text: str

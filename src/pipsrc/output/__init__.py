@@ -16,10 +16,10 @@ import importlib
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipsrc.model import Applicability, Severity
+from pipsrc.records import record
 from pipsrc.textio import LineIndex
 from pipsrc.urls import redact
 
@@ -44,7 +44,7 @@ HOME_URL = "https://github.com/pipsrc/pipsrc"
 SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RenderOptions:
     color: bool = False
     unsafe_fixes: bool = False

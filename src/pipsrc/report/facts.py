@@ -11,7 +11,6 @@ every install command. The renderer only words these facts in a language.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from pipsrc.analysis import INDEX_KINDS, Context, Effective, effective_index
@@ -19,6 +18,7 @@ from pipsrc.catalogue import catalogue
 from pipsrc.engine import Change, FileResult, Finding, RunResult, make_context
 from pipsrc.model import Document, FileKind, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
+from pipsrc.records import field, record
 from pipsrc.textio import LineIndex
 from pipsrc.urls import identity, parse_url, redact
 
@@ -35,7 +35,7 @@ DEPENDENCY_SOURCES = ("inherited", "image", "config-file", "requirements")
 PYPI = "https://pypi.org/simple"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SettingRow:
     """One setting of a file as it is after the run."""
 
@@ -49,7 +49,7 @@ class SettingRow:
     ineffective: bool  # pip ignores it
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExceptionKept:
     """An index kept although it is not the policy's: an allowed exception, or a
     finding accepted by a suppression comment (``code`` is then the rule it silences)."""
@@ -62,7 +62,7 @@ class ExceptionKept:
     code: str | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Dependency:
     """An install command whose index comes from configuration outside its own file."""
 
@@ -72,7 +72,7 @@ class Dependency:
     detail: str  # the file, image or construct it depends on (redacted)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SiteRow:
     """One pip install command and the index it really uses (the verification table)."""
 
@@ -84,7 +84,7 @@ class SiteRow:
     verdict: str  # policy | exception | other | pypi | elsewhere | no-index | unknown
 
 
-@dataclass
+@record
 class FileFacts:
     path: str
     kind: FileKind
@@ -134,7 +134,7 @@ class FileFacts:
         return bool(self.settings or self.sites or self.changes or self.findings or self.error)
 
 
-@dataclass
+@record
 class ProbeResult:
     """One index measured by ``pipsrc report --probe``."""
 
@@ -154,7 +154,7 @@ class ProbeResult:
         return (ordered[mid - 1] + ordered[mid]) / 2
 
 
-@dataclass
+@record
 class ReportFacts:
     mode: str  # check | fix | diff
     index: str | None  # the target index, redacted (None: no index to judge against)

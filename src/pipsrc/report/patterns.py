@@ -7,12 +7,11 @@ the snippets a reader copies from the report are the ones pipsrc would accept.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from pipsrc.records import record
 from pipsrc.urls import parse_url
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Pattern:
     key: str  # names the pattern in the report's texts
     language: str  # the code fence's info string

@@ -9,16 +9,16 @@ attributes, and the good/bad examples are run by one parametrized test.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from pipsrc.model import Applicability, Document, Fix, Severity, Span
+from pipsrc.records import field, record
 
 if TYPE_CHECKING:
     from pipsrc.analysis import Context
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     """A small file the rule is run on by the test suite.
 
@@ -38,7 +38,7 @@ class Example:
     policy: str | None = None  # extra policy TOML lines ([tool.pipsrc] body)
 
 
-@dataclass
+@record
 class Violation:
     span: Span
     message: str
