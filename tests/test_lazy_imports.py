@@ -88,7 +88,7 @@ def test_json_and_difflib_only_when_asked_for(tmp_path: Path) -> None:
 
 
 def test_statistics_formats_are_known_without_importing_the_renderer() -> None:
-    from pipsrc.cli import STATISTICS_FORMATS
+    from pipsrc.commands import STATISTICS_FORMATS
     from pipsrc.output.statistics import FORMATS
 
     assert STATISTICS_FORMATS == FORMATS

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipsrc import cli
-from pipsrc.cli import Progress, main, use_color
+from pipsrc import commands
+from pipsrc.cli import main
+from pipsrc.commands import Progress, use_color
 from tests.trees import write
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -143,8 +144,8 @@ def test_color_from_the_command_line(
 def _pty_run(args: list[str], env_extra: dict[str, str], delay: float) -> tuple[str, str]:
     """Run the CLI with stdout on a pipe and stderr on a pseudo-terminal; (stdout, stderr)."""
     code = (
-        "import sys; from pipsrc import cli; "
-        f"cli.Progress.DELAY = {delay}; cli.Progress.INTERVAL = 0; "
+        "import sys; from pipsrc import cli, commands; "
+        f"commands.Progress.DELAY = {delay}; commands.Progress.INTERVAL = 0; "
         "sys.argv = ['pipsrc', *sys.argv[1:]]; cli.main()"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "PIPSRC_"))}
@@ -199,10 +200,10 @@ def test_no_progress_when_stderr_is_not_a_terminal(
 ) -> None:
     monkeypatch.setattr(Progress, "DELAY", 0.0)
     monkeypatch.setattr(sys, "stderr", io.StringIO())
-    assert cli._progress(quiet=False) is None
+    assert commands._progress(quiet=False) is None
     monkeypatch.setattr(sys, "stderr", Tty())
-    assert isinstance(cli._progress(quiet=False), Progress)
-    assert cli._progress(quiet=True) is None
+    assert isinstance(commands._progress(quiet=False), Progress)
+    assert commands._progress(quiet=True) is None
     monkeypatch.undo()
     monkeypatch.setattr(Progress, "DELAY", 0.0)
     result = CliRunner().invoke(main, ["check", "--mirror", "aliyun", str(repo)])

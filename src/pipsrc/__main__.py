@@ -1,0 +1,38 @@
+"""The ``pipsrc`` console script, and ``python -m pipsrc``.
+
+``pipsrc check FILE...`` with no option is what pre-commit runs on every commit; it
+goes straight to :func:`pipsrc.commands.check` with the defaults, without importing
+click (a third of such a run; docs/decisions.md). Everything else is parsed by the
+click command line in :mod:`pipsrc.cli`.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+
+
+def run() -> None:
+    """Run pipsrc in a short-lived process.
+
+    A run allocates a great many small objects (documents, spans, findings) that live
+    until it ends, so the cyclic garbage collector's passes find almost nothing while
+    costing several percent of a monorepo run (bench/RESULTS.md). The objects created by
+    start-up are frozen out of its view and its first threshold raised; memory stays
+    bounded by reference counting, and library callers are unaffected.
+    """
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 50)
+    from pipsrc import commands
+
+    kw = commands.plain_check(sys.argv[1:], os.environ)
+    if kw is not None:
+        sys.exit(commands.check(kw))
+    from pipsrc.cli import main
+
+    main()
+
+
+if __name__ == "__main__":
+    run()

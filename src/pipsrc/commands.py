@@ -1,0 +1,422 @@
+"""What the commands do, free of click: the command line's parsing lives in :mod:`pipsrc.cli`.
+
+The click layer turns arguments into a ``kw`` dict and calls these functions; so does
+the console script's shortcut for the one invocation pre-commit makes on every commit,
+``pipsrc check FILE...`` with no options (:func:`plain_check`). Importing click (and
+the ``inspect`` it imports) was a third of such a run (docs/decisions.md), and that
+invocation needs no parsing: its ``kw`` is the defaults, which a test keeps equal to
+what click produces.
+
+Exit codes (SPEC §2): check 0 clean / 1 findings; fix 0 nothing to change /
+1 files changed (or would change with --diff); 2 usage or policy error; 3 an
+internal error, printed as one redacted line, never a bare traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from pipsrc.catalogue import UnknownMirror
+from pipsrc.model import Severity
+from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
+from pipsrc.records import record
+from pipsrc.urls import redact
+
+
+def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """Print to stdout (or stderr) and flush, as ``click.echo`` does for text."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n" if nl else text)
+    stream.flush()
+
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+DEFAULT_FAIL_ON = "warning"  # check fails on warnings and errors; info findings never fail
+
+
+def _split(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(v.strip() for item in values for v in item.split(",") if v.strip())
+
+
+def _env_list(name: str) -> tuple[str, ...]:
+    """A comma- or space-separated list from the environment (``PIPSRC_SELECT=PS1,PS2``)."""
+    return _split(tuple(os.environ.get(name, "").split()))
+
+
+STATISTICS_FORMATS = ("text", "json")  # pipsrc.output.statistics.FORMATS, without importing it
+
+
+class UsageProblem(Exception):
+    pass
+
+
+def resolve_policy(
+    paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None
+) -> Policy:
+    if mirror and proxy:
+        raise UsageProblem("--mirror and --proxy cannot be used together")
+    if policy_file:
+        if not os.path.isfile(policy_file):
+            raise UsageProblem(f"{policy_file}: policy file not found")
+        policy = load_policy(Path(policy_file))
+    else:
+        start = Path(paths[0]) if paths else Path(".")
+        found = find_policy(start)
+        policy = load_policy(found) if found else Policy()
+    if mirror:
+        policy = policy.with_index(mirror)
+    if proxy:
+        policy = policy.with_index(proxy, proxy=True)
+    return policy
+
+
+def _index_options(kw: dict[str, Any]) -> tuple[str | None, str | None]:
+    """--mirror/--proxy after precedence: one given on the command line beats both env vars.
+
+    ``PIPSRC_MIRROR`` in a CI job's environment must not turn ``--proxy URL`` on the
+    command line into a "cannot be used together" error. ``kw["from_env"]`` names the
+    options whose value came from the environment (:mod:`pipsrc.cli` knows which).
+    """
+    mirror, proxy = kw["mirror"], kw["proxy"]
+    from_env = kw.get("from_env", frozenset())
+    if mirror and proxy:
+        if "mirror" in from_env and "proxy" not in from_env:
+            mirror = None
+        elif "proxy" in from_env and "mirror" not in from_env:
+            proxy = None
+    return mirror, proxy
+
+
+def _emit(text: str, output: str | None, color: bool = False) -> None:
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        echo(text, nl=False)
+
+
+def use_color(choice: str, no_color: bool, output: str | None, stream: IO[Any]) -> bool:
+    """Colour or not: --no-color/--color never > --color always > NO_COLOR > FORCE_COLOR > TTY.
+
+    NO_COLOR and FORCE_COLOR count when set to any non-empty value (no-color.org,
+    force-color.org); an explicit command-line choice overrides both, as no-color.org
+    asks. Output to a file is never coloured unless asked for with --color always.
+    """
+    if no_color or choice == "never":
+        return False
+    if choice == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return output is None and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class Progress:
+    """``pipsrc: reading 120/4000 files`` on stderr, only for runs long enough to wonder.
+
+    Nothing is drawn before ``DELAY`` seconds, then at most every ``INTERVAL`` seconds:
+    the per-file cost is one clock read. The line is erased when the run ends, so it
+    never mixes with the findings. Only created when stderr is a terminal.
+    """
+
+    DELAY = 0.5
+    INTERVAL = 0.1
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self.next = time.monotonic() + self.DELAY
+        self.shown = False
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now < self.next:
+            return
+        self.next = now + self.INTERVAL
+        self.stream.write(f"\r\033[Kpipsrc: {stage} {done}/{total} files")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+            self.shown = False
+
+
+def _progress(quiet: bool) -> Progress | None:
+    stream = sys.stderr
+    if quiet or not stream.isatty() or os.environ.get("TERM") == "dumb":
+        return None
+    return Progress(stream)
+
+
+@record(frozen=True)
+class Prepared:
+    """What every command needs before it reads a file, checked up front."""
+
+    paths: list[str]
+    policy: Policy
+    selection: Any  # engine.Selection (the engine is imported lazily)
+    exclude: tuple[str, ...]
+    cli_index: bool
+    date: str | None
+
+
+def _prepare(kw: dict[str, Any], outputs: list[str]) -> Prepared | int:
+    """Policy, rule selection, paths and output files, resolved in precedence order
+    (defaults < policy < PIPSRC_* < command line); a problem is one line and exit 2."""
+    from pipsrc import engine
+
+    paths = list(kw["paths"]) or ["."]
+    mirror, proxy = _index_options(kw)
+    try:
+        policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
+        selection = engine.Selection(
+            _split(kw["select"]),
+            _split(kw["ignore"]),
+            _env_list("PIPSRC_SELECT"),
+            _env_list("PIPSRC_IGNORE"),
+        )
+        selection.enabled(policy)
+        date = _date(kw.get("date"))
+        for out in outputs:
+            _check_output(out)
+    except (PolicyError, UsageProblem, UnknownMirror) as exc:
+        echo(f"pipsrc: {redact(str(exc))}", err=True)
+        return EXIT_USAGE
+    except KeyError as exc:
+        echo(f"pipsrc: {redact(str(exc.args[0]))}", err=True)
+        return EXIT_USAGE
+    missing = [p for p in paths if not os.path.exists(p) and not os.path.islink(p)]
+    if missing:
+        echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
+        return EXIT_USAGE
+    excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(kw["exclude"]))
+    return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
+
+
+def _run(
+    kind: str,
+    kw: dict[str, Any],
+    unsafe: bool = False,
+    diff: bool = False,
+    report_file: str | None = None,
+    statistics: bool = False,
+) -> int:
+    from pipsrc import engine
+    from pipsrc.output import SEVERITY_RANK, RenderOptions, render
+
+    if statistics and kw["fmt"] not in STATISTICS_FORMATS:
+        formats = " or ".join(STATISTICS_FORMATS)
+        echo(f"pipsrc: --statistics works with --format {formats}", err=True)
+        return EXIT_USAGE
+    prepared = _prepare(kw, [report_file] if report_file else [])
+    if isinstance(prepared, int):
+        return prepared
+    paths, policy, selection = prepared.paths, prepared.policy, prepared.selection
+    excl, cli_index, date = prepared.exclude, prepared.cli_index, prepared.date
+    progress = _progress(kw["quiet"])
+    try:
+        if kind == "check":
+            result = engine.check(
+                paths, policy, selection, cli_index=cli_index, exclude=excl, progress=progress
+            )
+        else:
+            result = engine.fix(
+                paths,
+                policy,
+                selection,
+                unsafe=unsafe,
+                write=not diff,
+                cli_index=cli_index,
+                exclude=excl,
+                progress=progress,
+            )
+    finally:
+        if progress is not None:
+            progress.close()
+    stream = sys.stderr if diff else sys.stdout
+    color = use_color(kw["color"], kw["no_color"], kw["output"], stream)
+    opts = RenderOptions(color, unsafe, kw["quiet"], kw.get("lang"))
+    if report_file:
+        from pipsrc.report import report
+
+        _write_report(report_file, report(result, opts.lang, date=date))
+    if diff:
+        from pipsrc.output.diff import render_diff
+
+        _emit(render_diff(result), kw["output"])
+        summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
+        echo(summary, err=True, nl=False)
+    elif statistics:
+        from pipsrc.output import statistics as stats
+
+        _emit(redact(stats.render(result, kw["fmt"], opts)), kw["output"], color)
+    else:
+        _emit(render(result, kw["fmt"], opts), kw["output"], color)
+    if kind == "check":
+        threshold = SEVERITY_RANK[Severity(kw["fail_on"] or policy.fail_on or DEFAULT_FAIL_ON)]
+        blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
+        return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
+    return (
+        EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
+    )
+
+
+def _report(kw: dict[str, Any], probe: bool) -> int:
+    from pipsrc import engine
+    from pipsrc.report import report
+
+    prepared = _prepare(kw, [kw["output"]] if kw["output"] else [])
+    if isinstance(prepared, int):
+        return prepared
+    policy = prepared.policy
+    result = engine.check(
+        prepared.paths,
+        policy,
+        prepared.selection,
+        cli_index=prepared.cli_index,
+        exclude=prepared.exclude,
+    )
+    measured = None
+    if probe:
+        from pipsrc.analysis import dominant_index
+        from pipsrc.report.probe import probe as run_probe
+        from pipsrc.report.probe import probe_targets
+
+        docs = [r.doc for r in result.files if r.doc is not None]
+        target = policy.index or dominant_index(docs, policy)
+        measured = run_probe(probe_targets(policy, target))
+    text = report(result, kw["lang"], probe=measured, date=prepared.date)
+    if kw["output"]:
+        _write_report(kw["output"], text)
+    else:
+        echo(text, nl=False)
+    return EXIT_CLEAN
+
+
+def _date(value: str | None) -> str | None:
+    """``--date``: an ISO date, or ``today`` (local date)."""
+    import datetime
+
+    if value is None:
+        return None
+    if value == "today":
+        return datetime.date.today().isoformat()
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageProblem(f"--date {value!r}: expected YYYY-MM-DD or 'today'") from None
+
+
+def _check_output(path: str) -> None:
+    """Refuse a report path that cannot be written before any work (and any fix) is done."""
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UsageProblem(f"{path}: directory {directory} does not exist")
+    if os.path.isdir(path):
+        raise UsageProblem(f"{path}: is a directory")
+
+
+def _write_report(path: str, text: str) -> None:
+    """Write a report atomically, so a failed run never leaves half a report behind."""
+    from pipsrc.textio import atomic_write
+
+    atomic_write(path, text.encode("utf-8"))
+
+
+def _exit(kw: dict[str, Any], code: int) -> int:
+    return EXIT_CLEAN if kw.get("exit_zero") and code == EXIT_FINDINGS else code
+
+
+def _guard(fn: Callable[[], int], paths: tuple[str, ...] | None = None) -> int:
+    """Run a command: a bug becomes one redacted line (exit 3), Ctrl-C exit 130. With
+    ``paths``, git starts listing their files first, so it walks the work tree while
+    Python imports the engine and loads the policy."""
+    try:
+        if paths is None:
+            return fn()
+        from pipsrc.gitfiles import prefetch
+
+        with prefetch(list(paths) or ["."]):
+            return fn()
+    except KeyboardInterrupt:
+        echo("pipsrc: interrupted", err=True)
+        return 130
+    except Exception as exc:  # the one place a bug becomes a one-line message
+        echo(f"pipsrc: internal error: {type(exc).__name__}: {redact(str(exc))}", err=True)
+        return EXIT_INTERNAL
+
+
+# --- the commands ------------------------------------------------------------------------
+
+# The environment variables click reads for check's options: any of them set, and the
+# shortcut leaves parsing to click (tests/test_cli.py keeps this equal to the options).
+CHECK_ENVVARS = (
+    "PIPSRC_MIRROR",
+    "PIPSRC_PROXY",
+    "PIPSRC_POLICY",
+    "PIPSRC_FORMAT",
+    "PIPSRC_COLOR",
+    "PIPSRC_FAIL_ON",
+    "PIPSRC_LANG",
+)
+
+
+def check_defaults(paths: Sequence[str]) -> dict[str, Any]:
+    """The ``kw`` click gives ``check`` for ``pipsrc check PATHS...`` and no option."""
+    return {
+        "paths": tuple(paths),
+        "mirror": None,
+        "proxy": None,
+        "policy_file": None,
+        "select": (),
+        "ignore": (),
+        "exclude": (),
+        "fmt": "text",
+        "output": None,
+        "quiet": False,
+        "color": "auto",
+        "no_color": False,
+        "exit_zero": False,
+        "fail_on": None,
+        "lang": None,
+        "statistics": False,
+    }
+
+
+def plain_check(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """``check``'s ``kw`` when ``args`` is ``check`` and paths only (no option, no ``--``,
+    no option set through the environment); None for anything click must parse."""
+    if not args or args[0] != "check" or any(a.startswith("-") for a in args[1:]):
+        return None
+    if any(environ.get(name) for name in CHECK_ENVVARS):
+        return None
+    return check_defaults(args[1:])
+
+
+def check(kw: dict[str, Any]) -> int:
+    """``pipsrc check``: report settings that disagree with the policy (exit 1 if any)."""
+    return _exit(kw, _guard(lambda: _run("check", kw, statistics=kw["statistics"]), kw["paths"]))
+
+
+def fix(kw: dict[str, Any], diff: bool, unsafe_fixes: bool, report_file: str | None) -> int:
+    """``pipsrc fix``: fix settings in place (exit 1 if files changed or would change)."""
+    return _exit(
+        kw,
+        _guard(
+            lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff, report_file=report_file),
+            kw["paths"],
+        ),
+    )
+
+
+def report(kw: dict[str, Any], probe: bool) -> int:
+    """``pipsrc report``: the markdown audit report of the tree's current state."""
+    return _guard(lambda: _report(kw, probe), kw["paths"])
