@@ -12,7 +12,9 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -236,10 +238,40 @@ def test_a_failed_write_is_reported_per_file(
     def broken(path: str, data: bytes, stamp: object = None) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(engine, "atomic_write", broken)
+    monkeypatch.setattr(engine, "stage", broken)
     monkeypatch.setenv("PIPSRC_JOBS", "2")
     files = _fixable_tree(tmp_path, 3)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert not result.changed_files
     assert len(result.errors) == 3 and all("No space left" in e for e in result.errors)
     assert all("tuna" in f.read_text() for f in files)  # nothing half-written
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_a_run_stopped_while_fixing_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, error: type[BaseException]
+) -> None:
+    """Files are staged (written to temp files) as fixing goes on; a run that stops before
+    the end removes them all and leaves every original as it was."""
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    real_loop = engine._fix_loop
+    calls = []
+
+    def stop_at_the_fourth(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 4:
+            time.sleep(0.05)  # let the staging threads write the first three
+            raise error("stop")
+        return real_loop(*args)
+
+    monkeypatch.setattr(engine, "_fix_loop", stop_at_the_fourth)
+    monkeypatch.setenv("PIPSRC_JOBS", jobs)
+    files = _fixable_tree(tmp_path, 6)
+    with pytest.raises(error):
+        engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(calls) == 4
+    assert all("tuna" in f.read_text() for f in files)
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".pipsrc-")]

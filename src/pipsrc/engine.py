@@ -45,13 +45,18 @@ from pipsrc.textio import (
     FileStamp,
     HardLinked,
     LineIndex,
-    atomic_write,
+    Staged,
+    commit,
     decode,
+    discard,
     read_regular,
+    stage,
 )
 from pipsrc.urls import redact
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
+
     from pipsrc.edits import PositionMap
 
 MAX_PASSES = 10
@@ -584,27 +589,32 @@ def fix(
     final: list[tuple[FileResult, list[Finding] | None]] = []
     changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
     writer = _Writer() if write else None
-    for n, r in enumerate(files, 1):
-        if progress is not None:
-            progress("fixing", n, len(files))
-        if r.doc is None:
-            continue
-        final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
-        if r.changed:
-            changed_at[r.path] = len(final) - 1
-            if writer is not None:
-                writer.submit(r)  # its text is final (checked to encode back exactly)
-    # Findings against the final state of every file. The fix loop's last lint already
-    # is that for a file, unless the file reads another file's settings (-r, a copied
-    # pip.conf) that fix changed after that lint: only those are linted again.
-    for i, (r, last) in enumerate(final):
-        assert r.doc is not None
-        if last is None or _reads_changed(r.doc, ctx, changed_at, i):
-            r.suppressed = []
-            last = lint(r.doc, ctx, enabled, r.suppressed)
-        r.findings = _with_line_hint(r, last)
-        if progress is not None:
-            progress("checking", i + 1, len(final))
+    try:
+        for n, r in enumerate(files, 1):
+            if progress is not None:
+                progress("fixing", n, len(files))
+            if r.doc is None:
+                continue
+            final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
+            if r.changed:
+                changed_at[r.path] = len(final) - 1
+                if writer is not None:
+                    writer.submit(r)  # its text is final (checked to encode back exactly)
+        # Findings against the final state of every file. The fix loop's last lint already
+        # is that for a file, unless the file reads another file's settings (-r, a copied
+        # pip.conf) that fix changed after that lint: only those are linted again.
+        for i, (r, last) in enumerate(final):
+            assert r.doc is not None
+            if last is None or _reads_changed(r.doc, ctx, changed_at, i):
+                r.suppressed = []
+                last = lint(r.doc, ctx, enabled, r.suppressed)
+            r.findings = _with_line_hint(r, last)
+            if progress is not None:
+                progress("checking", i + 1, len(final))
+    except BaseException:
+        if writer is not None:
+            writer.abort()  # a run that stops early changes nothing: no file, no temp file
+        raise
     if writer is not None:
         writer.close()  # only a run that got this far writes anything
     mode = "fix" if write else "diff"
@@ -629,37 +639,70 @@ def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: i
 
 
 class _Writer:
-    """Writes the changed files once the fix loop is over, several at a time.
+    """Writes the changed files: staged while fixing goes on, put in place at the end.
 
-    Each write stays atomic and durable (:func:`pipsrc.textio.atomic_write` fsyncs the
-    file and its directory); one after another, a few hundred such writes took longer than
-    the rest of the run, and concurrent fsyncs share the journal's commits. The writes run
-    in this process, so a failure, or a Ctrl-C, is reported like any other (an earlier
-    design wrote from a forked process while fixing went on: it saved little and made an
-    interrupted run report less clearly which files were written).
+    Each write stays atomic and durable: :func:`pipsrc.textio.stage` writes and fsyncs a
+    temporary file beside the original, :func:`pipsrc.textio.commit` replaces the
+    original with it and fsyncs the directory. One after another, a few hundred fsyncs
+    took longer than the rest of the run; so the staging runs on threads as each file's
+    fixed text is final (the fsyncs wait on the disk, not on the interpreter), and the
+    commits, several at a time, only once the whole run has succeeded: a run that fails
+    or is interrupted before then leaves every original, and no temporary file, behind.
+    The writes run in this process, so each failure is reported on its file.
     """
 
     def __init__(self) -> None:
-        self.pending: list[tuple[FileResult, bytes]] = []
+        self.pool: ThreadPoolExecutor | None = None
+        self.items: list[tuple[FileResult, Future[Staged | str] | Staged | str]] = []
 
     def submit(self, r: FileResult) -> None:
         data = _encoded(r)
-        if data is not None:
-            self.pending.append((r, data))
+        if data is None:
+            return
+        if jobs() > 1:
+            if self.pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
+            self.items.append((r, self.pool.submit(_stage, r.real, data, r.stamp)))
+        else:
+            self.items.append((r, _stage(r.real, data, r.stamp)))
 
     def close(self) -> None:
-        """Write every pending file and record its outcome on its result."""
-        if len(self.pending) > 1 and jobs() > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write") as pool:
-                errors = list(pool.map(lambda rd: _write(rd[0].real, rd[1], rd[0].stamp),
-                                       self.pending))  # fmt: skip
-        else:
-            errors = [_write(r.real, d, r.stamp) for r, d in self.pending]
-        for (r, _), error in zip(self.pending, errors, strict=True):
+        """Put every staged file in place and record each outcome on its result."""
+        try:
+            staged = [_outcome(item) for _, item in self.items]
+            if self.pool is not None and len(staged) > 1:
+                errors = list(self.pool.map(_commit, staged))
+            else:
+                errors = [_commit(st) for st in staged]
+        except BaseException:
+            self.abort()
+            raise
+        for (r, _), error in zip(self.items, errors, strict=True):
             _written(r, error)
-        self.pending = []
+        self._shutdown()
+
+    def abort(self) -> None:
+        """Discard everything staged (waiting for staging in progress): nothing is written."""
+        for _, item in self.items:
+            try:
+                outcome = _outcome(item)
+            except BaseException:  # that write failed: nothing to discard
+                continue
+            if isinstance(outcome, Staged):
+                discard(outcome)
+        self._shutdown()
+
+    def _shutdown(self) -> None:
+        self.items = []
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+
+
+def _outcome(item: Future[Staged | str] | Staged | str) -> Staged | str:
+    return item if isinstance(item, Staged | str) else item.result()
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
@@ -779,13 +822,6 @@ def _locate_changes(
         r.changes.append(change)
 
 
-def write_result(r: FileResult) -> None:
-    """Write one fixed file; a failure is recorded on ``r`` (``error``, ``fixed`` = None)."""
-    data = _encoded(r)
-    if data is not None:
-        _written(r, _write(r.real, data, r.stamp))
-
-
 def _encoded(r: FileResult) -> bytes | None:
     """The bytes of the fixed text, or None (recorded on ``r``) if they do not round-trip."""
     assert r.decoded is not None and r.fixed is not None
@@ -809,14 +845,25 @@ def _encoded(r: FileResult) -> bytes | None:
     return data
 
 
-def _write(real: str, data: bytes, stamp: FileStamp | None) -> str | None:
-    """Write ``data`` to ``real`` atomically; the error message, or None."""
+def _stage(real: str, data: bytes, stamp: FileStamp | None) -> Staged | str:
+    """Stage ``data`` for ``real`` (:func:`pipsrc.textio.stage`); the error message, or
+    the staged file."""
     try:
-        atomic_write(real, data, stamp)
-    except ChangedOnDisk:
-        return "changed on disk while pipsrc was processing it; not written"
+        return stage(real, data, stamp)
     except HardLinked as exc:
         return str(exc)
+    except OSError as exc:
+        return f"cannot write: {exc.strerror or exc}"
+
+
+def _commit(staged: Staged | str) -> str | None:
+    """Put a staged file in place; the error message (the staging's, if it failed), or None."""
+    if isinstance(staged, str):
+        return staged
+    try:
+        commit(staged)
+    except ChangedOnDisk:
+        return "changed on disk while pipsrc was processing it; not written"
     except OSError as exc:
         return f"cannot write: {exc.strerror or exc}"
     return None

@@ -185,13 +185,23 @@ class HardLinked(Exception):
     """The file has other hard links: replacing it would silently split them."""
 
 
-def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> None:
-    """Replace ``path`` with ``data`` atomically, keeping its mode bits.
+class Staged:
+    """A file's new bytes in a fsynced temporary file beside it, not yet in its place."""
 
-    The temporary file lives in the same directory (same file system), is
-    fsynced, and replaces the original with ``os.replace``. If the file changed
-    since it was read (``expected``), nothing is written; nor when it has other hard
-    links, which a replacement would turn into a stale copy.
+    __slots__ = ("expected", "path", "tmp")
+
+    def __init__(self, path: str, tmp: str, expected: FileStamp | None) -> None:
+        self.path = path
+        self.tmp = tmp
+        self.expected = expected
+
+
+def stage(path: str, data: bytes, expected: FileStamp | None = None) -> Staged:
+    """The slow half of :func:`atomic_write`: write ``data`` to a temporary file in
+    ``path``'s directory (same file system), with ``path``'s mode bits, and fsync it.
+
+    Nothing visible changes until :func:`commit`; :func:`discard` removes it. A file with
+    other hard links is refused here: a replacement would turn them into stale copies.
     """
     import tempfile  # only a fix that changes a file needs it
 
@@ -218,16 +228,42 @@ def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> N
                 with contextlib.suppress(OSError):
                     os.fchown(fh.fileno(), *owner)
             os.fsync(fh.fileno())
-        if expected is not None and stamp(path) != expected:
-            raise ChangedOnDisk(f"{path}: changed while pipsrc was processing it; not written")
-        os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+    return Staged(path, tmp, expected)
+
+
+def commit(staged: Staged) -> None:
+    """Put a staged file in its place with ``os.replace``, and fsync the directory.
+
+    If the file changed since it was read (``expected``), nothing is written and the
+    temporary file is removed, as on any failure.
+    """
+    path = staged.path
+    try:
+        if staged.expected is not None and stamp(path) != staged.expected:
+            raise ChangedOnDisk(f"{path}: changed while pipsrc was processing it; not written")
+        os.replace(staged.tmp, path)
+    except BaseException:
+        discard(staged)
+        raise
     with contextlib.suppress(OSError):
-        dfd = os.open(directory, os.O_RDONLY)
+        dfd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
         try:
             os.fsync(dfd)
         finally:
             os.close(dfd)
+
+
+def discard(staged: Staged) -> None:
+    """Remove a staged temporary file that will not be committed."""
+    with contextlib.suppress(OSError):
+        os.unlink(staged.tmp)
+
+
+def atomic_write(path: str, data: bytes, expected: FileStamp | None = None) -> None:
+    """Replace ``path`` with ``data`` atomically, keeping its mode bits: :func:`stage`,
+    then :func:`commit`. The original is intact unless the whole write succeeded."""
+    commit(stage(path, data, expected))
