@@ -219,6 +219,7 @@ def restore(tree: str) -> None:
     """Undo whatever a fix run changed (tracked files only; the vendored tree is ignored)."""
     subprocess.run(["git", "-C", tree, "checkout", "-q", "--", "."], check=True)
     subprocess.run(["git", "-C", tree, "clean", "-fdq"], check=True)
+    os.sync()  # the restored files' writeback must not be charged to the next measured run
 
 
 def version(argv: list[str]) -> str:
@@ -491,7 +492,8 @@ def write_results(
         "- hadolint is given the files in one invocation, as pipsrc is.",
         "- Every command's output is read to the end through a pipe; times are wall-clock "
         "from start to exit, taken with `os.wait4`.",
-        "- After every `pipsrc fix` run the tree is restored with `git checkout` (not timed).",
+        "- After every `pipsrc fix` run the tree is restored with `git checkout` and flushed to "
+        "disk with `sync` (not timed), so the next run does not wait for that writeback.",
         "- pipsrc is measured as its users run it: `pip install` of the checkout into a "
         "virtual environment of its own (`bench/.cache/venv`), as pre-commit and CI do; "
         "`--installed` measures the running environment's pipsrc instead.",

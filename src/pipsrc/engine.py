@@ -799,6 +799,8 @@ def _locate_changes(
 ) -> None:
     """Give each change its line in the original file and in the fixed one (and an
     insertion the kind of the setting it added, found in the fixed document)."""
+    if not pending:
+        return  # most files: nothing changed, no line index to build
     final = final_doc.text
     original = LineIndex(r.original or "")
     fixed = LineIndex(final)
