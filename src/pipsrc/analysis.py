@@ -56,6 +56,8 @@ class Context:
     cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
     # the rest of the repository, when only some of its files are checked (pre-commit)
     repository: Repository | None = None
+    # paths of the other documents find_file returned, when recorded (a fix worker's)
+    lookups: set[str] | None = field(default=None, repr=False, compare=False)
 
     # -- the policy index, or in consistency mode the repository's dominant one
     @property
@@ -79,6 +81,8 @@ class Context:
             if found is None and self.repository is not None:
                 found = self.repository.get(candidate)
             if found is not None:
+                if self.lookups is not None:
+                    self.lookups.add(found.path)
                 return found
         return None
 

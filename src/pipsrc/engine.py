@@ -33,9 +33,9 @@ from pipsrc.model import (
     Severity,
     Span,
 )
-from pipsrc.parallel import MIN_FILES, jobs, map_files
+from pipsrc.parallel import MIN_FILES, can_fork, jobs, map_files
 from pipsrc.policy import Policy
-from pipsrc.records import field, record
+from pipsrc.records import field, record, replace
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
 from pipsrc.textio import (
@@ -588,14 +588,21 @@ def fix(
     enabled = (selection or Selection()).enabled(policy)
     final: list[tuple[FileResult, list[Finding] | None]] = []
     changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
+    speculated = _speculate(files, ctx, enabled, unsafe)
+    # paths a speculation changed: a file that read one of them is fixed again here
+    touched = {r.path for r, sp in zip(files, speculated, strict=True) if sp and sp.fixed}
     writer = _Writer() if write else None
     try:
-        for n, r in enumerate(files, 1):
+        for n, (r, sp) in enumerate(zip(files, speculated, strict=True), 1):
             if progress is not None:
                 progress("fixing", n, len(files))
             if r.doc is None:
                 continue
-            final.append((r, _fix_loop(r, ctx, enabled, unsafe)))
+            if sp is not None and not (sp.lookups & (touched | changed_at.keys())):
+                last = sp.adopt(r, ctx)
+            else:
+                last = _fix_loop(r, ctx, enabled, unsafe)
+            final.append((r, last))
             if r.changed:
                 changed_at[r.path] = len(final) - 1
                 if writer is not None:
@@ -619,6 +626,69 @@ def fix(
         writer.close()  # only a run that got this far writes anything
     mode = "fix" if write else "diff"
     return RunResult(root, policy, files, skipped, mode=mode, repository=repository)
+
+
+@record
+class _Speculation:
+    """A file's fix loop run in a worker process against the unfixed repository.
+
+    Sequentially, each file is fixed seeing the files before it already fixed. A
+    speculation saw every other file unfixed, so it is adopted only if it read no file
+    that any fix changes (``lookups``: what :meth:`Context.find_file` returned to it);
+    otherwise the file is fixed again, in order, in the parent. The result is the
+    sequential one either way.
+    """
+
+    findings: list[Finding] | None
+    suppressed: list[tuple[Finding, str]]
+    lookups: set[str]
+    error: str | None
+    fixed: str | None = None  # with doc and changes, when the fix changed the file
+    doc: Document | None = None
+    changes: list[Change] = field(default_factory=list)
+
+    def adopt(self, r: FileResult, ctx: Context) -> list[Finding] | None:
+        r.suppressed, r.error = self.suppressed, self.error
+        if self.fixed is not None and self.doc is not None:
+            r.fixed, r.doc, r.changes = self.fixed, self.doc, self.changes
+            ctx.docs[r.path] = self.doc
+        return self.findings
+
+
+# below this many files to fix, a worker process costs more than it saves
+MIN_SPECULATE = 200
+
+
+def _speculate(
+    files: list[FileResult], ctx: Context, enabled: set[str], unsafe: bool
+) -> list[_Speculation | None]:
+    """Every file's fix loop on all cores (:func:`pipsrc.parallel.map_files`), each
+    against the unfixed repository; all None for a small run or a single process."""
+    todo = [i for i, r in enumerate(files) if r.doc is not None]
+    out: list[_Speculation | None] = [None] * len(files)
+    if jobs() <= 1 or len(todo) < MIN_SPECULATE or not can_fork():
+        return out
+    if not ctx.policy.index:
+        _ = ctx.dominant_index  # of the unfixed repository, as the first sequential lint sees
+
+    def one(i: int) -> _Speculation:
+        # on a copy, and the repository put back: this runs in the parent too (its share)
+        original = files[i]
+        r = replace(original, findings=[], changes=[], suppressed=[])
+        ctx.lookups = set()
+        try:
+            findings = _fix_loop(r, ctx, enabled, unsafe)
+            sp = _Speculation(findings, r.suppressed, ctx.lookups, r.error)
+        finally:
+            ctx.lookups = None
+            ctx.docs[r.path] = original.doc  # type: ignore[assignment]
+        if r.doc is not original.doc and r.fixed is not None:
+            sp.fixed, sp.doc, sp.changes = r.fixed, r.doc, r.changes
+        return sp
+
+    for i, sp in zip(todo, map_files(one, todo), strict=True):
+        out[i] = sp
+    return out
 
 
 def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: int) -> bool:
