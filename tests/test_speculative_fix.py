@@ -183,3 +183,60 @@ def test_speculating_leaves_the_repository_unfixed(
     assert ctx.docs == before and all(ctx.docs[p] is d for p, d in before.items())
     assert [r.doc for r in files] == docs and not any(r.fixed or r.changes for r in files)
     assert ctx.lookups is None
+
+
+def _pairs_tree(root: Path) -> None:
+    """Scripts that read a requirements file a fix changes, and are changed themselves:
+    their speculations are dropped; the leading file puts some in the parent's share."""
+    files = {"a/requirements.txt": f"-i {TUNA}\nflask\n"}
+    for i in range(4):
+        files[f"d{i}/requirements.txt"] = f"-i {TUNA}\nflask\n"
+        files[f"d{i}/zbuild.sh"] = (
+            f"#!/bin/sh\nexport PIP_INDEX_URL={TUNA}\npip install -r requirements.txt x\n"
+        )
+    write_tree(root, files)
+
+
+def test_files_staged_for_dropped_speculations_are_discarded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference, tree = tmp_path / "reference", tmp_path / "tree"
+    _pairs_tree(reference)
+    _pairs_tree(tree)
+    policy = Policy().with_index("aliyun")
+    monkeypatch.setenv("PIPSRC_JOBS", "1")
+    engine.fix([str(reference)], policy, cli_index=True)
+    _speculative(monkeypatch)
+    dropped = []
+    real_drop = engine._Writer.drop
+    monkeypatch.setattr(
+        engine._Writer, "drop", lambda self, f: (dropped.append(f), real_drop(self, f))[1]
+    )
+    result = engine.fix([str(tree)], policy, cli_index=True)
+    assert dropped  # the parent staged a speculation it then did not adopt
+    assert len(result.changed_files) == 9 and not result.errors
+    for path in reference.rglob("*"):
+        if path.is_file():
+            assert (tree / path.relative_to(reference)).read_bytes() == path.read_bytes()
+    assert not [p for p in tree.rglob("*") if p.name.startswith(".pipsrc-")]
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
+def test_a_run_stopped_after_speculating_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: type[BaseException]
+) -> None:
+    _pairs_tree(tmp_path)
+    before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    adopted = _speculative(monkeypatch)
+    real_adopt = engine._Speculation.adopt
+
+    def stop(self: engine._Speculation, r: engine.FileResult, ctx: Any) -> Any:
+        if len(adopted) >= 3:  # (each adoption is recorded twice here)
+            raise error("stop")
+        adopted.append(r.path)
+        return real_adopt(self, r, ctx)
+
+    monkeypatch.setattr(engine._Speculation, "adopt", stop)
+    with pytest.raises(error):
+        engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before

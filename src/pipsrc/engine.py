@@ -51,6 +51,7 @@ from pipsrc.textio import (
     discard,
     read_regular,
     stage,
+    sync_directory_of,
 )
 from pipsrc.urls import redact
 
@@ -588,25 +589,29 @@ def fix(
     enabled = (selection or Selection()).enabled(policy)
     final: list[tuple[FileResult, list[Finding] | None]] = []
     changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
-    speculated = _speculate(files, ctx, enabled, unsafe)
-    # paths a speculation changed: a file that read one of them is fixed again here
-    touched = {r.path for r, sp in zip(files, speculated, strict=True) if sp and sp.fixed}
     writer = _Writer() if write else None
     try:
+        speculated = _speculate(files, ctx, enabled, unsafe, writer)
+        # paths a speculation changed: a file that read one of them is fixed again here
+        touched = {r.path for r, sp in zip(files, speculated, strict=True) if sp and sp.fixed}
         for n, (r, sp) in enumerate(zip(files, speculated, strict=True), 1):
             if progress is not None:
                 progress("fixing", n, len(files))
             if r.doc is None:
                 continue
+            staged = None
             if sp is not None and not (sp.lookups & (touched | changed_at.keys())):
                 last = sp.adopt(r, ctx)
+                staged = sp.staged
             else:
+                if sp is not None and sp.staged is not None and writer is not None:
+                    writer.drop(sp.staged)
                 last = _fix_loop(r, ctx, enabled, unsafe)
             final.append((r, last))
             if r.changed:
                 changed_at[r.path] = len(final) - 1
                 if writer is not None:
-                    writer.submit(r)  # its text is final (checked to encode back exactly)
+                    writer.submit(r, staged)  # its text is final (checked to encode back exactly)
         # Findings against the final state of every file. The fix loop's last lint already
         # is that for a file, unless the file reads another file's settings (-r, a copied
         # pip.conf) that fix changed after that lint: only those are linted again.
@@ -646,6 +651,8 @@ class _Speculation:
     fixed: str | None = None  # with doc and changes, when the fix changed the file
     doc: Document | None = None
     changes: list[Change] = field(default_factory=list)
+    # the fixed file already staged (speculations run by the parent process only)
+    staged: Future[Staged | str] | None = field(default=None, repr=False, compare=False)
 
     def adopt(self, r: FileResult, ctx: Context) -> list[Finding] | None:
         r.suppressed, r.error = self.suppressed, self.error
@@ -660,16 +667,27 @@ MIN_SPECULATE = 200
 
 
 def _speculate(
-    files: list[FileResult], ctx: Context, enabled: set[str], unsafe: bool
+    files: list[FileResult],
+    ctx: Context,
+    enabled: set[str],
+    unsafe: bool,
+    writer: _Writer | None = None,
 ) -> list[_Speculation | None]:
     """Every file's fix loop on all cores (:func:`pipsrc.parallel.map_files`), each
-    against the unfixed repository; all None for a small run or a single process."""
+    against the unfixed repository; all None for a small run or a single process.
+
+    The parent process, once it has forked its workers, stages the files its own share
+    changes as it goes (``writer``): the disk works while the processes compute. A
+    speculation that is not adopted has its staged file discarded.
+    """
     todo = [i for i, r in enumerate(files) if r.doc is not None]
     out: list[_Speculation | None] = [None] * len(files)
     if jobs() <= 1 or len(todo) < MIN_SPECULATE or not can_fork():
         return out
     if not ctx.policy.index:
         _ = ctx.dominant_index  # of the unfixed repository, as the first sequential lint sees
+
+    parent = os.getpid()
 
     def one(i: int) -> _Speculation:
         # on a copy, and the repository put back: this runs in the parent too (its share)
@@ -684,6 +702,10 @@ def _speculate(
             ctx.docs[r.path] = original.doc  # type: ignore[assignment]
         if r.doc is not original.doc and r.fixed is not None:
             sp.fixed, sp.doc, sp.changes = r.fixed, r.doc, r.changes
+            if writer is not None and os.getpid() == parent and r.changed:
+                data = _encode(r)
+                if isinstance(data, bytes):
+                    sp.staged = writer.prestage(r.real, data, r.stamp)
         return sp
 
     for i, sp in zip(todo, map_files(one, todo), strict=True):
@@ -713,34 +735,57 @@ class _Writer:
 
     Each write stays atomic and durable: :func:`pipsrc.textio.stage` writes and fsyncs a
     temporary file beside the original, :func:`pipsrc.textio.commit` replaces the
-    original with it and fsyncs the directory. One after another, a few hundred fsyncs
-    took longer than the rest of the run; so the staging runs on threads as each file's
-    fixed text is final (the fsyncs wait on the disk, not on the interpreter), and the
-    commits, several at a time, only once the whole run has succeeded: a run that fails
-    or is interrupted before then leaves every original, and no temporary file, behind.
-    The writes run in this process, so each failure is reported on its file.
+    original with it, and each directory is fsynced once. One after another, a few
+    hundred fsyncs took longer than the rest of the run; so the staging runs on threads
+    as soon as a file's fixed text is known (the fsyncs wait on the disk, not on the
+    interpreter), and the commits, several at a time, only once the whole run has
+    succeeded: a run that fails or is interrupted before then leaves every original, and
+    no temporary file, behind. The writes run in this process, so each failure is
+    reported on its file.
     """
 
     def __init__(self) -> None:
         self.pool: ThreadPoolExecutor | None = None
         self.items: list[tuple[FileResult, Future[Staged | str] | Staged | str]] = []
+        self.early: list[Future[Staged | str]] = []  # staged before they were adopted
 
-    def submit(self, r: FileResult) -> None:
+    def _pool(self) -> ThreadPoolExecutor:
+        if self.pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
+        return self.pool
+
+    def prestage(self, real: str, data: bytes, stamp: FileStamp | None) -> Future[Staged | str]:
+        """Stage a file whose fixed text may yet be dropped (:meth:`drop`)."""
+        future = self._pool().submit(_stage, real, data, stamp)
+        self.early.append(future)
+        return future
+
+    def drop(self, future: Future[Staged | str]) -> None:
+        """Discard a file staged early that will not be written after all."""
+        self.early.remove(future)
+        _discard(future)
+
+    def submit(self, r: FileResult, staged: Future[Staged | str] | None = None) -> None:
+        if staged is not None:
+            self.early.remove(staged)
+            self.items.append((r, staged))
+            return
         data = _encoded(r)
         if data is None:
             return
         if jobs() > 1:
-            if self.pool is None:
-                from concurrent.futures import ThreadPoolExecutor
-
-                self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
-            self.items.append((r, self.pool.submit(_stage, r.real, data, r.stamp)))
+            self.items.append((r, self._pool().submit(_stage, r.real, data, r.stamp)))
         else:
             self.items.append((r, _stage(r.real, data, r.stamp)))
 
     def close(self) -> None:
         """Put every staged file in place and record each outcome on its result."""
         try:
+            for future in self.early:  # none is left unless a caller forgot one
+                _discard(future)
+            self.early = []
             staged = [_outcome(item) for _, item in self.items]
             if self.pool is not None and len(staged) > 1:
                 errors = list(self.pool.map(_commit, staged))
@@ -749,6 +794,13 @@ class _Writer:
         except BaseException:
             self.abort()
             raise
+        written = {r.real for (r, _), error in zip(self.items, errors, strict=True) if not error}
+        directories = list({os.path.dirname(os.path.abspath(p)): p for p in written}.values())
+        if self.pool is not None and len(directories) > 1:
+            list(self.pool.map(sync_directory_of, directories))
+        else:
+            for path in directories:
+                sync_directory_of(path)
         for (r, _), error in zip(self.items, errors, strict=True):
             _written(r, error)
         self._shutdown()
@@ -756,19 +808,26 @@ class _Writer:
     def abort(self) -> None:
         """Discard everything staged (waiting for staging in progress): nothing is written."""
         for _, item in self.items:
-            try:
-                outcome = _outcome(item)
-            except BaseException:  # that write failed: nothing to discard
-                continue
-            if isinstance(outcome, Staged):
-                discard(outcome)
+            _discard(item)
+        for future in self.early:
+            _discard(future)
         self._shutdown()
 
     def _shutdown(self) -> None:
         self.items = []
+        self.early = []
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
+
+
+def _discard(item: Future[Staged | str] | Staged | str) -> None:
+    try:
+        outcome = _outcome(item)
+    except BaseException:  # that write failed: nothing to discard
+        return
+    if isinstance(outcome, Staged):
+        discard(outcome)
 
 
 def _outcome(item: Future[Staged | str] | Staged | str) -> Staged | str:
@@ -896,24 +955,30 @@ def _locate_changes(
 
 def _encoded(r: FileResult) -> bytes | None:
     """The bytes of the fixed text, or None (recorded on ``r``) if they do not round-trip."""
+    data = _encode(r)
+    if isinstance(data, str):
+        r.error = data
+        r.fixed = None
+        return None
+    return data
+
+
+def _encode(r: FileResult) -> bytes | str:
+    """The bytes of ``r``'s fixed text, or why they must not be written."""
     assert r.decoded is not None and r.fixed is not None
     if r.decoded.mismatch_line is not None:
-        r.error = (
+        return (
             f"line {r.decoded.mismatch_line} would not be written back byte for byte in "
             f"{r.decoded.encoding}; not written"
         )
-        r.fixed = None
-        return None
     data = r.decoded.encode(r.fixed)
     try:
         if decode(data).text != r.fixed:
             raise DecodeError("re-encoding changed the text")
     except DecodeError:
-        r.error = (
+        return (
             "internal error: the fixed text does not round-trip in the file's encoding; not written"
         )
-        r.fixed = None
-        return None
     return data
 
 
@@ -933,7 +998,7 @@ def _commit(staged: Staged | str) -> str | None:
     if isinstance(staged, str):
         return staged
     try:
-        commit(staged)
+        commit(staged, sync_directory=False)  # each directory is synced once, after
     except ChangedOnDisk:
         return "changed on disk while pipsrc was processing it; not written"
     except OSError as exc:

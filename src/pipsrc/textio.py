@@ -235,8 +235,9 @@ def stage(path: str, data: bytes, expected: FileStamp | None = None) -> Staged:
     return Staged(path, tmp, expected)
 
 
-def commit(staged: Staged) -> None:
-    """Put a staged file in its place with ``os.replace``, and fsync the directory.
+def commit(staged: Staged, *, sync_directory: bool = True) -> None:
+    """Put a staged file in its place with ``os.replace``, and fsync the directory
+    (unless the caller syncs directories itself, once each: :func:`sync_directory`).
 
     If the file changed since it was read (``expected``), nothing is written and the
     temporary file is removed, as on any failure.
@@ -249,6 +250,12 @@ def commit(staged: Staged) -> None:
     except BaseException:
         discard(staged)
         raise
+    if sync_directory:
+        sync_directory_of(path)
+
+
+def sync_directory_of(path: str) -> None:
+    """fsync the directory holding ``path``, so a rename in it survives a crash."""
     with contextlib.suppress(OSError):
         dfd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
         try:
