@@ -214,29 +214,41 @@ def _fixable_tree(root: Path, n: int) -> list[Path]:
     return files
 
 
+@pytest.mark.parametrize("syncfs", [True, False])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_fix_writes_every_file_in_one_or_several_threads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, syncfs: bool
 ) -> None:
-    from pipsrc import engine
+    from pipsrc import engine, textio
     from pipsrc.policy import Policy
 
+    synced = []
+    if syncfs:
+        real = textio.sync_filesystem
+        monkeypatch.setattr(engine, "sync_filesystem", lambda p: synced.append(p) or real(p))
+    else:
+        monkeypatch.setattr(textio, "_SYNCFS", [None])
     monkeypatch.setenv("PIPSRC_JOBS", jobs)
     files = _fixable_tree(tmp_path, 5)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert len(result.changed_files) == 5 and not result.errors
     for f in files:
         assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
+    assert len(synced) == (2 if syncfs else 0)  # one file system: before and after renaming
 
 
+@pytest.mark.parametrize("syncfs", [True, False])
 def test_a_failed_write_is_reported_per_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
 ) -> None:
-    from pipsrc import engine
+    from pipsrc import engine, textio
     from pipsrc.policy import Policy
 
-    def broken(path: str, data: bytes, stamp: object = None) -> None:
+    def broken(path: str, data: bytes, stamp: object = None, **kw: object) -> None:
         raise OSError(28, "No space left on device")
+
+    if not syncfs:
+        monkeypatch.setattr(textio, "_SYNCFS", [None])
 
     monkeypatch.setattr(engine, "stage", broken)
     monkeypatch.setenv("PIPSRC_JOBS", "2")
@@ -247,15 +259,23 @@ def test_a_failed_write_is_reported_per_file(
     assert all("tuna" in f.read_text() for f in files)  # nothing half-written
 
 
+@pytest.mark.parametrize("syncfs", [True, False])
 @pytest.mark.parametrize("jobs", ["1", "2"])
 @pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
 def test_a_run_stopped_while_fixing_writes_nothing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, error: type[BaseException]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    jobs: str,
+    error: type[BaseException],
+    syncfs: bool,
 ) -> None:
     """Files are staged (written to temp files) as fixing goes on; a run that stops before
     the end removes them all and leaves every original as it was."""
-    from pipsrc import engine
+    from pipsrc import engine, textio
     from pipsrc.policy import Policy
+
+    if not syncfs:
+        monkeypatch.setattr(textio, "_SYNCFS", [None])
 
     real_loop = engine._fix_loop
     calls = []
@@ -274,4 +294,52 @@ def test_a_run_stopped_while_fixing_writes_nothing(
         engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert len(calls) == 4
     assert all("tuna" in f.read_text() for f in files)
+    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".pipsrc-")]
+
+
+def test_syncfs_comes_before_any_rename_and_after_the_last(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Files staged without fsync are durable before any replaces an original (a crash
+    can never leave an empty file in place), and the renames are flushed after."""
+    from pipsrc import engine
+    from pipsrc.policy import Policy
+
+    events: list[str] = []
+    real_sync, real_commit = engine.sync_filesystem, engine.commit
+    monkeypatch.setattr(engine, "sync_filesystem", lambda p: events.append("sync") or real_sync(p))
+    monkeypatch.setattr(
+        engine, "commit", lambda st, **kw: events.append("commit") or real_commit(st, **kw)
+    )
+    _fixable_tree(tmp_path, 4)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(result.changed_files) == 4
+    assert events == ["sync", "commit", "commit", "commit", "commit", "sync"]
+
+
+def test_without_syncfs_each_file_is_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """syncfs failing (or missing): every staged file is fsynced before its rename; one
+    that cannot be is not written, and is reported."""
+    from pipsrc import engine, textio
+    from pipsrc.policy import Policy
+
+    monkeypatch.setattr(textio, "_SYNCFS", [lambda fd: -1])
+    fsynced: list[str] = []
+    real = textio.make_durable
+
+    def durable(st: textio.Staged) -> None:
+        if st.path.endswith("s2/requirements.txt"):
+            raise OSError(5, "Input/output error")
+        fsynced.append(st.path)
+        real(st)
+
+    monkeypatch.setattr(engine, "make_durable", durable)
+    files = _fixable_tree(tmp_path, 4)
+    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(fsynced) == 3 and len(result.changed_files) == 3
+    assert [e for e in result.errors if "Input/output error" in e]
+    assert "tuna" in files[2].read_text()
+    assert all("aliyun" in f.read_text() for i, f in enumerate(files) if i != 2)
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".pipsrc-")]

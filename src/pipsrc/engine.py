@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
@@ -49,11 +49,16 @@ from pipsrc.textio import (
     commit,
     decode,
     discard,
+    make_durable,
     read_regular,
     stage,
+    sync_available,
     sync_directory_of,
+    sync_filesystem,
 )
 from pipsrc.urls import redact
+
+R = TypeVar("R")
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
@@ -652,7 +657,9 @@ class _Speculation:
     doc: Document | None = None
     changes: list[Change] = field(default_factory=list)
     # the fixed file already staged (speculations run by the parent process only)
-    staged: Future[Staged | str] | None = field(default=None, repr=False, compare=False)
+    staged: Future[Staged | str] | Staged | str | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def adopt(self, r: FileResult, ctx: Context) -> list[Finding] | None:
         r.suppressed, r.error = self.suppressed, self.error
@@ -731,23 +738,87 @@ def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: i
 
 
 class _Writer:
-    """Writes the changed files: staged while fixing goes on, put in place at the end.
+    """Writes the changed files: staged as soon as their text is known, put in place at
+    the end, only once the whole run has succeeded.
 
-    Each write stays atomic and durable: :func:`pipsrc.textio.stage` writes and fsyncs a
-    temporary file beside the original, :func:`pipsrc.textio.commit` replaces the
-    original with it, and each directory is fsynced once. One after another, a few
-    hundred fsyncs took longer than the rest of the run; so the staging runs on threads
-    as soon as a file's fixed text is known (the fsyncs wait on the disk, not on the
-    interpreter), and the commits, several at a time, only once the whole run has
-    succeeded: a run that fails or is interrupted before then leaves every original, and
-    no temporary file, behind. The writes run in this process, so each failure is
-    reported on its file.
+    Each write stays atomic and durable: :func:`pipsrc.textio.stage` writes a temporary
+    file beside the original, :func:`pipsrc.textio.commit` replaces the original with it.
+    Durability costs a journal commit per fsync, and a few hundred files with their
+    directories took longer one by one than the rest of the run. On Linux the temporary
+    files are therefore flushed together, one ``syncfs`` per file system before any
+    rename and one after the renames (:func:`pipsrc.textio.sync_filesystem`); elsewhere,
+    or if that fails, each file and then each directory is fsynced, on threads (the
+    fsyncs wait on the disk, not on the interpreter). A run that fails or is interrupted
+    before the end leaves every original, and no temporary file, behind. The writes run
+    in this process, so each failure is reported on its file.
     """
 
     def __init__(self) -> None:
         self.pool: ThreadPoolExecutor | None = None
         self.items: list[tuple[FileResult, Future[Staged | str] | Staged | str]] = []
-        self.early: list[Future[Staged | str]] = []  # staged before they were adopted
+        self.early: list[Future[Staged | str] | Staged | str] = []  # staged, not yet adopted
+        self.batch = sync_available()  # stage without fsync; sync each file system once
+
+    def _stage(
+        self, real: str, data: bytes, stamp: FileStamp | None
+    ) -> Future[Staged | str] | Staged | str:
+        if self.batch:
+            return _stage(real, data, stamp, durable=False)  # a write: no need for threads
+        if jobs() <= 1:
+            return _stage(real, data, stamp)
+        return self._pool().submit(_stage, real, data, stamp)
+
+    def prestage(
+        self, real: str, data: bytes, stamp: FileStamp | None
+    ) -> Future[Staged | str] | Staged | str:
+        """Stage a file whose fixed text may yet be dropped (:meth:`drop`)."""
+        item = self._stage(real, data, stamp)
+        self.early.append(item)
+        return item
+
+    def drop(self, item: Future[Staged | str] | Staged | str) -> None:
+        """Discard a file staged early that will not be written after all."""
+        self.early.remove(item)
+        _discard(item)
+
+    def submit(
+        self, r: FileResult, staged: Future[Staged | str] | Staged | str | None = None
+    ) -> None:
+        if staged is not None:
+            self.early.remove(staged)
+            self.items.append((r, staged))
+            return
+        data = _encoded(r)
+        if data is not None:
+            self.items.append((r, self._stage(r.real, data, r.stamp)))
+
+    def close(self) -> None:
+        """Put every staged file in place and record each outcome on its result."""
+        try:
+            for item in self.early:  # none is left unless a caller forgot one
+                _discard(item)
+            self.early = []
+            staged = [_outcome(item) for _, item in self.items]
+            if self.batch:
+                staged = _durable(staged)
+            errors = self._map(_commit, staged)
+        except BaseException:
+            self.abort()
+            raise
+        written = [r.real for (r, _), error in zip(self.items, errors, strict=True) if not error]
+        if not (self.batch and _sync_filesystems(written)):
+            directories = {os.path.dirname(os.path.abspath(p)): p for p in written}
+            self._map(sync_directory_of, list(directories.values()))
+        for (r, _), error in zip(self.items, errors, strict=True):
+            _written(r, error)
+        self._shutdown()
+
+    def _map(self, fn: Callable[[Any], R], items: list[Any]) -> list[R]:
+        """``fn`` over ``items``, on threads when there are many: renames and fsyncs in
+        different directories proceed side by side in the kernel."""
+        if len(items) > 16 and jobs() > 1:
+            return list(self._pool().map(fn, items))
+        return [fn(x) for x in items]
 
     def _pool(self) -> ThreadPoolExecutor:
         if self.pool is None:
@@ -756,61 +827,12 @@ class _Writer:
             self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
         return self.pool
 
-    def prestage(self, real: str, data: bytes, stamp: FileStamp | None) -> Future[Staged | str]:
-        """Stage a file whose fixed text may yet be dropped (:meth:`drop`)."""
-        future = self._pool().submit(_stage, real, data, stamp)
-        self.early.append(future)
-        return future
-
-    def drop(self, future: Future[Staged | str]) -> None:
-        """Discard a file staged early that will not be written after all."""
-        self.early.remove(future)
-        _discard(future)
-
-    def submit(self, r: FileResult, staged: Future[Staged | str] | None = None) -> None:
-        if staged is not None:
-            self.early.remove(staged)
-            self.items.append((r, staged))
-            return
-        data = _encoded(r)
-        if data is None:
-            return
-        if jobs() > 1:
-            self.items.append((r, self._pool().submit(_stage, r.real, data, r.stamp)))
-        else:
-            self.items.append((r, _stage(r.real, data, r.stamp)))
-
-    def close(self) -> None:
-        """Put every staged file in place and record each outcome on its result."""
-        try:
-            for future in self.early:  # none is left unless a caller forgot one
-                _discard(future)
-            self.early = []
-            staged = [_outcome(item) for _, item in self.items]
-            if self.pool is not None and len(staged) > 1:
-                errors = list(self.pool.map(_commit, staged))
-            else:
-                errors = [_commit(st) for st in staged]
-        except BaseException:
-            self.abort()
-            raise
-        written = {r.real for (r, _), error in zip(self.items, errors, strict=True) if not error}
-        directories = list({os.path.dirname(os.path.abspath(p)): p for p in written}.values())
-        if self.pool is not None and len(directories) > 1:
-            list(self.pool.map(sync_directory_of, directories))
-        else:
-            for path in directories:
-                sync_directory_of(path)
-        for (r, _), error in zip(self.items, errors, strict=True):
-            _written(r, error)
-        self._shutdown()
-
     def abort(self) -> None:
         """Discard everything staged (waiting for staging in progress): nothing is written."""
         for _, item in self.items:
             _discard(item)
-        for future in self.early:
-            _discard(future)
+        for item in self.early:
+            _discard(item)
         self._shutdown()
 
     def _shutdown(self) -> None:
@@ -819,6 +841,35 @@ class _Writer:
         if self.pool is not None:
             self.pool.shutdown()
             self.pool = None
+
+
+def _sync_filesystems(paths: list[str]) -> bool:
+    """One ``syncfs`` for each file system holding ``paths``; False if any failed."""
+    by_device: dict[int, str] = {}
+    for path in paths:
+        try:
+            by_device.setdefault(os.stat(os.path.dirname(os.path.abspath(path))).st_dev, path)
+        except OSError:
+            return False
+    return all(sync_filesystem(path) for path in by_device.values())
+
+
+def _durable(staged: list[Staged | str]) -> list[Staged | str]:
+    """Make files staged without fsync durable before any is committed: a ``syncfs`` per
+    file system, else an fsync each (a file that cannot be made durable is not written)."""
+    if _sync_filesystems([st.path for st in staged if isinstance(st, Staged)]):
+        return staged
+    out: list[Staged | str] = []
+    for st in staged:
+        if isinstance(st, Staged):
+            try:
+                make_durable(st)
+            except OSError as exc:
+                discard(st)
+                out.append(f"cannot write: {exc.strerror or exc}")
+                continue
+        out.append(st)
+    return out
 
 
 def _discard(item: Future[Staged | str] | Staged | str) -> None:
@@ -982,11 +1033,11 @@ def _encode(r: FileResult) -> bytes | str:
     return data
 
 
-def _stage(real: str, data: bytes, stamp: FileStamp | None) -> Staged | str:
+def _stage(real: str, data: bytes, stamp: FileStamp | None, durable: bool = True) -> Staged | str:
     """Stage ``data`` for ``real`` (:func:`pipsrc.textio.stage`); the error message, or
     the staged file."""
     try:
-        return stage(real, data, stamp)
+        return stage(real, data, stamp, durable=durable)
     except HardLinked as exc:
         return str(exc)
     except OSError as exc:

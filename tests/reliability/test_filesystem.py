@@ -158,10 +158,22 @@ def _interrupt_fsync(fd: int) -> None:
     ],
     ids=["os.replace raises", "write fails after half the bytes", "interrupted"],
 )
+@pytest.mark.parametrize("durability", ["syncfs", "fsync"])
 def test_failed_write_leaves_the_original_and_no_temp_file(
-    repo: Path, monkeypatch: pytest.MonkeyPatch, patch: dict[str, Any], message: str
+    repo: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    patch: dict[str, Any],
+    message: str,
+    durability: str,
 ) -> None:
+    """Both ways of making writes durable: one syncfs per file system (Linux), or an
+    fsync per file and directory (elsewhere, or when syncfs fails)."""
     before = snapshot(repo)
+    if durability == "fsync":
+        monkeypatch.setattr(textio, "_SYNCFS", [None])
+    elif "fsync" in patch:  # interrupted while the file system is synced
+        monkeypatch.setattr(textio, "_SYNCFS", [_interrupt_fsync])
+        patch = {}
     monkeypatch.setattr(textio, "os", _OsProxy(**patch))
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     assert message in res.out, res.out
