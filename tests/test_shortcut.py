@@ -1,8 +1,9 @@
-"""The console script's shortcut for ``pipsrc check FILE...``: same result as click, no click.
+"""The console script's shortcut for ``pipsrc check|fix FILE...``: click's result, no click.
 
-pre-commit runs ``pipsrc check`` with the staged file names on every commit; that one
-invocation skips click (pipsrc.commands.plain_check). These tests keep the shortcut's
-defaults equal to what click parses, and its output equal to the click command line's.
+pre-commit runs ``pipsrc check`` (or ``pipsrc fix``) with the staged file names on every
+commit; those invocations skip click (pipsrc.commands.plain_command). These tests keep
+the shortcut's defaults equal to what click parses, and its output, exit code and
+written files equal to the click command line's.
 """
 
 from __future__ import annotations
@@ -28,41 +29,53 @@ def no_pipsrc_env(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(name)
 
 
+COMMANDS = {"check": cli.check, "fix": cli.fix}
+
+
+@pytest.mark.parametrize("command", sorted(COMMANDS))
 @pytest.mark.parametrize("paths", [[], ["Dockerfile"], ["a/Dockerfile", "build.sh", "x y.txt"]])
-def test_defaults_are_what_click_parses(no_pipsrc_env: None, paths: list[str]) -> None:
-    assert isinstance(cli.check, click.Command)
-    ctx = cli.check.make_context("check", list(paths))
-    assert ctx.params == commands.check_defaults(paths)
-    assert commands.plain_check(["check", *paths], {}) == ctx.params
+def test_defaults_are_what_click_parses(
+    no_pipsrc_env: None, command: str, paths: list[str]
+) -> None:
+    cmd = COMMANDS[command]
+    assert isinstance(cmd, click.Command)
+    ctx = cmd.make_context(command, list(paths))
+    assert ctx.params == commands.defaults(command, paths)
+    assert commands.plain_command([command, *paths], {}) == ctx.params
 
 
-def test_envvars_are_those_of_checks_options() -> None:
-    declared = {p.envvar for p in cli.check.params if isinstance(p.envvar, str)}
-    assert declared == set(commands.CHECK_ENVVARS)
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_envvars_are_those_of_the_options(command: str) -> None:
+    declared = {p.envvar for p in COMMANDS[command].params if isinstance(p.envvar, str)}
+    assert declared == set(commands.ENVVARS[command])
 
 
 @pytest.mark.parametrize(
     "args",
     [
         [],
-        ["fix", "Dockerfile"],
         ["report"],
+        ["rules"],
         ["check", "--format", "json", "Dockerfile"],
         ["check", "Dockerfile", "-q"],
         ["check", "--", "Dockerfile"],
         ["check", "-"],
+        ["fix", "--diff", "Dockerfile"],
+        ["fix", "Dockerfile", "--mirror", "aliyun"],
         ["--version"],
         ["check", "--help"],
     ],
 )
 def test_anything_else_goes_to_click(args: list[str]) -> None:
-    assert commands.plain_check(args, {}) is None
+    assert commands.plain_command(args, {}) is None
 
 
-@pytest.mark.parametrize("name", commands.CHECK_ENVVARS)
-def test_an_option_from_the_environment_goes_to_click(name: str) -> None:
-    assert commands.plain_check(["check", "Dockerfile"], {name: "x"}) is None
-    assert commands.plain_check(["check", "Dockerfile"], {name: ""}) is not None  # unset for click
+@pytest.mark.parametrize(
+    ("command", "name"), [(c, n) for c in sorted(COMMANDS) for n in commands.ENVVARS[c]]
+)
+def test_an_option_from_the_environment_goes_to_click(command: str, name: str) -> None:
+    assert commands.plain_command([command, "Dockerfile"], {name: "x"}) is None
+    assert commands.plain_command([command, "Dockerfile"], {name: ""}) is not None  # unset
 
 
 REPO = {
@@ -122,3 +135,24 @@ def test_shortcut_prints_and_exits_as_click_does(tmp_path: Path, files: list[str
     # with an option given through the environment, click parses, to the same effect
     code, out = _console(["check", *files], tmp_path, {"PIPSRC_COLOR": "never"})
     assert (code, out) == (ref_code, ref_out + "click:True")
+
+
+def _snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize(
+    "files",
+    [["svc/Dockerfile", "svc/build.sh", "requirements.txt"], ["broken/Dockerfile"], []],
+)
+def test_fix_shortcut_writes_and_prints_as_click_does(tmp_path: Path, files: list[str]) -> None:
+    shortcut, reference = tmp_path / "shortcut", tmp_path / "reference"
+    write_tree(shortcut, REPO)
+    write_tree(reference, REPO)
+    code, out = _console(["fix", *files], shortcut)
+    ref_code, ref_out = _click(["fix", *files], reference)
+    assert (code, out) == (ref_code, ref_out + "click:False")
+    assert _snapshot(shortcut) == _snapshot(reference)
+    assert "SENTINELpw" not in out
+    if files and files[0] == "svc/Dockerfile":  # the shortcut did fix something
+        assert b"mirrors.aliyun.com" in (shortcut / "svc/Dockerfile").read_bytes()

@@ -1,8 +1,8 @@
 """The ``pipsrc`` console script, and ``python -m pipsrc``.
 
-``pipsrc check FILE...`` with no option is what pre-commit runs on every commit; it
-goes straight to :func:`pipsrc.commands.check` with the defaults, without importing
-click (a third of such a run; docs/decisions.md). Everything else is parsed by the
+``pipsrc check FILE...`` and ``pipsrc fix FILE...`` with no option are what pre-commit's
+hooks run on every commit; they go straight to :mod:`pipsrc.commands` with the defaults,
+without importing click (a third of such a run; docs/decisions.md). Everything else is parsed by the
 click command line in :mod:`pipsrc.cli`.
 """
 
@@ -26,9 +26,9 @@ def run() -> None:
     gc.set_threshold(50_000, 50, 50)
     from pipsrc import commands
 
-    kw = commands.plain_check(sys.argv[1:], os.environ)
-    if kw is not None:
-        sys.exit(commands.check(kw))
+    params = commands.plain_command(sys.argv[1:], os.environ)
+    if params is not None:
+        sys.exit(commands.run_plain(sys.argv[1], params))
     from pipsrc.cli import main
 
     main()

@@ -1,11 +1,11 @@
 """What the commands do, free of click: the command line's parsing lives in :mod:`pipsrc.cli`.
 
 The click layer turns arguments into a ``kw`` dict and calls these functions; so does
-the console script's shortcut for the one invocation pre-commit makes on every commit,
-``pipsrc check FILE...`` with no options (:func:`plain_check`). Importing click (and
-the ``inspect`` it imports) was a third of such a run (docs/decisions.md), and that
-invocation needs no parsing: its ``kw`` is the defaults, which a test keeps equal to
-what click produces.
+the console script's shortcut for the invocations pre-commit makes on every commit,
+``pipsrc check FILE...`` and ``pipsrc fix FILE...`` with no options
+(:func:`plain_command`). Importing click (and the ``inspect`` it imports) was a third of
+such a run (docs/decisions.md), and these invocations need no parsing: their parameters
+are the defaults, which a test keeps equal to what click produces.
 
 Exit codes (SPEC §2): check 0 clean / 1 findings; fix 0 nothing to change /
 1 files changed (or would change with --diff); 2 usage or policy error; 3 an
@@ -356,22 +356,22 @@ def _guard(fn: Callable[[], int], paths: tuple[str, ...] | None = None) -> int:
 
 # --- the commands ------------------------------------------------------------------------
 
-# The environment variables click reads for check's options: any of them set, and the
-# shortcut leaves parsing to click (tests/test_cli.py keeps this equal to the options).
-CHECK_ENVVARS = (
+# The environment variables click reads for each command's options: any of them set, and
+# the shortcut leaves parsing to click (tests/test_shortcut.py keeps these equal).
+_SHARED_ENVVARS = (
     "PIPSRC_MIRROR",
     "PIPSRC_PROXY",
     "PIPSRC_POLICY",
     "PIPSRC_FORMAT",
     "PIPSRC_COLOR",
-    "PIPSRC_FAIL_ON",
     "PIPSRC_LANG",
 )
+ENVVARS = {"check": (*_SHARED_ENVVARS, "PIPSRC_FAIL_ON"), "fix": _SHARED_ENVVARS}
 
 
-def check_defaults(paths: Sequence[str]) -> dict[str, Any]:
-    """The ``kw`` click gives ``check`` for ``pipsrc check PATHS...`` and no option."""
-    return {
+def defaults(command: str, paths: Sequence[str]) -> dict[str, Any]:
+    """The parameters click gives ``command`` (check or fix) for ``PATHS...`` and no option."""
+    params: dict[str, Any] = {
         "paths": tuple(paths),
         "mirror": None,
         "proxy": None,
@@ -385,20 +385,32 @@ def check_defaults(paths: Sequence[str]) -> dict[str, Any]:
         "color": "auto",
         "no_color": False,
         "exit_zero": False,
-        "fail_on": None,
         "lang": None,
-        "statistics": False,
     }
+    if command == "check":
+        params.update(fail_on=None, statistics=False)
+    else:
+        params.update(diff=False, unsafe_fixes=False, report_file=None, date=None)
+    return params
 
 
-def plain_check(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
-    """``check``'s ``kw`` when ``args`` is ``check`` and paths only (no option, no ``--``,
-    no option set through the environment); None for anything click must parse."""
-    if not args or args[0] != "check" or any(a.startswith("-") for a in args[1:]):
+def plain_command(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
+    """The parameters of ``pipsrc check PATHS...`` or ``pipsrc fix PATHS...`` with no
+    option (none on the command line, no ``--``, none set through the environment), as
+    pre-commit's hooks run them; None for anything click must parse."""
+    if not args or args[0] not in ENVVARS or any(a.startswith("-") for a in args[1:]):
         return None
-    if any(environ.get(name) for name in CHECK_ENVVARS):
+    if any(environ.get(name) for name in ENVVARS[args[0]]):
         return None
-    return check_defaults(args[1:])
+    return defaults(args[0], args[1:])
+
+
+def run_plain(command: str, params: dict[str, Any]) -> int:
+    """Run what :func:`plain_command` recognised, as the click command would."""
+    if command == "check":
+        return check(params)
+    kw = dict(params)
+    return fix(kw, kw.pop("diff"), kw.pop("unsafe_fixes"), kw.pop("report_file"))
 
 
 def check(kw: dict[str, Any]) -> int:

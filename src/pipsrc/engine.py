@@ -249,6 +249,11 @@ def _rules(enabled: set[str]) -> list[Rule]:
     return out
 
 
+def lintable(doc: Document) -> bool:
+    """Whether any rule could find anything in ``doc``: rules read only these."""
+    return bool(doc.settings or doc.sites or doc.comments or doc.problems)
+
+
 def lint(
     doc: Document,
     ctx: Context,
@@ -260,7 +265,7 @@ def lint(
     Suppressed findings are dropped, or, when ``suppressed_out`` is given, put
     there with the suppression's reason (the report lists them as accepted).
     """
-    if not (doc.settings or doc.sites or doc.comments or doc.problems):
+    if not lintable(doc):
         return []  # every rule reads only these: the common case of a monorepo costs nothing
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
@@ -687,7 +692,8 @@ def _speculate(
     changes as it goes (``writer``): the disk works while the processes compute. A
     speculation that is not adopted has its staged file discarded.
     """
-    todo = [i for i, r in enumerate(files) if r.doc is not None]
+    # a file with nothing to lint costs nothing to fix in order: not worth sending back
+    todo = [i for i, r in enumerate(files) if r.doc is not None and lintable(r.doc)]
     out: list[_Speculation | None] = [None] * len(files)
     if jobs() <= 1 or len(todo) < MIN_SPECULATE or not can_fork():
         return out
