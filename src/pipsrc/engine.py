@@ -610,7 +610,7 @@ def fix(
             if r.doc is None:
                 continue
             staged = None
-            if sp is not None and not (sp.lookups & (touched | changed_at.keys())):
+            if sp is not None and not any(p in touched or p in changed_at for p in sp.lookups):
                 last = sp.adopt(r, ctx)
                 staged = sp.staged
             else:
@@ -766,19 +766,21 @@ class _Writer:
         self.batch = sync_available()  # stage without fsync; sync each file system once
 
     def _stage(
-        self, real: str, data: bytes, stamp: FileStamp | None
+        self, real: str, data: bytes, stamp: FileStamp | None, busy: bool = False
     ) -> Future[Staged | str] | Staged | str:
-        if self.batch:
-            return _stage(real, data, stamp, durable=False)  # a write: no need for threads
-        if jobs() <= 1:
-            return _stage(real, data, stamp)
-        return self._pool().submit(_stage, real, data, stamp)
+        """Stage one file; ``busy``: this process is computing meanwhile (speculating),
+        and a write without fsync is cheaper than threads contending with it."""
+        durable = not self.batch  # batch: no fsync here, one syncfs before the renames
+        if jobs() <= 1 or (self.batch and busy):
+            return _stage(real, data, stamp, durable)
+        # on threads: creating a file waits on the file system, not on the interpreter
+        return self._pool().submit(_stage, real, data, stamp, durable)
 
     def prestage(
         self, real: str, data: bytes, stamp: FileStamp | None
     ) -> Future[Staged | str] | Staged | str:
         """Stage a file whose fixed text may yet be dropped (:meth:`drop`)."""
-        item = self._stage(real, data, stamp)
+        item = self._stage(real, data, stamp, busy=True)
         self.early.append(item)
         return item
 
