@@ -219,13 +219,13 @@ def _fixable_tree(root: Path, n: int) -> list[Path]:
 def test_fix_writes_every_file_in_one_or_several_threads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, syncfs: bool
 ) -> None:
-    from pipsrc import engine, textio
+    from pipsrc import engine, textio, writing
     from pipsrc.policy import Policy
 
     synced = []
     if syncfs:
         real = textio.sync_filesystem
-        monkeypatch.setattr(engine, "sync_filesystem", lambda p: synced.append(p) or real(p))
+        monkeypatch.setattr(writing, "sync_filesystem", lambda p: synced.append(p) or real(p))
     else:
         monkeypatch.setattr(textio, "_SYNCFS", [None])
     monkeypatch.setenv("PIPSRC_JOBS", jobs)
@@ -241,7 +241,7 @@ def test_fix_writes_every_file_in_one_or_several_threads(
 def test_a_failed_write_is_reported_per_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
 ) -> None:
-    from pipsrc import engine, textio
+    from pipsrc import engine, textio, writing
     from pipsrc.policy import Policy
 
     def broken(path: str, data: bytes, stamp: object = None, **kw: object) -> None:
@@ -250,7 +250,7 @@ def test_a_failed_write_is_reported_per_file(
     if not syncfs:
         monkeypatch.setattr(textio, "_SYNCFS", [None])
 
-    monkeypatch.setattr(engine, "stage", broken)
+    monkeypatch.setattr(writing, "stage", broken)
     monkeypatch.setenv("PIPSRC_JOBS", "2")
     files = _fixable_tree(tmp_path, 3)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
@@ -302,14 +302,14 @@ def test_syncfs_comes_before_any_rename_and_after_the_last(
 ) -> None:
     """Files staged without fsync are durable before any replaces an original (a crash
     can never leave an empty file in place), and the renames are flushed after."""
-    from pipsrc import engine
+    from pipsrc import engine, writing
     from pipsrc.policy import Policy
 
     events: list[str] = []
-    real_sync, real_commit = engine.sync_filesystem, engine.commit
-    monkeypatch.setattr(engine, "sync_filesystem", lambda p: events.append("sync") or real_sync(p))
+    real_sync, real_commit = writing.sync_filesystem, writing.commit
+    monkeypatch.setattr(writing, "sync_filesystem", lambda p: events.append("sync") or real_sync(p))
     monkeypatch.setattr(
-        engine, "commit", lambda st, **kw: events.append("commit") or real_commit(st, **kw)
+        writing, "commit", lambda st, **kw: events.append("commit") or real_commit(st, **kw)
     )
     _fixable_tree(tmp_path, 4)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
@@ -322,7 +322,7 @@ def test_without_syncfs_each_file_is_fsynced(
 ) -> None:
     """syncfs failing (or missing): every staged file is fsynced before its rename; one
     that cannot be is not written, and is reported."""
-    from pipsrc import engine, textio
+    from pipsrc import engine, textio, writing
     from pipsrc.policy import Policy
 
     monkeypatch.setattr(textio, "_SYNCFS", [lambda fd: -1])
@@ -335,7 +335,7 @@ def test_without_syncfs_each_file_is_fsynced(
         fsynced.append(st.path)
         real(st)
 
-    monkeypatch.setattr(engine, "make_durable", durable)
+    monkeypatch.setattr(writing, "make_durable", durable)
     files = _fixable_tree(tmp_path, 4)
     result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
     assert len(fsynced) == 3 and len(result.changed_files) == 3

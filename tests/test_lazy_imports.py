@@ -92,3 +92,17 @@ def test_statistics_formats_are_known_without_importing_the_renderer() -> None:
     from pipsrc.output.statistics import FORMATS
 
     assert STATISTICS_FORMATS == FORMATS
+
+
+def test_only_a_fix_that_writes_loads_the_writer(tmp_path: Path) -> None:
+    (tmp_path / "requirements.txt").write_text("-i https://pypi.org/simple\nflask\n")
+    probe = PROBE.replace("WATCHED", repr(("pipsrc.writing", "ctypes")))
+    for args, expected in (
+        (("check", "--mirror", "aliyun"), ""),
+        (("fix", "--diff", "--mirror", "aliyun"), ""),
+        (("fix", "--mirror", "aliyun"), "pipsrc.writing"),
+    ):
+        argv = [sys.executable, "-c", probe, str(tmp_path), *args]
+        out = subprocess.run(argv, capture_output=True, text=True, check=True)
+        (line,) = [x for x in out.stderr.splitlines() if x.startswith("MODULES:")]
+        assert line.split()[1:2] == ([expected] if expected else []), (args, line)

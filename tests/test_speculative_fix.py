@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from pipsrc import engine, parallel
+from pipsrc import engine, parallel, writing
 from pipsrc.policy import Policy, find_policy, load_policy
 from tests.trees import write_tree
 
@@ -43,23 +43,29 @@ def _outcome(root: Path, policy: Policy, cli_index: bool) -> list[Any]:
     return out
 
 
+def _speculative(monkeypatch: pytest.MonkeyPatch, jobs: str = "2") -> list[str]:
+    """Fork for any tree; returns the list the adopted files' paths will be added to."""
+    monkeypatch.setenv("PIPSRC_JOBS", jobs)
+    monkeypatch.setattr(parallel, "MIN_FILES", 1)
+    monkeypatch.setattr(engine, "MIN_SPECULATE", 1)
+    adopted: list[str] = []
+    real_adopt = engine._Speculation.adopt
+
+    def recording(self: engine._Speculation, r: engine.FileResult, ctx: Any) -> Any:
+        adopted.append(r.path)
+        return real_adopt(self, r, ctx)
+
+    monkeypatch.setattr(engine._Speculation, "adopt", recording)
+    return adopted
+
+
 def _both(
     root: Path, monkeypatch: pytest.MonkeyPatch, policy: Policy, cli_index: bool = False
 ) -> tuple[list[Any], list[Any], int]:
     """(sequential outcome, speculative outcome, files whose speculation was adopted)."""
     monkeypatch.setenv("PIPSRC_JOBS", "1")
     sequential = _outcome(root, policy, cli_index)
-    monkeypatch.setenv("PIPSRC_JOBS", "3")
-    monkeypatch.setattr(parallel, "MIN_FILES", 1)
-    monkeypatch.setattr(engine, "MIN_SPECULATE", 1)
-    adopted = []
-    real_adopt = engine._Speculation.adopt
-
-    def counting(self: engine._Speculation, *a: Any) -> Any:
-        adopted.append(1)
-        return real_adopt(self, *a)
-
-    monkeypatch.setattr(engine._Speculation, "adopt", counting)
+    adopted = _speculative(monkeypatch, jobs="3")
     speculative = _outcome(root, policy, cli_index)
     monkeypatch.undo()
     return sequential, speculative, len(adopted)
@@ -131,22 +137,6 @@ def test_random_trees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
     assert speculative == sequential
 
 
-def _speculative(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Fork for any tree; returns the list the adopted files' paths will be added to."""
-    monkeypatch.setenv("PIPSRC_JOBS", "2")
-    monkeypatch.setattr(parallel, "MIN_FILES", 1)
-    monkeypatch.setattr(engine, "MIN_SPECULATE", 1)
-    adopted: list[str] = []
-    real_adopt = engine._Speculation.adopt
-
-    def recording(self: engine._Speculation, r: engine.FileResult, ctx: Any) -> Any:
-        adopted.append(r.path)
-        return real_adopt(self, r, ctx)
-
-    monkeypatch.setattr(engine._Speculation, "adopt", recording)
-    return adopted
-
-
 def test_a_file_that_reads_a_changed_file_is_fixed_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -208,9 +198,9 @@ def test_files_staged_for_dropped_speculations_are_discarded(
     engine.fix([str(reference)], policy, cli_index=True)
     _speculative(monkeypatch)
     dropped = []
-    real_drop = engine._Writer.drop
+    real_drop = writing.Writer.drop
     monkeypatch.setattr(
-        engine._Writer, "drop", lambda self, f: (dropped.append(f), real_drop(self, f))[1]
+        writing.Writer, "drop", lambda self, f: (dropped.append(f), real_drop(self, f))[1]
     )
     result = engine.fix([str(tree)], policy, cli_index=True)
     assert dropped  # the parent staged a speculation it then did not adopt

@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 from pipsrc import kinds
 from pipsrc.analysis import Context
@@ -39,31 +39,18 @@ from pipsrc.records import field, record, replace
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, resolve_codes
 from pipsrc.suppress import parse_suppressions, suppressed
 from pipsrc.textio import (
-    ChangedOnDisk,
     Decoded,
     DecodeError,
     FileStamp,
-    HardLinked,
     LineIndex,
-    Staged,
-    commit,
     decode,
-    discard,
-    make_durable,
     read_regular,
-    stage,
-    sync_available,
-    sync_directory_of,
-    sync_filesystem,
 )
 from pipsrc.urls import redact
 
-R = TypeVar("R")
-
 if TYPE_CHECKING:
-    from concurrent.futures import Future, ThreadPoolExecutor
-
     from pipsrc.edits import PositionMap
+    from pipsrc.writing import Pending, Writer
 
 MAX_PASSES = 10
 
@@ -599,7 +586,12 @@ def fix(
     enabled = (selection or Selection()).enabled(policy)
     final: list[tuple[FileResult, list[Finding] | None]] = []
     changed_at: dict[str, int] = {}  # path -> its place in `final`, for files fix changed
-    writer = _Writer() if write else None
+    if write:
+        from pipsrc.writing import Writer  # only a fix that writes needs it
+
+        writer: Writer | None = Writer()
+    else:
+        writer = None
     try:
         speculated = _speculate(files, ctx, enabled, unsafe, writer)
         # paths a speculation changed: a file that read one of them is fixed again here
@@ -662,9 +654,7 @@ class _Speculation:
     doc: Document | None = None
     changes: list[Change] = field(default_factory=list)
     # the fixed file already staged (speculations run by the parent process only)
-    staged: Future[Staged | str] | Staged | str | None = field(
-        default=None, repr=False, compare=False
-    )
+    staged: Pending | None = field(default=None, repr=False, compare=False)
 
     def adopt(self, r: FileResult, ctx: Context) -> list[Finding] | None:
         r.suppressed, r.error = self.suppressed, self.error
@@ -683,7 +673,7 @@ def _speculate(
     ctx: Context,
     enabled: set[str],
     unsafe: bool,
-    writer: _Writer | None = None,
+    writer: Writer | None = None,
 ) -> list[_Speculation | None]:
     """Every file's fix loop on all cores (:func:`pipsrc.parallel.map_files`), each
     against the unfixed repository; all None for a small run or a single process.
@@ -701,6 +691,7 @@ def _speculate(
         _ = ctx.dominant_index  # of the unfixed repository, as the first sequential lint sees
 
     parent = os.getpid()
+    from pipsrc.writing import encode
 
     def one(i: int) -> _Speculation:
         # on a copy, and the repository put back: this runs in the parent too (its share)
@@ -716,7 +707,7 @@ def _speculate(
         if r.doc is not original.doc and r.fixed is not None:
             sp.fixed, sp.doc, sp.changes = r.fixed, r.doc, r.changes
             if writer is not None and os.getpid() == parent and r.changed:
-                data = _encode(r)
+                data = encode(r)
                 if isinstance(data, bytes):
                     sp.staged = writer.prestage(r.real, data, r.stamp)
         return sp
@@ -741,162 +732,6 @@ def _reads_changed(doc: Document, ctx: Context, changed_at: dict[str, int], i: i
         if ref is not None and changed_at.get(ref.path, -1) > i:
             return True
     return False
-
-
-class _Writer:
-    """Writes the changed files: staged as soon as their text is known, put in place at
-    the end, only once the whole run has succeeded.
-
-    Each write stays atomic and durable: :func:`pipsrc.textio.stage` writes a temporary
-    file beside the original, :func:`pipsrc.textio.commit` replaces the original with it.
-    Durability costs a journal commit per fsync, and a few hundred files with their
-    directories took longer one by one than the rest of the run. On Linux the temporary
-    files are therefore flushed together, one ``syncfs`` per file system before any
-    rename and one after the renames (:func:`pipsrc.textio.sync_filesystem`); elsewhere,
-    or if that fails, each file and then each directory is fsynced, on threads (the
-    fsyncs wait on the disk, not on the interpreter). A run that fails or is interrupted
-    before the end leaves every original, and no temporary file, behind. The writes run
-    in this process, so each failure is reported on its file.
-    """
-
-    def __init__(self) -> None:
-        self.pool: ThreadPoolExecutor | None = None
-        self.items: list[tuple[FileResult, Future[Staged | str] | Staged | str]] = []
-        self.early: list[Future[Staged | str] | Staged | str] = []  # staged, not yet adopted
-        self.batch = sync_available()  # stage without fsync; sync each file system once
-
-    def _stage(
-        self, real: str, data: bytes, stamp: FileStamp | None, busy: bool = False
-    ) -> Future[Staged | str] | Staged | str:
-        """Stage one file; ``busy``: this process is computing meanwhile (speculating),
-        and a write without fsync is cheaper than threads contending with it."""
-        durable = not self.batch  # batch: no fsync here, one syncfs before the renames
-        if jobs() <= 1 or (self.batch and busy):
-            return _stage(real, data, stamp, durable)
-        # on threads: creating a file waits on the file system, not on the interpreter
-        return self._pool().submit(_stage, real, data, stamp, durable)
-
-    def prestage(
-        self, real: str, data: bytes, stamp: FileStamp | None
-    ) -> Future[Staged | str] | Staged | str:
-        """Stage a file whose fixed text may yet be dropped (:meth:`drop`)."""
-        item = self._stage(real, data, stamp, busy=True)
-        self.early.append(item)
-        return item
-
-    def drop(self, item: Future[Staged | str] | Staged | str) -> None:
-        """Discard a file staged early that will not be written after all."""
-        self.early.remove(item)
-        _discard(item)
-
-    def submit(
-        self, r: FileResult, staged: Future[Staged | str] | Staged | str | None = None
-    ) -> None:
-        if staged is not None:
-            self.early.remove(staged)
-            self.items.append((r, staged))
-            return
-        data = _encoded(r)
-        if data is not None:
-            self.items.append((r, self._stage(r.real, data, r.stamp)))
-
-    def close(self) -> None:
-        """Put every staged file in place and record each outcome on its result."""
-        try:
-            for item in self.early:  # none is left unless a caller forgot one
-                _discard(item)
-            self.early = []
-            staged = [_outcome(item) for _, item in self.items]
-            if self.batch:
-                staged = _durable(staged)
-            errors = self._map(_commit, staged)
-        except BaseException:
-            self.abort()
-            raise
-        written = [r.real for (r, _), error in zip(self.items, errors, strict=True) if not error]
-        if not (self.batch and _sync_filesystems(written)):
-            directories = {os.path.dirname(os.path.abspath(p)): p for p in written}
-            self._map(sync_directory_of, list(directories.values()))
-        for (r, _), error in zip(self.items, errors, strict=True):
-            _written(r, error)
-        self._shutdown()
-
-    def _map(self, fn: Callable[[Any], R], items: list[Any]) -> list[R]:
-        """``fn`` over ``items``, on threads when there are many: renames and fsyncs in
-        different directories proceed side by side in the kernel."""
-        if len(items) > 16 and jobs() > 1:
-            # in a few chunks: a task per item costs more interpreter time than its syscall
-            chunks = [items[k::8] for k in range(8)]
-            done = list(self._pool().map(lambda chunk: [fn(x) for x in chunk], chunks))
-            out: list[R] = [None] * len(items)  # type: ignore[list-item]
-            for k, results in enumerate(done):
-                out[k::8] = results
-            return out
-        return [fn(x) for x in items]
-
-    def _pool(self) -> ThreadPoolExecutor:
-        if self.pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self.pool = ThreadPoolExecutor(max_workers=16, thread_name_prefix="pipsrc-write")
-        return self.pool
-
-    def abort(self) -> None:
-        """Discard everything staged (waiting for staging in progress): nothing is written."""
-        for _, item in self.items:
-            _discard(item)
-        for item in self.early:
-            _discard(item)
-        self._shutdown()
-
-    def _shutdown(self) -> None:
-        self.items = []
-        self.early = []
-        if self.pool is not None:
-            self.pool.shutdown()
-            self.pool = None
-
-
-def _sync_filesystems(paths: list[str]) -> bool:
-    """One ``syncfs`` for each file system holding ``paths``; False if any failed."""
-    by_device: dict[int, str] = {}
-    for path in paths:
-        try:
-            by_device.setdefault(os.stat(os.path.dirname(os.path.abspath(path))).st_dev, path)
-        except OSError:
-            return False
-    return all(sync_filesystem(path) for path in by_device.values())
-
-
-def _durable(staged: list[Staged | str]) -> list[Staged | str]:
-    """Make files staged without fsync durable before any is committed: a ``syncfs`` per
-    file system, else an fsync each (a file that cannot be made durable is not written)."""
-    if _sync_filesystems([st.path for st in staged if isinstance(st, Staged)]):
-        return staged
-    out: list[Staged | str] = []
-    for st in staged:
-        if isinstance(st, Staged):
-            try:
-                make_durable(st)
-            except OSError as exc:
-                discard(st)
-                out.append(f"cannot write: {exc.strerror or exc}")
-                continue
-        out.append(st)
-    return out
-
-
-def _discard(item: Future[Staged | str] | Staged | str) -> None:
-    try:
-        outcome = _outcome(item)
-    except BaseException:  # that write failed: nothing to discard
-        return
-    if isinstance(outcome, Staged):
-        discard(outcome)
-
-
-def _outcome(item: Future[Staged | str] | Staged | str) -> Staged | str:
-    return item if isinstance(item, Staged | str) else item.result()
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
@@ -1016,62 +851,3 @@ def _locate_changes(
         change.line = original.line_col(old)[0]
         change.new_line = fixed.line_col(min(new, len(final)))[0]
         r.changes.append(change)
-
-
-def _encoded(r: FileResult) -> bytes | None:
-    """The bytes of the fixed text, or None (recorded on ``r``) if they do not round-trip."""
-    data = _encode(r)
-    if isinstance(data, str):
-        r.error = data
-        r.fixed = None
-        return None
-    return data
-
-
-def _encode(r: FileResult) -> bytes | str:
-    """The bytes of ``r``'s fixed text, or why they must not be written."""
-    assert r.decoded is not None and r.fixed is not None
-    if r.decoded.mismatch_line is not None:
-        return (
-            f"line {r.decoded.mismatch_line} would not be written back byte for byte in "
-            f"{r.decoded.encoding}; not written"
-        )
-    data = r.decoded.encode(r.fixed)
-    try:
-        if decode(data).text != r.fixed:
-            raise DecodeError("re-encoding changed the text")
-    except DecodeError:
-        return (
-            "internal error: the fixed text does not round-trip in the file's encoding; not written"
-        )
-    return data
-
-
-def _stage(real: str, data: bytes, stamp: FileStamp | None, durable: bool = True) -> Staged | str:
-    """Stage ``data`` for ``real`` (:func:`pipsrc.textio.stage`); the error message, or
-    the staged file."""
-    try:
-        return stage(real, data, stamp, durable=durable)
-    except HardLinked as exc:
-        return str(exc)
-    except OSError as exc:
-        return f"cannot write: {exc.strerror or exc}"
-
-
-def _commit(staged: Staged | str) -> str | None:
-    """Put a staged file in place; the error message (the staging's, if it failed), or None."""
-    if isinstance(staged, str):
-        return staged
-    try:
-        commit(staged, sync_directory=False)  # each directory is synced once, after
-    except ChangedOnDisk:
-        return "changed on disk while pipsrc was processing it; not written"
-    except OSError as exc:
-        return f"cannot write: {exc.strerror or exc}"
-    return None
-
-
-def _written(r: FileResult, error: str | None) -> None:
-    if error is not None:
-        r.error = error
-        r.fixed = None
