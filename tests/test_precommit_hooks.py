@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from pipsrc.discover import classify
+from pipsrc.docs import HOOK_FILES, with_hook_pattern
 
 ROOT = Path(__file__).resolve().parent.parent
 SHEBANG = b"#!/bin/sh\nset -e\n"
@@ -104,6 +105,12 @@ def test_extensionless_files_without_a_shebang_are_passed_but_not_read() -> None
         assert FILES.search(path)
         assert classify(path, b"all:\n\techo hi\n") is None
     assert classify("bin/deploy", SHEBANG) is not None
+
+
+@pytest.mark.parametrize("name", HOOK_FILES)
+def test_the_hook_patterns_are_generated_from_the_kind_registry(name: str) -> None:
+    text = (ROOT / name).read_text(encoding="utf-8")
+    assert with_hook_pattern(text) == text, "run `python -m pipsrc.docs hooks`"
 
 
 def test_the_projects_own_config_uses_the_same_selection() -> None:

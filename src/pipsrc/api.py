@@ -14,12 +14,11 @@ from pipsrc.engine import (
 )
 from pipsrc.engine import check as check_paths
 from pipsrc.engine import fix as fix_paths
-from pipsrc.model import FileKind
 from pipsrc.policy import Policy
 from pipsrc.textio import Decoded
 
 
-def _kind(path: str, text: str) -> FileKind:
+def _kind(path: str, text: str) -> str:
     kind = classify(path, text[:128].encode("utf-8", "replace"))
     if kind is None:
         raise ValueError(f"{path}: not a file kind pipsrc reads")

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import stat
 from collections.abc import Iterable, Iterator
 
+from pipsrc import kinds
 from pipsrc.gitfiles import PENDING, git_root, listing
-from pipsrc.model import FileKind
 from pipsrc.records import record
 
 DEFAULT_EXCLUDED_DIRS = frozenset(
@@ -28,48 +27,32 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
     }
 )  # fmt: skip
 
-_SHEBANG = re.compile(rb"^#![^\n]*\b(?:ba|da|k|z)?sh\b")
-_REQ = re.compile(r"(?:.*requirements.*|constraints.*)\.txt")
+HEAD_BYTES = 512  # enough for a shebang, or a licence header and the first FROM
 
 
 @record(frozen=True)
 class Candidate:
     path: str  # as shown to the user: relative to the root, posix
     real: str  # absolute path to read
-    kind: FileKind
-
-
-_COMPOSE = re.compile(r"(?:docker-)?compose[^/]*\.ya?ml")
+    kind: str  # a kind of the registry (pipsrc.kinds)
 
 
 def maybe_config(path: str) -> bool:
     """False only for paths :func:`classify` certainly rejects: a cheap pre-screen.
 
-    Most files of a monorepo (``.py``, ``.js``, ``.json``...) are dismissed by this test
-    alone, without a stat, a read or a path object. ``path`` is a normalised posix path,
-    as git lists it (no ``.`` or empty components).
+    Most files of a monorepo (``.py``, ``.js``, ``.json``...) are dismissed by one
+    regex over their name, without a stat, a read or a path object. ``path`` is a
+    normalised posix path, as git lists it (no ``.`` or empty components).
     """
     slash = path.rfind("/")
-    dot = path.rfind(".")
-    if dot <= slash:
-        return True  # no dot in the name: Dockerfile, or a script decided by its shebang
-    lower = path[slash + 1 :].lower()
-    if "dockerfile" in lower or "containerfile" in lower:
-        return True  # Dockerfile.anything, x.dockerfile
-    ext = lower[dot - slash - 1 :]
-    if ext in (".sh", ".bash"):
-        return True
-    if ext in (".txt", ".in"):
-        return "requirements" in lower or "constraints" in lower or "requirements/" in path
-    if ext in (".conf", ".ini"):
-        return lower in ("pip.conf", "pip.ini") or "pip/" in path
-    if ext in (".yml", ".yaml"):
-        return "compose" in lower
-    return False
+    if path.find(".", slash + 1) == -1:
+        return True  # no dot in the name: maybe a Dockerfile or a script, decided by content
+    parent = path[path.rfind("/", 0, slash) + 1 : slash] if slash > 0 else ""
+    return kinds.kind_of_name(path[slash + 1 :], parent) is not None
 
 
-def classify(rel: str, head: bytes | None = None) -> FileKind | None:
-    """The file kind from the name (and, for extension-less files, the shebang)."""
+def classify(rel: str, head: bytes | None = None) -> str | None:
+    """The file kind from the name (and, for extension-less files, the first bytes)."""
     # the last two components, as PurePosixPath would see them ("a//b/./c" -> b, c)
     parts = [part for part in rel.split("/") if part not in ("", ".")]
     name = parts[-1] if parts else ""
@@ -77,28 +60,11 @@ def classify(rel: str, head: bytes | None = None) -> FileKind | None:
     return _kind(name, parent, head)
 
 
-def _kind(name: str, parent: str, head: bytes | None) -> FileKind | None:
-    lower = name.lower()
-    if (
-        name in ("Dockerfile", "Containerfile")
-        or name.startswith(("Dockerfile.", "Containerfile."))
-        or lower.endswith(".dockerfile")
-        or lower == "dockerfile"
-    ):
-        return FileKind.DOCKERFILE
-    if lower.endswith((".sh", ".bash")):
-        return FileKind.SHELL
-    if lower in ("pip.conf", "pip.ini") or (lower.endswith(".conf") and parent in ("pip", ".pip")):
-        return FileKind.PIPCONF
-    if _REQ.fullmatch(lower) or (parent == "requirements" and lower.endswith(".txt")):
-        return FileKind.REQUIREMENTS
-    if lower.endswith(".in") and not lower.startswith("dockerfile"):
-        return FileKind.REQUIREMENTS if "requirements" in lower or "constraints" in lower else None
-    if _COMPOSE.fullmatch(lower):
-        return FileKind.COMPOSE
-    if "." not in name and head is not None and _SHEBANG.match(head):
-        return FileKind.SHELL
-    return None
+def _kind(name: str, parent: str, head: bytes | None) -> str | None:
+    kind = kinds.kind_of_name(name, parent)
+    if kind is None and "." not in name and head is not None:
+        kind = kinds.kind_of_head(head)
+    return kind
 
 
 def _head(path: str) -> bytes:
@@ -109,7 +75,7 @@ def _head(path: str) -> bytes:
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             return b""
-        return os.read(fd, 128)
+        return os.read(fd, HEAD_BYTES)
     except OSError:
         return b""
     finally:

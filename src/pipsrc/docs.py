@@ -7,6 +7,7 @@ The same text is shown by ``pipsrc rule CODE`` and written to the top-level
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -96,8 +97,38 @@ def pages() -> dict[str, str]:
     return files
 
 
+_FILES_KEY = re.compile(r"^( *)files: (?:&[\w-]+ )?\|\n", re.MULTILINE)
+HOOK_FILES = (".pre-commit-hooks.yaml", ".pre-commit-config.yaml")
+
+
+def with_hook_pattern(text: str) -> str:
+    """``text`` (a pre-commit YAML file) with every ``files: |`` block set to the
+    pattern the kind registry generates (:func:`pipsrc.kinds.hook_pattern`)."""
+    from pipsrc.kinds import hook_pattern
+
+    out, pos = [], 0
+    for m in _FILES_KEY.finditer(text):
+        indent = " " * (len(m.group(1)) + 2)
+        end = m.end()
+        while end < len(text) and text.startswith(indent, end):
+            nl = text.find("\n", end)
+            end = len(text) if nl == -1 else nl + 1
+        body = "".join(indent + line + "\n" for line in hook_pattern().splitlines())
+        out += [text[pos : m.end()], body]
+        pos = end
+    return "".join(out) + text[pos:]
+
+
 def main(argv: list[str]) -> int:
-    target = Path(argv[0] if argv else "rules")
+    """``python -m pipsrc.docs rules [DIR]``: the rule pages; ``... hooks``: the hooks'
+    ``files:`` patterns in ``.pre-commit-hooks.yaml`` and ``.pre-commit-config.yaml``."""
+    what = argv[0] if argv else "rules"
+    if what == "hooks":
+        for name in HOOK_FILES:
+            path = Path(name)
+            path.write_text(with_hook_pattern(path.read_text(encoding="utf-8")), encoding="utf-8")
+        return 0
+    target = Path(argv[1] if len(argv) > 1 else "rules") if what == "rules" else Path(what)
     target.mkdir(parents=True, exist_ok=True)
     for name, text in pages().items():
         (target / name).write_text(text, encoding="utf-8")

@@ -58,18 +58,6 @@ MAX_PASSES = 10
 # "fixing") so a front end can show how far a long run is. None (the default) costs nothing.
 Progress = Callable[[str, int, int], None]
 
-# The prefilter: a file in which none of these occurs holds nothing any parser would
-# locate, so no parser runs on it. It searches the decoded text, not the bytes, so that
-# a UTF-16 file is not skipped for its interleaved NULs. ``pip`` followed by a
-# lower-case letter is not pip (``pipefail``, ``pipeline``, ``pipenv``), and the
-# compose parser locates only PIP_*/UV_* variables; ``pipsrc`` keeps suppressions.
-_INTERESTING = re.compile(
-    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
-)
-_INTERESTING_BY_KIND = {
-    FileKind.REQUIREMENTS: re.compile(r"(?:^|\s)-|pipsrc", re.MULTILINE),
-    FileKind.COMPOSE: re.compile(r"PIP_|UV_|pipsrc"),
-}
 # A primary index is always spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
 # "-i" (pip's short option; also every prefix of --index-url) or "--pypi-url": files without any
 # of these cannot change the repository context, so they are not even parsed for it.
@@ -122,7 +110,7 @@ class Change:
 @record
 class FileResult:
     path: str
-    kind: FileKind
+    kind: str  # a kind of the registry (pipsrc.kinds)
     doc: Document | None = None
     original: str | None = None
     fixed: str | None = None  # new text when a fix changed the file
@@ -362,7 +350,7 @@ def read(cand: Candidate) -> FileResult:
         return result
     text = result.decoded.text
     result.original = text
-    if not _INTERESTING_BY_KIND.get(cand.kind, _INTERESTING).search(text):
+    if not kinds.interesting(cand.kind, text):
         result.doc = Document(cand.path, cand.kind, text)
     return result
 
@@ -384,7 +372,7 @@ _PIPCONF_BOM = (
 )
 
 
-def parse_safely(kind: FileKind, text: str, path: str) -> Document:
+def parse_safely(kind: str, text: str, path: str) -> Document:
     """Parse, turning any parser crash into a located PS900 problem instead of a traceback."""
     try:
         return kinds.parse(kind, text, path)

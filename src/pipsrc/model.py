@@ -57,6 +57,8 @@ class Tool(StrEnum):
     PIP = "pip"
     UV = "uv"
     BOTH = "both"
+    PIPENV = "pipenv"
+    PDM = "pdm"
 
 
 class Applicability(StrEnum):
@@ -241,7 +243,7 @@ class Document:
     """The located settings of one file (or of a document embedded in one)."""
 
     path: str  # posix path relative to the root
-    kind: FileKind
+    kind: str  # a kind of the registry (pipsrc.kinds)
     text: str
     settings: list[Setting] = field(default_factory=list)
     sites: list[InstallSite] = field(default_factory=list)

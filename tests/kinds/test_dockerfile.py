@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipsrc.kinds import dockerfile
-from pipsrc.kinds._dockerscan import scan
 from pipsrc.model import Document, Method, SettingKind, Span, Tool
+from pipsrc.syntax.dockerscan import scan
 from tests.kinds.spans import assert_spans as check_spans
 from tests.kinds.spans import line, one
 

@@ -515,9 +515,17 @@ def test_two_builds_on_one_line_get_two_scopes() -> None:
     assert [s.scope for s in doc.settings] == ["docker-build@1", "docker-build@1:2"]
 
 
-def test_build_arg_pip_index_is_not_reported_ineffective() -> None:
-    # the Dockerfile (not visible here) may well interpolate ARG PIP_INDEX by hand
-    assert p(f"docker build --build-arg PIP_INDEX={TUNA} .\n").settings == []
+def test_build_arg_pip_index_is_judged_as_the_index_it_hands_on() -> None:
+    # the Dockerfile (not visible here) may well interpolate ARG PIP_INDEX by hand, so
+    # the value is an index like any other build argument, never "ineffective"
+    s = one(p(f"docker build --build-arg PIP_INDEX={TUNA} .\n"), method=Method.BUILD_ARG)
+    assert (s.kind, s.value, s.ineffective) == (SettingKind.INDEX, TUNA, None)
+
+
+def test_compose_and_scripts_read_the_same_variables() -> None:
+    # one vocabulary: UV_NO_INDEX is read in a script as in compose
+    doc = p("export UV_NO_INDEX=1\nuv pip install x\n")
+    assert [s.kind for s in doc.settings] == [SettingKind.NO_INDEX]
 
 
 def test_build_arg_in_a_broken_script_is_not_editable() -> None:

@@ -1,43 +1,196 @@
-"""One module per file kind: each turns text into a located :class:`~pipsrc.model.Document`.
+"""The file kinds pipsrc reads: one module each, one entry each in :data:`REGISTRY`.
 
-Every module exposes ``parse(text: str, path: str) -> Document``. Parsers only
-locate; they never rewrite text. Heavy libraries (tree-sitter, ruamel.yaml) are
-imported inside the module that needs them, so a run that meets no YAML never
-imports the YAML library.
+A :class:`KindSpec` is everything pipsrc must know about a kind *before* parsing a file
+of it: which names it has, how to recognise an extension-less one by its first bytes,
+which words a file must contain to hold anything the parser would locate, how its
+comments start, and where its parser lives. Discovery, classification, the engine's
+prefilter and the pre-commit hooks' ``files:`` pattern (``python -m pipsrc.docs hooks``)
+are all derived from this table, so adding a kind is one module plus one entry here.
+
+The parser module is imported on first use (``module``), so a run that meets no YAML
+never imports the YAML library. It provides:
+
+- ``parse(text: str, path: str) -> Document``: locate settings; never rewrite text;
+- ``config_lines(pairs: list[tuple[str, str]], nl: str) -> str`` (optional): the lines
+  that set environment variables in this kind's syntax, inserted by PS104's fix at a
+  scope's ``insert_at`` (scopes name the kind in ``insert_style``).
 """
 
 from __future__ import annotations
 
 import importlib
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from types import ModuleType
 
-from pipsrc.model import Document, FileKind
-
-_MODULES = {
-    FileKind.DOCKERFILE: "pipsrc.kinds.dockerfile",
-    FileKind.SHELL: "pipsrc.kinds.shell",
-    FileKind.REQUIREMENTS: "pipsrc.kinds.requirements",
-    FileKind.PIPCONF: "pipsrc.kinds.pipconf",
-    FileKind.COMPOSE: "pipsrc.kinds.compose",
-}
+from pipsrc.model import Document
+from pipsrc.records import record
 
 
-def module(kind: FileKind) -> ModuleType:
+@record(frozen=True)
+class KindSpec:
+    """What pipsrc knows about a file kind before parsing a file of it."""
+
+    kind: str  # the kind's name, as in Document.kind ("dockerfile" ...)
+    module: str  # the parser module, imported on first use
+    # regexes over the end of a posix path ("name" or "dir/name"): the names of this kind
+    # (pre-commit's ``files:`` uses them in verbose mode: no spaces, no "#")
+    names: tuple[str, ...]
+    # a file holds nothing the parser would locate unless this regex matches its text
+    words: str
+    # an extension-less file whose first bytes match this is of this kind
+    sniff: str | None = None
+    comment: str = "#"  # line comments (suppressions live in them)
+
+
+# Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
+# Dockerfile template, ``requirements.in`` a requirements file).
+_INDEX_WORDS = r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+# names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
+_NOT_DOCKERFILE = r"py|pyc|pyi|md|rst|txt|json|ya?ml|toml|js|ts|go|rs|java|html|css|lock|cfg"
+REGISTRY: list[KindSpec] = [
+    KindSpec(
+        "dockerfile",
+        "pipsrc.kinds.dockerfile",
+        names=(rf"(?i:(?![^/]*\.(?:{_NOT_DOCKERFILE})$)[^/]*(?:docker|container)file[^/]*)",),
+        words=_INDEX_WORDS,
+        # a first instruction (after comments and blank lines) that only a Dockerfile
+        # has, upper-case as Dockerfiles write it (a Python script may start "from x")
+        sniff=r"(?!#!)(?:(?:#[^\n]*|[ \t]*)\r?\n)*[ \t]*(?:FROM|ARG)[ \t]+\S",
+    ),
+    KindSpec(
+        "shell",
+        "pipsrc.kinds.shell",
+        names=(r"[^/]*\.(?i:sh|bash)",),
+        words=_INDEX_WORDS,
+        sniff=r"#![^\n]*\b(?:ba|da|k|z)?sh\b",
+    ),
+    KindSpec(
+        "pipconf",
+        "pipsrc.kinds.pipconf",
+        names=(r"(?i:pip\.(?:conf|ini))", r"\.?pip/[^/]*\.(?i:conf)"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "requirements",
+        "pipsrc.kinds.requirements",
+        names=(
+            r"(?i:[^/]*requirements[^/]*|constraints[^/]*)\.(?i:txt)",
+            r"requirements/[^/]*\.(?i:txt)",
+            r"(?i:[^/]*(?:requirements|constraints)[^/]*\.in)",
+        ),
+        words=r"(?:^|\s)-|pipsrc",
+    ),
+    KindSpec(
+        "compose",
+        "pipsrc.kinds.compose",
+        names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+]
+
+
+class _Tables:
+    """Compiled forms of the registry, rebuilt whenever it changes."""
+
+    def __init__(self, specs: list[KindSpec]) -> None:
+        self.by_kind = {s.kind: s for s in specs}
+        self.names = [(re.compile("|".join(s.names)), s.kind) for s in specs]
+        # any kind's name: one regex call screens out the many files of no kind
+        self.any_name = re.compile("|".join(n for s in specs for n in s.names))
+        self.sniffs = [(re.compile(s.sniff.encode()), s.kind) for s in specs if s.sniff]
+        self.words = {s.kind: re.compile(s.words, re.MULTILINE) for s in specs}
+
+
+_tables: _Tables | None = None
+
+
+def tables() -> _Tables:
+    global _tables
+    if _tables is None:
+        _tables = _Tables(REGISTRY)
+    return _tables
+
+
+def spec(kind: str) -> KindSpec:
+    return tables().by_kind[kind]
+
+
+def kind_of_name(name: str, parent: str = "") -> str | None:
+    """The kind whose names match a file called ``name`` in a directory called ``parent``."""
+    t = tables()
+    tail = f"{parent}/{name}"
+    if t.any_name.fullmatch(name) is None and t.any_name.fullmatch(tail) is None:
+        return None
+    for pattern, kind in t.names:
+        if pattern.fullmatch(name) or pattern.fullmatch(tail):
+            return kind
+    return None
+
+
+def kind_of_head(head: bytes) -> str | None:
+    """The kind an extension-less file is, from its first bytes (shebang, FROM ...)."""
+    for pattern, kind in tables().sniffs:
+        if pattern.match(head):
+            return kind
+    return None
+
+
+def interesting(kind: str, text: str) -> bool:
+    """Whether ``text`` may hold anything the parser of ``kind`` would locate."""
+    return tables().words[kind].search(text) is not None
+
+
+def hook_pattern() -> str:
+    """The pre-commit ``files:`` regex: every name of every kind, and extension-less
+    names when some kind recognises those by content (pre-commit cannot look inside)."""
+    alternatives = [n for s in REGISTRY for n in s.names]
+    if any(s.sniff for s in REGISTRY):
+        alternatives.insert(0, r"[^/.]+")
+    body = "\n  | ".join(alternatives)
+    return f"(?x)(^|/)(\n    {body}\n)$\n"
+
+
+def module(kind: str) -> ModuleType:
     """The parser module of ``kind``, imported on first use."""
-    return importlib.import_module(_MODULES[kind])
+    return importlib.import_module(spec(kind).module)
 
 
-def prepare(kind: FileKind) -> None:
+def prepare(kind: str) -> None:
     """Load the parser of ``kind`` ahead of use: its module, and the library it always
     needs (the module's ``prepare``), e.g. before forking workers that will use it."""
-    ready = getattr(module(kind), "prepare", None)
+    ready: Callable[[], None] | None = getattr(module(kind), "prepare", None)
     if ready is not None:
         ready()
 
 
-def parse(kind: FileKind, text: str, path: str) -> Document:
+def parse(kind: str, text: str, path: str) -> Document:
     """Parse ``text`` as ``kind``; parse failures become ``Document.problems``."""
     doc: Document = module(kind).parse(text, path)
     for i, site in enumerate(doc.sites):
         site.index = i
     return doc
+
+
+def config_lines(kind: str | None, pairs: list[tuple[str, str]], nl: str) -> str | None:
+    """Lines setting the environment variables ``pairs`` in ``kind``'s syntax, if it has one."""
+    if kind is None or kind not in tables().by_kind:
+        return None
+    render: Callable[[list[tuple[str, str]], str], str] | None = getattr(
+        module(kind), "config_lines", None
+    )
+    return None if render is None else render(pairs, nl)
+
+
+@contextmanager
+def registered(entry: KindSpec, first: bool = False) -> Iterator[None]:
+    """Register a kind for the duration of a ``with`` block (tests, plugins)."""
+    global _tables
+    REGISTRY.insert(0 if first else len(REGISTRY), entry)
+    _tables = None
+    try:
+        yield
+    finally:
+        REGISTRY.remove(entry)
+        _tables = None

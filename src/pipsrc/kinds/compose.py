@@ -29,31 +29,16 @@ from pipsrc.model import (
     ParseProblem,
     Scope,
     Setting,
-    SettingKind,
     Span,
     Tool,
 )
-from pipsrc.quoting import expand
 from pipsrc.records import record
+from pipsrc.syntax.pipcli import pip_index_ineffective
+from pipsrc.syntax.variables import expand
 from pipsrc.textio import line_ending_at, majority_newline
+from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS
 
-_NAMES: dict[str, tuple[SettingKind, Tool]] = {
-    "PIP_INDEX_URL": (SettingKind.INDEX, Tool.PIP),
-    "PIP_EXTRA_INDEX_URL": (SettingKind.EXTRA_INDEX, Tool.PIP),
-    "PIP_TRUSTED_HOST": (SettingKind.TRUSTED_HOST, Tool.PIP),
-    "PIP_FIND_LINKS": (SettingKind.FIND_LINKS, Tool.PIP),
-    "PIP_NO_INDEX": (SettingKind.NO_INDEX, Tool.PIP),
-    "UV_INDEX_URL": (SettingKind.INDEX, Tool.UV),
-    "UV_DEFAULT_INDEX": (SettingKind.INDEX, Tool.UV),
-    "UV_EXTRA_INDEX_URL": (SettingKind.EXTRA_INDEX, Tool.UV),
-    "UV_INDEX": (SettingKind.EXTRA_INDEX, Tool.UV),
-    "UV_INSECURE_HOST": (SettingKind.TRUSTED_HOST, Tool.UV),
-    "UV_NO_INDEX": (SettingKind.NO_INDEX, Tool.UV),
-}
-_NAMED_INDEX = frozenset({"UV_INDEX", "UV_DEFAULT_INDEX"})  # items may be name=url
-# kinds whose http URL needs a trusted-host (PS202 adds a sibling PIP_TRUSTED_HOST)
-_URL_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS})
-_TRUSTED = "PIP_TRUSTED_HOST"
+_TRUSTED = TRUSTED_VAR[Tool.PIP]
 
 MAX_FLOW_DEPTH = 64  # flow brackets deeper than this are refused before composing
 MAX_DEPTH = 200
@@ -304,7 +289,7 @@ class _Walker:
         """An ``environment``/``args`` node in map or list form."""
         if isinstance(node, self.Mapping):
             for name, (key, value, owner) in self.merged(node).items():
-                if name not in _NAMES or id(key) in self.reported:
+                if name not in ENV_VARS or id(key) in self.reported:
                     continue
                 self.reported.add(id(key))
                 where = self._scope(key, scope, service)
@@ -319,7 +304,7 @@ class _Walker:
                 if not isinstance(item, self.Scalar) or id(item) in self.reported:
                     continue
                 name, eq, _ = str(item.value).partition("=")
-                if name not in _NAMES:
+                if name not in ENV_VARS:
                     continue
                 self.reported.add(id(item))
                 where = self._scope(item, scope, service)
@@ -369,7 +354,10 @@ class _Walker:
         removal: Span | None,
         sibling: Insertion | None = None,
     ) -> None:
-        kind, tool = _NAMES[name]
+        kind, tool = ENV_VARS[name].kind, ENV_VARS[name].tool
+        ineffective = None
+        if ENV_VARS[name].ineffective and method is Method.COMPOSE_ENV:
+            ineffective = pip_index_ineffective(self.text)  # build args are handed on
         loc = self._locate(node)
         v = loc.value[skip:]
         m = _DEFAULT_ONLY.fullmatch(v)
@@ -378,7 +366,7 @@ class _Walker:
             items = [(shift + t.start(), shift + t.end()) for t in _TOKEN.finditer(m.group(1))]
         else:
             items = [(skip + t.start(), skip + t.end()) for t in _TOKEN.finditer(v)]
-        if name in _NAMED_INDEX:
+        if ENV_VARS[name].named:
             items = [_strip_index_name(loc.value, s, e) for s, e in items]
         if not items:
             return
@@ -418,7 +406,8 @@ class _Walker:
                     tool=tool,
                     editable=editable,
                     removal=item_removal,
-                    sibling=sibling if kind in _URL_KINDS else None,
+                    sibling=sibling if kind in URL_KINDS else None,
+                    ineffective=ineffective,
                 )
             )
 
@@ -426,7 +415,7 @@ class _Walker:
         self, name: str, node: Any, method: Method, scope: str, removal: Span | None
     ) -> None:
         """A bare ``- PIP_INDEX_URL`` / ``PIP_INDEX_URL:``: the value comes from the shell."""
-        kind, tool = _NAMES[name]
+        kind, tool = ENV_VARS[name].kind, ENV_VARS[name].tool
         start = _content_start(self.text, node.start_mark.index, node.end_mark.index)
         if node.style in ("'", '"'):
             start += 1
@@ -455,7 +444,7 @@ class _Walker:
 
     def _entry_sibling(self, name: str, node: Any, owner: Any) -> Insertion | None:
         """A ``PIP_TRUSTED_HOST: {value}`` line after the mapping's first pip URL entry."""
-        if _NAMES[name][1] is not Tool.PIP or getattr(node, "flow_style", False):
+        if ENV_VARS[name].tool is not Tool.PIP or getattr(node, "flow_style", False):
             return None
         if _TRUSTED in self.merged(node) or _TRUSTED in self.merged(owner):
             return None  # a rule edits that entry instead
@@ -480,7 +469,7 @@ class _Walker:
 
     def _item_sibling(self, name: str, seq: Any) -> Insertion | None:
         """A ``- PIP_TRUSTED_HOST={value}`` item after the sequence's first pip URL item."""
-        if _NAMES[name][1] is not Tool.PIP or getattr(seq, "flow_style", False):
+        if ENV_VARS[name].tool is not Tool.PIP or getattr(seq, "flow_style", False):
             return None
         if id(seq) not in self._sib:  # once per sequence: a scan per item is quadratic
             has_trusted = any(
@@ -576,8 +565,8 @@ def _content_start(text: str, start: int, end: int) -> int:
 
 
 def _is_pip_url(name: Any) -> bool:
-    spec = _NAMES.get(str(name))
-    return spec is not None and spec[0] in _URL_KINDS and spec[1] is Tool.PIP
+    spec = ENV_VARS.get(str(name))
+    return spec is not None and spec.kind in URL_KINDS and spec.tool is Tool.PIP
 
 
 def _quoted(body: str, style: Any) -> str | None:

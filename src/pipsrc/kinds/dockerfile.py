@@ -1,6 +1,6 @@
 """Dockerfiles: stages, ENV/ARG, RUN commands and pip.conf written or copied into the image.
 
-Instruction boundaries come from :mod:`pipsrc.kinds._dockerscan` (BuildKit's
+Instruction boundaries come from :mod:`pipsrc.syntax.dockerscan` (BuildKit's
 rules); ``RUN`` bodies are handed to the shell analyser as logical text with a
 :class:`SegMap` back to the file, so a URL on a continuation line is located on
 its physical line and stays editable, while a value that straddles a ``\\``
@@ -20,10 +20,12 @@ import re
 from typing import Any
 
 from pipsrc.kinds import shell
-from pipsrc.kinds._dockerscan import Instr, scan
-from pipsrc.kinds._embed import merge_pipconf
-from pipsrc.kinds._pipcmd import ENV_SPECS, TRUSTED_NAME, Ctx, analyze_command, emit_env
-from pipsrc.kinds._words import (
+from pipsrc.kinds.embedded import merge_pipconf
+from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
+from pipsrc.records import field, record, replace
+from pipsrc.syntax.dockerscan import Instr, scan
+from pipsrc.syntax.pipcli import Ctx, analyze_command, emit_env
+from pipsrc.syntax.words import (
     Piece,
     Resolved,
     Resolver,
@@ -33,9 +35,8 @@ from pipsrc.kinds._words import (
     build_content,
     literal_pieces,
 )
-from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
-from pipsrc.records import field, record, replace
 from pipsrc.textio import line_ending_at
+from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR
 
 _SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
 _NON_POSIX = ("powershell", "pwsh", "cmd")
@@ -237,7 +238,7 @@ class _Parser:
                 if g is not None:
                     self.stage.env[name] = replace(g, exported=True)
                     self.redeclared.add(name)
-                    if g.value is not None and name in ENV_SPECS and g.span is not None:
+                    if g.value is not None and name in ENV_VARS and g.span is not None:
                         use = segmap.span(a, b)[0]
                         raw = self.text[g.span.start : g.span.end]
                         r = Resolved(g.value, raw, g.span, g.exact, use)
@@ -252,7 +253,7 @@ class _Parser:
                        r.exact, exported=not global_)  # fmt: skip
             if global_:
                 self.global_args[name] = d
-                if name in ENV_SPECS:
+                if name in ENV_VARS:
                     self.global_arg_names[name] = (segmap.span(a, b)[0], r)
                 continue
             assert self.stage is not None
@@ -320,7 +321,7 @@ class _Parser:
         kw: str,
         legacy: bool = False,
     ) -> None:
-        if name not in ENV_SPECS:
+        if name not in ENV_VARS:
             return
         text = self.text
         a, b = pairs[k][0], pairs[k][1]
@@ -334,7 +335,7 @@ class _Parser:
             removal = _file_range(text, segmap, pairs[k - 1][1], b)
         else:
             removal = _file_range(text, segmap, a, pairs[1][0])
-        trusted = TRUSTED_NAME[ENV_SPECS[name][1]]
+        trusted = TRUSTED_VAR.get(ENV_VARS[name].tool, "PIP_TRUSTED_HOST")
         sib: Insertion | None
         if legacy:
             nl = line_ending_at(text, ins.text_end)
@@ -528,3 +529,9 @@ def _file_range(text: str, segmap: SegMap, a: int, b: int) -> Span | None:
     if any(line.lstrip().startswith("#") for line in chunk.split("\n")[1:]):
         return None
     return Span(start, end)
+
+
+def config_lines(pairs: list[tuple[str, str]], nl: str) -> str:
+    """``ENV A="a" B="b"``: what PS104 inserts after a stage's FROM."""
+    body = " ".join(f'{k}="{v}"' for k, v in pairs)
+    return f"ENV {body}{nl}"

@@ -32,43 +32,16 @@ from pipsrc.model import (
 )
 from pipsrc.records import field, record
 from pipsrc.textio import majority_newline
-
-_KEYS: dict[str, SettingKind] = {
-    "index-url": SettingKind.INDEX,
-    "pypi-url": SettingKind.INDEX,
-    "index": SettingKind.INDEX,
-    "extra-index-url": SettingKind.EXTRA_INDEX,
-    "trusted-host": SettingKind.TRUSTED_HOST,
-    "find-links": SettingKind.FIND_LINKS,
-    "no-index": SettingKind.NO_INDEX,
-}
-_LISTS = frozenset({"extra-index-url", "trusted-host", "find-links"})
-_NEEDS_HOST = (SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS)
-
-# Sections pip reads: [global] and one per command (pip/_internal/commands/__init__.py).
-_PIP_SECTIONS = frozenset(
-    {
-        "global",
-        "install",
-        "download",
-        "uninstall",
-        "freeze",
-        "inspect",
-        "list",
-        "show",
-        "check",
-        "config",
-        "search",
-        "cache",
-        "index",
-        "wheel",
-        "hash",
-        "completion",
-        "debug",
-        "help",
-        "lock",
-    }
+from pipsrc.vocabulary import (
+    CONFIG_KEYS,
+    LEGACY_CONFIG_KEYS,
+    LIST_KINDS,
+    PIP_SECTIONS,
+    URL_KINDS,
 )
+
+_KEYS: dict[str, SettingKind] = {**CONFIG_KEYS, **LEGACY_CONFIG_KEYS}
+_LISTS = frozenset(k for k, kind in CONFIG_KEYS.items() if kind in LIST_KINDS)
 
 _TOKEN = re.compile(r"\S+")
 
@@ -134,20 +107,20 @@ def parse(text: str, path: str) -> Document:
     for opt in options:
         if opt.norm in _KEYS:
             why = overridden.get(id(opt)) or _section_ineffective(opt.section, real_sections)
-            sibling = _sibling(text, opt, options) if _KEYS[opt.norm] in _NEEDS_HOST else None
+            sibling = _sibling(text, opt, options) if _KEYS[opt.norm] in URL_KINDS else None
             _settings(doc, text, opt, why, sibling)
     _cross_check(doc, text)
     return doc
 
 
 def _section_ineffective(section: str | None, real_sections: set[str]) -> str | None:
-    if section is None or section in _PIP_SECTIONS:
+    if section is None or section in PIP_SECTIONS:
         return None
     if section == "DEFAULT":
         if real_sections:
             return None
         return "[DEFAULT] values reach pip only through other sections, and there are none"
-    if section.lower() in _PIP_SECTIONS:
+    if section.lower() in PIP_SECTIONS:
         return f"section names are case-sensitive: pip ignores [{section}]"
     return f"pip reads only [global] and per-command sections, not [{section}]"
 
@@ -335,7 +308,7 @@ def _sibling(text: str, opt: _Option, options: list[_Option]) -> Insertion | Non
             return None
         item = text[anchor.line_start : anchor.offset] + "    {value}"
     else:
-        anchor = next(o for o in same if o.norm in _KEYS and _KEYS[o.norm] in _NEEDS_HOST)
+        anchor = next(o for o in same if o.norm in _KEYS and _KEYS[o.norm] in URL_KINDS)
         item = "trusted-host = {value}"
     return Insertion(anchor.end, "{nl}" + item, anchor.nl or majority_newline(text))
 

@@ -32,47 +32,12 @@ from pipsrc.model import (
 )
 from pipsrc.records import field, record
 from pipsrc.textio import majority_newline
-
-# pip's SUPPORTED_OPTIONS for requirements files: long names -> (dest, takes a value).
-# optparse resolves unambiguous prefixes of these (``--extra`` = ``--extra-index-url``).
-_LONG: dict[str, tuple[str, bool]] = {
-    "--index-url": ("index", True),
-    "--pypi-url": ("index", True),
-    "--extra-index-url": ("extra", True),
-    "--no-index": ("no-index", False),
-    "--constraint": ("constraint", True),
-    "--requirement": ("requirement", True),
-    "--editable": ("editable", True),
-    "--find-links": ("find-links", True),
-    "--no-binary": ("other", True),
-    "--only-binary": ("other", True),
-    "--prefer-binary": ("other", False),
-    "--require-hashes": ("other", False),
-    "--pre": ("other", False),
-    "--trusted-host": ("trusted-host", True),
-    "--use-feature": ("other", True),
-    "--global-option": ("other", True),
-    "--hash": ("other", True),
-    "--config-settings": ("other", True),
-    "--config-setting": ("other", True),
-    "--group": ("other", True),
-}
-_SHORT: dict[str, str] = {
-    "-i": "--index-url",
-    "-c": "--constraint",
-    "-r": "--requirement",
-    "-e": "--editable",
-    "-f": "--find-links",
-    "-C": "--config-settings",
-}
-_KINDS = {
-    "index": SettingKind.INDEX,
-    "extra": SettingKind.EXTRA_INDEX,
-    "trusted-host": SettingKind.TRUSTED_HOST,
-    "find-links": SettingKind.FIND_LINKS,
-}
-
-_NEEDS_HOST = (SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS)
+from pipsrc.vocabulary import (
+    REQUIREMENTS_KINDS,
+    REQUIREMENTS_OPTIONS,
+    REQUIREMENTS_SHORT_OPTIONS,
+    URL_KINDS,
+)
 
 # pip's ENV_VAR_RE: only ${UPPER_DIGITS_UNDERSCORE} is expanded.
 _PIP_VAR = re.compile(r"\$\{[A-Z0-9_]+\}")
@@ -285,9 +250,9 @@ def _options_start(line: str) -> int:
 
 def _resolve_long(name: str) -> tuple[str | None, str | None]:
     """optparse's ``_match_abbrev``: (long option, error)."""
-    if name in _LONG:
+    if name in REQUIREMENTS_OPTIONS:
         return name, None
-    matches = [o for o in _LONG if o.startswith(name)]
+    matches = [o for o in REQUIREMENTS_OPTIONS if o.startswith(name)]
     if len(matches) == 1:
         return matches[0], None
     if not matches:
@@ -354,7 +319,7 @@ def _apply_options(
             if opt is None:
                 doc.problems.append(ParseProblem(ll.phys(tok.start), f"pip: {err}", False))
                 return
-            dest, takes = _LONG[opt]
+            dest, takes = REQUIREMENTS_OPTIONS[opt]
             if not takes:
                 if eq:
                     msg = f"pip: {opt} option does not take a value"
@@ -369,13 +334,13 @@ def _apply_options(
                 continue
         elif v.startswith("-") and len(v) > 1:
             short = v[:2]
-            if short not in _SHORT:
+            if short not in REQUIREMENTS_SHORT_OPTIONS:
                 doc.problems.append(
                     ParseProblem(ll.phys(tok.start), f"pip: no such option: {short}", False)
                 )
                 return
-            opt = _SHORT[short]
-            dest = _LONG[opt][0]
+            opt = REQUIREMENTS_SHORT_OPTIONS[short]
+            dest = REQUIREMENTS_OPTIONS[opt][0]
             if len(v) > 2:
                 found.append((dest, tok, short, 2, len(v)))
                 value_toks.append(tok)
@@ -413,9 +378,11 @@ def _apply_options(
                 scope="file",
                 editable=False,
             )
-        elif dest in _KINDS and vt is not None:
+        elif dest in REQUIREMENTS_KINDS and vt is not None:
             i_eq = key == "-i" and vt is opt_tok and vt.value[2:3] == "="
-            located = _value_setting(text, ll, _KINDS[dest], key, vt, a + 1 if i_eq else a, b)
+            located = _value_setting(
+                text, ll, REQUIREMENTS_KINDS[dest], key, vt, a + 1 if i_eq else a, b
+            )
             if located is None:
                 continue
             setting = located
@@ -437,7 +404,7 @@ def _apply_options(
             if only_one
             else _token_removal(text, ll, opt_tok.start, end_tok.end)
         )
-        if setting.kind in _NEEDS_HOST and setting.ineffective is None:
+        if setting.kind in URL_KINDS and setting.ineffective is None:
             setting.sibling = _sibling(text, ll)
         doc.settings.append(setting)
 

@@ -19,9 +19,20 @@ import re
 from array import array
 from typing import TYPE_CHECKING, Any
 
-from pipsrc.kinds._embed import merge_pipconf, rebase
-from pipsrc.kinds._pipcmd import ENV_SPECS, TRUSTED_NAME, Assign, Ctx, analyze_command, emit_env
-from pipsrc.kinds._words import (
+from pipsrc.kinds.embedded import merge_pipconf, rebase
+from pipsrc.model import (
+    Comment,
+    Document,
+    FileKind,
+    Insertion,
+    Method,
+    ParseProblem,
+    Scope,
+    Setting,
+    Span,
+)
+from pipsrc.syntax.pipcli import Assign, Ctx, analyze_command, emit_env
+from pipsrc.syntax.words import (
     Content,
     Piece,
     Resolver,
@@ -34,18 +45,8 @@ from pipsrc.kinds._words import (
     var_piece,
     word_removal,
 )
-from pipsrc.model import (
-    Comment,
-    Document,
-    FileKind,
-    Insertion,
-    Method,
-    ParseProblem,
-    Scope,
-    Setting,
-    Span,
-)
 from pipsrc.textio import line_ending_at
+from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR
 
 if TYPE_CHECKING:
     pass
@@ -61,7 +62,7 @@ _WORDS = frozenset(
 _DQ_ESC = re.compile(r'\\([\\"$`])')
 _WORD_ESC = re.compile(r"\\(.)", re.S)
 # text without which a command is neither an install, a prefix assignment of an index
-# variable, nor an image build passing build args (see _pipcmd.analyze_command)
+# variable, nor an image build passing build args (see pipsrc.syntax.pipcli.analyze_command)
 _RELEVANT_COMMAND = re.compile(r"pip|PIP_|UV_|--build-arg")
 # ... and without which no shell text locates anything (pip.conf writes name pip.conf or
 # a pip/ directory; a written Dockerfile is parsed as one)
@@ -428,9 +429,9 @@ class _Walker:
             return
         was = d.exported
         d.exported = True
-        if was or name not in ENV_SPECS or d.value is None:
+        if was or name not in ENV_VARS or d.value is None:
             return
-        from pipsrc.kinds._words import Resolved
+        from pipsrc.syntax.words import Resolved
 
         a, b = self.rng(node)
         use = self.fspan(a, b)
@@ -460,7 +461,7 @@ class _Walker:
             env[name] = VarDef(res.value, None, False, exported)
         if name == "PIP_CONFIG_FILE" and exported and res.value != "/dev/null":
             self.scope.opaque_config = True
-        if not exported or name not in ENV_SPECS:
+        if not exported or name not in ENV_VARS:
             return
         a, b = self.rng(node)
         text = self.text
@@ -477,7 +478,7 @@ class _Walker:
             if contiguous:
                 removal = word_removal(text, span.start, span.end)
             end = span.end
-        trusted = TRUSTED_NAME[ENV_SPECS[name][1]]
+        trusted = TRUSTED_VAR.get(ENV_VARS[name].tool, "PIP_TRUSTED_HOST")
         kw = "export " if decl is not None else ""
         if self.nested or decl is None:
             sib = Insertion(end, f" && {kw}{trusted}={{value}}")
@@ -644,3 +645,8 @@ class _Walker:
             return not bad and not (expanding and "$" in s.raw)
 
         rebase(self.ctx.doc, sub, fmap, lambda sid: prefix + sid, ok, add_scopes=True)
+
+
+def config_lines(pairs: list[tuple[str, str]], nl: str) -> str:
+    """``export A="a"`` lines: what PS104 inserts near the top of a script."""
+    return "".join(f'export {k}="{v}"{nl}' for k, v in pairs)

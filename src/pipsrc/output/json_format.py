@@ -34,7 +34,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         "files": [
             {
                 "path": r.path,
-                "kind": r.kind.value,
+                "kind": str(r.kind),
                 "settings": len(r.doc.settings) if r.doc else 0,
                 "install_sites": len(r.doc.sites) if r.doc else 0,
                 "findings": len(r.findings),

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from pipsrc.analysis import INDEX_KINDS, Context, Effective, effective_index
 from pipsrc.catalogue import catalogue
 from pipsrc.engine import Change, FileResult, Finding, RunResult, make_context
-from pipsrc.model import Document, FileKind, InstallSite, Method, Setting, SettingKind
+from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
 from pipsrc.textio import LineIndex
@@ -87,7 +87,7 @@ class SiteRow:
 @record
 class FileFacts:
     path: str
-    kind: FileKind
+    kind: str
     settings: list[SettingRow] = field(default_factory=list)
     sites: int = 0
     changes: list[Change] = field(default_factory=list)

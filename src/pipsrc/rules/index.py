@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipsrc import kinds
 from pipsrc.analysis import (
     Context,
     effective_index,
@@ -24,6 +25,7 @@ from pipsrc.model import (
 )
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.urls import bare_trusted_host, host_port, identity, parse_url, rewrite_like
+from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -324,20 +326,18 @@ class ImplicitPypi(Rule):
 
 
 def config_snippet(style: str | None, ctx: Context, tool: Tool, nl: str) -> str | None:
-    """The lines PS104 inserts: the policy index (and trusted-host for plain http)."""
+    """The lines PS104 inserts, in the syntax of the scope's kind: the policy index
+    (and trusted-host for plain http)."""
     index = ctx.policy.index
-    if index is None or style not in ("dockerfile", "shell"):
+    if index is None or tool not in INDEX_VAR:
         return None
-    pairs = [("UV_DEFAULT_INDEX" if tool == Tool.UV else "PIP_INDEX_URL", index)]
+    pairs = [(INDEX_VAR[tool], index)]
     parsed = parse_url(index)
     if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
         hp = host_port(index)
         if hp and ctx.policy.trusted_host != "never":
-            pairs.append(("PIP_TRUSTED_HOST", hp))
-    if style == "dockerfile":
-        body = " ".join(f'{k}="{v}"' for k, v in pairs)
-        return f"ENV {body}{nl}"
-    return "".join(f'export {k}="{v}"{nl}' for k, v in pairs)
+            pairs.append((TRUSTED_VAR[tool], hp))
+    return kinds.config_lines(style, pairs, nl)
 
 
 class InconsistentIndex(Rule):

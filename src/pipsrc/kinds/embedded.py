@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipsrc.kinds._pipcmd import Ctx
-from pipsrc.kinds._words import Content, Piece, SegMap, literal_pieces, orig_end
 from pipsrc.model import (
     Comment,
     Document,
@@ -23,6 +21,8 @@ from pipsrc.model import (
     Setting,
     Span,
 )
+from pipsrc.syntax.pipcli import Ctx
+from pipsrc.syntax.words import Content, Piece, SegMap, literal_pieces, orig_end
 
 if TYPE_CHECKING:
     from collections.abc import Callable

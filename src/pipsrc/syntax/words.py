@@ -17,9 +17,9 @@ from __future__ import annotations
 import bisect
 import re
 
-from pipsrc import quoting
 from pipsrc.model import Span
 from pipsrc.records import field, record
+from pipsrc.syntax import variables as quoting
 
 
 class SegMap:
