@@ -197,12 +197,12 @@ def test_rules_rule_mirrors_init(tmp_path: Path) -> None:
 
 
 def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import pipsrc.engine
+    import pipsrc.engine.run
 
     def boom(*a: object, **k: object) -> None:
         raise RuntimeError("https://u:SENTINELabcdef@h/simple exploded")
 
-    monkeypatch.setattr(pipsrc.engine, "check", boom)
+    monkeypatch.setattr(pipsrc.engine.run, "check", boom)
     code, out = run("check", str(tmp_path))
     assert code == 3
     assert "internal error: RuntimeError" in out and "SENTINELabcdef" not in out

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipsrc.cli import main
-from pipsrc.engine import Selection
+from pipsrc.engine.selection import Selection
 from pipsrc.model import Severity
 from pipsrc.policy import Policy
 from pipsrc.rules import BY_CODE

@@ -12,9 +12,7 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import given
@@ -183,11 +181,12 @@ def test_git_listing_has_tracked_and_untracked_files_but_not_ignored_ones(tmp_pa
     assert "vendored" not in out
 
 
-def test_fix_lints_again_only_files_reading_a_file_changed_later() -> None:
-    """After the fix loop, a file's last lint is reused unless it reads (-r, a copied
-    pip.conf) a file that fix changed after it; the decision is made by path."""
-    from pipsrc.analysis import Context
-    from pipsrc.engine import _reads_changed, parse_safely
+def test_the_next_fix_round_takes_only_files_reading_a_changed_file() -> None:
+    """A file is fixed (or linted) again only if it reads (-r, a copied pip.conf) a file
+    that the last round changed; the decision is made by path."""
+    from pipsrc.context import Context
+    from pipsrc.engine.fixing import reads_any
+    from pipsrc.engine.reading import parse_safely
     from pipsrc.model import FileKind
     from pipsrc.policy import Policy
 
@@ -198,10 +197,9 @@ def test_fix_lints_again_only_files_reading_a_file_changed_later() -> None:
     req = parse_safely(FileKind.REQUIREMENTS, f"-i {TUNA}\nflask\n", "requirements.txt")
     other = parse_safely(d, "FROM python:3.12\nRUN pip install flask\n", "b/Dockerfile")
     ctx = Context(Policy(), {d.path: d for d in (docker, req, other)})
-    assert _reads_changed(docker, ctx, {"requirements.txt": 1}, 0)
-    assert not _reads_changed(docker, ctx, {"requirements.txt": 0}, 1)  # changed before
-    assert not _reads_changed(docker, ctx, {}, 0)
-    assert not _reads_changed(other, ctx, {"requirements.txt": 2}, 0)  # reads nothing
+    assert reads_any(docker, {"requirements.txt"}, ctx)
+    assert not reads_any(docker, {"b/Dockerfile"}, ctx)
+    assert not reads_any(other, {"requirements.txt"}, ctx)  # reads nothing
 
 
 def _fixable_tree(root: Path, n: int) -> list[Path]:
@@ -214,132 +212,47 @@ def _fixable_tree(root: Path, n: int) -> list[Path]:
     return files
 
 
-@pytest.mark.parametrize("syncfs", [True, False])
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_fix_writes_every_file_in_one_or_several_threads(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: str, syncfs: bool
-) -> None:
-    from pipsrc import engine, textio, writing
-    from pipsrc.policy import Policy
-
-    synced = []
-    if syncfs:
-        real = textio.sync_filesystem
-        monkeypatch.setattr(writing, "sync_filesystem", lambda p: synced.append(p) or real(p))
-    else:
-        monkeypatch.setattr(textio, "_SYNCFS", [None])
-    monkeypatch.setenv("PIPSRC_JOBS", jobs)
-    files = _fixable_tree(tmp_path, 5)
-    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
-    assert len(result.changed_files) == 5 and not result.errors
-    for f in files:
-        assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
-    assert len(synced) == (2 if syncfs else 0)  # one file system: before and after renaming
-
-
-@pytest.mark.parametrize("syncfs", [True, False])
-def test_a_failed_write_is_reported_per_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, syncfs: bool
-) -> None:
-    from pipsrc import engine, textio, writing
-    from pipsrc.policy import Policy
-
-    def broken(path: str, data: bytes, stamp: object = None, **kw: object) -> None:
-        raise OSError(28, "No space left on device")
-
-    if not syncfs:
-        monkeypatch.setattr(textio, "_SYNCFS", [None])
-
-    monkeypatch.setattr(writing, "stage", broken)
-    monkeypatch.setenv("PIPSRC_JOBS", "2")
-    files = _fixable_tree(tmp_path, 3)
-    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
-    assert not result.changed_files
-    assert len(result.errors) == 3 and all("No space left" in e for e in result.errors)
-    assert all("tuna" in f.read_text() for f in files)  # nothing half-written
-
-
-@pytest.mark.parametrize("syncfs", [True, False])
-@pytest.mark.parametrize("jobs", ["1", "2"])
-@pytest.mark.parametrize("error", [KeyboardInterrupt, RuntimeError])
-def test_a_run_stopped_while_fixing_writes_nothing(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    jobs: str,
-    error: type[BaseException],
-    syncfs: bool,
-) -> None:
-    """Files are staged (written to temp files) as fixing goes on; a run that stops before
-    the end removes them all and leaves every original as it was."""
-    from pipsrc import engine, textio
-    from pipsrc.policy import Policy
-
-    if not syncfs:
-        monkeypatch.setattr(textio, "_SYNCFS", [None])
-
-    real_loop = engine._fix_loop
-    calls = []
-
-    def stop_at_the_fourth(*args: Any) -> Any:
-        calls.append(1)
-        if len(calls) == 4:
-            time.sleep(0.05)  # let the staging threads write the first three
-            raise error("stop")
-        return real_loop(*args)
-
-    monkeypatch.setattr(engine, "_fix_loop", stop_at_the_fourth)
-    monkeypatch.setenv("PIPSRC_JOBS", jobs)
-    files = _fixable_tree(tmp_path, 6)
-    with pytest.raises(error):
-        engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
-    assert len(calls) == 4
-    assert all("tuna" in f.read_text() for f in files)
-    assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".pipsrc-")]
-
-
-def test_syncfs_comes_before_any_rename_and_after_the_last(
+def test_fix_writes_every_file_then_syncs_each_directory_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Files staged without fsync are durable before any replaces an original (a crash
-    can never leave an empty file in place), and the renames are flushed after."""
-    from pipsrc import engine, writing
+    """Each file is staged (written and fsynced beside the original) before any rename,
+    then renamed, then each directory is fsynced once."""
+    from pipsrc.engine import writing
+    from pipsrc.engine.run import fix
     from pipsrc.policy import Policy
 
     events: list[str] = []
-    real_sync, real_commit = writing.sync_filesystem, writing.commit
-    monkeypatch.setattr(writing, "sync_filesystem", lambda p: events.append("sync") or real_sync(p))
-    monkeypatch.setattr(
-        writing, "commit", lambda st, **kw: events.append("commit") or real_commit(st, **kw)
-    )
-    _fixable_tree(tmp_path, 4)
-    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
-    assert len(result.changed_files) == 4
-    assert events == ["sync", "commit", "commit", "commit", "commit", "sync"]
+    for name in ("stage", "commit", "sync_directory_of"):
+        real = getattr(writing, name)
+        monkeypatch.setattr(
+            writing, name, lambda *a, _n=name, _r=real, **k: events.append(_n) or _r(*a, **k)
+        )
+    files = _fixable_tree(tmp_path, 3)
+    result = fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(result.changed_files) == 3 and not result.errors
+    for f in files:
+        assert f.read_text() == "-i https://mirrors.aliyun.com/pypi/simple\nflask\n"
+    assert events == ["stage"] * 3 + ["commit"] * 3 + ["sync_directory_of"] * 3
 
 
-def test_without_syncfs_each_file_is_fsynced(
+def test_a_failed_write_is_reported_per_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """syncfs failing (or missing): every staged file is fsynced before its rename; one
-    that cannot be is not written, and is reported."""
-    from pipsrc import engine, textio, writing
+    from pipsrc.engine import writing
+    from pipsrc.engine.run import fix
     from pipsrc.policy import Policy
 
-    monkeypatch.setattr(textio, "_SYNCFS", [lambda fd: -1])
-    fsynced: list[str] = []
-    real = textio.make_durable
+    real = writing.stage
 
-    def durable(st: textio.Staged) -> None:
-        if st.path.endswith("s2/requirements.txt"):
-            raise OSError(5, "Input/output error")
-        fsynced.append(st.path)
-        real(st)
+    def broken(path: str, data: bytes, stamp: object = None) -> object:
+        if path.endswith("s1/requirements.txt"):
+            raise OSError(28, "No space left on device")
+        return real(path, data, stamp)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(writing, "make_durable", durable)
-    files = _fixable_tree(tmp_path, 4)
-    result = engine.fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
-    assert len(fsynced) == 3 and len(result.changed_files) == 3
-    assert [e for e in result.errors if "Input/output error" in e]
-    assert "tuna" in files[2].read_text()
-    assert all("aliyun" in f.read_text() for i, f in enumerate(files) if i != 2)
+    monkeypatch.setattr(writing, "stage", broken)
+    files = _fixable_tree(tmp_path, 3)
+    result = fix([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    assert len(result.changed_files) == 2
+    assert len(result.errors) == 1 and "No space left" in result.errors[0]
+    assert "tuna" in files[1].read_text()  # nothing half-written
     assert not [p for p in tmp_path.rglob("*") if p.name.startswith(".pipsrc-")]

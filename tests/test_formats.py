@@ -21,7 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipsrc.cli import main
-from pipsrc.engine import FileResult, Finding, RunResult
+from pipsrc.engine.results import FileResult, Finding, RunResult
 from pipsrc.model import FileKind, Severity
 from pipsrc.output import FORMATS, RenderOptions, render
 from pipsrc.output.github import escape_data, escape_property

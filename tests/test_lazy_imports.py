@@ -96,11 +96,11 @@ def test_statistics_formats_are_known_without_importing_the_renderer() -> None:
 
 def test_only_a_fix_that_writes_loads_the_writer(tmp_path: Path) -> None:
     (tmp_path / "requirements.txt").write_text("-i https://pypi.org/simple\nflask\n")
-    probe = PROBE.replace("WATCHED", repr(("pipsrc.writing", "ctypes")))
+    probe = PROBE.replace("WATCHED", repr(("pipsrc.engine.writing",)))
     for args, expected in (
         (("check", "--mirror", "aliyun"), ""),
         (("fix", "--diff", "--mirror", "aliyun"), ""),
-        (("fix", "--mirror", "aliyun"), "pipsrc.writing"),
+        (("fix", "--mirror", "aliyun"), "pipsrc.engine.writing"),
     ):
         argv = [sys.executable, "-c", probe, str(tmp_path), *args]
         out = subprocess.run(argv, capture_output=True, text=True, check=True)

@@ -23,12 +23,17 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipsrc import engine
-from pipsrc.analysis import Context
 from pipsrc.api import check_text, fix_text
 from pipsrc.cli import main
+from pipsrc.context import Context
 from pipsrc.edits import apply_fixes
-from pipsrc.engine import FileResult, Selection, lint, make_context, parse_safely
+from pipsrc.engine import run as engine
+from pipsrc.engine.fixing import MAX_PASSES
+from pipsrc.engine.linting import lint
+from pipsrc.engine.reading import parse_safely
+from pipsrc.engine.repository import make_context
+from pipsrc.engine.results import FileResult
+from pipsrc.engine.selection import Selection
 from pipsrc.model import Applicability, Document, Edit, FileKind, Fix
 from pipsrc.output import FORMATS, RenderOptions, render
 from pipsrc.output.diff import render_diff
@@ -567,7 +572,7 @@ def run_passes(case: Case) -> tuple[str, list[Pass]]:
     passes: list[Pass] = []
     if not doc.fixable:
         return doc.text, passes
-    for _ in range(engine.MAX_PASSES):
+    for _ in range(MAX_PASSES):
         findings = lint(doc, ctx, enabled)
         fixes = [f.fix for f in findings if f.fix is not None and wanted(f.fix, case.unsafe)]
         if not fixes:
@@ -586,9 +591,9 @@ def run_passes(case: Case) -> tuple[str, list[Pass]]:
         )
         passes.append(Pass(doc, new, edits))
         doc = new
-        ctx.docs[case.path] = doc
+        ctx = ctx.overlay({case.path: doc})
     else:
-        raise AssertionError(f"fix loop did not converge in {engine.MAX_PASSES} passes: {case}")
+        raise AssertionError(f"fix loop did not converge in {MAX_PASSES} passes: {case}")
     return doc.text, passes
 
 
@@ -853,7 +858,7 @@ def test_no_sentinel_in_any_output(case: Case) -> None:
     # discovery would spawn for every run (the walk is what runs either way)
     with (
         tempfile.TemporaryDirectory() as d,
-        mock.patch("pipsrc.engine.git_root", return_value=None),
+        mock.patch("pipsrc.engine.reading.git_root", return_value=None),
         mock.patch("pipsrc.discover.git_root", return_value=None),
     ):
         target = os.path.join(d, case.path)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from pipsrc import engine
+from pipsrc.engine import reading, repository
+from pipsrc.engine import run as engine
+from pipsrc.engine.results import RunResult
 from pipsrc.policy import Policy
 from tests.trees import write_tree
 
@@ -48,7 +50,7 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-def codes(result: engine.RunResult) -> list[tuple[str, str]]:
+def codes(result: RunResult) -> list[tuple[str, str]]:
     return [(f.path, f.code) for f in result.findings]
 
 
@@ -118,13 +120,14 @@ def test_with_a_policy_index_only_referenced_files_are_read(
     """The pre-commit case stays cheap: a named Dockerfile makes pipsrc read the requirements
     file it installs from, not list and read the whole repository."""
     listed: list[list[str]] = []
-    real_discover = engine.discover
+    real_discover = reading.discover
 
     def spy(paths: list[str], *args: object, **kw: object) -> object:
         listed.append(list(paths))
         return real_discover(paths, *args, **kw)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine, "discover", spy)
+    monkeypatch.setattr(reading, "discover", spy)
+    monkeypatch.setattr(repository, "discover", spy)
     result = engine.check(["Dockerfile"], Policy().with_index("aliyun"))
     assert codes(result) == []  # the -r file's Aliyun index is found: no PS104
     assert listed == [["Dockerfile"]]

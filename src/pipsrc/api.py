@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 from pipsrc.discover import classify
-from pipsrc.engine import (
-    FileResult,
-    Finding,
-    Selection,
-    fix_file,
-    lint,
-    make_context,
-    parse_safely,
-)
-from pipsrc.engine import check as check_paths
-from pipsrc.engine import fix as fix_paths
+from pipsrc.engine.fixing import FileFix
+from pipsrc.engine.linting import lint
+from pipsrc.engine.reading import parse_safely
+from pipsrc.engine.repository import make_context
+from pipsrc.engine.results import FileResult, Finding
+from pipsrc.engine.run import check as check_paths
+from pipsrc.engine.run import fix as fix_paths
+from pipsrc.engine.selection import Selection
 from pipsrc.policy import Policy
 from pipsrc.textio import Decoded
 
@@ -64,10 +61,12 @@ def fix_text(
     policy = policy or Policy()
     r = _result(text, path)
     ctx = make_context([r], policy, cli_index)
-    fix_file(r, ctx, (selection or Selection()).enabled(policy), unsafe)
-    if r.error:
-        raise RuntimeError(f"{path}: {r.error}")
-    return r.fixed if r.fixed is not None else text
+    assert r.doc is not None
+    ff = FileFix(r.doc, r.doc)
+    ff.run(ctx, (selection or Selection()).enabled(policy), unsafe)
+    if ff.error:
+        raise RuntimeError(f"{path}: {ff.error}")
+    return ff.doc.text
 
 
 __all__ = ["Finding", "Policy", "Selection", "check_paths", "check_text", "fix_paths", "fix_text"]

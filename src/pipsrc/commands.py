@@ -162,7 +162,7 @@ class Prepared:
 
     paths: list[str]
     policy: Policy
-    selection: Any  # engine.Selection (the engine is imported lazily)
+    selection: Any  # pipsrc.engine.selection.Selection (imported lazily)
     exclude: tuple[str, ...]
     cli_index: bool
     date: str | None
@@ -171,13 +171,13 @@ class Prepared:
 def _prepare(kw: dict[str, Any], outputs: list[str]) -> Prepared | int:
     """Policy, rule selection, paths and output files, resolved in precedence order
     (defaults < policy < PIPSRC_* < command line); a problem is one line and exit 2."""
-    from pipsrc import engine
+    from pipsrc.engine.selection import Selection
 
     paths = list(kw["paths"]) or ["."]
     mirror, proxy = _index_options(kw)
     try:
         policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
-        selection = engine.Selection(
+        selection = Selection(
             _split(kw["select"]),
             _split(kw["ignore"]),
             _env_list("PIPSRC_SELECT"),
@@ -209,7 +209,7 @@ def _run(
     report_file: str | None = None,
     statistics: bool = False,
 ) -> int:
-    from pipsrc import engine
+    from pipsrc.engine import run as engine
     from pipsrc.output import SEVERITY_RANK, RenderOptions, render
 
     if statistics and kw["fmt"] not in STATISTICS_FORMATS:
@@ -270,7 +270,7 @@ def _run(
 
 
 def _report(kw: dict[str, Any], probe: bool) -> int:
-    from pipsrc import engine
+    from pipsrc.engine import run as engine
     from pipsrc.report import report
 
     prepared = _prepare(kw, [kw["output"]] if kw["output"] else [])
@@ -286,7 +286,7 @@ def _report(kw: dict[str, Any], probe: bool) -> int:
     )
     measured = None
     if probe:
-        from pipsrc.analysis import dominant_index
+        from pipsrc.effective import dominant_index
         from pipsrc.report.probe import probe as run_probe
         from pipsrc.report.probe import probe_targets
 

@@ -14,8 +14,6 @@ import codecs
 import contextlib
 import os
 import stat
-import sys
-from collections.abc import Callable
 
 from pipsrc.records import record
 
@@ -198,13 +196,9 @@ class Staged:
         self.expected = expected
 
 
-def stage(
-    path: str, data: bytes, expected: FileStamp | None = None, *, durable: bool = True
-) -> Staged:
+def stage(path: str, data: bytes, expected: FileStamp | None = None) -> Staged:
     """The first half of :func:`atomic_write`: write ``data`` to a temporary file in
-    ``path``'s directory (same file system), with ``path``'s mode bits, and fsync it
-    (``durable=False``: the caller makes many staged files durable at once with
-    :func:`sync_filesystem`, before committing any).
+    ``path``'s directory (same file system), with ``path``'s mode bits, and fsync it.
 
     Nothing visible changes until :func:`commit`; :func:`discard` removes it. A file with
     other hard links is refused here: a replacement would turn them into stale copies.
@@ -233,8 +227,7 @@ def stage(
             if owner is not None:
                 with contextlib.suppress(OSError):
                     os.fchown(fh.fileno(), *owner)
-            if durable:
-                os.fsync(fh.fileno())
+            os.fsync(fh.fileno())
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -244,7 +237,7 @@ def stage(
 
 def commit(staged: Staged, *, sync_directory: bool = True) -> None:
     """Put a staged file in its place with ``os.replace``, and fsync the directory
-    (unless the caller syncs directories itself, once each: :func:`sync_directory`).
+    (unless the caller syncs directories itself, once each: :func:`sync_directory_of`).
 
     If the file changed since it was read (``expected``), nothing is written and the
     temporary file is removed, as on any failure.
@@ -269,59 +262,6 @@ def sync_directory_of(path: str) -> None:
             os.fsync(dfd)
         finally:
             os.close(dfd)
-
-
-def make_durable(staged: Staged) -> None:
-    """fsync a file staged with ``durable=False`` (when the file system could not be
-    synced as a whole)."""
-    fd = os.open(staged.tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def sync_filesystem(path: str) -> bool:
-    """Flush the whole file system holding ``path`` to disk (Linux ``syncfs(2)``).
-
-    One call makes every file written there durable, where fsyncing a few hundred files
-    and their directories one by one costs a journal commit each. False when the call is
-    not available here (not Linux) or fails: the caller then fsyncs file by file.
-    """
-    call = _syncfs()
-    if call is None:
-        return False
-    try:
-        fd = os.open(os.path.dirname(os.path.abspath(path)), os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        return bool(call(fd) == 0)
-    finally:
-        os.close(fd)
-
-
-_SYNCFS: list[Callable[[int], int] | None] = []  # looked up once, on first use
-
-
-def sync_available() -> bool:
-    """Whether :func:`sync_filesystem` can work here (Linux, with ``syncfs``)."""
-    return _syncfs() is not None
-
-
-def _syncfs() -> Callable[[int], int] | None:
-    if not _SYNCFS:
-        call = None
-        if sys.platform.startswith("linux"):
-            try:
-                import ctypes  # only a fix that writes files needs it
-
-                call = ctypes.CDLL(None, use_errno=True).syncfs
-                call.argtypes = [ctypes.c_int]
-            except (OSError, AttributeError):
-                call = None
-        _SYNCFS.append(call)
-    return _SYNCFS[0]
 
 
 def discard(staged: Staged) -> None:

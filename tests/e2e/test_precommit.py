@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pipsrc import engine
+from pipsrc.engine import run as engine
 from pipsrc.policy import Policy
 from tests.e2e.procs import DEAD_PROXY, offline_env, run
 from tests.e2e.wheelhouse import ROOT

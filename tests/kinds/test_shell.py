@@ -395,7 +395,8 @@ TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
 
 
 def effective(doc: Document, site: int = -1) -> str:
-    from pipsrc.analysis import Context, effective_index
+    from pipsrc.context import Context
+    from pipsrc.effective import effective_index
     from pipsrc.policy import Policy
 
     return effective_index(doc, doc.sites[site], Context(Policy())).source

@@ -20,8 +20,9 @@ from typing import Any
 
 import pytest
 
-from pipsrc import engine, records, textio
+from pipsrc import records, textio
 from pipsrc.edits import Applied
+from pipsrc.engine import reading, writing
 from pipsrc.textio import Decoded
 from tests.reliability.harness import NEW, OLD, invoke, snapshot
 
@@ -70,14 +71,14 @@ def test_unreadable_file_is_reported_and_the_run_goes_on(
     if os.geteuid() != 0:
         target.chmod(0)
     else:  # root reads anything: make the read itself fail as it would for a user
-        real_read = engine.read_regular
+        real_read = reading.read_regular
 
         def denied(path: str, *a: Any) -> Any:
             if path == str(target):
                 raise PermissionError(errno.EACCES, "Permission denied", path)
             return real_read(path, *a)
 
-        monkeypatch.setattr(engine, "read_regular", denied)
+        monkeypatch.setattr(reading, "read_regular", denied)
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     target.chmod(0o644)
     assert "requirements.txt: Permission denied" in res.out
@@ -95,15 +96,14 @@ def test_file_changed_between_read_and_write_is_not_overwritten(
 ) -> None:
     target = repo / "requirements.txt"
     theirs = b"-i https://pypi.org/simple\n# an editor saved this meanwhile\n"
-    real_fix_loop = engine._fix_loop
+    real_stage = writing.stage
 
-    def racing(r: engine.FileResult, *a: Any) -> Any:
-        out = real_fix_loop(r, *a)
-        if r.real == str(target):
+    def racing(path: str, *a: Any) -> Any:
+        if path == str(target):
             target.write_bytes(theirs)  # another writer, after our read
-        return out
+        return real_stage(path, *a)
 
-    monkeypatch.setattr(engine, "_fix_loop", racing)
+    monkeypatch.setattr(writing, "stage", racing)
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     assert "requirements.txt: changed on disk while pipsrc was processing it; not written" in (
         res.out
@@ -158,22 +158,13 @@ def _interrupt_fsync(fd: int) -> None:
     ],
     ids=["os.replace raises", "write fails after half the bytes", "interrupted"],
 )
-@pytest.mark.parametrize("durability", ["syncfs", "fsync"])
 def test_failed_write_leaves_the_original_and_no_temp_file(
     repo: Path,
     monkeypatch: pytest.MonkeyPatch,
     patch: dict[str, Any],
     message: str,
-    durability: str,
 ) -> None:
-    """Both ways of making writes durable: one syncfs per file system (Linux), or an
-    fsync per file and directory (elsewhere, or when syncfs fails)."""
     before = snapshot(repo)
-    if durability == "fsync":
-        monkeypatch.setattr(textio, "_SYNCFS", [None])
-    elif "fsync" in patch:  # interrupted while the file system is synced
-        monkeypatch.setattr(textio, "_SYNCFS", [_interrupt_fsync])
-        patch = {}
     monkeypatch.setattr(textio, "os", _OsProxy(**patch))
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     assert message in res.out, res.out
@@ -206,13 +197,13 @@ def test_write_that_would_not_round_trip_is_refused(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A legacy-encoded file whose bytes would not come back is checked, never written."""
-    real_decode = engine.decode
+    real_decode = reading.decode
 
     def inexact(data: bytes) -> Decoded:
         d = real_decode(data)
         return Decoded(d.text, "gb18030", d.bom, mismatch_line=2)
 
-    monkeypatch.setattr(engine, "decode", inexact)
+    monkeypatch.setattr(reading, "decode", inexact)
     res = invoke("fix", "--mirror", "aliyun", str(repo))
     assert "requirements.txt: line 2 would not be written back byte for byte in gb18030" in (
         res.out

@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from pipsrc import engine, urls
+from pipsrc import kinds, urls
 from pipsrc.cli import main
+from pipsrc.engine import run as engine_run
 from pipsrc.urls import credentials_in, identity, parse_url, redact
 from tests.reliability.harness import NEW, OLD, invoke
 
@@ -204,10 +205,10 @@ def test_internal_error_and_parser_crash_are_redacted(
     def boom(*a: object, **kw: object) -> object:
         raise ValueError(f"could not read {PW}\nTraceback (most recent call last): {PW}")
 
-    monkeypatch.setattr(engine.kinds, "parse", boom)
+    monkeypatch.setattr(kinds, "parse", boom)
     r = invoke("check", "--mirror", "aliyun", str(tmp_path))
     assert "internal error while parsing (ValueError)" in r.out and S not in r.out
-    monkeypatch.setattr(engine, "collect", boom)
+    monkeypatch.setattr(engine_run, "collect", boom)
     r = invoke("fix", "--mirror", "aliyun", str(tmp_path))
     assert r.code == 3 and "internal error: ValueError: could not read" in r.out
     assert S not in r.out and re.search(r"deploy:\*{4}@", r.out)

@@ -332,3 +332,12 @@ def _cross_check(doc: Document, text: str) -> None:
             offset = pos + 1 if pos != -1 else 0
         first = str(exc).split("\n", 1)[0]
         doc.problems.append(ParseProblem(offset, f"pip cannot load the file: {first}", True))
+
+
+# pip reads config files in the locale encoding and keeps a BOM as a character: "File
+# contains no section headers", and the whole file is ignored (the engine adds this
+# problem when the file it decoded had one)
+BOM_PROBLEM = (
+    "byte order mark before the first section: pip cannot read this file "
+    '("File contains no section headers"); save it without a BOM'
+)

@@ -24,7 +24,7 @@ from pipsrc.textio import LineIndex
 from pipsrc.urls import redact
 
 if TYPE_CHECKING:  # the CLI imports FORMATS for --help without loading the engine
-    from pipsrc.engine import Finding, RunResult
+    from pipsrc.engine.results import Finding, RunResult
 
 FORMATS = {
     "text": "pipsrc.output.text",

@@ -6,7 +6,7 @@ a location (vim's quickfix, emacs compilation mode, VS Code problem matchers).
 
 from __future__ import annotations
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.output import RenderOptions, safe_path
 from pipsrc.output.text import _BOLD, _COLORS, mark, paint, trailer
 

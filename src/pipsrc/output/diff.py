@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.urls import redact
 
 

@@ -9,7 +9,7 @@ relative to the repository root, which is where GitHub resolves them.
 
 from __future__ import annotations
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.model import Severity
 from pipsrc.output import RenderOptions, repo_paths
 from pipsrc.output.text import mark

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.model import Severity
 from pipsrc.output import RenderOptions, fingerprints, repo_paths
 

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.output import RenderOptions
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.output import RenderOptions, safe_path
 
 # XML 1.0 forbids these even escaped

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from pipsrc import __version__
-from pipsrc.engine import Finding, RunResult
+from pipsrc.engine.results import Finding, RunResult
 from pipsrc.model import Applicability, Edit, Severity
 from pipsrc.output import (
     HOME_URL,

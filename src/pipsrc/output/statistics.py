@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.output import RenderOptions, applies
 from pipsrc.output.text import _BOLD, paint, summary_line
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from pipsrc.engine import Finding, RunResult
+from pipsrc.engine.results import Finding, RunResult
 from pipsrc.model import Applicability
 from pipsrc.output import RenderOptions, safe_path
 

@@ -8,7 +8,7 @@ network connection, and only when asked.
 
 from __future__ import annotations
 
-from pipsrc.engine import RunResult
+from pipsrc.engine.results import RunResult
 from pipsrc.report.facts import ProbeResult, ReportFacts, gather
 from pipsrc.report.texts import LANGS
 from pipsrc.urls import redact

@@ -13,14 +13,17 @@ from __future__ import annotations
 from collections import Counter
 from urllib.parse import urlsplit
 
-from pipsrc.analysis import INDEX_KINDS, Context, Effective, effective_index
 from pipsrc.catalogue import catalogue
-from pipsrc.engine import Change, FileResult, Finding, RunResult, make_context
+from pipsrc.context import Context
+from pipsrc.effective import Effective, effective_index
+from pipsrc.engine.repository import make_context
+from pipsrc.engine.results import Change, FileResult, Finding, RunResult
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
 from pipsrc.textio import LineIndex
 from pipsrc.urls import identity, parse_url, redact
+from pipsrc.vocabulary import URL_KINDS
 
 # statuses, in the order the status column lists them
 CHANGED, EXCEPTION, DEPENDS, VIOLATION, CONFIGURED = (
@@ -285,7 +288,7 @@ def _file_facts(r: FileResult, ctx: Context, accepted: dict[int, ExceptionKept])
         line = lines.line_col(s.span.start)[0]
         exc = i in accepted or (
             s.value is not None
-            and s.kind in INDEX_KINDS
+            and s.kind in URL_KINDS
             and ctx.policy.exception_for(s.value) is not None
         )
         changed = (line, s.kind.value) in changed_lines or (line, "") in changed_lines
@@ -344,7 +347,7 @@ def _exceptions(doc: Document, policy: Policy) -> list[ExceptionKept]:
     for s in doc.settings:
         if s.value is None or s.ineffective is not None:
             continue
-        if s.kind not in INDEX_KINDS:
+        if s.kind not in URL_KINDS:
             continue
         reasons = _exception_reasons(s, policy)
         if reasons is None:

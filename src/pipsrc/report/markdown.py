@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from pipsrc.engine import Change
+from pipsrc.engine.results import Change
 from pipsrc.model import Applicability, Method
 from pipsrc.report.facts import (
     DEPENDS,

@@ -15,7 +15,7 @@ from pipsrc.model import Applicability, Document, Fix, Severity, Span
 from pipsrc.records import field, record
 
 if TYPE_CHECKING:
-    from pipsrc.analysis import Context
+    from pipsrc.context import Context
 
 
 @record(frozen=True)

@@ -5,14 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipsrc import kinds
-from pipsrc.analysis import (
-    Context,
-    effective_index,
-    live,
-    scope_settings,
-    trusted_users,
-)
 from pipsrc.catalogue import catalogue
+from pipsrc.context import Context
+from pipsrc.effective import effective_index, live, scope_settings, trusted_users
 from pipsrc.model import (
     Applicability,
     Document,

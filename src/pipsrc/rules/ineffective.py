@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc.analysis import ENV_METHODS, Context, live, scope_settings
+from pipsrc.context import Context
+from pipsrc.effective import ENV_METHODS, live, scope_settings
 from pipsrc.model import Document, Method, Severity
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.index import ALIYUN

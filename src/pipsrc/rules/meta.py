@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc.analysis import Context
+from pipsrc.context import Context
 from pipsrc.model import Applicability, Document, Severity, Span
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.index import ALIYUN

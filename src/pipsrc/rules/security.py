@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc.analysis import Context
+from pipsrc.context import Context
 from pipsrc.model import Document
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.urls import credentials_in

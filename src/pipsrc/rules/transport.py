@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc.analysis import Context, live, scope_settings, trusted_users
 from pipsrc.catalogue import catalogue
+from pipsrc.context import Context
+from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Severity, Tool
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.index import ALIYUN, judged, off_policy

@@ -9,20 +9,21 @@ and which index hosts a trusted-host entry serves.
 
 from __future__ import annotations
 
-import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
-from pipsrc.records import field, record
+from pipsrc.records import record
 from pipsrc.urls import identity, parse_url, trusted_host_matches
+from pipsrc.vocabulary import URL_KINDS
+
+if TYPE_CHECKING:
+    from pipsrc.context import Context
 
 ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
 CONFIG_METHODS = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
-INDEX_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX, SettingKind.FIND_LINKS})
 
 
 @record
@@ -37,54 +38,6 @@ class Effective:
     @property
     def implicit_pypi(self) -> bool:
         return self.source == "default"
-
-
-class Repository(Protocol):
-    """Documents of the repository beyond the ones being checked, read on demand."""
-
-    def get(self, rel: str) -> Document | None: ...
-
-    def documents(self) -> list[Document]: ...
-
-
-@record
-class Context:
-    """Everything a rule may consult besides the document it checks."""
-
-    policy: Policy
-    docs: dict[str, Document] = field(default_factory=dict)
-    cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
-    # the rest of the repository, when only some of its files are checked (pre-commit)
-    repository: Repository | None = None
-    # paths of the other documents find_file returned, when recorded (a fix worker's)
-    lookups: set[str] | None = field(default=None, repr=False, compare=False)
-
-    # -- the policy index, or in consistency mode the repository's dominant one
-    @property
-    def target_index(self) -> str | None:
-        return self.policy.index or self.dominant_index
-
-    @cached_property
-    def dominant_index(self) -> str | None:
-        docs = list(self.docs.values())
-        if self.repository is not None:
-            docs += self.repository.documents()
-        return dominant_index(docs, self.policy)
-
-    def find_file(self, doc: Document, name: str) -> Document | None:
-        """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
-        if "$" in name or "://" in name:
-            return None
-        base = posixpath.dirname(doc.path)
-        for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
-            found = self.docs.get(candidate)
-            if found is None and self.repository is not None:
-                found = self.repository.get(candidate)
-            if found is not None:
-                if self.lookups is not None:
-                    self.lookups.add(found.path)
-                return found
-        return None
 
 
 def live(settings: Iterable[Setting]) -> Iterator[Setting]:
@@ -190,7 +143,7 @@ def index_hosts(settings: Iterable[Setting]) -> list[tuple[Setting, str]]:
     """(setting, value) for every live index-like setting with a resolved URL."""
     out = []
     for s in live(settings):
-        if s.kind in INDEX_KINDS and s.value and parse_url(s.value) is not None:
+        if s.kind in URL_KINDS and s.value and parse_url(s.value) is not None:
             out.append((s, s.value))
     return out
 

@@ -1,0 +1,88 @@
+"""What a rule may consult besides the document it checks: the policy, the other files.
+
+The documents are read-only for rules. The fix loop gives each file a view in which
+that file's current text replaces its original (:meth:`Context.overlay`), so linting
+never writes into state another file's lint reads.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import ChainMap
+from collections.abc import Mapping
+from typing import Protocol
+
+from pipsrc.effective import dominant_index
+from pipsrc.model import Document
+from pipsrc.policy import Policy
+from pipsrc.records import field, record
+
+
+class _Shared:
+    """Facts of a whole run, computed at most once and shared by every overlay."""
+
+    __slots__ = ("dominant", "dominant_known")
+
+    def __init__(self) -> None:
+        self.dominant: str | None = None
+        self.dominant_known = False
+
+
+class Repository(Protocol):
+    """Documents of the repository beyond the ones being checked, read on demand."""
+
+    def get(self, rel: str) -> Document | None: ...
+
+    def documents(self) -> list[Document]: ...
+
+
+@record
+class Context:
+    """Everything a rule may consult besides the document it checks."""
+
+    policy: Policy
+    docs: Mapping[str, Document] = field(default_factory=dict)
+    cli_index: bool = False  # --mirror/--proxy given: PS104's insertion is applied by fix
+    # the rest of the repository, when only some of its files are checked (pre-commit)
+    repository: Repository | None = None
+    # facts of the whole run, shared by every view of it (:meth:`overlay`)
+    shared: _Shared = field(default_factory=lambda: _Shared(), repr=False, compare=False)
+
+    def overlay(self, docs: Mapping[str, Document]) -> Context:
+        """The same context with ``docs`` in place of the documents of the same paths: the
+        fix loop lints a file's new text against the other files as they were."""
+        if not docs:
+            return self
+        merged = ChainMap(dict(docs), self.docs)  # type: ignore[arg-type]
+        return Context(self.policy, merged, self.cli_index, self.repository, self.shared)
+
+    # -- the policy index, or in consistency mode the repository's dominant one
+    @property
+    def target_index(self) -> str | None:
+        return self.policy.index or self.dominant_index
+
+    @property
+    def dominant_index(self) -> str | None:
+        """The repository's most common index, computed once per run (before any fix, so
+        that it does not depend on the order files are fixed in)."""
+        shared = self.shared
+        if not shared.dominant_known:
+            docs = list(self.docs.values())
+            if self.repository is not None:
+                docs += self.repository.documents()
+            shared.dominant = dominant_index(docs, self.policy)
+            shared.dominant_known = True
+        return shared.dominant
+
+    def find_file(self, doc: Document, name: str) -> Document | None:
+        """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
+        if "$" in name or "://" in name:
+            return None
+        base = posixpath.dirname(doc.path)
+        for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
+            found = self.docs.get(candidate)
+            if found is None and self.repository is not None:
+                found = self.repository.get(candidate)
+            if found is not None:
+                return found
+        return None

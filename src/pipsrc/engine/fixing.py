@@ -1,0 +1,210 @@
+"""The fix loop: texts in; new texts, changes and findings out; nothing shared is written.
+
+Each file is fixed in passes: lint, apply the wanted fixes (:func:`pipsrc.edits.apply_fixes`),
+parse the result again, until nothing is left to apply (at most :data:`MAX_PASSES`). A file's
+lints see the other files as they were when the round began (:meth:`Context.overlay`), so no
+result depends on the order files are fixed in. A fix may change a file that other files read
+(the requirements file of a ``pip install -r``, a copied ``pip.conf``): those files are fixed
+again in the next round, against the changed one, until a round changes nothing (at most
+:data:`MAX_ROUNDS`). The loop's findings are therefore those of the final texts.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipsrc.context import Context
+from pipsrc.engine.linting import lint, lintable
+from pipsrc.engine.reading import Progress, parse_safely
+from pipsrc.engine.results import Change, FileResult, Finding
+from pipsrc.model import Applicability, Document, Edit, Fix, Span
+from pipsrc.records import field, record
+from pipsrc.textio import LineIndex
+from pipsrc.urls import redact
+
+if TYPE_CHECKING:
+    from pipsrc.edits import Applied, PositionMap
+
+MAX_PASSES = 10
+MAX_ROUNDS = 10
+_UNPARSABLE = "internal error: a fix made the file unparsable; all changes reverted"
+
+
+def wanted(fix_: Fix, unsafe: bool) -> bool:
+    return fix_.applicability == Applicability.SAFE or (
+        unsafe and fix_.applicability == Applicability.UNSAFE
+    )
+
+
+@record
+class FileFix:
+    """One file's fix in progress: its document as read, as now, and the edits between."""
+
+    original: Document
+    doc: Document
+    findings: list[Finding] = field(default_factory=list)
+    suppressed: list[tuple[Finding, str]] = field(default_factory=list)
+    error: str | None = None
+    maps: list[PositionMap] = field(default_factory=list)  # one per applied pass
+    # change, its pass, offset in that pass's text, the edit's start
+    pending: list[tuple[Change, int, int, int]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.doc is not self.original
+
+    def run(self, view: Context, enabled: set[str], unsafe: bool) -> bool:
+        """Fix this file against ``view`` (the other files); whether its text changed."""
+        from pipsrc.edits import apply_fixes
+
+        start = self.doc
+        for _ in range(MAX_PASSES):
+            self._lint(view, enabled)
+            if not self.doc.fixable or self.error:
+                break
+            by_fix = {f.fix: f for f in self.findings if f.fix and wanted(f.fix, unsafe)}
+            applied = apply_fixes(self.doc.text, by_fix) if by_fix else None
+            if applied is None or applied.text == self.doc.text:
+                break
+            new_doc = parse_safely(self.doc.kind, applied.text, self.doc.path)
+            if not new_doc.fixable:
+                self._revert(_UNPARSABLE, view, enabled)
+                break
+            self._record(applied, by_fix, new_doc)
+        else:
+            self.error = (
+                f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
+            )
+            self._lint(view, enabled)
+        return self.doc is not start
+
+    def _lint(self, view: Context, enabled: set[str]) -> None:
+        self.suppressed = []
+        ctx = view.overlay({self.doc.path: self.doc})
+        self.findings = lint(self.doc, ctx, enabled, self.suppressed)
+
+    def _revert(self, error: str, view: Context, enabled: set[str]) -> None:
+        self.doc, self.maps, self.pending, self.error = self.original, [], [], error
+        self._lint(view, enabled)
+
+    def _record(self, applied: Applied, by_fix: dict[Fix, Finding], new_doc: Document) -> None:
+        from pipsrc.edits import PositionMap
+
+        for fx in applied.applied:
+            for e in fx.edits:
+                change, at = describe(self.doc, self.doc.path, by_fix[fx].code, e)
+                self.pending.append((change, len(self.maps), at, e.start))
+        self.maps.append(PositionMap.of(e for fx in applied.applied for e in fx.edits))
+        self.doc = new_doc
+
+    def changes(self) -> list[Change]:
+        """The applied edits, each with its line before and after the fix."""
+        return locate_changes(self.original.text, self.pending, self.maps, self.doc)
+
+
+def fix_all(
+    files: list[FileResult],
+    ctx: Context,
+    enabled: set[str],
+    unsafe: bool,
+    progress: Progress | None = None,
+) -> dict[str, FileFix]:
+    """Fix every file (see the module's docstring); the results by path."""
+    if not ctx.policy.index:
+        _ = ctx.dominant_index  # of the files as read, whatever a fix does to them
+    fixes = {r.path: FileFix(r.doc, r.doc) for r in files if r.doc is not None}
+    # a file whose text did not come from its bytes (undecodable) has nothing to fix
+    editable = {r.path for r in files if r.decoded is not None}
+    todo = []
+    for path, ff in fixes.items():
+        if lintable(ff.doc) and path in editable:
+            todo.append(path)
+        else:
+            ff.findings = lint(ff.doc, ctx, enabled, ff.suppressed)
+    snapshot: dict[str, Document] = {}
+    for _ in range(MAX_ROUNDS):
+        view = ctx.overlay(snapshot)
+        changed: dict[str, Document] = {}
+        for n, path in enumerate(todo, 1):
+            if fixes[path].run(view, enabled, unsafe):
+                changed[path] = fixes[path].doc
+            if progress is not None:
+                progress("fixing", n, len(todo))
+        if not changed:
+            break
+        snapshot = {**snapshot, **changed}
+        view = ctx.overlay(snapshot)
+        todo = [p for p, ff in fixes.items() if reads_any(ff.doc, set(changed), view)]
+    return fixes
+
+
+def reads_any(doc: Document, paths: set[str], ctx: Context) -> bool:
+    """Whether linting ``doc`` reads one of ``paths``: the requirements files of its
+    install sites and the pip.conf files of its scopes (:meth:`Context.find_file`)."""
+    names = [n for site in doc.sites for n in site.requirement_files]
+    names += [n for scope in doc.scopes for n in scope.config_files]
+    for name in names:
+        ref = ctx.find_file(doc, name)
+        if ref is not None and ref.path in paths:
+            return True
+    return False
+
+
+def describe(doc: Document, path: str, code: str, e: Edit) -> tuple[Change, int]:
+    """A redacted Change for one edit, and the offset that names its line.
+
+    The line is that of the setting the edit touches (a removal that starts
+    with the previous line's continuation still belongs to its own line).
+    """
+    before = doc.text[e.start : e.end]
+    action = "add" if not before else ("remove" if not e.replacement else "replace")
+    edit_span = Span(e.start, e.end)
+    target = None
+    for s in doc.settings:
+        if s.removal == edit_span or (
+            s.span.start < max(e.end, e.start + 1) and e.start < max(s.span.end, s.span.start + 1)
+        ):
+            target = s
+            break
+    if target is not None:
+        at = max(target.span.start, e.start) if action == "replace" else target.span.start
+    else:
+        stripped = len(before) - len(before.lstrip(" \t\\\r\n"))
+        at = e.start + stripped
+    setting = target.kind.value if target is not None else ""
+    return Change(path, code, 0, redact(before), redact(e.replacement), 0, setting, action), at
+
+
+def locate_changes(
+    original_text: str,
+    pending: list[tuple[Change, int, int, int]],
+    maps: list[PositionMap],
+    final_doc: Document,
+) -> list[Change]:
+    """Give each change its line in the original file and in the fixed one (and an
+    insertion the kind of the setting it added, found in the fixed document)."""
+    out: list[Change] = []
+    if not pending:
+        return out  # most files: nothing changed, no line index to build
+    final = final_doc.text
+    original = LineIndex(original_text)
+    fixed = LineIndex(final)
+    for change, n, at, start in pending:
+        old = at
+        for pmap in reversed(maps[:n]):
+            old = pmap.backward(old)
+        if change.action == "add":  # forward() would put it after what was inserted there
+            new = next(ns for os_, oe, ns, _ in maps[n].spans if os_ == oe == start)
+            new += len(change.after) - len(change.after.lstrip(" \t\\\r\n"))
+        else:
+            new = maps[n].forward(at)
+        for pmap in maps[n + 1 :]:
+            new = pmap.forward(new)
+        if change.action == "add" and not change.setting:
+            end = new + len(change.after)
+            added = [x for x in final_doc.settings if new <= x.span.start < end]
+            change.setting = added[0].kind.value if added else ""
+        change.line = original.line_col(old)[0]
+        change.new_line = fixed.line_col(min(new, len(final)))[0]
+        out.append(change)
+    return out
