@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from pathlib import Path
 
 import pytest
 
@@ -347,24 +346,9 @@ def test_from_toml_minimal() -> None:
         (GOOD + 'patterns = ["https://*.a.example/*"]\n', "no glob in the host"),
         (GOOD.replace('id = "a"', 'id = "A b"'), "id must be"),
         ("version = 1\n", "no [[mirror]]"),
-        ("[[mirror]\n", "mirrors.toml"),
+        ("[[mirror]\n", "catalogue: "),
     ],
 )
 def test_from_toml_rejects(text: str, message: str) -> None:
     with pytest.raises(CatalogueError, match=message.replace("[", r"\[")):
         Catalogue.from_toml(text)
-
-
-def test_generated_module_matches_the_toml() -> None:
-    """The catalogue is loaded from pipsrc/_mirrors.py, compiled from data/mirrors.toml."""
-    import pipsrc.catalogue as module
-    from pipsrc.catalogue import generated_module, toml_entries
-
-    source = Path(module.__file__).with_name("_mirrors.py").read_text(encoding="utf-8")
-    assert source == generated_module(toml_entries()), "run `python -m pipsrc.catalogue`"
-    assert (
-        CAT.mirrors
-        == Catalogue.from_toml(
-            Path(module.__file__).with_name("data").joinpath("mirrors.toml").read_text("utf-8")
-        ).mirrors
-    )

@@ -1,9 +1,9 @@
 """The console script's shortcut for ``pipsrc check|fix FILE...``: click's result, no click.
 
 pre-commit runs ``pipsrc check`` (or ``pipsrc fix``) with the staged file names on every
-commit; those invocations skip click (pipsrc.commands.plain_command). These tests keep
-the shortcut's defaults equal to what click parses, and its output, exit code and
-written files equal to the click command line's.
+commit; those invocations skip click (pipsrc.options.plain_options). Both take their
+defaults from pipsrc.options.Options; these tests check that click parses exactly that
+record, and keep the shortcut's output, exit code and written files equal to click's.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 import pytest
 
-from pipsrc import cli, commands
+from pipsrc import cli
+from pipsrc.options import Options, envvars, plain_options
 from tests.trees import write_tree
 
 CLEAN_ENV = {k: v for k, v in os.environ.items() if not k.startswith(("PIPSRC_", "PIP_"))}
@@ -40,14 +41,15 @@ def test_defaults_are_what_click_parses(
     cmd = COMMANDS[command]
     assert isinstance(cmd, click.Command)
     ctx = cmd.make_context(command, list(paths))
-    assert ctx.params == commands.defaults(command, paths)
-    assert commands.plain_command([command, *paths], {}) == ctx.params
+    assert Options(**ctx.params) == Options(paths=tuple(paths))
+    assert plain_options([command, *paths], {}) == Options(**ctx.params)
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_envvars_are_those_of_the_options(command: str) -> None:
     declared = {p.envvar for p in COMMANDS[command].params if isinstance(p.envvar, str)}
-    assert declared == set(commands.ENVVARS[command])
+    layers = {"PIPSRC_SELECT", "PIPSRC_IGNORE", "PIPSRC_EXCLUDE"}  # read as layers of their own
+    assert declared == set(envvars(command)) - layers
 
 
 @pytest.mark.parametrize(
@@ -67,15 +69,15 @@ def test_envvars_are_those_of_the_options(command: str) -> None:
     ],
 )
 def test_anything_else_goes_to_click(args: list[str]) -> None:
-    assert commands.plain_command(args, {}) is None
+    assert plain_options(args, {}) is None
 
 
 @pytest.mark.parametrize(
-    ("command", "name"), [(c, n) for c in sorted(COMMANDS) for n in commands.ENVVARS[c]]
+    ("command", "name"), [(c, n) for c in sorted(COMMANDS) for n in envvars(c)]
 )
 def test_an_option_from_the_environment_goes_to_click(command: str, name: str) -> None:
-    assert commands.plain_command([command, "Dockerfile"], {name: "x"}) is None
-    assert commands.plain_command([command, "Dockerfile"], {name: ""}) is not None  # unset
+    assert plain_options([command, "Dockerfile"], {name: "x"}) is None
+    assert plain_options([command, "Dockerfile"], {name: ""}) is not None  # unset
 
 
 REPO = {

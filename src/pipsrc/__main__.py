@@ -8,27 +8,19 @@ click command line in :mod:`pipsrc.cli`.
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 
 
 def run() -> None:
-    """Run pipsrc in a short-lived process.
+    """Run pipsrc: the shortcut for what pre-commit's hooks run, else the click command line."""
+    from pipsrc.options import plain_options
 
-    A run allocates a great many small objects (documents, spans, findings) that live
-    until it ends, so the cyclic garbage collector's passes find almost nothing while
-    costing several percent of a monorepo run (bench/RESULTS.md). The objects created by
-    start-up are frozen out of its view and its first threshold raised; memory stays
-    bounded by reference counting, and library callers are unaffected.
-    """
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
-    from pipsrc import commands
+    opts = plain_options(sys.argv[1:], os.environ)
+    if opts is not None:
+        from pipsrc import commands
 
-    params = commands.plain_command(sys.argv[1:], os.environ)
-    if params is not None:
-        sys.exit(commands.run_plain(sys.argv[1], params))
+        sys.exit(commands.check(opts) if sys.argv[1] == "check" else commands.fix(opts))
     from pipsrc.cli import main
 
     main()

@@ -16,99 +16,46 @@ import click
 from pipsrc import __version__, commands
 from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.commands import EXIT_USAGE
+from pipsrc.options import CHECK, FIX, REPORT, Options, Spec, specs
 from pipsrc.output import FORMATS
-from pipsrc.policy import FAIL_ON
 
 F = TypeVar("F", bound=Callable[..., Any])
+_DEFAULTS = Options()
 
 
-def input_options(func: F) -> F:
-    """What to read and how to judge it: shared by check, fix and report."""
-    options = [
-        click.argument("paths", nargs=-1, type=click.Path()),
-        click.option(
-            "--mirror",
-            metavar="ID|URL",
-            envvar="PIPSRC_MIRROR",
-            show_envvar=True,
-            help="Use this index for this run (catalogue id or URL).",
-        ),
-        click.option(
-            "--proxy",
-            metavar="URL",
-            envvar="PIPSRC_PROXY",
-            show_envvar=True,
-            help="Use an internal proxy (http allowed, trusted-host managed).",
-        ),
-        click.option(
-            "--policy",
-            "policy_file",
-            type=click.Path(dir_okay=False),
-            envvar="PIPSRC_POLICY",
-            show_envvar=True,
-            help="Policy file to use.",
-        ),
-        click.option(
-            "--select",
-            multiple=True,
-            metavar="CODES",
-            help="Only these rules (codes, names or prefixes).  [env var: PIPSRC_SELECT]",
-        ),
-        click.option(
-            "--ignore",
-            multiple=True,
-            metavar="CODES",
-            help="Skip these rules.  [env var: PIPSRC_IGNORE]",
-        ),
-        click.option(
-            "--exclude",
-            multiple=True,
-            metavar="GLOB",
-            help="Skip paths matching GLOB.  [env var: PIPSRC_EXCLUDE]",
-        ),
-    ]
-    for opt in reversed(options):
-        func = opt(func)
-    return func
+def _click_option(spec: Spec) -> Callable[[F], F]:
+    """The click option of one :data:`pipsrc.options.SPECS` entry; its default is
+    :class:`~pipsrc.options.Options`' own. A list option's variable is read as a layer of
+    its own (PIPSRC_SELECT under --select), so click is not told about it."""
+    kw: dict[str, Any] = {"help": spec.help, "default": getattr(_DEFAULTS, spec.name)}
+    if spec.flag:
+        kw["is_flag"] = True
+    if spec.multiple:
+        kw["multiple"] = True
+        kw["help"] += f"  [env var: {spec.envvar}]" if spec.envvar else ""
+    elif spec.envvar:
+        kw.update(envvar=spec.envvar, show_envvar=True)
+    choices = FORMATS if spec.name == "fmt" else spec.choices
+    if choices:
+        kw["type"] = click.Choice(list(choices))
+        kw["show_default"] = kw["default"] is not None
+    elif spec.path:
+        kw["type"] = click.Path(dir_okay=False)
+    if spec.metavar:
+        kw["metavar"] = spec.metavar
+    option: Callable[[F], F] = click.option(*spec.flags, spec.name, **kw)
+    return option
 
 
-def common_options(func: F) -> F:
-    """check's and fix's options: the input options and how to print the result."""
-    options = [
-        click.option(
-            "--format",
-            "fmt",
-            type=click.Choice(list(FORMATS)),
-            default="text",
-            show_default=True,
-            envvar="PIPSRC_FORMAT",
-            show_envvar=True,
-        ),
-        click.option(
-            "--output",
-            "-o",
-            "output",
-            type=click.Path(dir_okay=False),
-            help="Write the output to FILE.",
-        ),
-        click.option("--quiet", "-q", is_flag=True, help="Print findings only."),
-        click.option(
-            "--color",
-            type=click.Choice(["auto", "always", "never"]),
-            default="auto",
-            show_default=True,
-            envvar="PIPSRC_COLOR",
-            show_envvar=True,
-            help="Colour the text output (auto: on a terminal, unless NO_COLOR is set).",
-        ),
-        click.option("--no-color", is_flag=True, help="No colour (same as --color never)."),
-        click.option(
-            "--exit-zero", is_flag=True, help="Exit 0 even when there are findings or changes."
-        ),
-    ]
-    for opt in reversed(options):
-        func = opt(func)
-    return input_options(func)
+def options_of(command: str) -> Callable[[F], F]:
+    """Decorate a command with the paths argument and every option of ``command``."""
+
+    def decorate(func: F) -> F:
+        for spec in reversed(specs(command)):
+            func = _click_option(spec)(func)
+        return click.argument("paths", nargs=-1, type=click.Path())(func)
+
+    return decorate
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -121,65 +68,23 @@ def main() -> None:
     """
 
 
-_LANG = click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    envvar="PIPSRC_LANG",
-    show_envvar=True,
-    help="Language of the markdown report (default: the policy's report.lang, else en).",
-)
-_DATE = click.option(
-    "--date",
-    metavar="YYYY-MM-DD|today",
-    help="Put this date in the report (reports carry no date unless asked, so they diff cleanly).",
-)
-
-
 @main.command()
-@common_options
-@click.option(
-    "--fail-on",
-    type=click.Choice(FAIL_ON),
-    envvar="PIPSRC_FAIL_ON",
-    show_envvar=True,
-    help="Exit 1 for findings at least this severe (default: warning).",
-)
-@_LANG
-@click.option("--statistics", is_flag=True, help="Count findings per rule instead of listing them.")
-def check(statistics: bool, **kw: Any) -> None:
+@options_of(CHECK)
+def check(**kw: Any) -> None:
     """Report settings that disagree with the policy (exit 1 if any)."""
-    sys.exit(commands.check(_with_sources(kw, statistics=statistics)))
+    sys.exit(commands.check(_options(kw)))
 
 
 @main.command()
-@common_options
-@click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
-@click.option("--unsafe-fixes", is_flag=True, help="Also apply unsafe fixes.")
-@click.option(
-    "--report",
-    "report_file",
-    type=click.Path(dir_okay=False),
-    metavar="FILE",
-    help="Write the markdown audit report of this run (what changed, what is left) to FILE.",
-)
-@_LANG
-@_DATE
-def fix(diff: bool, unsafe_fixes: bool, report_file: str | None, **kw: Any) -> None:
+@options_of(FIX)
+def fix(**kw: Any) -> None:
     """Fix settings in place (exit 1 if files changed or would change)."""
-    sys.exit(commands.fix(_with_sources(kw), diff, unsafe_fixes, report_file))
+    sys.exit(commands.fix(_options(kw)))
 
 
 @main.command("report")
-@input_options
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write to FILE.")
-@_LANG
-@_DATE
-@click.option(
-    "--probe",
-    is_flag=True,
-    help="Measure each policy index (time to fetch /pip/): the only network access pipsrc makes.",
-)
-def report_cmd(probe: bool, **kw: Any) -> None:
+@options_of(REPORT)
+def report_cmd(**kw: Any) -> None:
     """Write the markdown audit report of the tree's current state (exit 0; 2 on bad usage).
 
     Lists each file's settings, exceptions kept, files depending on configuration from
@@ -187,7 +92,7 @@ def report_cmd(probe: bool, **kw: Any) -> None:
     is left to fix and a file status table. Use `pipsrc fix --report FILE` for a report
     that also lists the changes a fix made.
     """
-    sys.exit(commands.report(_with_sources(kw), probe))
+    sys.exit(commands.report(_options(kw)))
 
 
 @main.command("rules")
@@ -283,10 +188,10 @@ exclude = []
 """
 
 
-def _with_sources(kw: dict[str, Any], **more: Any) -> dict[str, Any]:
-    """The command's ``kw`` for :mod:`pipsrc.commands`, with the options whose value came
-    from the environment (``from_env``: --mirror/--proxy precedence needs to know)."""
+def _options(kw: dict[str, Any]) -> Options:
+    """The parsed options, with those whose value came from the environment (``from_env``:
+    --mirror/--proxy precedence needs to know)."""
     ctx = click.get_current_context()
     env = click.core.ParameterSource.ENVIRONMENT
     from_env = frozenset(n for n in ("mirror", "proxy") if ctx.get_parameter_source(n) == env)
-    return {**kw, **more, "from_env": from_env}
+    return Options(**kw, from_env=from_env)

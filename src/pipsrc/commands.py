@@ -17,12 +17,13 @@ from __future__ import annotations
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
 from pipsrc.catalogue import UnknownMirror
 from pipsrc.model import Severity
+from pipsrc.options import Options
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 from pipsrc.records import record
 from pipsrc.urls import redact
@@ -75,15 +76,14 @@ def resolve_policy(
     return policy
 
 
-def _index_options(kw: dict[str, Any]) -> tuple[str | None, str | None]:
+def _index_options(opts: Options) -> tuple[str | None, str | None]:
     """--mirror/--proxy after precedence: one given on the command line beats both env vars.
 
     ``PIPSRC_MIRROR`` in a CI job's environment must not turn ``--proxy URL`` on the
-    command line into a "cannot be used together" error. ``kw["from_env"]`` names the
+    command line into a "cannot be used together" error. ``opts.from_env`` names the
     options whose value came from the environment (:mod:`pipsrc.cli` knows which).
     """
-    mirror, proxy = kw["mirror"], kw["proxy"]
-    from_env = kw.get("from_env", frozenset())
+    mirror, proxy, from_env = opts.mirror, opts.proxy, opts.from_env
     if mirror and proxy:
         if "mirror" in from_env and "proxy" not in from_env:
             mirror = None
@@ -168,23 +168,23 @@ class Prepared:
     date: str | None
 
 
-def _prepare(kw: dict[str, Any], outputs: list[str]) -> Prepared | int:
+def _prepare(opts: Options, outputs: list[str]) -> Prepared | int:
     """Policy, rule selection, paths and output files, resolved in precedence order
     (defaults < policy < PIPSRC_* < command line); a problem is one line and exit 2."""
     from pipsrc.engine.selection import Selection
 
-    paths = list(kw["paths"]) or ["."]
-    mirror, proxy = _index_options(kw)
+    paths = list(opts.paths) or ["."]
+    mirror, proxy = _index_options(opts)
     try:
-        policy = resolve_policy(paths, kw["policy_file"], mirror, proxy)
+        policy = resolve_policy(paths, opts.policy_file, mirror, proxy)
         selection = Selection(
-            _split(kw["select"]),
-            _split(kw["ignore"]),
+            _split(opts.select),
+            _split(opts.ignore),
             _env_list("PIPSRC_SELECT"),
             _env_list("PIPSRC_IGNORE"),
         )
         selection.enabled(policy)
-        date = _date(kw.get("date"))
+        date = _date(opts.date)
         for out in outputs:
             _check_output(out)
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
@@ -197,31 +197,25 @@ def _prepare(kw: dict[str, Any], outputs: list[str]) -> Prepared | int:
     if missing:
         echo(f"pipsrc: {missing[0]}: no such file or directory", err=True)
         return EXIT_USAGE
-    excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(kw["exclude"]))
+    excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(opts.exclude))
     return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
 
 
-def _run(
-    kind: str,
-    kw: dict[str, Any],
-    unsafe: bool = False,
-    diff: bool = False,
-    report_file: str | None = None,
-    statistics: bool = False,
-) -> int:
+def _run(kind: str, opts: Options) -> int:
     from pipsrc.engine import run as engine
     from pipsrc.output import SEVERITY_RANK, RenderOptions, render
 
-    if statistics and kw["fmt"] not in STATISTICS_FORMATS:
+    unsafe, diff, report_file = opts.unsafe_fixes, opts.diff, opts.report_file
+    if opts.statistics and opts.fmt not in STATISTICS_FORMATS:
         formats = " or ".join(STATISTICS_FORMATS)
         echo(f"pipsrc: --statistics works with --format {formats}", err=True)
         return EXIT_USAGE
-    prepared = _prepare(kw, [report_file] if report_file else [])
+    prepared = _prepare(opts, [report_file] if report_file else [])
     if isinstance(prepared, int):
         return prepared
     paths, policy, selection = prepared.paths, prepared.policy, prepared.selection
     excl, cli_index, date = prepared.exclude, prepared.cli_index, prepared.date
-    progress = _progress(kw["quiet"])
+    progress = _progress(opts.quiet)
     try:
         if kind == "check":
             result = engine.check(
@@ -242,26 +236,26 @@ def _run(
         if progress is not None:
             progress.close()
     stream = sys.stderr if diff else sys.stdout
-    color = use_color(kw["color"], kw["no_color"], kw["output"], stream)
-    opts = RenderOptions(color, unsafe, kw["quiet"], kw.get("lang"))
+    color = use_color(opts.color, opts.no_color, opts.output, stream)
+    render_opts = RenderOptions(color, unsafe, opts.quiet, opts.lang)
     if report_file:
         from pipsrc.report import report
 
-        _write_report(report_file, report(result, opts.lang, date=date))
+        _write_report(report_file, report(result, render_opts.lang, date=date))
     if diff:
         from pipsrc.output.diff import render_diff
 
-        _emit(render_diff(result), kw["output"])
-        summary = render(result, "text", opts) if kw["fmt"] == "text" else ""
+        _emit(render_diff(result), opts.output)
+        summary = render(result, "text", render_opts) if opts.fmt == "text" else ""
         echo(summary, err=True, nl=False)
-    elif statistics:
+    elif opts.statistics:
         from pipsrc.output import statistics as stats
 
-        _emit(redact(stats.render(result, kw["fmt"], opts)), kw["output"], color)
+        _emit(redact(stats.render(result, opts.fmt, render_opts)), opts.output, color)
     else:
-        _emit(render(result, kw["fmt"], opts), kw["output"], color)
+        _emit(render(result, opts.fmt, render_opts), opts.output, color)
     if kind == "check":
-        threshold = SEVERITY_RANK[Severity(kw["fail_on"] or policy.fail_on or DEFAULT_FAIL_ON)]
+        threshold = SEVERITY_RANK[Severity(opts.fail_on or policy.fail_on or DEFAULT_FAIL_ON)]
         blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
     return (
@@ -269,11 +263,11 @@ def _run(
     )
 
 
-def _report(kw: dict[str, Any], probe: bool) -> int:
+def _report(opts: Options) -> int:
     from pipsrc.engine import run as engine
     from pipsrc.report import report
 
-    prepared = _prepare(kw, [kw["output"]] if kw["output"] else [])
+    prepared = _prepare(opts, [opts.output] if opts.output else [])
     if isinstance(prepared, int):
         return prepared
     policy = prepared.policy
@@ -285,7 +279,7 @@ def _report(kw: dict[str, Any], probe: bool) -> int:
         exclude=prepared.exclude,
     )
     measured = None
-    if probe:
+    if opts.probe:
         from pipsrc.effective import dominant_index
         from pipsrc.report.probe import probe as run_probe
         from pipsrc.report.probe import probe_targets
@@ -293,9 +287,9 @@ def _report(kw: dict[str, Any], probe: bool) -> int:
         docs = [r.doc for r in result.files if r.doc is not None]
         target = policy.index or dominant_index(docs, policy)
         measured = run_probe(probe_targets(policy, target))
-    text = report(result, kw["lang"], probe=measured, date=prepared.date)
-    if kw["output"]:
-        _write_report(kw["output"], text)
+    text = report(result, opts.lang, probe=measured, date=prepared.date)
+    if opts.output:
+        _write_report(opts.output, text)
     else:
         echo(text, nl=False)
     return EXIT_CLEAN
@@ -331,8 +325,8 @@ def _write_report(path: str, text: str) -> None:
     atomic_write(path, text.encode("utf-8"))
 
 
-def _exit(kw: dict[str, Any], code: int) -> int:
-    return EXIT_CLEAN if kw.get("exit_zero") and code == EXIT_FINDINGS else code
+def _exit(opts: Options, code: int) -> int:
+    return EXIT_CLEAN if opts.exit_zero and code == EXIT_FINDINGS else code
 
 
 def _guard(fn: Callable[[], int], paths: tuple[str, ...] | None = None) -> int:
@@ -356,79 +350,17 @@ def _guard(fn: Callable[[], int], paths: tuple[str, ...] | None = None) -> int:
 
 # --- the commands ------------------------------------------------------------------------
 
-# The environment variables click reads for each command's options: any of them set, and
-# the shortcut leaves parsing to click (tests/test_shortcut.py keeps these equal).
-_SHARED_ENVVARS = (
-    "PIPSRC_MIRROR",
-    "PIPSRC_PROXY",
-    "PIPSRC_POLICY",
-    "PIPSRC_FORMAT",
-    "PIPSRC_COLOR",
-    "PIPSRC_LANG",
-)
-ENVVARS = {"check": (*_SHARED_ENVVARS, "PIPSRC_FAIL_ON"), "fix": _SHARED_ENVVARS}
 
-
-def defaults(command: str, paths: Sequence[str]) -> dict[str, Any]:
-    """The parameters click gives ``command`` (check or fix) for ``PATHS...`` and no option."""
-    params: dict[str, Any] = {
-        "paths": tuple(paths),
-        "mirror": None,
-        "proxy": None,
-        "policy_file": None,
-        "select": (),
-        "ignore": (),
-        "exclude": (),
-        "fmt": "text",
-        "output": None,
-        "quiet": False,
-        "color": "auto",
-        "no_color": False,
-        "exit_zero": False,
-        "lang": None,
-    }
-    if command == "check":
-        params.update(fail_on=None, statistics=False)
-    else:
-        params.update(diff=False, unsafe_fixes=False, report_file=None, date=None)
-    return params
-
-
-def plain_command(args: Sequence[str], environ: Mapping[str, str]) -> dict[str, Any] | None:
-    """The parameters of ``pipsrc check PATHS...`` or ``pipsrc fix PATHS...`` with no
-    option (none on the command line, no ``--``, none set through the environment), as
-    pre-commit's hooks run them; None for anything click must parse."""
-    if not args or args[0] not in ENVVARS or any(a.startswith("-") for a in args[1:]):
-        return None
-    if any(environ.get(name) for name in ENVVARS[args[0]]):
-        return None
-    return defaults(args[0], args[1:])
-
-
-def run_plain(command: str, params: dict[str, Any]) -> int:
-    """Run what :func:`plain_command` recognised, as the click command would."""
-    if command == "check":
-        return check(params)
-    kw = dict(params)
-    return fix(kw, kw.pop("diff"), kw.pop("unsafe_fixes"), kw.pop("report_file"))
-
-
-def check(kw: dict[str, Any]) -> int:
+def check(opts: Options) -> int:
     """``pipsrc check``: report settings that disagree with the policy (exit 1 if any)."""
-    return _exit(kw, _guard(lambda: _run("check", kw, statistics=kw["statistics"]), kw["paths"]))
+    return _exit(opts, _guard(lambda: _run("check", opts), opts.paths))
 
 
-def fix(kw: dict[str, Any], diff: bool, unsafe_fixes: bool, report_file: str | None) -> int:
+def fix(opts: Options) -> int:
     """``pipsrc fix``: fix settings in place (exit 1 if files changed or would change)."""
-    return _exit(
-        kw,
-        _guard(
-            lambda: _run("fix", kw, unsafe=unsafe_fixes, diff=diff, report_file=report_file),
-            kw["paths"],
-        ),
-    )
+    return _exit(opts, _guard(lambda: _run("fix", opts), opts.paths))
 
 
-def report(kw: dict[str, Any], probe: bool) -> int:
+def report(opts: Options) -> int:
     """``pipsrc report``: the markdown audit report of the tree's current state."""
-    return _guard(lambda: _report(kw, probe), kw["paths"])
+    return _guard(lambda: _report(opts), opts.paths)
