@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from pipsrc.catalogue import UnknownMirror
+from pipsrc.engine.selection import check_policy_codes
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 
 
@@ -42,6 +43,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
         ('\n\ntrusted-host = "sometimes"\n', 3, "trusted-host must be one of"),
         ('index = "aliyun"\nextra_indexes = []\n', 2, "did you mean 'extra-indexes'"),
         ('select = ["PS999"]\n', 1, "unknown rule"),
+        ('\nignore = ["PS1"]\n[per-file-ignores]\n"a/*" = ["nope"]\n', 3, "unknown rule"),
         ('index = "aliyun"\nrequire-index = "yes"\n', 2, "true or false"),
         ('index = "aliyun\n', 1, "invalid TOML"),
     ],
@@ -49,7 +51,7 @@ def test_pyproject_table(tmp_path: Path) -> None:
 def test_errors_are_located(tmp_path: Path, body: str, line: int, fragment: str) -> None:
     p = write(tmp_path, "pipsrc.toml", body)
     with pytest.raises(PolicyError) as info:
-        load_policy(p)
+        check_policy_codes(load_policy(p))  # the codes are checked where the rules are known
     assert str(info.value).startswith(f"{p}:{line}: ")
     assert fragment in str(info.value)
 

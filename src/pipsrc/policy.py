@@ -11,6 +11,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,12 @@ class Policy:
     fail_on: str | None = None  # None: not set here (the default, "warning", applies)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the directory of that file
+    # (key, line) of each key in that file, so later checks can name the line (rule codes)
+    lines: tuple[tuple[str, int], ...] = ()
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key`` in the policy file (1 when unknown)."""
+        return next((line for k, line in self.lines if k == key), 1)
 
     def with_index(self, value: str, *, proxy: bool = False) -> Policy:
         """Override the index for this run (``--mirror`` / ``--proxy``)."""
@@ -126,23 +133,6 @@ def _path_glob_match(glob: str, path: str) -> bool:
 
 # --- loading -----------------------------------------------------------------
 
-_KEYS = {
-    "index",
-    "extra-indexes",
-    "trusted-host",
-    "allow-http",
-    "require-index",
-    "known-exceptions",
-    "exceptions",
-    "configured-images",
-    "exclude",
-    "select",
-    "ignore",
-    "per-file-ignores",
-    "report",
-    "fail-on",
-}
-
 
 def find_policy(start: Path, stop: Path | None = None) -> Path | None:
     """The nearest policy file from ``start`` upward (to ``stop`` or the git root)."""
@@ -200,105 +190,147 @@ def _lineno_from_message(msg: str) -> int:
 
 
 def _line_of_key(text: str, key: str) -> int:
-    pat = re.compile(rf"^[ \t]*{re.escape(key)}[ \t]*=", re.MULTILINE)
+    """The line where ``key`` is set: ``key = ...`` or a ``[key]`` table of its own."""
+    k = re.escape(key)
+    pat = re.compile(rf"^[ \t]*(?:{k}[ \t]*=|\[(?:tool\.pipsrc\.)?{k}\])", re.MULTILINE)
     m = pat.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
-def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
-    def err(key: str, message: str) -> PolicyError:
-        return PolicyError(path, _line_of_key(text, key), message)
+# --- the schema ----------------------------------------------------------------------
+#
+# Each key of the policy table is read by one function: it gets the TOML value and a
+# ``fail(message)`` that raises a PolicyError on the key's line, and returns the value of
+# the Policy field named in the table. Rule codes (select, ignore, per-file-ignores) are
+# checked against the rules by pipsrc.engine.selection, which knows the rules; the
+# policy records each key's line so that check can name it too.
 
-    for key in table:
-        if key not in _KEYS:
-            close = [
-                k for k in _KEYS if k.replace("-", "") == key.replace("-", "").replace("_", "")
-            ]
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise err(key, f"unknown policy key {key!r}{hint}")
+Fail = Callable[[str], PolicyError]
 
-    def strings(key: str) -> tuple[str, ...]:
-        value = table.get(key, [])
+
+def _strings(key: str) -> Callable[[Any, Fail], tuple[str, ...]]:
+    def read(value: Any, fail: Fail) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise err(key, f"{key} must be a list of strings")
+            raise fail(f"{key} must be a list of strings")
         return tuple(value)
 
-    def boolean(key: str, default: bool) -> bool:
-        value = table.get(key, default)
+    return read
+
+
+def _boolean(key: str) -> Callable[[Any, Fail], bool]:
+    def read(value: Any, fail: Fail) -> bool:
         if not isinstance(value, bool):
-            raise err(key, f"{key} must be true or false")
+            raise fail(f"{key} must be true or false")
         return value
 
-    policy = Policy(source=path, root=root)
-    if "index" in table:
-        value = table["index"]
-        if not isinstance(value, str) or not value:
-            raise err("index", "index must be a catalogue id or a URL")
+    return read
+
+
+def _choice(key: str, choices: tuple[str, ...]) -> Callable[[Any, Fail], str]:
+    def read(value: Any, fail: Fail) -> str:
+        if value not in choices:
+            raise fail(f"{key} must be one of {', '.join(choices)}")
+        return str(value)
+
+    return read
+
+
+def _extra_indexes(value: Any, fail: Fail) -> tuple[str, ...]:
+    out = []
+    for item in _strings("extra-indexes")(value, fail):
         try:
-            policy = policy.with_index(value)
+            out.append(item if "*" in item else catalogue().resolve(item))
         except UnknownMirror as exc:
-            raise err("index", str(exc)) from None
-    extra = []
-    for value in strings("extra-indexes"):
-        try:
-            extra.append(value if "*" in value else catalogue().resolve(value))
-        except UnknownMirror as exc:
-            raise err("extra-indexes", str(exc)) from None
-    mode = table.get("trusted-host", "auto")
-    if mode not in TRUSTED_HOST_MODES:
-        raise err("trusted-host", f"trusted-host must be one of {', '.join(TRUSTED_HOST_MODES)}")
-    exceptions = []
-    raw_exc = table.get("exceptions", [])
-    if not isinstance(raw_exc, list):
-        raise err("exceptions", "exceptions must be a list of {url, reason} tables")
-    for item in raw_exc:
+            raise fail(str(exc)) from None
+    return tuple(out)
+
+
+def _exceptions(value: Any, fail: Fail) -> tuple[Exception_, ...]:
+    if not isinstance(value, list):
+        raise fail("exceptions must be a list of {url, reason} tables")
+    out = []
+    for item in value:
         if not isinstance(item, dict) or not isinstance(item.get("url"), str):
-            raise err("exceptions", "each exception needs a url (and a reason)")
+            raise fail("each exception needs a url (and a reason)")
         unknown = set(item) - {"url", "reason"}
         if unknown:
-            raise err("exceptions", f"unknown exception field {sorted(unknown)[0]!r}")
-        exceptions.append(Exception_(item["url"], str(item.get("reason", ""))))
-    pfi = table.get("per-file-ignores", {})
-    if not isinstance(pfi, dict):
-        raise err("per-file-ignores", "per-file-ignores must be a table of glob = [codes]")
-    per_file: list[tuple[str, tuple[str, ...]]] = []
-    for glob, codes in pfi.items():
-        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise err("per-file-ignores", f"per-file-ignores[{glob!r}] must be a list of codes")
-        per_file.append((glob, tuple(codes)))
-    fail_on = table.get("fail-on")
-    if fail_on is not None and fail_on not in FAIL_ON:
-        raise err("fail-on", f"fail-on must be one of {', '.join(FAIL_ON)}")
-    report = table.get("report", {})
-    lang = report.get("lang", "en") if isinstance(report, dict) else None
-    if lang not in ("en", "zh"):
-        raise err("lang", "report.lang must be 'en' or 'zh'")
-    from pipsrc.rules import resolve_codes
+            raise fail(f"unknown exception field {sorted(unknown)[0]!r}")
+        out.append(Exception_(item["url"], str(item.get("reason", ""))))
+    return tuple(out)
 
-    select, ignore = strings("select"), strings("ignore")
-    for key, codes in (("select", select), ("ignore", ignore)):
-        try:
-            resolve_codes(codes)
-        except KeyError as exc:
-            raise err(key, str(exc.args[0])) from None
-    for _glob, codes in per_file:
-        try:
-            resolve_codes(codes)
-        except KeyError as exc:
-            raise err("per-file-ignores", str(exc.args[0])) from None
-    return replace(
-        policy,
-        extra_indexes=tuple(extra),
-        trusted_host=mode,
-        allow_http=(*policy.allow_http, *strings("allow-http")),
-        require_index=boolean("require-index", True),
-        known_exceptions=boolean("known-exceptions", True),
-        exceptions=tuple(exceptions),
-        configured_images=strings("configured-images"),
-        exclude=strings("exclude"),
-        select=select,
-        ignore=ignore,
-        per_file_ignores=tuple(per_file),
-        report_lang=str(lang),
-        fail_on=fail_on,
-    )
+
+def _per_file_ignores(value: Any, fail: Fail) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    if not isinstance(value, dict):
+        raise fail("per-file-ignores must be a table of glob = [codes]")
+    out = []
+    for glob, codes in value.items():
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise fail(f"per-file-ignores[{glob!r}] must be a list of codes")
+        out.append((glob, tuple(codes)))
+    return tuple(out)
+
+
+def _report_lang(value: Any, fail: Fail) -> str:
+    lang = value.get("lang", "en") if isinstance(value, dict) else None
+    if lang not in ("en", "zh"):
+        raise fail("report.lang must be 'en' or 'zh'")
+    return str(lang)
+
+
+@record(frozen=True)
+class Key:
+    """One key of the policy table: the Policy field it sets, and how it is read."""
+
+    name: str
+    field: str
+    read: Callable[[Any, Fail], Any]
+
+
+SCHEMA: tuple[Key, ...] = (
+    Key("extra-indexes", "extra_indexes", _extra_indexes),
+    Key("trusted-host", "trusted_host", _choice("trusted-host", TRUSTED_HOST_MODES)),
+    Key("allow-http", "allow_http", _strings("allow-http")),
+    Key("require-index", "require_index", _boolean("require-index")),
+    Key("known-exceptions", "known_exceptions", _boolean("known-exceptions")),
+    Key("exceptions", "exceptions", _exceptions),
+    Key("configured-images", "configured_images", _strings("configured-images")),
+    Key("exclude", "exclude", _strings("exclude")),
+    Key("select", "select", _strings("select")),
+    Key("ignore", "ignore", _strings("ignore")),
+    Key("per-file-ignores", "per_file_ignores", _per_file_ignores),
+    Key("report", "report_lang", _report_lang),
+    Key("fail-on", "fail_on", _choice("fail-on", FAIL_ON)),
+)
+# read first and apart: --mirror/--proxy resolve the same way (Policy.with_index)
+KEYS = frozenset({"index", *(k.name for k in SCHEMA)})
+
+
+def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
+    """The Policy of a ``[tool.pipsrc]`` table, every key checked against :data:`SCHEMA`."""
+
+    def failing(key: str) -> Fail:
+        line = _line_of_key(text, "lang" if key == "report" else key)
+        return lambda message: PolicyError(path, line, message)
+
+    for key in table:
+        if key not in KEYS:
+            close = [k for k in KEYS if k.replace("-", "") == key.replace("-", "").replace("_", "")]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise failing(key)(f"unknown policy key {key!r}{hint}")
+    lines = tuple((k, _line_of_key(text, k)) for k in table)
+    policy = Policy(source=path, root=root, lines=lines)
+    if "index" in table:
+        policy = _with_index(policy, table["index"], failing("index"))
+    values = {k.field: k.read(table[k.name], failing(k.name)) for k in SCHEMA if k.name in table}
+    if "allow_http" in values:  # a proxy index's host is allowed already
+        values["allow_http"] = (*policy.allow_http, *values["allow_http"])
+    return replace(policy, **values)
+
+
+def _with_index(policy: Policy, value: Any, fail: Fail) -> Policy:
+    if not isinstance(value, str) or not value:
+        raise fail("index must be a catalogue id or a URL")
+    try:
+        return policy.with_index(value)
+    except UnknownMirror as exc:
+        raise fail(str(exc)) from None

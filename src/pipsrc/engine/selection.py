@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipsrc.policy import Policy
+from pipsrc.policy import Policy, PolicyError
 from pipsrc.records import record
 from pipsrc.rules import ALIASES, BY_CODE, resolve_codes
 
@@ -26,6 +26,9 @@ class Selection:
     env_ignore: tuple[str, ...] = ()
 
     def enabled(self, policy: Policy) -> set[str]:
+        """The codes that run; an unknown code raises KeyError (PolicyError, with the
+        policy file's line, for one written in the policy)."""
+        check_policy_codes(policy)
         codes = set(BY_CODE)
         ignored: dict[str, int] = {}  # code -> specificity of the selector that ignored it
         for select, ignore in (
@@ -63,3 +66,15 @@ def _specificity(items: tuple[str, ...]) -> dict[str, int]:
         for c in codes:
             out[c] = max(out.get(c, -1), spec)
     return out
+
+
+def check_policy_codes(policy: Policy) -> None:
+    """Raise :class:`PolicyError` (``file:line``) for a rule the policy names that does not
+    exist, in ``select``, ``ignore`` or ``per-file-ignores``."""
+    named = [("select", policy.select), ("ignore", policy.ignore)]
+    named += [("per-file-ignores", codes) for _, codes in policy.per_file_ignores]
+    for key, codes in named:
+        try:
+            resolve_codes(codes)
+        except KeyError as exc:
+            raise PolicyError(policy.source or "policy", policy.line_of(key), exc.args[0]) from None
