@@ -10,7 +10,12 @@ git-ignored ``vendored/`` tree (with Dockerfiles and requirements of its own) mu
 skipped by pipsrc (via ``git ls-files``) and by ``rg`` (via ``.gitignore``) alike. The
 tree is a git repository with everything committed, like a real checkout.
 
-Usage: ``python bench/gen.py OUT --files 40000 [--seed 6] [--settings-share 0.3]``.
+Two shapes (``--shape``): ``sparse``, where about 2% of the files carry index settings and
+half of those break the policy, and ``dense``, where 5% of the files carry settings and
+three quarters of those break it (thousands of findings, as in a repository before its
+first clean-up).
+
+Usage: ``python bench/gen.py OUT --files 40000 [--seed 6] [--shape sparse|dense]``.
 """
 
 from __future__ import annotations
@@ -73,6 +78,17 @@ class Spec:
     vendored_share: float = 0.1  # size of the git-ignored vendored tree, relative to files
 
 
+# about 6.7% of a tree's files are files pipsrc reads: these shares give 2% and 5% of all
+# files with settings
+SHAPES: dict[str, tuple[float, float]] = {"sparse": (0.3, 0.5), "dense": (0.75, 0.75)}
+
+
+def shaped(files: int, seed: int, shape: str) -> Spec:
+    """The Spec of a tree of ``shape`` (see :data:`SHAPES`)."""
+    settings, violating = SHAPES[shape]
+    return Spec(files=files, seed=seed, settings_share=settings, violating_share=violating)
+
+
 @dataclass
 class Stats:
     """Facts about a generated tree, written to ``bench-tree.json`` beside it."""
@@ -97,6 +113,8 @@ class TreeFacts(TypedDict):
     violating: int
     dockerfiles: list[str]
     seed: int
+    settings_share: float
+    violating_share: float
 
 
 # --- file makers: each returns (text, kind, has_settings, violating) ---------------------
@@ -412,6 +430,8 @@ def generate(out: str, spec: Spec) -> Stats:
                 "violating": stats.violating,
                 "dockerfiles": stats.dockerfiles,
                 "seed": spec.seed,
+                "settings_share": spec.settings_share,
+                "violating_share": spec.violating_share,
             },
             fh,
             indent=1,
@@ -450,11 +470,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out")
     ap.add_argument("--files", type=int, default=Spec.files)
     ap.add_argument("--seed", type=int, default=Spec.seed)
-    ap.add_argument("--settings-share", type=float, default=Spec.settings_share)
-    ap.add_argument("--violating-share", type=float, default=Spec.violating_share)
-    ap.add_argument("--vendored-share", type=float, default=Spec.vendored_share)
+    ap.add_argument("--shape", choices=sorted(SHAPES), default="sparse")
     a = ap.parse_args(argv)
-    spec = Spec(a.files, a.seed, a.settings_share, a.violating_share, a.vendored_share)
+    spec = shaped(a.files, a.seed, a.shape)
     stats = generate(a.out, spec)
     print(
         f"{a.out}: {stats.files} files ({stats.bytes // 1024} KiB), "

