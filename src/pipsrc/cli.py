@@ -35,16 +35,44 @@ def _click_option(spec: Spec) -> Callable[[F], F]:
         kw["help"] += f"  [env var: {spec.envvar}]" if spec.envvar else ""
     elif spec.envvar:
         kw.update(envvar=spec.envvar, show_envvar=True)
-    choices = FORMATS if spec.name == "fmt" else spec.choices
+    choices = tuple(FORMATS) if spec.name == "fmt" else spec.choices
     if choices:
-        kw["type"] = click.Choice(list(choices))
+        # checked by pipsrc.commands, whose message names the option or the variable
+        kw.update(metavar="[" + "|".join(choices) + "]", shell_complete=_completing(choices))
         kw["show_default"] = kw["default"] is not None
     elif spec.path:
         kw["type"] = click.Path(dir_okay=False)
     if spec.metavar:
         kw["metavar"] = spec.metavar
+    if spec.name in _COMPLETE:
+        kw["shell_complete"] = _COMPLETE[spec.name]
     option: Callable[[F], F] = click.option(*spec.flags, spec.name, **kw)
     return option
+
+
+def _mirror_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Completion of --mirror: the catalogue's PyPI mirrors."""
+    return [m.id for m in catalogue().mirrors if not m.is_vendor and m.id.startswith(incomplete)]
+
+
+def _rule_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Completion of --select/--ignore: rule codes and names."""
+    from pipsrc.rules import ALL_RULES
+
+    words = [w for r in ALL_RULES for w in (r.code, r.name)]
+    return [w for w in words if w.lower().startswith(incomplete.lower())]
+
+
+_COMPLETE = {"mirror": _mirror_ids, "select": _rule_codes, "ignore": _rule_codes}
+
+
+def _completing(choices: tuple[str, ...]) -> Callable[..., list[str]]:
+    """Shell completion of a fixed set of values (``pipsrc check --format <TAB>``)."""
+
+    def complete(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+        return [c for c in choices if c.startswith(incomplete)]
+
+    return complete
 
 
 def options_of(command: str) -> Callable[[F], F]:
@@ -193,5 +221,5 @@ def _options(kw: dict[str, Any]) -> Options:
     --mirror/--proxy precedence needs to know)."""
     ctx = click.get_current_context()
     env = click.core.ParameterSource.ENVIRONMENT
-    from_env = frozenset(n for n in ("mirror", "proxy") if ctx.get_parameter_source(n) == env)
+    from_env = frozenset(n for n in kw if ctx.get_parameter_source(n) == env)
     return Options(**kw, from_env=from_env)

@@ -23,8 +23,8 @@ from typing import IO, Any
 
 from pipsrc.catalogue import UnknownMirror
 from pipsrc.model import Severity
-from pipsrc.options import Options
-from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
+from pipsrc.options import SPEC_BY_NAME, SPECS, Options
+from pipsrc.policy import BadIndex, Policy, PolicyError, find_policy, load_policy
 from pipsrc.records import record
 from pipsrc.urls import redact
 
@@ -50,30 +50,56 @@ def _env_list(name: str) -> tuple[str, ...]:
 
 
 STATISTICS_FORMATS = ("text", "json")  # pipsrc.output.statistics.FORMATS, without importing it
+# pipsrc.output.FORMATS' names, without importing the renderers (a test keeps them equal)
+FORMAT_NAMES = ("text", "concise", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
 class UsageProblem(Exception):
     pass
 
 
+def given(opts: Options, name: str) -> str:
+    """How the user gave option ``name``: ``--flag VALUE`` or ``PIPSRC_X=VALUE``, for an
+    error message that points at the right place."""
+    spec = SPEC_BY_NAME[name]
+    value = getattr(opts, name)
+    if name in opts.from_env and spec.envvar:
+        return f"{spec.envvar}={value}"
+    return f"{spec.flags[0]} {value}"
+
+
 def resolve_policy(
-    paths: list[str], policy_file: str | None, mirror: str | None, proxy: str | None
+    paths: list[str], opts: Options, mirror: str | None, proxy: str | None
 ) -> Policy:
+    """The policy file's policy, with ``--mirror``/``--proxy`` applied."""
     if mirror and proxy:
         raise UsageProblem("--mirror and --proxy cannot be used together")
+    policy_file = opts.policy_file
     if policy_file:
         if not os.path.isfile(policy_file):
-            raise UsageProblem(f"{policy_file}: policy file not found")
+            raise UsageProblem(f"{given(opts, 'policy_file')}: policy file not found")
         policy = load_policy(Path(policy_file))
     else:
         start = Path(paths[0]) if paths else Path(".")
         found = find_policy(start)
         policy = load_policy(found) if found else Policy()
-    if mirror:
-        policy = policy.with_index(mirror)
-    if proxy:
-        policy = policy.with_index(proxy, proxy=True)
+    for name, value in (("mirror", mirror), ("proxy", proxy)):
+        if value:
+            try:
+                policy = policy.with_index(value, proxy=name == "proxy")
+            except (UnknownMirror, BadIndex) as exc:
+                raise UsageProblem(f"{given(opts, name)}: {exc}") from None
     return policy
+
+
+def check_choices(opts: Options) -> None:
+    """Options with a fixed set of values, checked here (not by click) so that the message
+    names where a bad value came from: the command line or a PIPSRC_* variable."""
+    for spec in SPECS:
+        value = getattr(opts, spec.name)
+        choices = FORMAT_NAMES if spec.name == "fmt" else spec.choices
+        if value is not None and choices and value not in choices:
+            raise UsageProblem(f"{given(opts, spec.name)}: expected one of {', '.join(choices)}")
 
 
 def _index_options(opts: Options) -> tuple[str | None, str | None]:
@@ -168,7 +194,7 @@ class Prepared:
     date: str | None
 
 
-def _prepare(opts: Options, outputs: list[str]) -> Prepared | int:
+def _prepare(opts: Options) -> Prepared | int:
     """Policy, rule selection, paths and output files, resolved in precedence order
     (defaults < policy < PIPSRC_* < command line); a problem is one line and exit 2."""
     from pipsrc.engine.selection import Selection
@@ -176,7 +202,8 @@ def _prepare(opts: Options, outputs: list[str]) -> Prepared | int:
     paths = list(opts.paths) or ["."]
     mirror, proxy = _index_options(opts)
     try:
-        policy = resolve_policy(paths, opts.policy_file, mirror, proxy)
+        check_choices(opts)
+        policy = resolve_policy(paths, opts, mirror, proxy)
         selection = Selection(
             _split(opts.select),
             _split(opts.ignore),
@@ -185,8 +212,9 @@ def _prepare(opts: Options, outputs: list[str]) -> Prepared | int:
         )
         selection.enabled(policy)
         date = _date(opts.date)
-        for out in outputs:
-            _check_output(out)
+        for name in ("output", "report_file"):
+            if getattr(opts, name):
+                _check_output(getattr(opts, name), given(opts, name))
     except (PolicyError, UsageProblem, UnknownMirror) as exc:
         echo(f"pipsrc: {redact(str(exc))}", err=True)
         return EXIT_USAGE
@@ -210,7 +238,7 @@ def _run(kind: str, opts: Options) -> int:
         formats = " or ".join(STATISTICS_FORMATS)
         echo(f"pipsrc: --statistics works with --format {formats}", err=True)
         return EXIT_USAGE
-    prepared = _prepare(opts, [report_file] if report_file else [])
+    prepared = _prepare(opts)
     if isinstance(prepared, int):
         return prepared
     paths, policy, selection = prepared.paths, prepared.policy, prepared.selection
@@ -267,7 +295,7 @@ def _report(opts: Options) -> int:
     from pipsrc.engine import run as engine
     from pipsrc.report import report
 
-    prepared = _prepare(opts, [opts.output] if opts.output else [])
+    prepared = _prepare(opts)
     if isinstance(prepared, int):
         return prepared
     policy = prepared.policy
@@ -309,13 +337,15 @@ def _date(value: str | None) -> str | None:
         raise UsageProblem(f"--date {value!r}: expected YYYY-MM-DD or 'today'") from None
 
 
-def _check_output(path: str) -> None:
-    """Refuse a report path that cannot be written before any work (and any fix) is done."""
+def _check_output(path: str, where: str) -> None:
+    """Refuse an output path that cannot be written before any work (and any fix) is done."""
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
-        raise UsageProblem(f"{path}: directory {directory} does not exist")
+        raise UsageProblem(f"{where}: directory {directory} does not exist")
     if os.path.isdir(path):
-        raise UsageProblem(f"{path}: is a directory")
+        raise UsageProblem(f"{where}: is a directory")
+    if not os.access(directory, os.W_OK):
+        raise UsageProblem(f"{where}: directory {directory} is not writable")
 
 
 def _write_report(path: str, text: str) -> None:

@@ -104,6 +104,7 @@ SPECS: tuple[Spec, ...] = (
          "network access pipsrc makes.", frozenset({REPORT}), flag=True),
 )  # fmt: skip
 
+SPEC_BY_NAME = {s.name: s for s in SPECS}
 # options read as comma- or space-separated lists from their variable (PIPSRC_SELECT=PS1,PS2)
 LIST_ENVVARS = frozenset(s.envvar for s in SPECS if s.multiple and s.envvar)
 

@@ -25,6 +25,10 @@ TRUSTED_HOST_MODES = ("auto", "always", "never")
 FAIL_ON = ("error", "warning", "info")
 
 
+class BadIndex(ValueError):
+    """A value that cannot be the policy index (the message says why)."""
+
+
 class PolicyError(Exception):
     """An invalid policy: carries ``path:line: message``."""
 
@@ -70,17 +74,30 @@ class Policy:
         return next((line for k, line in self.lines if k == key), 1)
 
     def with_index(self, value: str, *, proxy: bool = False) -> Policy:
-        """Override the index for this run (``--mirror`` / ``--proxy``)."""
+        """Override the index for this run (``--mirror`` / ``--proxy``).
+
+        Raises :class:`~pipsrc.catalogue.UnknownMirror` for an unknown id and
+        :class:`BadIndex` for a value that cannot be a primary index: not an http(s) URL,
+        or a vendor index that serves only its vendor's packages.
+        """
+        if proxy and "://" not in value:
+            raise BadIndex(f"{value!r} is not a URL: a proxy is given by the URL of its index")
         url = catalogue().resolve(value)
-        index_id = value if catalogue().get(value) else None
-        if index_id is None:
-            match = catalogue().match(url)
-            if match is not None and match.form == "canonical":
-                index_id = match.mirror.id
-        allow_http = self.allow_http
         parsed = parse_url(url)
-        if parsed is None:
-            raise UnknownMirror(value, (), catalogue().ids)
+        if parsed is None or parsed.scheme not in ("http", "https"):
+            raise BadIndex(f"{value!r} is not an http(s) URL of a package index")
+        match = catalogue().match(url)
+        if match is not None and match.mirror.is_vendor and not proxy:
+            m = match.mirror
+            raise BadIndex(
+                f"{value!r} is the {m.name_en} index, which serves only {m.name_en}'s own "
+                "packages: choose a PyPI mirror as the index (`pipsrc mirrors`); the "
+                f"{m.name_en} index stays allowed as an exception"
+            )
+        index_id = value if catalogue().get(value) else None
+        if index_id is None and match is not None and match.form == "canonical":
+            index_id = match.mirror.id
+        allow_http = self.allow_http
         if proxy and parsed.scheme == "http" and parsed.host not in allow_http:
             allow_http = (*allow_http, parsed.host)
         return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http)
@@ -332,5 +349,5 @@ def _with_index(policy: Policy, value: Any, fail: Fail) -> Policy:
         raise fail("index must be a catalogue id or a URL")
     try:
         return policy.with_index(value)
-    except UnknownMirror as exc:
+    except (UnknownMirror, BadIndex) as exc:
         raise fail(str(exc)) from None
