@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipsrc.cli import main
+from pipsrc.policy import load_policy
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 
@@ -189,11 +190,27 @@ def test_rules_rule_mirrors_init(tmp_path: Path) -> None:
     assert code == 0
     assert 'index = "tuna"' in (tmp_path / "pipsrc.toml").read_text()
     code, out = run("init", str(tmp_path))
-    assert code == 2 and "already exists" in out
-    write(tmp_path / "p", "pyproject.toml", '[project]\nname = "x"\n')
+    assert code == 2 and "pipsrc.toml already holds a pipsrc policy" in out
+    pyproject = '[project]\nname = "x"  # kept\n\n[tool.ruff]\nline-length = 100\n'
+    write(tmp_path / "p", "pyproject.toml", pyproject)
     code, out = run("init", "--pyproject", str(tmp_path / "p"))
     assert code == 0
-    assert "[tool.pipsrc]\nindex = " in (tmp_path / "p" / "pyproject.toml").read_text()
+    text = (tmp_path / "p" / "pyproject.toml").read_text()
+    assert text.startswith(pyproject) and text[len(pyproject) :].startswith("\n[tool.pipsrc]\n")
+    assert load_policy(tmp_path / "p" / "pyproject.toml").index_id == "aliyun"
+
+
+def test_init_refuses_a_policy_another_file_would_shadow(tmp_path: Path) -> None:
+    write(tmp_path, "pyproject.toml", '[tool.pipsrc]\nindex = "aliyun"\n')
+    code, out = run("init", str(tmp_path))  # pipsrc.toml would replace it
+    assert code == 2 and "a new pipsrc.toml would silently take its place" in out
+    (tmp_path / "pyproject.toml").unlink()
+    write(tmp_path, ".pipsrc.toml", 'index = "aliyun"\n')
+    code, out = run("init", "--pyproject", str(tmp_path))
+    assert code == 2 and "which would shadow a new pyproject.toml" in out
+    assert not (tmp_path / "pyproject.toml").exists()
+    code, out = run("init", "--mirror", "douban", str(tmp_path / "x"))
+    assert code == 2 and "unreliable" in out
 
 
 def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

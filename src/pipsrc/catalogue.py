@@ -70,10 +70,15 @@ class Mirror:
     file_hosts: tuple[str, ...] = ()
     note_en: str | None = None
     note_zh: str | None = None
+    status: str = "ok"  # "ok" | "unreliable": an unreliable mirror is never a fix's target
 
     @property
     def is_vendor(self) -> bool:
         return self.kind == "vendor"
+
+    @property
+    def reliable(self) -> bool:
+        return self.status == "ok"
 
     def name(self, lang: str = "en") -> str:
         """Display name in ``lang`` ("en" or "zh")."""
@@ -199,6 +204,10 @@ class Catalogue:
         """The entry with this id (case-insensitive), or None."""
         return self._by_id.get(mirror_id.strip().lower())
 
+    def reliable_mirrors(self) -> list[Mirror]:
+        """The PyPI mirrors a fix may target (not vendor indexes, not unreliable ones)."""
+        return [m for m in self._mirrors if not m.is_vendor and m.reliable]
+
     def suggestions(self, query: str, n: int = 3) -> list[str]:
         """Ids close to ``query``: spelling (difflib) or a part of a display name."""
         q = query.strip().lower()
@@ -301,6 +310,7 @@ _FIELDS = frozenset(
         "file_hosts",
         "note_en",
         "note_zh",
+        "status",
     }
 )
 
@@ -328,6 +338,9 @@ def _mirror_from(entry: object, index: int) -> Mirror:
     reason_zh = _opt_str(entry, "reason_zh", where)
     if kind == "vendor" and (reason_en is None or reason_zh is None):
         raise CatalogueError(f"{where}: a vendor entry needs reason_en and reason_zh")
+    status = entry.get("status", "ok")
+    if status not in ("ok", "unreliable"):
+        raise CatalogueError(f"{where}: status must be ok or unreliable")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", required["id"]):
         raise CatalogueError(f"{where}: id must be lower-case letters, digits and '-'")
     return Mirror(
@@ -347,6 +360,7 @@ def _mirror_from(entry: object, index: int) -> Mirror:
         file_hosts=_strs(entry, "file_hosts", where),
         note_en=_opt_str(entry, "note_en", where),
         note_zh=_opt_str(entry, "note_zh", where),
+        status=status,
     )
 
 

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
 import click
 
 from pipsrc import __version__, commands
-from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.catalogue import catalogue
 from pipsrc.commands import EXIT_USAGE
 from pipsrc.options import CHECK, FIX, REPORT, Options, Spec, specs
 from pipsrc.output import FORMATS
@@ -151,22 +150,28 @@ def rule_cmd(code: str) -> None:
 
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-def mirrors(fmt: str) -> None:
-    """List the mirror catalogue."""
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", help="Language of notes.")
+def mirrors(fmt: str, lang: str) -> None:
+    """List the mirror catalogue: ids, names, URLs, status and notes."""
     import json
 
     cat = catalogue()
     if fmt == "json":
         rows = [
             {"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "url": m.url,
-             "conda": m.conda, "kind": m.kind}
+             "conda": m.conda, "kind": m.kind, "status": m.status, "note_en": m.note_en,
+             "note_zh": m.note_zh}
             for m in cat.mirrors
         ]  # fmt: skip
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for m in cat.mirrors:
         conda = f"  conda: {m.conda}" if m.conda else ""
-        click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}\n{'':<21}{m.url}{conda}")
+        status = "" if m.reliable else f"  [{m.status}]"
+        click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}{status}")
+        click.echo(f"{'':<21}{m.url}{conda}")
+        if m.note(lang):
+            click.echo(f"{'':<21}note: {m.note(lang)}")
 
 
 @main.command()
@@ -175,45 +180,7 @@ def mirrors(fmt: str) -> None:
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 def init(mirror: str, pyproject: bool, directory: str) -> None:
     """Write a starter policy (pipsrc.toml, or [tool.pipsrc] in pyproject.toml)."""
-    try:
-        url = catalogue().resolve(mirror)
-    except UnknownMirror as exc:
-        click.echo(f"pipsrc: {exc}", err=True)
-        sys.exit(EXIT_USAGE)
-    value = mirror if catalogue().get(mirror) else url
-    body = STARTER.format(index=value)
-    target = Path(directory) / ("pyproject.toml" if pyproject else "pipsrc.toml")
-    if pyproject:
-        existing = target.read_text(encoding="utf-8") if target.exists() else ""
-        if "[tool.pipsrc]" in existing:
-            click.echo(f"pipsrc: {target} already has [tool.pipsrc]", err=True)
-            sys.exit(EXIT_USAGE)
-        sep = (
-            ""
-            if not existing or existing.endswith("\n\n")
-            else ("\n" if existing.endswith("\n") else "\n\n")
-        )
-        target.write_text(existing + sep + "[tool.pipsrc]\n" + body, encoding="utf-8")
-    else:
-        if target.exists():
-            click.echo(f"pipsrc: {target} already exists", err=True)
-            sys.exit(EXIT_USAGE)
-        target.write_text(
-            "# pipsrc policy: see `pipsrc rules` and README.md\n" + body, encoding="utf-8"
-        )
-    click.echo(f"wrote {target}")
-
-
-STARTER = """index = "{index}"
-extra-indexes = []
-trusted-host = "auto"
-allow-http = []
-require-index = true
-known-exceptions = true
-exceptions = []
-configured-images = []
-exclude = []
-"""
+    sys.exit(commands.init(mirror, pyproject, directory))
 
 
 def _options(kw: dict[str, Any]) -> Options:

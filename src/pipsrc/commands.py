@@ -21,10 +21,18 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from pipsrc.catalogue import UnknownMirror
+from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.model import Severity
 from pipsrc.options import SPEC_BY_NAME, SPECS, Options
-from pipsrc.policy import BadIndex, Policy, PolicyError, find_policy, load_policy
+from pipsrc.policy import (
+    POLICY_FILES,
+    BadIndex,
+    Policy,
+    PolicyError,
+    find_policy,
+    has_policy,
+    load_policy,
+)
 from pipsrc.records import record
 from pipsrc.urls import redact
 
@@ -394,3 +402,78 @@ def fix(opts: Options) -> int:
 def report(opts: Options) -> int:
     """``pipsrc report``: the markdown audit report of the tree's current state."""
     return _guard(lambda: _report(opts), opts.paths)
+
+
+STARTER = {
+    "extra-indexes": [],
+    "trusted-host": "auto",
+    "allow-http": [],
+    "require-index": True,
+    "known-exceptions": True,
+    "exceptions": [],
+    "configured-images": [],
+    "exclude": [],
+}
+
+
+def init(mirror: str, pyproject: bool, directory: str) -> int:
+    """``pipsrc init``: write a starter policy, unless a policy is there already, in the
+    file asked for or in one that would shadow it (``pipsrc.toml`` beats ``.pipsrc.toml``
+    beats ``[tool.pipsrc]`` in ``pyproject.toml``)."""
+    try:
+        Policy().with_index(mirror)
+    except (UnknownMirror, BadIndex) as exc:
+        echo(f"pipsrc: --mirror {mirror}: {exc}", err=True)
+        return EXIT_USAGE
+    value = mirror if catalogue().get(mirror) else catalogue().resolve(mirror)
+    root = Path(directory)
+    target = root / ("pyproject.toml" if pyproject else "pipsrc.toml")
+    existing = [p for p in (root / name for name in POLICY_FILES) if p.is_file() and has_policy(p)]
+    if existing:
+        found = existing[0]
+        why = ""
+        if found != target:
+            shadows = POLICY_FILES.index(found.name) < POLICY_FILES.index(target.name)
+            why = (
+                f", which would shadow a new {target.name}"
+                if shadows
+                else f"; a new {target.name} would silently take its place"
+            )
+        echo(f"pipsrc: {found} already holds a pipsrc policy{why}", err=True)
+        return EXIT_USAGE
+    text = _starter_pyproject(target, value) if pyproject else _starter_file(value)
+    from pipsrc.textio import atomic_write
+
+    atomic_write(str(target), text.encode("utf-8"))
+    echo(f"wrote {target}")
+    return EXIT_CLEAN
+
+
+def _starter_file(index: str) -> str:
+    import tomlkit
+
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("pipsrc policy: see `pipsrc rules` and README.md"))
+    doc.add("index", index)
+    for key, value in STARTER.items():
+        doc.add(key, value)
+    return tomlkit.dumps(doc)
+
+
+def _starter_pyproject(target: Path, index: str) -> str:
+    """``pyproject.toml`` with a ``[tool.pipsrc]`` table added by tomlkit, every other byte
+    kept as it was."""
+    import tomlkit
+
+    text = target.read_text(encoding="utf-8") if target.exists() else ""
+    doc = tomlkit.parse(text)
+    tool = doc.get("tool")
+    if tool is None:
+        tool = tomlkit.table(is_super_table=True)
+        doc.add("tool", tool)
+    table = tomlkit.table()
+    table.add("index", index)
+    for key, value in STARTER.items():
+        table.add(key, value)
+    tool.add("pipsrc", table)
+    return tomlkit.dumps(doc)

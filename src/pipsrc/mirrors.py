@@ -20,6 +20,7 @@ parsing a data file cost as much as checking three Dockerfiles.
 - ``reason_en``/``reason_zh``: why a vendor index is kept, shown in reports
 - ``patterns``: URL globs of the vendor family (``*`` also matches ``/`` and variables)
 - ``note_en``/``note_zh``: caveats shown by ``pipsrc mirrors``
+- ``status``: "ok" (the default) or "unreliable": never the target of a fix, nor the policy index
 
 Every URL form is matched by identity (scheme/host case, default port and trailing slash
 ignored), so list each address once.
@@ -244,6 +245,7 @@ MIRRORS: list[dict[str, Any]] = [
             "pypi.doubanio.com",
         ],
         "kind": "mirror",
+        "status": "unreliable",
         "note_en": "availability is unreliable; prefer another mirror",
         "note_zh": "可用性不稳定，建议换用其他镜像",
     },
@@ -270,6 +272,7 @@ MIRRORS: list[dict[str, Any]] = [
             "mirror.baidu.com",
         ],
         "kind": "mirror",
+        "status": "unreliable",
         "note_en": "availability is unreliable; prefer another mirror",
         "note_zh": "可用性不稳定，建议换用其他镜像",
     },

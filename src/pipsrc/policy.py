@@ -94,6 +94,13 @@ class Policy:
                 "packages: choose a PyPI mirror as the index (`pipsrc mirrors`); the "
                 f"{m.name_en} index stays allowed as an exception"
             )
+        if match is not None and not match.mirror.reliable:
+            others = ", ".join(m.id for m in catalogue().reliable_mirrors()[1:4])
+            raise BadIndex(
+                f"{value!r}: the catalogue marks {match.mirror.name_en} as unreliable "
+                f"({match.mirror.note_en or 'often unavailable'}); choose another mirror, "
+                f"such as {others}"
+            )
         index_id = value if catalogue().get(value) else None
         if index_id is None and match is not None and match.form == "canonical":
             index_id = match.mirror.id
@@ -159,7 +166,7 @@ def find_policy(start: Path, stop: Path | None = None) -> Path | None:
     while True:
         for name in POLICY_FILES:
             candidate = here / name
-            if candidate.is_file() and _has_policy(candidate):
+            if candidate.is_file() and has_policy(candidate):
                 return candidate
         if (here / ".git").exists() or (stop is not None and here == stop.resolve()):
             return None
@@ -168,7 +175,8 @@ def find_policy(start: Path, stop: Path | None = None) -> Path | None:
         here = here.parent
 
 
-def _has_policy(path: Path) -> bool:
+def has_policy(path: Path) -> bool:
+    """Whether ``path`` holds a pipsrc policy (a pyproject.toml only with [tool.pipsrc])."""
     if path.name != "pyproject.toml":
         return True
     try:
