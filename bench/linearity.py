@@ -15,7 +15,7 @@ import gc
 import sys
 import time
 
-from pipsrc import kinds
+from pipsrc import kinds, urls
 
 URL = "https://pypi.tuna.tsinghua.edu.cn/simple"
 # name: (kind, head, repeated unit, tail)
@@ -36,6 +36,17 @@ SHAPES: dict[str, tuple[str, str, str, str]] = {
 }  # fmt: skip
 
 
+# adversarial URLs for the URL scanners: size n -> text
+URLS = {
+    "letters then !": lambda n: "https://" + "a" * n + "!",
+    "colons": lambda n: "https://" + ":" * n,
+    "at signs": lambda n: "https://" + "@" * n,
+    "query pairs": lambda n: "https://h/?" + "token=&" * (n // 7),
+    "percent": lambda n: "https://u:" + "%" * n + "@h",
+    "placeholders": lambda n: "https://" + "$A" * (n // 2) + "@h",
+}
+
+
 def best_of_three(kind: str, text: str) -> float:
     gc.collect()
     gc.disable()
@@ -48,6 +59,15 @@ def best_of_three(kind: str, text: str) -> float:
         return best
     finally:
         gc.enable()
+
+
+def best_of(fn: object, text: str) -> float:
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        fn(text)  # type: ignore[operator]
+        best = min(best, time.perf_counter() - t0)
+    return best
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,6 +83,15 @@ def main(argv: list[str] | None = None) -> int:
         ratio = big / small if small else 0.0
         worst = max(worst, ratio)
         print(f"{name:<32} {small * 1000:8.1f}ms {big * 1000:8.1f}ms {ratio:5.1f}")
+    for name, make in URLS.items():
+        small_text, big_text = make(a.size), make(4 * a.size)
+        for fn in (urls.redact, urls.parse_url):
+            small = best_of(fn, small_text)
+            big = best_of(fn, big_text)
+            ratio = big / small if small else 0.0
+            worst = max(worst, ratio)
+            label = f"{fn.__name__}: {name}"
+            print(f"{label:<32} {small * 1000:8.1f}ms {big * 1000:8.1f}ms {ratio:5.1f}")
     print(f"worst ratio {worst:.1f} (linear: about 4, quadratic: 16)")
     return 0
 

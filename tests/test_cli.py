@@ -7,16 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipsrc.cli import main
 from pipsrc.policy import load_policy
+from tests.cliutil import invoke
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(list(args))
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output

@@ -12,13 +12,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
-from pipsrc.cli import main
 from pipsrc.engine.selection import Selection
 from pipsrc.model import Severity
 from pipsrc.policy import Policy
 from pipsrc.rules import BY_CODE
+from tests.cliutil import invoke
 from tests.trees import write
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -36,7 +35,7 @@ CLEAN_ENV = {
 
 
 def run(root: Path, *args: str, **env: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, [*args, str(root)], env={**CLEAN_ENV, **env})
+    result = invoke([*args, str(root)], env={**CLEAN_ENV, **env})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
@@ -168,7 +167,7 @@ def test_format_env_then_command_line(repo: Path) -> None:
     _, out = run(repo, "check", "--mirror", "aliyun", "--format", "concise", PIPSRC_FORMAT="json")
     assert out.startswith("docker/Dockerfile:2:5: PS104")
     code, out = run(repo, "check", PIPSRC_FORMAT="yaml")
-    assert code == 2 and "PIPSRC_FORMAT=yaml: expected one of text, concise" in out
+    assert code == 2 and "PIPSRC_FORMAT=yaml: expected one of full, text, concise" in out
 
 
 # --- --fail-on --------------------------------------------------------------------------

@@ -15,9 +15,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from pipsrc.cli import main
+from tests.cliutil import invoke
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
@@ -60,7 +59,7 @@ def repo(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 
 
 def run(*args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args))
+    result = invoke(list(args))
     assert result.exception is None or isinstance(result.exception, SystemExit), result.output
     return result.exit_code, result.output
 
@@ -70,6 +69,18 @@ def test_check_output(repo: Path) -> None:
     args = SCENARIOS[repo.name]
     code, out = run("check", "--no-color", *args, str(repo))
     expected = FIXTURES / repo.name / "check.txt"
+    if UPDATE:
+        expected.write_text(out, encoding="utf-8")
+    assert code == 1
+    assert out == expected.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("repo", list(SCENARIOS), indirect=True)
+def test_full_output(repo: Path) -> None:
+    """The ``full`` format (the default on a terminal): source lines, carets, fix diffs."""
+    args = SCENARIOS[repo.name]
+    code, out = run("check", "--no-color", "--format", "full", *args, str(repo))
+    expected = FIXTURES / repo.name / "check.full.txt"
     if UPDATE:
         expected.write_text(out, encoding="utf-8")
     assert code == 1

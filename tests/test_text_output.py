@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from pipsrc import commands
-from pipsrc.cli import main
 from pipsrc.commands import Progress, use_color
+from tests.cliutil import invoke
 from tests.trees import write
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -26,7 +25,7 @@ ESC = "\033["
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str]:
-    result = CliRunner().invoke(main, list(args), env=env)
+    result = invoke(list(args), env=env)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.output
@@ -206,7 +205,7 @@ def test_no_progress_when_stderr_is_not_a_terminal(
     assert commands._progress(quiet=True) is None
     monkeypatch.undo()
     monkeypatch.setattr(Progress, "DELAY", 0.0)
-    result = CliRunner().invoke(main, ["check", "--mirror", "aliyun", str(repo)])
+    result = invoke(["check", "--mirror", "aliyun", str(repo)])
     assert result.exit_code == 1
     assert "pipsrc: reading" not in result.stderr and result.stderr == ""
 

@@ -36,7 +36,7 @@ CASES = [
      "--report /nonexistent/r.md: directory /nonexistent does not exist"),
     (["check", "--fail-on", "fatal", "."], {}, "--fail-on fatal: expected one of error, warning"),
     (["check", "."], {"PIPSRC_FAIL_ON": "fatal"}, "PIPSRC_FAIL_ON=fatal: expected one of"),
-    (["check", "--format", "yaml", "."], {}, "--format yaml: expected one of text,"),
+    (["check", "--format", "yaml", "."], {}, "--format yaml: expected one of full, text,"),
     (["check", "."], {"PIPSRC_COLOR": "sometimes"}, "PIPSRC_COLOR=sometimes: expected one of"),
     (["check", "."], {"PIPSRC_MIRROR": "nosuch"}, 'PIPSRC_MIRROR=nosuch: unknown mirror "nosuch"'),
     (["check", "--mirror", "aliyn", "."], {}, '--mirror aliyn: unknown mirror "aliyn": did you'),

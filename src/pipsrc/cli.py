@@ -29,6 +29,8 @@ def _click_option(spec: Spec) -> Callable[[F], F]:
     kw: dict[str, Any] = {"help": spec.help, "default": getattr(_DEFAULTS, spec.name)}
     if spec.flag:
         kw["is_flag"] = True
+    if spec.count:
+        kw["count"] = True
     if spec.multiple:
         kw["multiple"] = True
         kw["help"] += f"  [env var: {spec.envvar}]" if spec.envvar else ""

@@ -19,7 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.model import Severity
@@ -35,6 +35,9 @@ from pipsrc.policy import (
 )
 from pipsrc.records import record
 from pipsrc.urls import redact
+
+if TYPE_CHECKING:
+    from pipsrc.engine.results import RunResult
 
 
 def echo(text: str, *, err: bool = False, nl: bool = True) -> None:
@@ -59,7 +62,7 @@ def _env_list(name: str) -> tuple[str, ...]:
 
 STATISTICS_FORMATS = ("text", "json")  # pipsrc.output.statistics.FORMATS, without importing it
 # pipsrc.output.FORMATS' names, without importing the renderers (a test keeps them equal)
-FORMAT_NAMES = ("text", "concise", "json", "markdown", "sarif", "github", "gitlab", "junit")
+FORMAT_NAMES = ("full", "text", "concise", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
 class UsageProblem(Exception):
@@ -183,7 +186,7 @@ class Progress:
             self.shown = False
 
 
-def _progress(quiet: bool) -> Progress | None:
+def _progress(quiet: int) -> Progress | None:
     stream = sys.stderr
     if quiet or not stream.isatty() or os.environ.get("TERM") == "dumb":
         return None
@@ -237,66 +240,76 @@ def _prepare(opts: Options) -> Prepared | int:
     return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
 
 
-def _run(kind: str, opts: Options) -> int:
-    from pipsrc.engine import run as engine
-    from pipsrc.output import SEVERITY_RANK, RenderOptions, render
+def _format(opts: Options) -> str:
+    """``--format``, else ``full`` on a terminal (as ruff does) and ``text`` elsewhere."""
+    if opts.fmt:
+        return opts.fmt
+    return "full" if opts.output is None and sys.stdout.isatty() else "text"
 
-    unsafe, diff, report_file = opts.unsafe_fixes, opts.diff, opts.report_file
-    if opts.statistics and opts.fmt not in STATISTICS_FORMATS:
+
+def _run(kind: str, opts: Options) -> int:
+    fmt = _format(opts)
+    if opts.statistics and fmt not in (*STATISTICS_FORMATS, "full"):
         formats = " or ".join(STATISTICS_FORMATS)
         echo(f"pipsrc: --statistics works with --format {formats}", err=True)
         return EXIT_USAGE
     prepared = _prepare(opts)
     if isinstance(prepared, int):
         return prepared
-    paths, policy, selection = prepared.paths, prepared.policy, prepared.selection
-    excl, cli_index, date = prepared.exclude, prepared.cli_index, prepared.date
+    result = _execute(kind, opts, prepared)
+    _show(result, opts, fmt, prepared)
+    if kind == "check":
+        from pipsrc.output import SEVERITY_RANK
+
+        fail_on = opts.fail_on or prepared.policy.fail_on or DEFAULT_FAIL_ON
+        threshold = SEVERITY_RANK[Severity(fail_on)]
+        blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
+        return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
+    return EXIT_FINDINGS if result.changed_files or result.errors else EXIT_CLEAN
+
+
+def _execute(kind: str, opts: Options, prepared: Prepared) -> RunResult:
+    """Run the engine, with a progress line on a terminal."""
+    from pipsrc.engine import run as engine
+
     progress = _progress(opts.quiet)
+    common: dict[str, Any] = {
+        "cli_index": prepared.cli_index, "exclude": prepared.exclude, "progress": progress,
+    }  # fmt: skip
     try:
         if kind == "check":
-            result = engine.check(
-                paths, policy, selection, cli_index=cli_index, exclude=excl, progress=progress
-            )
-        else:
-            result = engine.fix(
-                paths,
-                policy,
-                selection,
-                unsafe=unsafe,
-                write=not diff,
-                cli_index=cli_index,
-                exclude=excl,
-                progress=progress,
-            )
+            return engine.check(prepared.paths, prepared.policy, prepared.selection, **common)
+        return engine.fix(prepared.paths, prepared.policy, prepared.selection,
+                          unsafe=opts.unsafe_fixes, write=not opts.diff, **common)  # fmt: skip
     finally:
         if progress is not None:
             progress.close()
-    stream = sys.stderr if diff else sys.stdout
+
+
+def _show(result: RunResult, opts: Options, fmt: str, prepared: Prepared) -> None:
+    """Print (or write) what the run found, the diff, the statistics, the report."""
+    from pipsrc.output import RenderOptions, render
+
+    stream = sys.stderr if opts.diff else sys.stdout
     color = use_color(opts.color, opts.no_color, opts.output, stream)
-    render_opts = RenderOptions(color, unsafe, opts.quiet, opts.lang)
-    if report_file:
+    render_opts = RenderOptions(color, opts.unsafe_fixes, opts.quiet, opts.lang, opts.show_fixes)
+    if opts.report_file:
         from pipsrc.report import report
 
-        _write_report(report_file, report(result, render_opts.lang, date=date))
-    if diff:
+        _write_report(opts.report_file, report(result, render_opts.lang, date=prepared.date))
+    if opts.diff:
         from pipsrc.output.diff import render_diff
 
         _emit(render_diff(result), opts.output)
-        summary = render(result, "text", render_opts) if opts.fmt == "text" else ""
+        summary = render(result, fmt, render_opts) if fmt in ("text", "full") else ""
         echo(summary, err=True, nl=False)
     elif opts.statistics:
         from pipsrc.output import statistics as stats
 
-        _emit(redact(stats.render(result, opts.fmt, render_opts)), opts.output, color)
+        table = stats.render(result, "text" if fmt == "full" else fmt, render_opts)
+        _emit(redact(table), opts.output, color)
     else:
-        _emit(render(result, opts.fmt, render_opts), opts.output, color)
-    if kind == "check":
-        threshold = SEVERITY_RANK[Severity(opts.fail_on or policy.fail_on or DEFAULT_FAIL_ON)]
-        blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
-        return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
-    return (
-        EXIT_FINDINGS if result.changed_files else (EXIT_FINDINGS if result.errors else EXIT_CLEAN)
-    )
+        _emit(render(result, fmt, render_opts), opts.output, color)
 
 
 def _report(opts: Options) -> int:

@@ -29,9 +29,9 @@ class Options:
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
-    fmt: str = "text"
+    fmt: str | None = None  # None: "full" on a terminal, else "text"
     output: str | None = None
-    quiet: bool = False
+    quiet: int = 0  # -q: findings only; -qq: nothing
     color: str = "auto"
     no_color: bool = False
     exit_zero: bool = False
@@ -39,6 +39,7 @@ class Options:
     statistics: bool = False
     diff: bool = False
     unsafe_fixes: bool = False
+    show_fixes: bool = False
     report_file: str | None = None
     lang: str | None = None
     date: str | None = None
@@ -58,6 +59,7 @@ class Spec:
     envvar: str | None = None
     choices: tuple[str, ...] | None = None  # None: free text (--format: the renderers')
     flag: bool = False
+    count: bool = False  # -q, -qq
     multiple: bool = False
     metavar: str | None = None
     path: bool = False  # a file name
@@ -76,9 +78,11 @@ SPECS: tuple[Spec, ...] = (
          metavar="CODES"),
     Spec("exclude", ("--exclude",), "Skip paths matching GLOB.", envvar="PIPSRC_EXCLUDE",
          multiple=True, metavar="GLOB"),
-    Spec("fmt", ("--format",), "Output format.", _LINT, envvar="PIPSRC_FORMAT"),
+    Spec("fmt", ("--format",), "Output format (default: full on a terminal, else text).",
+         _LINT, envvar="PIPSRC_FORMAT"),
     Spec("output", ("--output", "-o"), "Write the output to FILE.", path=True),
-    Spec("quiet", ("--quiet", "-q"), "Print findings only.", _LINT, flag=True),
+    Spec("quiet", ("--quiet", "-q"), "Print findings only; -qq: print nothing.", _LINT,
+         count=True),
     Spec("color", ("--color",),
          "Colour the text output (auto: on a terminal, unless NO_COLOR is set).", _LINT,
          envvar="PIPSRC_COLOR", choices=("auto", "always", "never")),
@@ -94,6 +98,8 @@ SPECS: tuple[Spec, ...] = (
          flag=True),
     Spec("unsafe_fixes", ("--unsafe-fixes",), "Also apply unsafe fixes.", frozenset({FIX}),
          flag=True),
+    Spec("show_fixes", ("--show-fixes",), "List the fixes applied, after the findings left.",
+         frozenset({FIX}), flag=True),
     Spec("report_file", ("--report",), "Write the markdown audit report of this run (what "
          "changed, what is left) to FILE.", frozenset({FIX}), metavar="FILE", path=True),
     Spec("lang", ("--lang",), "Language of the markdown report (default: the policy's "

@@ -90,13 +90,23 @@ class Run:
 
 def invoke(*args: str) -> Run:
     """Run the CLI in-process; ``check`` prints one ``path:line:col: CODE`` line per finding
-    (``--format concise``) unless the caller chose a format, so cases can name locations."""
+    (``--format concise``) unless the caller chose a format, so cases can name locations.
+
+    A repository given as the last argument is entered first, as a user runs pipsrc
+    (``cd repo && pipsrc check .``): paths are printed relative to where one stands."""
     argv = list(args)
     if argv[:1] == ["check"] and not any(
         a == "--format" or a.startswith("--format=") for a in argv
     ):
         argv[1:1] = ["--format", "concise"]
-    result = CliRunner().invoke(main, argv)
+    cwd = os.getcwd()
+    if argv and os.path.isabs(argv[-1]) and os.path.isdir(argv[-1]):
+        os.chdir(argv[-1])
+        argv[-1] = "."
+    try:
+        result = CliRunner().invoke(main, argv)
+    finally:
+        os.chdir(cwd)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return Run(result.exit_code, result.output)
@@ -141,11 +151,13 @@ def run_case(case: Case, tmp: Path) -> None:
     before = snapshot(tmp)
     repo = str(root)
 
-    t0 = time.perf_counter()
+    # CPU time of this process (the run is in-process): other jobs on a busy machine do
+    # not inflate it as they do wall-clock time
+    t0 = time.process_time()
     chk = invoke("check", *case.args, repo)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     ctx = f"{case.id}: check exit {chk.code}\n{chk.out}"
-    assert elapsed < case.budget, f"{ctx}\ncheck took {elapsed:.2f}s > {case.budget}s"
+    assert elapsed < case.budget, f"{ctx}\ncheck took {elapsed:.2f}s of CPU > {case.budget}s"
     assert "Traceback" not in chk.out and "internal error" not in chk.out, ctx
     for w in case.where:
         assert w in chk.out, f"{ctx}\nmissing: {w!r}"

@@ -10,12 +10,11 @@ bench/linearity.py times (and test_redaction.py bounds the URL scanners' steps).
 
 from __future__ import annotations
 
-import sys
-
 import pytest
 
 from pipsrc import kinds
 from pipsrc.model import FileKind
+from tests.opcount import calls
 
 URL = "https://pypi.tuna.tsinghua.edu.cn/simple"
 SHAPES: dict[str, tuple[FileKind, str, str, str]] = {
@@ -47,19 +46,7 @@ SHAPES: dict[str, tuple[FileKind, str, str, str]] = {
 def _operations(kind: FileKind, text: str) -> int:
     """How many function calls parsing ``text`` makes (its modules already loaded)."""
     kinds.prepare(kind)
-    calls = 0
-
-    def count(frame: object, event: str, arg: object) -> None:
-        nonlocal calls
-        if event in ("call", "c_call"):
-            calls += 1
-
-    sys.setprofile(count)
-    try:
-        kinds.parse(kind, text, "x")
-    finally:
-        sys.setprofile(None)
-    return calls
+    return calls(kinds.parse, kind, text, "x")
 
 
 @pytest.mark.parametrize("shape", list(SHAPES))

@@ -9,7 +9,6 @@ passes through it. The secrets are fake sentinels (``SENTINEL...``).
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from pipsrc import kinds, urls
 from pipsrc.cli import main
 from pipsrc.engine import run as engine_run
 from pipsrc.urls import credentials_in, identity, parse_url, redact
+from tests.opcount import calls
 from tests.reliability.harness import NEW, OLD, invoke
 
 S = "SENTINEL5ec7e7"
@@ -99,24 +99,14 @@ FUNCTIONS = {
 }
 
 
-def _best(fn: object, arg: str, repeat: int = 3) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn(arg)  # type: ignore[operator]
-        best = min(best, time.perf_counter() - t0)
-    return best
-
-
 @pytest.mark.parametrize("shape", list(ADVERSARIAL))
 def test_url_scanners_are_linear(shape: str) -> None:
-    """Time at 4n over time at n: about 4 when linear, 16 when quadratic. The bound is
-    generous (and an absolute floor absorbs timer noise on tiny times)."""
+    """Calls at 4n over calls at n: about 4 when linear, 16 when quadratic."""
     make = ADVERSARIAL[shape]
-    small, big = make(20_000), make(80_000)
+    small, big = make(5_000), make(20_000)
     for name, fn in FUNCTIONS.items():
-        t_small, t_big = _best(fn, small), _best(fn, big)
-        assert t_big < max(9 * t_small, 0.02), f"{name} on {shape}: {t_small:.4f}s -> {t_big:.4f}s"
+        c_small, c_big = calls(fn, small), calls(fn, big)
+        assert c_big < 6 * c_small + 200, f"{name} on {shape}: {c_small:,} -> {c_big:,} calls"
 
 
 # --- every output -----------------------------------------------------------------------

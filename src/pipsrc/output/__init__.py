@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the CLI imports FORMATS for --help without loading the engi
     from pipsrc.engine.results import Finding, RunResult
 
 FORMATS = {
+    "full": "pipsrc.output.full",
     "text": "pipsrc.output.text",
     "concise": "pipsrc.output.concise",
     "json": "pipsrc.output.json_format",
@@ -48,8 +49,27 @@ SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 class RenderOptions:
     color: bool = False
     unsafe_fixes: bool = False
-    quiet: bool = False
+    quiet: int = 0  # 1: findings only (no summary), 2: nothing
     lang: str | None = None  # the report's language (markdown); None: the policy's
+    show_fixes: bool = False  # fix: list the fixes applied
+
+
+def shown_paths(result: RunResult) -> Callable[[str], str]:
+    """``path -> the path as the user should see it``: relative to the current directory,
+    as ruff prints them (an editor or terminal can open it from where the user stands),
+    or absolute for a file outside it. Findings carry paths relative to the run's root;
+    CI formats use :func:`repo_paths` instead (their readers resolve from the repository)."""
+    cwd = os.path.realpath(os.getcwd())
+    root = os.path.realpath(result.root)
+
+    def show(path: str) -> str:
+        full = os.path.normpath(os.path.join(root, path))
+        rel = os.path.relpath(full, cwd)
+        if rel == ".." or rel.startswith(".." + os.sep):
+            return full.replace(os.sep, "/")
+        return rel.replace(os.sep, "/")
+
+    return show
 
 
 def render(result: RunResult, fmt: str, opts: RenderOptions) -> str:

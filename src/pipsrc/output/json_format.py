@@ -7,11 +7,12 @@ from collections import Counter
 from typing import Any
 
 from pipsrc.engine.results import RunResult
-from pipsrc.output import RenderOptions
+from pipsrc.output import RenderOptions, shown_paths
 
 
 def render(result: RunResult, opts: RenderOptions) -> str:
     findings = result.findings
+    show = shown_paths(result)
     doc: dict[str, Any] = {
         "version": 1,
         "findings": [
@@ -19,7 +20,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
                 "code": f.code,
                 "name": f.name,
                 "severity": f.severity.value,
-                "path": f.path,
+                "path": show(f.path),
                 "line": f.line,
                 "column": f.column,
                 "end_line": f.end_line,
@@ -33,7 +34,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         ],
         "files": [
             {
-                "path": r.path,
+                "path": show(r.path),
                 "kind": str(r.kind),
                 "settings": len(r.doc.settings) if r.doc else 0,
                 "install_sites": len(r.doc.sites) if r.doc else 0,
@@ -47,7 +48,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
             }
             for r in result.files
         ],
-        "skipped": [{"path": s.path, "reason": s.reason} for s in result.skipped],
+        "skipped": [{"path": show(s.path), "reason": s.reason} for s in result.skipped],
         "summary": {
             "files": len(result.files),
             "findings": len(findings),

@@ -14,7 +14,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from pipsrc.engine.results import RunResult
-from pipsrc.output import RenderOptions, safe_path
+from pipsrc.output import RenderOptions, repo_paths, safe_path
 
 # XML 1.0 forbids these even escaped
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -25,6 +25,8 @@ def _x(text: str) -> str:
 
 
 def render(result: RunResult, opts: RenderOptions) -> str:
+    """JUnit XML with repository-relative paths, as CI systems resolve them."""
+    path_of = repo_paths(result)
     root = ET.Element("testsuites", name="pipsrc")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     by_path: dict[str, list[ET.Element]] = {}
@@ -33,23 +35,22 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         case = ET.Element(
             "testcase",
             name=_x(f"{f.code} {f.name} at {f.line}:{f.column}"),
-            classname=_x(f.path),
-            file=_x(f.path),
+            classname=_x(path_of(f.path)),
+            file=_x(path_of(f.path)),
             line=str(f.line),
         )
         failure = ET.SubElement(case, "failure", message=_x(f.message), type=f.code)
-        failure.text = _x(
-            f"{safe_path(f.path)}:{f.line}:{f.column}: {f.code} [{f.severity.value}] {f.message}"
-        )
+        where = f"{safe_path(path_of(f.path))}:{f.line}:{f.column}"
+        failure.text = _x(f"{where}: {f.code} [{f.severity.value}] {f.message}")
         by_path.setdefault(f.path, []).append(case)
     for r in result.files:
         cases = by_path.get(r.path, [])
-        suite = ET.SubElement(root, "testsuite", name=_x(r.path))
+        suite = ET.SubElement(root, "testsuite", name=_x(path_of(r.path)))
         if r.path in errors:
-            case = ET.SubElement(suite, "testcase", name="read", classname=_x(r.path))
+            case = ET.SubElement(suite, "testcase", name="read", classname=_x(path_of(r.path)))
             ET.SubElement(case, "error", message=_x(errors[r.path]), type="error")
         elif not cases:
-            ET.SubElement(suite, "testcase", name="no findings", classname=_x(r.path))
+            ET.SubElement(suite, "testcase", name="no findings", classname=_x(path_of(r.path)))
         suite.extend(cases)
         n_fail = len(cases)
         n_err = 1 if r.path in errors else 0

@@ -12,7 +12,7 @@ from collections import Counter
 
 from pipsrc.engine.results import Finding, RunResult
 from pipsrc.model import Applicability
-from pipsrc.output import RenderOptions, safe_path
+from pipsrc.output import RenderOptions, safe_path, shown_paths
 
 _COLORS = {"error": "\033[31m", "warning": "\033[33m", "info": "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -36,6 +36,9 @@ def mark(f: Finding, opts: RenderOptions) -> str:
 
 
 def render(result: RunResult, opts: RenderOptions) -> str:
+    if opts.quiet >= 2:
+        return ""
+    show = shown_paths(result)
     lines: list[str] = []
     by_path: dict[str, list[Finding]] = {}
     for f in result.findings:
@@ -43,7 +46,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
     for path, group in by_path.items():
         if lines:
             lines.append("")
-        lines.append(paint(safe_path(path), _BOLD, opts))
+        lines.append(paint(safe_path(show(path)), _BOLD, opts))
         # line numbers right-aligned, columns left-aligned: the colons line up
         lw = max(len(str(f.line)) for f in group)
         cw = max(len(str(f.column)) for f in group)
@@ -62,9 +65,12 @@ def render(result: RunResult, opts: RenderOptions) -> str:
 
 
 def trailer(result: RunResult, opts: RenderOptions) -> list[str]:
-    """Skipped files, errors, what a fix did, and the summary line."""
-    lines = [f"{safe_path(s.path)}: warning: {s.reason}" for s in result.skipped]
-    lines += [safe_path(err) for err in result.errors]
+    """Skipped files, errors, what a fix did, and the summary line (errors only with -q)."""
+    show = shown_paths(result)
+    lines = [f"{safe_path(show(s.path))}: warning: {s.reason}" for s in result.skipped]
+    lines += [f"{safe_path(show(r.path))}: {r.error}" for r in result.files if r.error]
+    if opts.quiet:
+        return lines
     if result.mode in ("fix", "diff"):
         changed = result.changed_files
         n_changes = sum(len(r.changes) for r in changed)
@@ -82,7 +88,7 @@ def trailer(result: RunResult, opts: RenderOptions) -> list[str]:
 def summary_line(result: RunResult, opts: RenderOptions) -> str:
     findings = result.findings
     if not findings:
-        if result.mode == "check" and not opts.quiet:
+        if result.mode == "check":
             return f"All checks passed ({_plural(len(result.files), 'file')} checked)."
         return ""
     by_sev = Counter(f.severity.value for f in findings)
