@@ -239,8 +239,8 @@ class ExtraIndexOffPolicy(Rule):
         Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url {CORP}\nx\n"),
         Example(
             "build.sh",
-            f"#!/bin/sh\nset -e\n"
-            f"pip install -i {ALIYUN} --extra-index-url https://pypi.org/simple -r requirements.txt\n",
+            f"#!/bin/sh\nset -e\npip install -i {ALIYUN} --extra-index-url https://pypi.org/simple "
+            "-r requirements.txt\n",
             fixed=f"#!/bin/sh\nset -e\npip install -i {ALIYUN} -r requirements.txt\n",
         ),
         Example(
@@ -705,8 +705,7 @@ class LegacyMirrorUrl(Rule):
             "docker-compose.yml",
             "services:\n  app:\n    environment:\n"
             "      - PIP_INDEX_URL=https://mirrors.tuna.tsinghua.edu.cn/pypi/web/simple\n",
-            fixed="services:\n  app:\n    environment:\n"
-            f"      - PIP_INDEX_URL={TUNA}\n",
+            fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={TUNA}\n",
             mirror=None,
         ),
     )
