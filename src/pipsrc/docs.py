@@ -11,27 +11,56 @@ import re
 import sys
 from pathlib import Path
 
+from pipsrc.discover import classify
 from pipsrc.rules import ALL_RULES, Rule
 from pipsrc.rules.base import Example
 
+# the code-block language of each file kind (pipsrc.kinds.REGISTRY)
 _LANG = {
-    "Dockerfile": "dockerfile",
-    "build.sh": "bash",
-    "pip.conf": "ini",
-    "docker-compose.yml": "yaml",
+    "dockerfile": "dockerfile",
+    "shell": "bash",
+    "requirements": "text",
+    "pipconf": "ini",
+    "compose": "yaml",
+}
+# how a rule page names each file kind
+KIND_NAMES = {
+    "dockerfile": "Dockerfile",
+    "shell": "shell script",
+    "requirements": "requirements file",
+    "pipconf": "pip.conf",
+    "compose": "compose file",
 }
 
 
+def example_kind(example: Example) -> str | None:
+    """The file kind of an example, as pipsrc would classify a file at its path."""
+    return classify(example.path, example.text[:128].encode("utf-8", "replace"))
+
+
 def _lang(example: Example) -> str:
-    return _LANG.get(example.path, "text")
+    return _LANG.get(example_kind(example) or "", "text")
 
 
 def _policy_note(ex: Example) -> str:
+    given = []
     if ex.proxy:
-        return f"with `--proxy {ex.proxy}`"
-    if ex.mirror:
-        return f"with `--mirror {ex.mirror}`"
-    return "with no policy"
+        given.append(f"`--proxy {ex.proxy}`")
+    elif ex.mirror:
+        given.append(f"`--mirror {ex.mirror}`")
+    if ex.policy:
+        lines = " and ".join(f"`{line}`" for line in ex.policy.strip().splitlines())
+        given.append(f"{lines} in the policy file")
+    return "with " + " and ".join(given) if given else "with no policy"
+
+
+def kinds_label(rule: type[Rule]) -> str:
+    return ", ".join(KIND_NAMES.get(k, k) for k in sorted(rule.kinds, key=_kind_order))
+
+
+def _kind_order(kind: str) -> int:
+    order = list(KIND_NAMES)
+    return order.index(kind) if kind in order else len(order)
 
 
 def _block(title: str, ex: Example, text: str) -> list[str]:
@@ -40,7 +69,8 @@ def _block(title: str, ex: Example, text: str) -> list[str]:
 
 def rule_markdown(rule: type[Rule]) -> str:
     out = [f"# {rule.code} {rule.name}", ""]
-    out += [f"Severity: {rule.severity.value}. Fix: {fix_label(rule)}.", ""]
+    out += [f"Severity: {rule.severity.value}. Fix: {_fix_line(rule)}.", ""]
+    out += [f"Applies to: {kinds_label(rule)}.", ""]
     out += ["## What it does", "", rule.summary, ""]
     out += ["## Why", "", rule.why, ""]
     out += ["## Fix safety", "", rule.fix_safety, ""]
@@ -65,7 +95,16 @@ def rule_markdown(rule: type[Rule]) -> str:
 
 
 def fix_label(rule: type[Rule]) -> str:
+    """The usual applicability of the rule's fixes (tables)."""
     return rule.fix_applicability.value if rule.fix_applicability else "none"
+
+
+def _fix_line(rule: type[Rule]) -> str:
+    """The usual applicability and the others the rule emits in some cases (rule pages)."""
+    others = sorted(a.value for a in rule.also)
+    if not others:
+        return fix_label(rule)
+    return f"{fix_label(rule)}; {' or '.join(others)} in some cases (see Fix safety)"
 
 
 def index_markdown() -> str:

@@ -3,7 +3,9 @@
 Rules yield :class:`Violation` records; the engine stamps code, severity, path
 and position, applies suppressions and redacts every string (one choke point).
 Documentation and the rule pages under ``rules/`` are generated from the class
-attributes, and the good/bad examples are run by one parametrized test.
+attributes, and the good/bad examples are run by one parametrized test, which also
+checks them against what the rule declares: the file kinds it applies to (``kinds``)
+and the applicabilities of the fixes it emits (``fix_applicability`` and ``also``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from pipsrc.kinds import REGISTRY
 from pipsrc.model import Applicability, Document, Fix, Severity, Span
 from pipsrc.records import field, record
 
@@ -18,15 +21,21 @@ if TYPE_CHECKING:
     from pipsrc.context import Context
 
 
+# every file kind of the registry: what a rule applies to unless it says otherwise
+ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY)
+
+
 @record(frozen=True)
 class Example:
     """A small file the rule is run on by the test suite.
 
     ``path`` decides the file kind (``Dockerfile``, ``build.sh``,
-    ``requirements.txt``, ``pip.conf``, ``docker-compose.yml``). ``args`` are
-    the policy for the example (default: ``--mirror aliyun``). For a bad
-    example, ``fixed`` is the text after ``pipsrc fix`` (with ``unsafe`` if the
-    fix needs ``--unsafe-fixes``); None means the rule offers no fix there.
+    ``requirements.txt``, ``pip.conf``, ``docker-compose.yml``). ``mirror``,
+    ``proxy`` and ``policy`` are the policy for the example (default:
+    ``--mirror aliyun``); ``policy`` alone is a policy file that names no index on
+    the command line. For a bad example, ``fixed`` is the text after ``pipsrc fix``
+    (with ``unsafe`` if the fix needs ``--unsafe-fixes``); None means the rule
+    offers no fix there.
     """
 
     path: str
@@ -55,7 +64,12 @@ class Rule:
     summary: ClassVar[str]
     why: ClassVar[str]
     fix_safety: ClassVar[str]
+    # the usual applicability of the rule's fixes (None: it never offers one) ...
     fix_applicability: ClassVar[Applicability | None] = None
+    # ... and the others it emits in some cases, which ``fix_safety`` explains
+    also: ClassVar[frozenset[Applicability]] = frozenset()
+    # the file kinds it can fire in (names of pipsrc.kinds.REGISTRY)
+    kinds: ClassVar[frozenset[str]] = ALL_KINDS
     needs_policy: ClassVar[bool] = False
     good: ClassVar[Sequence[Example]] = ()
     bad: ClassVar[Sequence[Example]] = ()

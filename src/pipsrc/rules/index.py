@@ -24,6 +24,10 @@ from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+TORCH = "https://download.pytorch.org/whl/cu121"
+CORP = "https://pkgs.corp.example/simple/"
+# a policy that allows the company's own index as an extra index
+CORP_ALLOWED = f'extra-indexes = ["{CORP}"]\n'
 # the PyTorch CUDA index on the one command that needs it: the recommended form
 TORCH_PER_COMMAND = Example(
     "Dockerfile",
@@ -86,10 +90,20 @@ class IndexOffPolicy(Rule):
         "Credentials in the old URL are never copied (such a fix is unsafe)."
     )
     fix_applicability = Applicability.SAFE
+    also = frozenset({Applicability.UNSAFE})
     needs_policy = True
     good = (
         Example("requirements.txt", f"-i {ALIYUN}\nrequests\n"),
         TORCH_PER_COMMAND,
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nset -e\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
+        ),
+        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\n"),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build: .\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n",
+        ),
     )
     bad = (
         Example(
@@ -104,10 +118,29 @@ class IndexOffPolicy(Rule):
             fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install flask\n',
         ),
         Example(
+            "build.sh",
+            f"#!/bin/sh\nset -e\npip install -i {TUNA} -r requirements.txt\n",
+            fixed="#!/bin/sh\nset -e\n"
+            "pip install -i https://mirrors.aliyun.com/pypi/simple -r requirements.txt\n",
+        ),
+        Example(
             "pip.conf",
-            f"[global]\nindex-url = {TUNA}\ntrusted-host = pypi.tuna.tsinghua.edu.cn\n",
-            fixed="[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple\n"
-            "trusted-host = mirrors.aliyun.com\n",
+            f"[global]\nindex-url = {TUNA}\ntimeout = 60\n",
+            fixed="[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple\ntimeout = 60\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {TUNA}\n",
+            fixed="services:\n  app:\n    build:\n      context: .\n      args:\n"
+            "        PIP_INDEX_URL: https://mirrors.aliyun.com/pypi/simple\n",
+        ),
+        # the old URL carries a password: the fix drops it, so it waits for --unsafe-fixes
+        Example(
+            "requirements.txt",
+            "-i https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\nrequests\n",
+            fixed="-i https://mirrors.aliyun.com/pypi/simple\nrequests\n",
+            unsafe=True,
         ),
     )
 
@@ -161,10 +194,34 @@ class ExtraIndexOffPolicy(Rule):
     )
     fix_applicability = Applicability.SAFE
     needs_policy = True
+    # the company's index, which the policy allows as an extra index
     good = (
         Example(
             "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
+            f"-i {ALIYUN}\n--extra-index-url {CORP}\ncorp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\n"
+            f"RUN pip install --extra-index-url {CORP} corp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"      PIP_EXTRA_INDEX_URL: {CORP}\n",
+            policy=CORP_ALLOWED,
         ),
     )
     bad = (
@@ -179,9 +236,25 @@ class ExtraIndexOffPolicy(Rule):
             "--extra-index-url https://pypi.org/simple\npytest\n",
             fixed="--extra-index-url https://mirrors.aliyun.com/pypi/simple\npytest\n",
         ),
+        Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url {CORP}\nx\n"),
         Example(
-            "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url https://pkgs.corp.example/simple/\nx\n",
+            "build.sh",
+            f"#!/bin/sh\nset -e\npip install -i {ALIYUN} --extra-index-url https://pypi.org/simple "
+            "-r requirements.txt\n",
+            fixed=f"#!/bin/sh\nset -e\npip install -i {ALIYUN} -r requirements.txt\n",
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = https://pypi.org/simple\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        - PIP_INDEX_URL={ALIYUN}\n"
+            "        - PIP_EXTRA_INDEX_URL=https://pypi.org/simple\n",
+            fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        - PIP_INDEX_URL={ALIYUN}\n",
         ),
     )
 
@@ -221,12 +294,64 @@ class RedundantExtraIndex(Rule):
     why = "It changes nothing but the number of requests pip makes, and confuses readers."
     fix_safety = "Safe: the extra index is removed."
     fix_applicability = Applicability.SAFE
-    good = (Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),)
+    good = (
+        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={CORP}\n"
+            "RUN pip install flask corp-utils\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n"
+            f"      - PIP_EXTRA_INDEX_URL={CORP}\n",
+            mirror=None,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
             f"-i {ALIYUN}\n--extra-index-url {ALIYUN}\nflask\n",
             fixed=f"-i {ALIYUN}\nflask\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={ALIYUN}\n"
+            "RUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install flask\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\nexport PIP_EXTRA_INDEX_URL={ALIYUN}\n"
+            "pip install -r requirements.txt\n",
+            fixed=f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {ALIYUN}\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"      PIP_EXTRA_INDEX_URL: {ALIYUN}\n      TZ: Asia/Shanghai\n",
+            fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            "      TZ: Asia/Shanghai\n",
             mirror=None,
         ),
     )
@@ -257,12 +382,17 @@ class ImplicitPypi(Rule):
         "and stalls on the build farm. This is the setting people forget most."
     )
     fix_safety = (
-        "Unsafe in general (it adds configuration). Applied by `pipsrc fix` when `--mirror` "
-        "or `--proxy` names the index: `ENV PIP_INDEX_URL=...` after the stage's FROM, or "
-        "`export PIP_INDEX_URL=...` near the top of a script. A Dockerfile fragment without "
-        "FROM is reported as depending on configuration elsewhere instead."
+        "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
+        "names the index on the command line, so `pipsrc fix` applies it then: "
+        "`ENV PIP_INDEX_URL=...` after the stage's FROM, or `export PIP_INDEX_URL=...` near "
+        "the top of a script. A Dockerfile fragment without FROM is reported as depending on "
+        "configuration elsewhere instead."
     )
     fix_applicability = Applicability.UNSAFE
+    also = frozenset({Applicability.SAFE})
+    # only Dockerfiles and shell scripts hold install commands: a requirements file,
+    # a pip.conf and a compose file (whose `command:` is not read) have none to judge
+    kinds = frozenset({"dockerfile", "shell"})
     good = (
         Example(
             "Dockerfile",
@@ -270,6 +400,11 @@ class ImplicitPypi(Rule):
         ),
         Example(
             "Dockerfile", "FROM python:3.12\n# pip install x comes from elsewhere\nRUN echo hi\n"
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/bash\nset -euo pipefail\nexport PIP_INDEX_URL={ALIYUN}\n"
+            "pip install -r requirements.txt\n",
         ),
     )
     bad = (
@@ -283,6 +418,17 @@ class ImplicitPypi(Rule):
             "#!/bin/sh\nset -e\npip install -r requirements.txt\n",
             fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="{ALIYUN}"\n'
             "pip install -r requirements.txt\n",
+        ),
+        # the index comes from the policy file only: the insertion waits for --unsafe-fixes
+        Example(
+            "Dockerfile",
+            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
+            "RUN pip install --no-cache-dir -r requirements.txt\n",
+            fixed=f'FROM python:3.12-slim\nENV PIP_INDEX_URL="{ALIYUN}"\nWORKDIR /app\n'
+            "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
+            unsafe=True,
+            mirror=None,
+            policy='index = "aliyun"\n',
         ),
     )
 
@@ -344,12 +490,62 @@ class InconsistentIndex(Rule):
         "files that disagree are usually leftovers of an earlier mirror."
     )
     fix_safety = "No fix without a policy: run `pipsrc fix --mirror ID` to choose the index."
-    good = (Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),)
+    good = (
+        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n"
+            f"pip install -i {ALIYUN} -r requirements-dev.txt\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12 AS build\nENV PIP_INDEX_URL={ALIYUN}\n"
+            "RUN pip wheel -w /wheels -r requirements.txt\n"
+            f"FROM python:3.12-slim\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install gunicorn\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\n\n[download]\nindex-url = {ALIYUN}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  api:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"  worker:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
+            mirror=None,
+        ),
+    )
     bad = (
         Example(
             "build.sh",
             f"#!/bin/sh\npip install -i {ALIYUN} a\npip install -i {ALIYUN} b\n"
             f"pip install -i {TUNA} c\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12 AS build\nENV PIP_INDEX_URL={ALIYUN}\n"
+            "RUN pip wheel -w /wheels -r requirements.txt\n"
+            f"FROM python:3.12-slim\nENV PIP_INDEX_URL={TUNA}\nRUN pip install gunicorn\n",
+            mirror=None,
+        ),
+        # two files pasted together: pip uses the last -i for every package
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\nflask\n# from the data team's list\n-i {TUNA}\npandas\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\n\n[install]\nindex-url = {TUNA}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  api:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"  worker:\n    environment:\n      PIP_INDEX_URL: {TUNA}\n",
             mirror=None,
         ),
     )
@@ -387,11 +583,50 @@ class ExceptionAsExtraIndex(Rule):
         "uv index pinned to those packages."
     )
     fix_safety = "None: moving packages to their own install command needs a human."
-    good = (TORCH_PER_COMMAND,)
+    good = (
+        TORCH_PER_COMMAND,
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n"
+            f"pip install --index-url {TORCH} torch torchvision\n",
+        ),
+        # a policy may accept the risk for a vendor index it names
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url {TORCH}\ntorch\n",
+            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n",
+            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
+        ),
+        # a build arg of its own, for the Dockerfile's `pip install --index-url $TORCH_INDEX_URL`
+        Example(
+            "docker-compose.yml",
+            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {ALIYUN}\n        TORCH_INDEX_URL: {TORCH}\n",
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
             f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nENV PIP_EXTRA_INDEX_URL={TORCH}\n"
+            "RUN pip install torch -r requirements.txt\n",
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {TORCH} torch torchvision\n",
+        ),
+        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n"),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {ALIYUN}\n        PIP_EXTRA_INDEX_URL: {TORCH}\n",
         ),
     )
 
@@ -424,12 +659,53 @@ class LegacyMirrorUrl(Rule):
     fix_applicability = Applicability.SAFE
     good = (
         Example("requirements.txt", "-i https://mirrors.ustc.edu.cn/pypi/simple\nx\n", mirror=None),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nENV PIP_INDEX_URL=https://pypi.doubanio.com/simple/\n"
+            "RUN pip install flask\n",
+            mirror=None,
+        ),
+        Example("build.sh", f"#!/bin/sh\npip install -i {TUNA} flask\n", mirror=None),
+        Example("pip.conf", "[global]\nindex-url = https://pypi.org/simple\n", mirror=None),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    environment:\n"
+            "      - PIP_INDEX_URL=https://mirrors.ustc.edu.cn/pypi/simple\n",
+            mirror=None,
+        ),
     )
     bad = (
         Example(
             "requirements.txt",
             "-i https://pypi.mirrors.ustc.edu.cn/simple/\nx\n",
             fixed="-i https://mirrors.ustc.edu.cn/pypi/simple/\nx\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nENV PIP_INDEX_URL=https://pypi.mirrors.ustc.edu.cn/simple/\n"
+            "RUN pip install flask\n",
+            fixed="FROM python:3.12\nENV PIP_INDEX_URL=https://mirrors.ustc.edu.cn/pypi/simple/\n"
+            "RUN pip install flask\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\npip install -i https://pypi.douban.com/simple/ flask\n",
+            fixed="#!/bin/sh\npip install -i https://pypi.doubanio.com/simple/ flask\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            "[global]\nindex-url = https://pypi.python.org/simple\n",
+            fixed="[global]\nindex-url = https://pypi.org/simple\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    environment:\n"
+            "      - PIP_INDEX_URL=https://mirrors.tuna.tsinghua.edu.cn/pypi/web/simple\n",
+            fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={TUNA}\n",
             mirror=None,
         ),
     )

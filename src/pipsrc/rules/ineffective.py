@@ -26,7 +26,22 @@ class IneffectiveSetting(Rule):
         "file believes the index is configured; pip does not."
     )
     fix_safety = "None: the intent behind a broken setting needs a human."
-    good = (Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),)
+    good = (
+        Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),
+        Example("pip.conf", f"[global]\n# aliyun\nindex-url = {ALIYUN}\n"),
+        Example(
+            "Dockerfile",
+            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install x\n',
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
+        ),
+    )
     bad = (
         Example("requirements.txt", f"requests==2.32.3 --index-url {ALIYUN}\n"),
         Example("requirements.txt", f"-i={ALIYUN}\nrequests\n"),
@@ -35,6 +50,14 @@ class IneffectiveSetting(Rule):
             "Dockerfile",
             f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
             f"RUN pip config set global.index-url {ALIYUN} && pip install x\n",
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX={ALIYUN}\npip install -r requirements.txt\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX: {ALIYUN}\n",
         ),
     )
 

@@ -20,10 +20,31 @@ class ParseError(Rule):
         "edited while such a problem stands; the rest of the run goes on."
     )
     fix_safety = "None."
-    good = (Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\n"),)
+    good = (
+        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\n"),
+        Example("docker-compose.yml", "services:\n  app:\n    image: python\n"),
+        Example(
+            "requirements.txt",
+            f"--index-url={ALIYUN}\n--trusted-host mirrors.aliyun.com\nflask\n",
+        ),
+        Example("Dockerfile", f"FROM python:3.12\nRUN <<EOF\npip install -i {ALIYUN} flask\nEOF\n"),
+        Example(
+            "build.sh",
+            f'#!/bin/sh\nif [ -n "$CI" ]; then\n  pip install -i {ALIYUN} flask\nfi\n',
+        ),
+    )
     bad = (
         Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\nindex-url = {ALIYUN}\n"),
         Example("docker-compose.yml", "services:\n  app:\n    image:\tpython\n"),
+        Example(
+            "requirements.txt",
+            f"--index-url={ALIYUN}\n--trusted-hosts mirrors.aliyun.com\nflask\n",
+        ),
+        Example("Dockerfile", f"FROM python:3.12\nRUN <<EOF\npip install -i {ALIYUN} flask\n"),
+        Example(
+            "build.sh",
+            f'#!/bin/sh\nif [ -n "$CI" ]; then\n  pip install -i {ALIYUN} flask\n',
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -52,12 +73,57 @@ class UnusedSuppression(Rule):
             "# pipsrc: ignore[PS101] the CI image uses TUNA on purpose\n"
             "-i https://pypi.tuna.tsinghua.edu.cn/simple\nx\n",
         ),
+        Example(
+            "Dockerfile",
+            "FROM corp/python-base:3.12\n# pipsrc: ignore[PS104] the base image configures pip\n"
+            "RUN pip install flask\n",
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\n# pipsrc: ignore[PS101] the CI runners sit next to TUNA\n"
+            "pip install -i https://pypi.tuna.tsinghua.edu.cn/simple -r requirements.txt\n",
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\n"
+            "# pipsrc: ignore[PS204] the TLS proxy re-signs certificates\n"
+            "trusted-host = mirrors.aliyun.com\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    environment:\n"
+            "      # pipsrc: ignore[PS101] staging tests the TUNA mirror\n"
+            "      PIP_INDEX_URL: https://pypi.tuna.tsinghua.edu.cn/simple\n",
+        ),
     )
     bad = (
         Example(
             "requirements.txt",
             f"# pipsrc: ignore[PS101] old exception\n-i {ALIYUN}\nx\n",
             fixed=f"-i {ALIYUN}\nx\n",
+        ),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\n# pipsrc: ignore[PS104] the base image configures pip\n"
+            f"RUN pip install -i {ALIYUN} flask\n",
+            fixed=f"FROM python:3.12\nRUN pip install -i {ALIYUN} flask\n",
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt  # pipsrc: ignore[PS101]\n",
+            fixed=f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n",
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\n# pipsrc: ignore[PS204] the TLS proxy needs it\nindex-url = {ALIYUN}\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    environment:\n"
+            "      # pipsrc: ignore[PS101] staging tests the TUNA mirror\n"
+            f"      PIP_INDEX_URL: {ALIYUN}\n",
+            fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
         ),
     )
 

@@ -29,11 +29,58 @@ class CredentialsInUrl(Rule):
             "-i https://${PIP_USER}:${PIP_PASSWORD}@pypi.corp.example/simple\nx\n",
             mirror=None,
         ),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\n"
+            "RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf pip install corp-app\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            '#!/bin/sh\npip install -i "https://ci:${CI_JOB_TOKEN}@gitlab.corp.example'
+            '/api/v4/projects/42/packages/pypi/simple" corp-app\n',
+            mirror=None,
+        ),
+        # the password lives in keyring or ~/.netrc
+        Example(
+            "pip.conf", "[global]\nindex-url = https://pypi.corp.example/simple\n", mirror=None
+        ),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    build:\n      context: .\n      args:\n"
+            "        PIP_INDEX_URL: https://${PYPI_USER}:${PYPI_TOKEN}@pypi.corp.example/simple\n",
+            mirror=None,
+        ),
     )
     bad = (
         Example(
             "requirements.txt",
             "-i https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\nx\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\n"
+            "ENV PIP_INDEX_URL=https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\n"
+            "RUN pip install corp-app\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\npip install -i https://ci:glpat-SENTINEL0123456789@gitlab.corp.example"
+            "/api/v4/projects/42/packages/pypi/simple corp-app\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            "[global]\n"
+            "index-url = https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            "services:\n  app:\n    build:\n      context: .\n      args:\n        PIP_INDEX_URL: "
+            "https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\n",
             mirror=None,
         ),
     )

@@ -13,12 +13,44 @@ from pipsrc.rules.index import ALIYUN, judged, off_policy
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
 PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
-# an http proxy with its trusted-host: what every trusted-host rule accepts
-PROXY_TRUSTED = Example(
-    "requirements.txt",
-    f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
-    mirror=None,
-    proxy=PROXY,
+HTTP_ALIYUN = "http://mirrors.aliyun.com/pypi/simple/"
+CORP_HTTP = "http://pypi.corp.example/simple/"
+# an http proxy with its trusted-host, in every file kind: what every trusted-host rule
+# accepts
+PROXY_TRUSTED = (
+    Example(
+        "requirements.txt",
+        f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+        mirror=None,
+        proxy=PROXY,
+    ),
+    Example(
+        "Dockerfile",
+        f"FROM python:3.12\nENV PIP_INDEX_URL={PROXY}\nENV PIP_TRUSTED_HOST=devpi.internal:3141\n"
+        "RUN pip install flask\n",
+        mirror=None,
+        proxy=PROXY,
+    ),
+    Example(
+        "build.sh",
+        f"#!/bin/sh\npip install -i {PROXY} --trusted-host devpi.internal:3141 "
+        "-r requirements.txt\n",
+        mirror=None,
+        proxy=PROXY,
+    ),
+    Example(
+        "pip.conf",
+        f"[global]\nindex-url = {PROXY}\ntrusted-host = devpi.internal:3141\n",
+        mirror=None,
+        proxy=PROXY,
+    ),
+    Example(
+        "docker-compose.yml",
+        f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+        f"        PIP_INDEX_URL: {PROXY}\n        PIP_TRUSTED_HOST: devpi.internal:3141\n",
+        mirror=None,
+        proxy=PROXY,
+    ),
 )
 
 
@@ -35,13 +67,54 @@ class PlainHttpIndex(Rule):
         "internal proxy may not. Put internal proxies in `allow-http` instead."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (PROXY_TRUSTED,)
+    good = (
+        *PROXY_TRUSTED,
+        # not the --proxy of this run, but a host the policy allows over http
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {PROXY}\ntrusted-host = devpi.internal:3141\n",
+            mirror=None,
+            policy='allow-http = ["devpi.internal"]\n',
+        ),
+    )
+    # with https the trusted-host is needless, and goes too (PS204, also unsafe)
     bad = (
         Example(
             "requirements.txt",
-            "-i http://mirrors.aliyun.com/pypi/simple/\n--trusted-host mirrors.aliyun.com\nx\n",
-            # with https the trusted-host is needless, and goes too (PS204, also unsafe)
-            fixed="-i https://mirrors.aliyun.com/pypi/simple/\nx\n",
+            f"-i {HTTP_ALIYUN}\n--trusted-host mirrors.aliyun.com\nx\n",
+            fixed=f"-i {ALIYUN}\nx\n",
+            unsafe=True,
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={HTTP_ALIYUN} \\\n"
+            "    PIP_TRUSTED_HOST=mirrors.aliyun.com\nRUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install flask\n",
+            unsafe=True,
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {HTTP_ALIYUN} --trusted-host mirrors.aliyun.com "
+            "-r requirements.txt\n",
+            fixed=f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n",
+            unsafe=True,
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {HTTP_ALIYUN}\ntrusted-host = mirrors.aliyun.com\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            unsafe=True,
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {HTTP_ALIYUN}\n        PIP_TRUSTED_HOST: mirrors.aliyun.com\n",
+            fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {ALIYUN}\n",
             unsafe=True,
             mirror=None,
         ),
@@ -94,7 +167,8 @@ class MissingTrustedHost(Rule):
         "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."
     )
     fix_applicability = Applicability.UNSAFE
-    good = (PROXY_TRUSTED,)
+    also = frozenset({Applicability.SAFE})
+    good = PROXY_TRUSTED
     bad = (
         Example(
             "requirements.txt",
@@ -102,6 +176,46 @@ class MissingTrustedHost(Rule):
             fixed=f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
             mirror=None,
             proxy=PROXY,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={PROXY}\nRUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={PROXY} "
+            "PIP_TRUSTED_HOST=devpi.internal:3141\nRUN pip install flask\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX_URL={PROXY}\npip install -r requirements.txt\n",
+            fixed=f"#!/bin/sh\nexport PIP_INDEX_URL={PROXY}\n"
+            "export PIP_TRUSTED_HOST=devpi.internal:3141\npip install -r requirements.txt\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {PROXY}\ntimeout = 60\n",
+            fixed=f"[global]\nindex-url = {PROXY}\ntrusted-host = devpi.internal:3141\n"
+            "timeout = 60\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={PROXY}\n",
+            fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={PROXY}\n"
+            "      - PIP_TRUSTED_HOST=devpi.internal:3141\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        # an http index that no policy allows: adding the trusted-host is unsafe
+        Example(
+            "requirements.txt",
+            f"-i {CORP_HTTP}\nflask\n",
+            fixed=f"-i {CORP_HTTP}\n--trusted-host pypi.corp.example\nflask\n",
+            unsafe=True,
+            mirror=None,
         ),
     )
 
@@ -157,6 +271,7 @@ class StaleTrustedHost(Rule):
     )
     fix_applicability = Applicability.SAFE
     good = (
+        *PROXY_TRUSTED,
         Example(
             "pip.conf",
             "[global]\nindex-url = http://mirrors.cloud.aliyuncs.com/pypi/simple/\n"
@@ -169,6 +284,29 @@ class StaleTrustedHost(Rule):
             "requirements.txt",
             f"-i {ALIYUN}\n--trusted-host pypi.tuna.tsinghua.edu.cn\nx\n",
             fixed=f"-i {ALIYUN}\nx\n",
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n"
+            "    PIP_TRUSTED_HOST=pypi.douban.com\nRUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install flask\n",
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --trusted-host pypi.tuna.tsinghua.edu.cn "
+            "-r requirements.txt\n",
+            fixed=f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n",
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\ntrusted-host = pypi.douban.com\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            "      PIP_TRUSTED_HOST: pypi.douban.com\n",
+            fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
         ),
     )
 
@@ -209,12 +347,47 @@ class NeedlessTrustedHost(Rule):
         'set `trusted-host = "always"` in the policy to keep such entries.'
     )
     fix_applicability = Applicability.UNSAFE
-    good = (PROXY_TRUSTED,)
+    good = (
+        *PROXY_TRUSTED,
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\ntrusted-host = mirrors.aliyun.com\n",
+            policy='trusted-host = "always"\n',
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
             f"-i {ALIYUN}\n--trusted-host mirrors.aliyun.com\nx\n",
             fixed=f"-i {ALIYUN}\nx\n",
+            unsafe=True,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} \\\n"
+            " && pip config set global.trusted-host mirrors.aliyun.com \\\n && pip install flask\n",
+            fixed=f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} \\\n"
+            " && pip install flask\n",
+            unsafe=True,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\n"
+            "export PIP_TRUSTED_HOST=mirrors.aliyun.com\npip install -r requirements.txt\n",
+            fixed=f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
+            unsafe=True,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\ntrusted-host = mirrors.aliyun.com\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            unsafe=True,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n"
+            "      - PIP_TRUSTED_HOST=mirrors.aliyun.com\n",
+            fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n",
             unsafe=True,
         ),
     )
@@ -254,12 +427,46 @@ class MalformedTrustedHost(Rule):
     why = "pip parses `https://mirrors.aliyun.com` as the host `https`: the entry does nothing."
     fix_safety = "Safe: the bare host (with its port)."
     fix_applicability = Applicability.SAFE
-    good = (PROXY_TRUSTED,)
+    good = PROXY_TRUSTED
     bad = (
         Example(
             "requirements.txt",
             f"-i {PROXY}\n--trusted-host http://devpi.internal:3141/root/\nx\n",
             fixed=f"-i {PROXY}\n--trusted-host devpi.internal:3141\nx\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={PROXY}\n"
+            "ENV PIP_TRUSTED_HOST=http://devpi.internal:3141/root/pypi\nRUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={PROXY}\n"
+            "ENV PIP_TRUSTED_HOST=devpi.internal:3141\nRUN pip install flask\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {PROXY} --trusted-host http://devpi.internal:3141 "
+            "-r requirements.txt\n",
+            fixed=f"#!/bin/sh\npip install -i {PROXY} --trusted-host devpi.internal:3141 "
+            "-r requirements.txt\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {PROXY}\ntrusted-host = http://devpi.internal:3141\n",
+            fixed=f"[global]\nindex-url = {PROXY}\ntrusted-host = devpi.internal:3141\n",
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f'        PIP_INDEX_URL: {PROXY}\n        PIP_TRUSTED_HOST: "http://devpi.internal:3141"\n',
+            fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f'        PIP_INDEX_URL: {PROXY}\n        PIP_TRUSTED_HOST: "devpi.internal:3141"\n',
             mirror=None,
             proxy=PROXY,
         ),
