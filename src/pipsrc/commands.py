@@ -26,7 +26,7 @@ from pipsrc.model import Severity
 from pipsrc.options import Options
 from pipsrc.policy import Policy, PolicyError, find_policy, load_policy
 from pipsrc.records import record
-from pipsrc.urls import redact
+from pipsrc.redaction import redact
 
 
 def echo(text: str, *, err: bool = False, nl: bool = True) -> None:

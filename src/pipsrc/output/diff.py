@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipsrc.engine.results import RunResult
-from pipsrc.urls import redact
+from pipsrc.redaction import redact
 
 
 def render_diff(result: RunResult) -> str:

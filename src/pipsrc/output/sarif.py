@@ -30,8 +30,8 @@ from pipsrc.output import (
     fingerprints,
     repo_base,
 )
+from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
-from pipsrc.urls import redact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
