@@ -33,7 +33,7 @@ from pipsrc.model import (
     Tool,
 )
 from pipsrc.records import record
-from pipsrc.syntax.pipcli import pip_index_ineffective
+from pipsrc.syntax.emit import pip_index_ineffective
 from pipsrc.syntax.variables import expand
 from pipsrc.textio import line_ending_at, majority_newline
 from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS

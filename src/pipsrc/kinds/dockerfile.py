@@ -24,7 +24,8 @@ from pipsrc.kinds.embedded import merge_pipconf
 from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
 from pipsrc.records import field, record, replace
 from pipsrc.syntax.dockerscan import Instr, scan
-from pipsrc.syntax.pipcli import Ctx, analyze_command, emit_env
+from pipsrc.syntax.emit import Ctx, emit_env
+from pipsrc.syntax.pipcli import analyze_command
 from pipsrc.syntax.words import (
     Piece,
     Resolved,

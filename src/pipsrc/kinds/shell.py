@@ -31,7 +31,8 @@ from pipsrc.model import (
     Setting,
     Span,
 )
-from pipsrc.syntax.pipcli import Assign, Ctx, analyze_command, emit_env
+from pipsrc.syntax.emit import Ctx, emit_env
+from pipsrc.syntax.pipcli import Assign, analyze_command
 from pipsrc.syntax.words import (
     Content,
     Piece,
