@@ -21,6 +21,7 @@ from typing import Any
 
 from pipsrc.kinds import shell
 from pipsrc.kinds.embedded import merge_pipconf
+from pipsrc.kinds.shellwrites import is_pip_config_path
 from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
 from pipsrc.records import field, record, replace
 from pipsrc.syntax.dockerscan import Instr, scan
@@ -459,7 +460,7 @@ class _Parser:
         sources = [w.strip("\"'") for w in words[:-1]]
         scope = self.stage.scope
         if ins.heredocs:
-            if not shell.is_pip_config_path(dest):
+            if not is_pip_config_path(dest):
                 return
             scope.config_files.append(dest)
             for hd in ins.heredocs:
@@ -467,9 +468,7 @@ class _Parser:
             return
         for src in sources:
             base = posixpath.basename(src.rstrip("/"))
-            if shell.is_pip_config_path(dest) or (
-                dest.endswith("/") and base in ("pip.conf", "pip.ini")
-            ):
+            if is_pip_config_path(dest) or (dest.endswith("/") and base in ("pip.conf", "pip.ini")):
                 scope.config_files.append(src)
                 if not from_other:
                     self.doc.includes.append(src)
