@@ -295,6 +295,29 @@ def _scan_line(doc: Document, text: str, ll: _Logical) -> None:
     _apply_options(doc, text, ll, toks, is_req, lead, body)
 
 
+@record
+class _Found:
+    """One option optparse reads: where pip stores it (``dest``), the option word, the
+    key as written, and its value ``value.value[a:b]`` (``value`` is None for a flag)."""
+
+    dest: str
+    opt: _Tok
+    key: str
+    a: int
+    b: int
+    value: _Tok | None
+
+
+class _Refused(Exception):
+    """optparse exits on this word (an unknown, ambiguous or incomplete option): pip
+    reads none of the line's options."""
+
+    def __init__(self, tok: _Tok, message: str) -> None:
+        super().__init__(message)
+        self.tok = tok
+        self.message = message
+
+
 def _apply_options(
     doc: Document,
     text: str,
@@ -304,109 +327,121 @@ def _apply_options(
     lead: int,
     body: str,
 ) -> None:
-    found: list[tuple[str, _Tok, str, int, int]] = []  # dest, option token, key, value range
-    value_toks: list[_Tok | None] = []
-    i = 0
-    while i < len(toks):
-        tok = toks[i]
-        v = tok.value
-        i += 1
-        if v == "--":
-            break
-        if v.startswith("--"):
-            name, eq, _ = v.partition("=")
-            opt, err = _resolve_long(name)
-            if opt is None:
-                doc.problems.append(ParseProblem(ll.phys(tok.start), f"pip: {err}", False))
-                return
-            dest, takes = REQUIREMENTS_OPTIONS[opt]
-            if not takes:
-                if eq:
-                    msg = f"pip: {opt} option does not take a value"
-                    doc.problems.append(ParseProblem(ll.phys(tok.start), msg, False))
-                    return
-                found.append((dest, tok, name, -1, -1))
-                value_toks.append(None)
-                continue
-            if eq:
-                found.append((dest, tok, name, len(name) + 1, len(v)))
-                value_toks.append(tok)
-                continue
-        elif v.startswith("-") and len(v) > 1:
-            short = v[:2]
-            if short not in REQUIREMENTS_SHORT_OPTIONS:
-                doc.problems.append(
-                    ParseProblem(ll.phys(tok.start), f"pip: no such option: {short}", False)
-                )
-                return
-            opt = REQUIREMENTS_SHORT_OPTIONS[short]
-            dest = REQUIREMENTS_OPTIONS[opt][0]
-            if len(v) > 2:
-                found.append((dest, tok, short, 2, len(v)))
-                value_toks.append(tok)
-                continue
-            name = short
-        else:
-            continue  # positional arguments are ignored by pip on option lines
-        if i >= len(toks):
-            msg = f"pip: {name} option requires 1 argument"
-            doc.problems.append(ParseProblem(ll.phys(tok.start), msg, False))
-            return
-        val = toks[i]
-        i += 1
-        found.append((dest, tok, name, 0, len(val.value)))
-        value_toks.append(val)
-    requirement_line = is_req or any(d == "editable" for d, *_ in found)
+    try:
+        found = _read_options(toks)
+    except _Refused as exc:
+        doc.problems.append(ParseProblem(ll.phys(exc.tok.start), exc.message, False))
+        return
+    requirement_line = is_req or any(f.dest == "editable" for f in found)
     if not requirement_line:
-        for (dest, _t, _k, a, b), vt in zip(found, value_toks, strict=True):
-            if dest in ("requirement", "constraint") and vt is not None:
-                doc.includes.append(vt.value[a:b])
+        for f in found:
+            if f.dest in ("requirement", "constraint") and f.value is not None:
+                doc.includes.append(f.value.value[f.a : f.b])
                 break
     # line-level removal: the whole physical line(s) when this line is only options
     only_one = len(found) == 1 and not requirement_line
     seen_find_links = False
-    for (dest, opt_tok, key, a, b), vt in zip(found, value_toks, strict=True):
-        if dest == "no-index":
-            span = Span(ll.phys(opt_tok.start), ll.phys(opt_tok.end - 1) + 1)
-            setting = Setting(
-                kind=SettingKind.NO_INDEX,
-                key=key,
-                raw=text[span.start : span.end],
-                value="true",
-                span=span,
-                method=Method.REQUIREMENTS,
-                scope="file",
-                editable=False,
-            )
-        elif dest in REQUIREMENTS_KINDS and vt is not None:
-            i_eq = key == "-i" and vt is opt_tok and vt.value[2:3] == "="
-            located = _value_setting(
-                text, ll, REQUIREMENTS_KINDS[dest], key, vt, a + 1 if i_eq else a, b
-            )
-            if located is None:
-                continue
-            setting = located
-            if i_eq:
-                # optparse hands pip the '=' too; locate the URL after it
-                setting.ineffective = _MSG_I_EQ
-                setting.value = vt.value[a:b]
-            if dest == "find-links":
-                if seen_find_links and setting.ineffective is None:
-                    setting.ineffective = _MSG_FIND_LINKS
-                seen_find_links = True
-        else:
+    for f in found:
+        setting = _option_setting(text, ll, f)
+        if setting is None:
             continue
+        if f.dest == "find-links":
+            if seen_find_links and setting.ineffective is None:
+                setting.ineffective = _MSG_FIND_LINKS
+            seen_find_links = True
         if requirement_line:
             setting.ineffective = _MSG_REQ_LINE
-        end_tok = vt if vt is not None else opt_tok
+        end_tok = f.value if f.value is not None else f.opt
         setting.removal = (
             Span(ll.start, ll.end_nl)
             if only_one
-            else _token_removal(text, ll, opt_tok.start, end_tok.end)
+            else _token_removal(text, ll, f.opt.start, end_tok.end)
         )
         if setting.kind in URL_KINDS and setting.ineffective is None:
             setting.sibling = _sibling(text, ll)
         doc.settings.append(setting)
+
+
+def _read_options(toks: list[_Tok]) -> list[_Found]:
+    """Replay optparse over an options part: every option it reads, in order (raises
+    :class:`_Refused` where it would exit)."""
+    found: list[_Found] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        i += 1
+        if tok.value == "--":
+            break
+        got = _option(tok)
+        if got is None:
+            continue  # positional arguments are ignored by pip on option lines
+        if isinstance(got, _Found):
+            found.append(got)
+            continue
+        dest, name = got
+        if i >= len(toks):
+            raise _Refused(tok, f"pip: {name} option requires 1 argument")
+        val = toks[i]
+        i += 1
+        found.append(_Found(dest, tok, name, 0, len(val.value), val))
+    return found
+
+
+def _option(tok: _Tok) -> _Found | tuple[str, str] | None:
+    """What optparse makes of one word: an option read whole (flag, ``--opt=value``,
+    ``-ivalue``), ``(dest, name)`` of one whose value is the next word, or None for a
+    positional argument."""
+    v = tok.value
+    if v.startswith("--"):
+        name, eq, _ = v.partition("=")
+        opt, err = _resolve_long(name)
+        if opt is None:
+            raise _Refused(tok, f"pip: {err}")
+        dest, takes = REQUIREMENTS_OPTIONS[opt]
+        if not takes:
+            if eq:
+                raise _Refused(tok, f"pip: {opt} option does not take a value")
+            return _Found(dest, tok, name, -1, -1, None)
+        if eq:
+            return _Found(dest, tok, name, len(name) + 1, len(v), tok)
+        return dest, name
+    if v.startswith("-") and len(v) > 1:
+        short = v[:2]
+        if short not in REQUIREMENTS_SHORT_OPTIONS:
+            raise _Refused(tok, f"pip: no such option: {short}")
+        dest = REQUIREMENTS_OPTIONS[REQUIREMENTS_SHORT_OPTIONS[short]][0]
+        if len(v) > 2:
+            return _Found(dest, tok, short, 2, len(v), tok)
+        return dest, short
+    return None
+
+
+def _option_setting(text: str, ll: _Logical, f: _Found) -> Setting | None:
+    """The setting of an index option (``--no-index`` or one with a URL value), or None
+    for any other option and for an empty value."""
+    if f.dest == "no-index":
+        span = Span(ll.phys(f.opt.start), ll.phys(f.opt.end - 1) + 1)
+        return Setting(
+            kind=SettingKind.NO_INDEX,
+            key=f.key,
+            raw=text[span.start : span.end],
+            value="true",
+            span=span,
+            method=Method.REQUIREMENTS,
+            scope="file",
+            editable=False,
+        )
+    vt = f.value
+    if f.dest not in REQUIREMENTS_KINDS or vt is None:
+        return None
+    i_eq = f.key == "-i" and vt is f.opt and vt.value[2:3] == "="
+    kind = REQUIREMENTS_KINDS[f.dest]
+    setting = _value_setting(text, ll, kind, f.key, vt, f.a + 1 if i_eq else f.a, f.b)
+    if setting is not None and i_eq:
+        # optparse hands pip the '=' too; locate the URL after it
+        setting.ineffective = _MSG_I_EQ
+        setting.value = vt.value[f.a : f.b]
+    return setting
 
 
 def _value_setting(
