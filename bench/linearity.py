@@ -15,7 +15,7 @@ import gc
 import sys
 import time
 
-from pipsrc import kinds, urls
+from pipsrc import kinds, redaction, urls
 
 URL = "https://pypi.tuna.tsinghua.edu.cn/simple"
 # name: (kind, head, repeated unit, tail)
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:<32} {small * 1000:8.1f}ms {big * 1000:8.1f}ms {ratio:5.1f}")
     for name, make in URLS.items():
         small_text, big_text = make(a.size), make(4 * a.size)
-        for fn in (urls.redact, urls.parse_url):
+        for fn in (redaction.redact, urls.parse_url):
             small = best_of(fn, small_text)
             big = best_of(fn, big_text)
             ratio = big / small if small else 0.0

@@ -8,16 +8,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pipsrc.redaction import MASK, credentials_in, redact, redact_url
 from pipsrc.urls import (
-    MASK,
     bare_trusted_host,
-    credentials_in,
     host_port,
     identity,
     matches_glob,
     parse_url,
-    redact,
-    redact_url,
     rewrite_like,
     same_index,
     trusted_host_matches,

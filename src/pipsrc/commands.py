@@ -34,7 +34,7 @@ from pipsrc.policy import (
     load_policy,
 )
 from pipsrc.records import record
-from pipsrc.urls import redact
+from pipsrc.redaction import redact
 
 if TYPE_CHECKING:
     from pipsrc.engine.results import RunResult

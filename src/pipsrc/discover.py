@@ -181,25 +181,31 @@ class _Finder:
         if mode is None:  # listed by git but gone from the work tree
             self.skipped.append(Skipped(rel, problem))
             return
-        is_link = stat.S_ISLNK(mode)
+        real = self._real_path(abs_path, rel, stat.S_ISLNK(mode), within)
+        if real is None or real in self.seen_real:
+            return
+        self.seen_real.add(real)
+        self.found[rel] = Candidate(rel, real, kind)
+
+    def _real_path(self, abs_path: str, rel: str, is_link: bool, within: str | None) -> str | None:
+        """The path to read, or None (recorded as skipped) when it cannot be resolved or is
+        a symlink to a file outside the repository or outside the paths given."""
         try:
             if is_link:
                 real = os.path.realpath(abs_path, strict=True)
             else:
+                directory, name = os.path.split(abs_path)
                 real = os.path.join(self.real_dir(directory), name)
         except OSError as exc:
             self.skipped.append(Skipped(rel, f"cannot resolve: {exc.strerror or exc}"))
-            return
+            return None
         if is_link and not (real + os.sep).startswith(self.root_real + os.sep):
             self.skipped.append(Skipped(rel, "symlink points outside the repository: skipped"))
-            return
+            return None
         if is_link and within is not None and not (real + os.sep).startswith(within + os.sep):
             self.skipped.append(Skipped(rel, "symlink points outside the given paths: skipped"))
-            return
-        if real in self.seen_real:
-            return
-        self.seen_real.add(real)
-        self.found[rel] = Candidate(rel, real, kind)
+            return None
+        return real
 
     def real_dir(self, directory: str) -> str:
         """``os.path.realpath(directory, strict=True)``, one ``lstat`` per new directory.

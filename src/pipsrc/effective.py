@@ -83,6 +83,19 @@ def _reads(tool: Tool, setting: Setting) -> bool:
 
 def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective:
     """What index ``site`` would use (SPEC §5)."""
+    found = _from_command(doc, site, ctx)
+    if found is not None:
+        return found
+    for n, scope_id in enumerate(scope_chain(doc, site.scope)):
+        found = _from_scope(doc, site, ctx, scope_id, own=n == 0)
+        if found is not None:
+            return found
+    return Effective("default")
+
+
+def _from_command(doc: Document, site: InstallSite, ctx: Context) -> Effective | None:
+    """The index the command itself chooses, strongest first: ``--no-index``, an index
+    flag, a requirements file's ``-i``, then a ``PIP_INDEX_URL=`` prefix."""
     for s in site.settings:
         if s.ineffective is None and s.kind == SettingKind.NO_INDEX:
             return Effective("no-index", s)
@@ -101,42 +114,52 @@ def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective
     prefix = [s for s in site.settings if s.kind == SettingKind.INDEX and s.ineffective is None]
     if prefix:
         return Effective("env", prefix[-1])
-    chain = scope_chain(doc, site.scope)
-    for n, scope_id in enumerate(chain):
-        own = n == 0
-        candidates = [
-            s
-            for s in live(doc.settings)
-            if s.scope == scope_id
-            and s.site is None
-            and s.kind == SettingKind.INDEX
-            and _reads(site.tool, s)
-            and (not own or s.position < site.span.start)
-            and (own or s.method != Method.BUILD_ARG)
-        ]
-        env = [s for s in candidates if s.method in ENV_METHODS]
-        if env:
-            return Effective("env", max(env, key=lambda s: s.position))
-        if site.tool != Tool.UV:
-            conf = [s for s in candidates if s.method in CONFIG_METHODS]
-            if conf:
-                return Effective("config", max(conf, key=lambda s: s.position))
-        scope = doc.scope(scope_id)
-        if scope is None:
-            continue
-        opaque = scope.opaque_config or (own and site.opaque_config)
-        if site.tool != Tool.UV and (scope.config_files or opaque):
-            for name in scope.config_files:
-                conf_doc = ctx.find_file(doc, name)
-                found = last_index(conf_doc)
-                if conf_doc is not None and found is not None:
-                    return Effective("config-file", found, conf_doc.path)
-            return Effective("config-file", None, ", ".join(scope.config_files))
-        if scope.fragment:
-            return Effective("inherited", None, "fragment without FROM")
-        if scope.parent is None and ctx.policy.image_configured(scope.base_image):
-            return Effective("image", None, scope.base_image or "")
-    return Effective("default")
+    return None
+
+
+def _from_scope(
+    doc: Document, site: InstallSite, ctx: Context, scope_id: str, own: bool
+) -> Effective | None:
+    """The index one scope of the site's chain sets (``own``: the site's own scope, where
+    only what is written before the site counts), or None to look further up the chain.
+
+    Environment beats configuration; a scope with config files pipsrc cannot resolve to
+    an index, a fragment without ``FROM``, or a base image the policy says is configured
+    ends the search without pypi.org being the answer.
+    """
+    candidates = [
+        s
+        for s in live(doc.settings)
+        if s.scope == scope_id
+        and s.site is None
+        and s.kind == SettingKind.INDEX
+        and _reads(site.tool, s)
+        and (not own or s.position < site.span.start)
+        and (own or s.method != Method.BUILD_ARG)
+    ]
+    env = [s for s in candidates if s.method in ENV_METHODS]
+    if env:
+        return Effective("env", max(env, key=lambda s: s.position))
+    if site.tool != Tool.UV:
+        conf = [s for s in candidates if s.method in CONFIG_METHODS]
+        if conf:
+            return Effective("config", max(conf, key=lambda s: s.position))
+    scope = doc.scope(scope_id)
+    if scope is None:
+        return None
+    opaque = scope.opaque_config or (own and site.opaque_config)
+    if site.tool != Tool.UV and (scope.config_files or opaque):
+        for name in scope.config_files:
+            conf_doc = ctx.find_file(doc, name)
+            found = last_index(conf_doc)
+            if conf_doc is not None and found is not None:
+                return Effective("config-file", found, conf_doc.path)
+        return Effective("config-file", None, ", ".join(scope.config_files))
+    if scope.fragment:
+        return Effective("inherited", None, "fragment without FROM")
+    if scope.parent is None and ctx.policy.image_configured(scope.base_image):
+        return Effective("image", None, scope.base_image or "")
+    return None
 
 
 def index_hosts(settings: Iterable[Setting]) -> list[tuple[Setting, str]]:

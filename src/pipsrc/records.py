@@ -102,69 +102,18 @@ def replace(obj: T, /, **changes: Any) -> T:
 def _process(cls: type[T], *, frozen: bool, order: bool, eq: bool) -> type[T]:
     if order and not eq:
         raise ValueError("eq must be true if order is true")
-    names: list[str] = []
-    shown: list[str] = []
-    compared: list[str] = []
-    params: list[str] = []
-    body: list[str] = []
-    env: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
-    # the class's own annotations, as written (inspect.get_annotations would import inspect)
-    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
-    seen_default = False
-    for name, annotation in annotations.items():
-        if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
-            continue
-        spec = cls.__dict__.get(name, _MISSING)
-        if isinstance(spec, Field):
-            default, factory, show, compare = (
-                spec.default,
-                spec.default_factory,
-                spec.repr,
-                spec.compare,
-            )
-            if default is _MISSING:
-                delattr(cls, name)  # no class attribute for a field without a plain default
-            else:
-                setattr(cls, name, default)
-        else:
-            default, factory, show, compare = spec, _MISSING, True, True
-        if factory is not _MISSING:
-            env[f"_f_{name}"] = factory
-            params.append(f"{name}=_MISSING")
-            value = f"_f_{name}() if {name} is _MISSING else {name}"
-        elif default is not _MISSING:
-            env[f"_d_{name}"] = default
-            params.append(f"{name}=_d_{name}")
-            value = name
-        else:
-            if seen_default:
-                raise TypeError(f"non-default argument {name!r} follows default argument")
-            params.append(name)
-            value = name
-        seen_default = seen_default or default is not _MISSING or factory is not _MISSING
-        body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
-        names.append(name)
-        if show:
-            shown.append(name)
-        if compare:
-            compared.append(name)
-    if hasattr(cls, "__post_init__"):
-        body.append("self.__post_init__()")
-    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
-    namespace: dict[str, Any] = {}
-    exec(source, env, namespace)  # the one compiled function of the class
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    init.__module__ = cls.__module__
-
+    fields = _own_fields(cls)
+    names = tuple(name for name, _ in fields)
     methods: dict[str, Any] = {
-        "__init__": init,
-        "__record_fields__": tuple(names),
-        "__match_args__": tuple(names),
+        "__init__": _compile_init(cls, fields, frozen),
+        "__record_fields__": names,
+        "__match_args__": names,
     }
     if "__repr__" not in cls.__dict__:
-        methods.update(__repr__=_repr, __record_repr__=tuple(shown))
+        shown = tuple(name for name, f in fields if f.repr)
+        methods.update(__repr__=_repr, __record_repr__=shown)
     if eq:
+        compared = [name for name, f in fields if f.compare]
         methods.update(__eq__=_eq, __record_key__=staticmethod(_key(compared)))
         if frozen:
             methods["__hash__"] = _hash
@@ -177,6 +126,71 @@ def _process(cls: type[T], *, frozen: bool, order: bool, eq: bool) -> type[T]:
     for name, value in methods.items():
         setattr(cls, name, value)
     return cls
+
+
+def _own_fields(cls: type[Any]) -> list[tuple[str, Field]]:
+    """The class's fields in annotation order, as ``dataclasses`` reads them.
+
+    ``ClassVar`` annotations are not fields. A ``field(...)`` class attribute is
+    replaced by its plain default, or removed when it has none (so a factory field has
+    no class attribute); a field without a default after one with a default is refused,
+    because ``__init__`` could not take them in that order.
+    """
+    fields: list[tuple[str, Field]] = []
+    # the class's own annotations, as written (inspect.get_annotations would import inspect)
+    annotations: dict[str, Any] = cls.__dict__.get("__annotations__", {})  # noqa: RUF063
+    seen_default = False
+    for name, annotation in annotations.items():
+        if str(annotation).startswith(("ClassVar", "typing.ClassVar")):
+            continue
+        spec = cls.__dict__.get(name, _MISSING)
+        if isinstance(spec, Field):
+            if spec.default is _MISSING:
+                delattr(cls, name)  # no class attribute for a field without a plain default
+            else:
+                setattr(cls, name, spec.default)
+        else:
+            spec = Field(spec, _MISSING, True, True)
+        has_default = spec.default is not _MISSING or spec.default_factory is not _MISSING
+        if not has_default and seen_default:
+            raise TypeError(f"non-default argument {name!r} follows default argument")
+        seen_default = seen_default or has_default
+        fields.append((name, spec))
+    return fields
+
+
+def _compile_init(cls: type[Any], fields: list[tuple[str, Field]], frozen: bool) -> Any:
+    """``__init__`` for ``fields``, compiled from source: the one function per class.
+
+    Defaults and factories are bound through the function's globals, so a call costs
+    what a hand-written ``__init__`` costs; a frozen record sets its fields through
+    ``object.__setattr__``.
+    """
+    params: list[str] = []
+    body: list[str] = []
+    env: dict[str, Any] = {"_MISSING": _MISSING, "_set": object.__setattr__}
+    for name, f in fields:
+        if f.default_factory is not _MISSING:
+            env[f"_f_{name}"] = f.default_factory
+            params.append(f"{name}=_MISSING")
+            value = f"_f_{name}() if {name} is _MISSING else {name}"
+        elif f.default is not _MISSING:
+            env[f"_d_{name}"] = f.default
+            params.append(f"{name}=_d_{name}")
+            value = name
+        else:
+            params.append(name)
+            value = name
+        body.append(f"_set(self, {name!r}, {value})" if frozen else f"self.{name} = {value}")
+    if hasattr(cls, "__post_init__"):
+        body.append("self.__post_init__()")
+    source = f"def __init__(self, {', '.join(params)}):\n    " + "\n    ".join(body or ["pass"])
+    namespace: dict[str, Any] = {}
+    exec(source, env, namespace)  # the one compiled function of the class
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    return init
 
 
 def _key(names: list[str]) -> Callable[[Any], tuple[Any, ...]]:

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pipsrc.kinds import shell
 from pipsrc.model import Document, Method, Setting, SettingKind, Tool
+from pipsrc.syntax import bashtree
 from tests.kinds.spans import assert_spans as check_spans
 from tests.kinds.spans import line, one
 
@@ -366,7 +367,7 @@ def test_embedded_dockerfile() -> None:
 
 
 def test_parser_is_cached() -> None:
-    assert shell._parser() is shell._parser()
+    assert bashtree.parser() is bashtree.parser()
 
 
 _FRAGMENTS = [

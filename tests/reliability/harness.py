@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 
@@ -142,6 +143,30 @@ def materialise(case: Case, root: Path) -> None:
         case.setup(root)
 
 
+def _check_outcome(
+    case: Case, tmp: Path, chk: Run, fx: Run, data: Any, after: dict[str, bytes], ctx: str
+) -> None:
+    """The assertions particular to the case's expected outcome (exit codes, findings,
+    skip messages), once the run's files have been compared with the expected ones."""
+    codes = {f["code"] for f in data["findings"]}
+    repo = str(tmp / "repo")
+    if case.outcome == "fix":
+        assert chk.code == 1 and fx.code == 1, ctx
+        again = invoke("fix", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
+        assert again.code == 0 and snapshot(tmp) == after, f"{ctx}\nsecond fix:\n{again.out}"
+    elif case.outcome == "error":
+        assert chk.code != 0 and (codes or data["files"] or data["skipped"]), ctx
+    elif case.outcome == "skip":
+        lines = chk.out.splitlines()
+        for w in case.where:  # a skip message starts its line with the path
+            assert any(line.startswith(w) for line in lines), f"{ctx}\nno line starts {w!r}"
+        assert any(line.startswith(f"{CONTROL}:") for line in lines), f"{ctx}\ncontrol unchecked"
+    elif case.outcome == "report":
+        assert codes, ctx
+    elif case.outcome == "clean":
+        assert chk.code == 0 and not codes, ctx
+
+
 def run_case(case: Case, tmp: Path) -> None:
     """Run one case end to end; raise AssertionError with the outputs on any mismatch."""
     root = tmp / "repo"
@@ -163,7 +188,6 @@ def run_case(case: Case, tmp: Path) -> None:
         assert w in chk.out, f"{ctx}\nmissing: {w!r}"
     js = invoke("check", *case.args, "--format", "json", repo)
     data = json.loads(js.out.split("\n", 1)[1] if js.out.startswith("pipsrc") else js.out)
-    codes = {f["code"] for f in data["findings"]}
 
     diff = invoke("fix", "--diff", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
     assert snapshot(tmp) == before, f"{case.id}: --diff wrote\n{diff.out}"
@@ -181,21 +205,7 @@ def run_case(case: Case, tmp: Path) -> None:
             f"{ctx}\n{rel}: got {after.get(rel)!r}\nexpected {expected.get(rel)!r}"
         )
 
-    if case.outcome == "fix":
-        assert chk.code == 1 and fx.code == 1, ctx
-        again = invoke("fix", *case.args, *(("--unsafe-fixes",) if case.unsafe else ()), repo)
-        assert again.code == 0 and snapshot(tmp) == after, f"{ctx}\nsecond fix:\n{again.out}"
-    elif case.outcome == "error":
-        assert chk.code != 0 and (codes or data["files"] or data["skipped"]), ctx
-    elif case.outcome == "skip":
-        lines = chk.out.splitlines()
-        for w in case.where:  # a skip message starts its line with the path
-            assert any(line.startswith(w) for line in lines), f"{ctx}\nno line starts {w!r}"
-        assert any(line.startswith(f"{CONTROL}:") for line in lines), f"{ctx}\ncontrol unchecked"
-    elif case.outcome == "report":
-        assert codes, ctx
-    elif case.outcome == "clean":
-        assert chk.code == 0 and not codes, ctx
+    _check_outcome(case, tmp, chk, fx, data, after, ctx)
     if case.verify is not None:
         case.verify(root, "\n".join((chk.out, js.out, diff.out, fx.out)))
     for secret in case.absent:

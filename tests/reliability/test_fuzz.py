@@ -22,8 +22,9 @@ from hypothesis import strategies as st
 from pipsrc import kinds
 from pipsrc.model import FileKind
 from pipsrc.policy import Policy, PolicyError, load_policy
+from pipsrc.redaction import redact
 from pipsrc.textio import DecodeError, decode
-from pipsrc.urls import parse_url, redact
+from pipsrc.urls import parse_url
 from tests.kinds.spans import assert_spans
 from tests.test_properties import KINDS, URLS
 

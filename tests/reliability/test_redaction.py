@@ -1,6 +1,6 @@
 """One redaction function, applied to every output (catalogue F18 and our own cases).
 
-``pipsrc.urls.redact`` is the choke point; these tests pin what it masks and what it
+``pipsrc.redaction.redact`` is the choke point; these tests pin what it masks and what it
 must leave alone, then check that every output pipsrc has (text, JSON, ``--diff``
 with its context lines, ``--output`` files, usage and policy errors, internal errors)
 passes through it. The secrets are fake sentinels (``SENTINEL...``).
@@ -17,7 +17,8 @@ from click.testing import CliRunner
 from pipsrc import kinds, urls
 from pipsrc.cli import main
 from pipsrc.engine import run as engine_run
-from pipsrc.urls import credentials_in, identity, parse_url, redact
+from pipsrc.redaction import credentials_in, redact
+from pipsrc.urls import identity, parse_url
 from tests.opcount import calls
 from tests.reliability.harness import NEW, OLD, invoke
 

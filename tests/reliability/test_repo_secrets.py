@@ -14,7 +14,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from pipsrc import urls
+from pipsrc.redaction import find_secrets
+from pipsrc.urltext import url_tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 MARKERS = ("SENTINEL", "hunter2")
@@ -52,8 +53,8 @@ def real_looking(text: str) -> list[str]:
     """The secrets in ``text`` that are not obviously fake."""
     found = [m.group(0) for m in TOKEN_SHAPES.finditer(text)]
     if "://" in text:
-        for tok in urls._tokens(text):
-            for sec in urls._secrets(text, tok):
+        for tok in url_tokens(text):
+            for sec in find_secrets(text, tok):
                 secret = text[sec.start : sec.end]
                 if not fake(secret):
                     found.append(secret)

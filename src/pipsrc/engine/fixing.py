@@ -19,8 +19,8 @@ from pipsrc.engine.reading import Progress, parse_safely
 from pipsrc.engine.results import Change, FileResult, Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
 from pipsrc.records import field, record
+from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
-from pipsrc.urls import redact
 
 if TYPE_CHECKING:
     from pipsrc.edits import Applied, PositionMap

@@ -2,7 +2,7 @@
 
 Rules yield :class:`~pipsrc.rules.Violation` records with spans; here they become
 :class:`~pipsrc.engine.results.Finding` records with lines and columns, and every
-string a finding carries goes through :func:`pipsrc.urls.redact` (the one redaction
+string a finding carries goes through :func:`pipsrc.redaction.redact` (the one redaction
 choke point for findings).
 """
 
@@ -11,10 +11,10 @@ from __future__ import annotations
 from pipsrc.context import Context
 from pipsrc.engine.results import Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
+from pipsrc.redaction import redact
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, Violation, resolve_codes
 from pipsrc.suppress import Suppression, parse_suppressions, suppressed
 from pipsrc.textio import LineIndex
-from pipsrc.urls import redact
 
 _RULE_INSTANCES: dict[str, Rule] = {}
 

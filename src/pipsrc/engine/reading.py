@@ -19,8 +19,8 @@ from pipsrc.engine.results import FileResult
 from pipsrc.gitfiles import git_root, work_tree_of
 from pipsrc.model import Document, ParseProblem
 from pipsrc.parallel import MIN_FILES, map_files
+from pipsrc.redaction import redact
 from pipsrc.textio import DecodeError, decode, read_regular
-from pipsrc.urls import redact
 
 # ``progress(stage, done, total)``: called once per file per stage ("reading", "checking",
 # "fixing") so a front end can show how far a long run is. None (the default) costs nothing.

@@ -28,6 +28,16 @@ from pipsrc.textio import (
 
 def write_all(results: list[FileResult]) -> None:
     """Write every changed result; record each failure on its result (``error``)."""
+    staged = _stage_all(results)
+    directories = _commit_all(staged)
+    for path in directories.values():
+        sync_directory_of(path)
+
+
+def _stage_all(results: list[FileResult]) -> list[tuple[FileResult, Staged]]:
+    """Stage every changed result that can be written. Anything unexpected (Ctrl-C, an
+    internal error) discards what was staged so far: no original was touched yet, and no
+    temporary file is left behind."""
     staged: list[tuple[FileResult, Staged]] = []
     try:
         for r in results:
@@ -42,6 +52,14 @@ def write_all(results: list[FileResult]) -> None:
         for _, st in staged:
             discard(st)
         raise
+    return staged
+
+
+def _commit_all(staged: list[tuple[FileResult, Staged]]) -> dict[str, str]:
+    """Rename each staged file over its original; return one renamed file per directory
+    (each directory is fsynced once). A file that changed on disk since it was read, or
+    cannot be renamed, is reported on its own; anything unexpected discards the staged
+    files not renamed yet."""
     directories: dict[str, str] = {}
     for i, (r, st) in enumerate(staged):
         try:
@@ -56,8 +74,7 @@ def write_all(results: list[FileResult]) -> None:
             raise
         else:
             directories.setdefault(os.path.dirname(os.path.abspath(r.real)), r.real)
-    for path in directories.values():
-        sync_directory_of(path)
+    return directories
 
 
 def _message(exc: BaseException) -> str:

@@ -10,6 +10,9 @@ identity set: each node is visited once, a "billion laughs" document stays a
 handful of nodes, and a setting behind an anchor is reported once, at the
 anchor. Nesting is bounded before and while walking, because ruamel's composer
 recurses and takes seconds to fail on a few thousand nested flow brackets.
+
+Locating an entry's value in the text, and the removal spans and sibling insertions
+of a fix, is :mod:`pipsrc.kinds.composevalues`.
 """
 
 from __future__ import annotations
@@ -17,55 +20,29 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
-from collections.abc import Iterator
 from typing import Any
 
+from pipsrc.kinds.composevalues import ValueLocator, is_null
 from pipsrc.model import (
     Comment,
     Document,
     FileKind,
-    Insertion,
     Method,
     ParseProblem,
     Scope,
-    Setting,
     Span,
-    Tool,
 )
-from pipsrc.records import record
-from pipsrc.syntax.pipcli import pip_index_ineffective
-from pipsrc.syntax.variables import expand
-from pipsrc.textio import line_ending_at, majority_newline
-from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS
-
-_TRUSTED = TRUSTED_VAR[Tool.PIP]
+from pipsrc.textio import majority_newline
+from pipsrc.vocabulary import ENV_VARS
 
 MAX_FLOW_DEPTH = 64  # flow brackets deeper than this are refused before composing
 MAX_DEPTH = 200
 MAX_NODES = 200_000
 
 _BRACKETS = re.compile(r"[\[\]{}]")
-_TOKEN = re.compile(r"\S+")
 _COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
-# the whole value is one ${NAME:-default} / ${NAME-default}
-_DEFAULT_ONLY = re.compile(r"\$\{[A-Za-z_][A-Za-z0-9_]*:?-([^}$]*)\}")
 
 _MSG_DEEP = "too deeply nested: not read"
-
-
-@record
-class _Loc:
-    """A scalar's value and where its characters are in the text.
-
-    ``exact`` means ``value[k]`` is ``text[base + k]`` for every ``k``; otherwise
-    (escapes, folding, block scalars) only ``region`` is known to hold it.
-    """
-
-    value: str
-    base: int
-    exact: bool
-    region: tuple[int, int]
-    block: bool
 
 
 def parse(text: str, path: str) -> Document:
@@ -173,7 +150,7 @@ class _Walker:
         self.reported: set[int] = set()
         self.scope_ids: set[str] = {sc.id for sc in doc.scopes}
         self._merged: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
-        self._sib: dict[int, Insertion | None] = {}  # per mapping/sequence node
+        self.values = ValueLocator(doc, text, ScalarNode, self.merged)
 
     # -- whole-document checks -------------------------------------------------
 
@@ -293,12 +270,12 @@ class _Walker:
                     continue
                 self.reported.add(id(key))
                 where = self._scope(key, scope, service)
-                removal = self._entry_removal(key, value, owner)
-                if isinstance(value, self.Scalar) and not self._is_null(value):
-                    sib = self._entry_sibling(name, node, owner)
-                    self._settings(name, key.value, value, 0, method, where, removal, sib)
+                removal = self.values.entry_removal(key, value, owner)
+                if isinstance(value, self.Scalar) and not is_null(value):
+                    sib = self.values.entry_sibling(name, node, owner)
+                    self.values.settings(name, key.value, value, 0, method, where, removal, sib)
                 elif isinstance(value, self.Scalar):
-                    self._unresolved(name, key, method, where, removal)
+                    self.values.unresolved(name, key, method, where, removal)
         elif isinstance(node, self.Sequence):
             for item in node.value:
                 if not isinstance(item, self.Scalar) or id(item) in self.reported:
@@ -308,298 +285,19 @@ class _Walker:
                     continue
                 self.reported.add(id(item))
                 where = self._scope(item, scope, service)
-                removal = self._item_removal(item, node)
+                removal = self.values.item_removal(item, node)
                 if eq:
-                    sib = self._item_sibling(name, node)
+                    sib = self.values.item_sibling(name, node)
                     skip = len(name) + 1
-                    self._settings(name, name, item, skip, method, where, removal, sib)
+                    self.values.settings(name, name, item, skip, method, where, removal, sib)
                 else:
-                    self._unresolved(name, item, method, where, removal)
+                    self.values.unresolved(name, item, method, where, removal)
 
     def _scope(self, node: Any, scope: str, service: tuple[int, int] | None) -> str:
         """The service scope when the node is written inside that service, else "file"."""
         if service is not None and service[0] <= node.start_mark.index < service[1]:
             return scope
         return "file"
-
-    def _is_null(self, node: Any) -> bool:
-        return node.style is None and node.value in ("", "~", "null", "Null", "NULL")
-
-    # -- locating values ---------------------------------------------------------
-
-    def _locate(self, node: Any) -> _Loc:
-        text = self.text
-        start, end = node.start_mark.index, node.end_mark.index
-        cs = _content_start(text, start, end)
-        value = str(node.value)
-        style = node.style
-        if style in ("'", '"'):
-            inner = (cs + 1, max(cs + 1, end - 1))
-            exact = text[inner[0] : inner[1]] == value
-            return _Loc(value, inner[0], exact, inner, False)
-        if style in ("|", ">"):
-            body = text.find("\n", cs, end)
-            region = (body + 1 if body != -1 else end, end)
-            return _Loc(value, region[0], False, region, True)
-        return _Loc(value, cs, text[cs:end] == value, (cs, end), False)
-
-    def _settings(
-        self,
-        name: str,
-        key_text: str,
-        node: Any,
-        skip: int,
-        method: Method,
-        scope: str,
-        removal: Span | None,
-        sibling: Insertion | None = None,
-    ) -> None:
-        kind, tool = ENV_VARS[name].kind, ENV_VARS[name].tool
-        ineffective = None
-        if ENV_VARS[name].ineffective and method is Method.COMPOSE_ENV:
-            ineffective = pip_index_ineffective(self.text)  # build args are handed on
-        loc = self._locate(node)
-        v = loc.value[skip:]
-        m = _DEFAULT_ONLY.fullmatch(v)
-        if m is not None:
-            shift = skip + m.start(1)
-            items = [(shift + t.start(), shift + t.end()) for t in _TOKEN.finditer(m.group(1))]
-        else:
-            items = [(skip + t.start(), skip + t.end()) for t in _TOKEN.finditer(v)]
-        if ENV_VARS[name].named:
-            items = [_strip_index_name(loc.value, s, e) for s, e in items]
-        if not items:
-            return
-        # tokens of literal, folded and plain scalars appear verbatim in the text
-        findable = loc.block or node.style is None or (node.style == "'" and "''" not in v)
-        cursor = loc.region[0]
-        for i, (s, e) in enumerate(items):
-            token = loc.value[s:e]
-            if loc.exact:
-                span = Span(loc.base + s, loc.base + e)
-            else:
-                found = self.text.find(token, cursor, loc.region[1])
-                if findable and found != -1:
-                    span = Span(found, found + len(token))
-                    cursor = span.end
-                else:
-                    span = Span(*loc.region)
-            raw = self.text[span.start : span.end]
-            value: str | None = token
-            editable = loc.exact and raw == token
-            if "$" in token:
-                editable = False
-                value = None if "$$" in token else expand(token, {})
-            if len(items) > 1 and loc.exact:
-                item_removal: Span | None = _item_removal(self.text, loc.base, items, i)
-            else:
-                item_removal = removal
-            self.doc.settings.append(
-                Setting(
-                    kind=kind,
-                    key=key_text,
-                    raw=raw,
-                    value=value,
-                    span=span,
-                    method=method,
-                    scope=scope,
-                    tool=tool,
-                    editable=editable,
-                    removal=item_removal,
-                    sibling=sibling if kind in URL_KINDS else None,
-                    ineffective=ineffective,
-                )
-            )
-
-    def _unresolved(
-        self, name: str, node: Any, method: Method, scope: str, removal: Span | None
-    ) -> None:
-        """A bare ``- PIP_INDEX_URL`` / ``PIP_INDEX_URL:``: the value comes from the shell."""
-        kind, tool = ENV_VARS[name].kind, ENV_VARS[name].tool
-        start = _content_start(self.text, node.start_mark.index, node.end_mark.index)
-        if node.style in ("'", '"'):
-            start += 1
-        span = Span(start, start + len(name))
-        raw = self.text[span.start : span.end]
-        self.doc.settings.append(
-            Setting(
-                kind=kind,
-                key=name,
-                raw=raw,
-                value=None,
-                span=span,
-                method=method,
-                scope=scope,
-                tool=tool,
-                editable=False,
-                removal=removal,
-            )
-        )
-
-    # -- sibling insertions ------------------------------------------------------
-
-    # One insertion point per mapping/sequence, shared by all of its pip URL entries:
-    # two http indexes then yield the same (deduplicated) or clashing insertions, never
-    # two PIP_TRUSTED_HOST keys (a duplicate key makes the file unparsable).
-
-    def _entry_sibling(self, name: str, node: Any, owner: Any) -> Insertion | None:
-        """A ``PIP_TRUSTED_HOST: {value}`` line after the mapping's first pip URL entry."""
-        if ENV_VARS[name].tool is not Tool.PIP or getattr(node, "flow_style", False):
-            return None
-        if _TRUSTED in self.merged(node) or _TRUSTED in self.merged(owner):
-            return None  # a rule edits that entry instead
-        if id(owner) not in self._sib:
-            self._sib[id(owner)] = self._first(self._entry_line(k, v) for k, v in owner.value)
-        return self._sib[id(owner)]
-
-    def _entry_line(self, key: Any, value: Any) -> Insertion | None:
-        if not (isinstance(key, self.Scalar) and _is_pip_url(key.value)):
-            return None
-        if not isinstance(value, self.Scalar) or self._is_null(value) or value.style in ("|", ">"):
-            return None
-        start = key.start_mark.index
-        prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
-        if prefix.strip(" "):
-            return None  # "- KEY: v", "? KEY", tabs: no plain indentation to copy
-        qkey = _quoted(_TRUSTED, key.style)
-        if qkey is None:
-            return None
-        end = max(key.end_mark.index, value.end_mark.index)
-        return self._line_after(end, f"{prefix}{qkey}: {{value}}")
-
-    def _item_sibling(self, name: str, seq: Any) -> Insertion | None:
-        """A ``- PIP_TRUSTED_HOST={value}`` item after the sequence's first pip URL item."""
-        if ENV_VARS[name].tool is not Tool.PIP or getattr(seq, "flow_style", False):
-            return None
-        if id(seq) not in self._sib:  # once per sequence: a scan per item is quadratic
-            has_trusted = any(
-                isinstance(other, self.Scalar) and str(other.value).partition("=")[0] == _TRUSTED
-                for other in seq.value
-            )
-            self._sib[id(seq)] = (
-                None if has_trusted else self._first(self._item_line(i) for i in seq.value)
-            )
-        return self._sib[id(seq)]
-
-    def _item_line(self, item: Any) -> Insertion | None:
-        if not isinstance(item, self.Scalar) or item.style in ("|", ">"):
-            return None
-        name, eq, _ = str(item.value).partition("=")
-        if not (eq and _is_pip_url(name)):
-            return None
-        start = item.start_mark.index
-        prefix = self.text[self.text.rfind("\n", 0, start) + 1 : start]
-        if prefix.strip() != "-" or prefix.replace("-", " ", 1).strip(" "):
-            return None
-        entry = _quoted(f"{_TRUSTED}={{value}}", item.style)
-        if entry is None:
-            return None
-        return self._line_after(item.end_mark.index, prefix + entry)
-
-    @staticmethod
-    def _first(candidates: Iterator[Insertion | None]) -> Insertion | None:
-        return next((c for c in candidates if c is not None), None)
-
-    def _line_after(self, end: int, line: str) -> Insertion | None:
-        """Insert ``line`` as a new line after the line holding ``end`` (the entry's last).
-
-        None when that line holds anything after the entry but a comment.
-        """
-        text = self.text
-        eol = text.find("\n", end)
-        rest = text[end : len(text) if eol == -1 else eol].strip()
-        if rest and not rest.startswith("#"):
-            return None
-        if eol == -1:  # last line without a line ending: start a new line
-            return Insertion(len(text), f"{{nl}}{line}", majority_newline(text))
-        return Insertion(eol + 1, f"{line}{{nl}}", line_ending_at(text, end))
-
-    # -- removal spans -----------------------------------------------------------
-
-    def _entry_removal(self, key: Any, value: Any, owner: Any) -> Span | None:
-        """The whole ``KEY: value`` line(s) of a block mapping."""
-        if getattr(owner, "flow_style", False):
-            return None
-        end = max(key.end_mark.index, value.end_mark.index)
-        if isinstance(value, self.Scalar) and self._is_null(value):
-            # an empty value's marks may point past the line: end at the colon
-            colon = self.text.find(":", key.end_mark.index)
-            end = colon + 1 if colon != -1 else key.end_mark.index
-        return self._lines_of(key.start_mark.index, end)
-
-    def _item_removal(self, item: Any, seq: Any) -> Span | None:
-        """The whole ``- KEY=value`` line(s) of a block sequence."""
-        if getattr(seq, "flow_style", False):
-            return None
-        start = item.start_mark.index
-        line_start = self.text.rfind("\n", 0, start) + 1
-        before = self.text[line_start:start].strip()
-        if before != "-":
-            return None
-        return self._lines_of(start, item.end_mark.index, allow_dash=True)
-
-    def _lines_of(self, start: int, end: int, allow_dash: bool = False) -> Span | None:
-        text = self.text
-        line_start = text.rfind("\n", 0, start) + 1
-        before = text[line_start:start].strip()
-        if before and not (allow_dash and before == "-"):
-            return None
-        if end > 0 and text[end - 1] == "\n":
-            return Span(line_start, end)
-        nl = text.find("\n", end)
-        rest = text[end : len(text) if nl == -1 else nl].strip()
-        if rest and not rest.startswith("#"):
-            return None
-        return Span(line_start, len(text) if nl == -1 else nl + 1)
-
-
-def _content_start(text: str, start: int, end: int) -> int:
-    """Skip an ``&anchor``/``!tag`` prefix (ruamel's start mark includes the anchor)."""
-    pos = start
-    while pos < end and text[pos] in "&!":
-        while pos < end and not text[pos].isspace():
-            pos += 1
-        while pos < end and text[pos].isspace():
-            pos += 1
-    return pos
-
-
-def _is_pip_url(name: Any) -> bool:
-    spec = ENV_VARS.get(str(name))
-    return spec is not None and spec.kind in URL_KINDS and spec.tool is Tool.PIP
-
-
-def _quoted(body: str, style: Any) -> str | None:
-    """``body`` in the quoting style of the scalar it is written next to."""
-    if style is None:
-        return body
-    if style in ("'", '"'):
-        return f"{style}{body}{style}"
-    return None
-
-
-def _strip_index_name(value: str, s: int, e: int) -> tuple[int, int]:
-    """``name=https://...`` (uv named index): locate only the URL."""
-    eq = value.find("=", s, e)
-    if eq != -1 and "/" not in value[s:eq] and eq + 1 < e:
-        return eq + 1, e
-    return s, e
-
-
-def _item_removal(text: str, base: int, items: list[tuple[int, int]], i: int) -> Span:
-    """One whitespace-separated item plus one adjacent whitespace run."""
-    s, e = base + items[i][0], base + items[i][1]
-    if i + 1 < len(items):
-        nxt = base + items[i + 1][0]
-        after = e
-        while after < nxt and text[after].isspace():
-            after += 1
-        return Span(s, after)
-    prev = base + items[i - 1][1]
-    before = s
-    while before > prev and text[before - 1].isspace():
-        before -= 1
-    return Span(before, e)
 
 
 def _comments(doc: Document, text: str, scalar_spans: list[tuple[int, int]]) -> None:

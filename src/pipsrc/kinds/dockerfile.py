@@ -1,10 +1,10 @@
 """Dockerfiles: stages, ENV/ARG, RUN commands and pip.conf written or copied into the image.
 
 Instruction boundaries come from :mod:`pipsrc.syntax.dockerscan` (BuildKit's
-rules); ``RUN`` bodies are handed to the shell analyser as logical text with a
-:class:`SegMap` back to the file, so a URL on a continuation line is located on
-its physical line and stays editable, while a value that straddles a ``\\``
-line break is reported but not editable.
+rules); ``RUN`` bodies are handed to the shell analyser (by :mod:`pipsrc.kinds.dockerrun`)
+as logical text with a :class:`SegMap` back to the file, so a URL on a continuation
+line is located on its physical line and stays editable, while a value that straddles
+a ``\\`` line break is reported but not editable.
 
 Variables follow Docker's scoping: an ``ARG`` lasts to the end of its stage, an
 ``ARG`` before the first ``FROM`` is only visible to ``FROM`` lines unless
@@ -17,54 +17,25 @@ from __future__ import annotations
 
 import posixpath
 import re
-from typing import Any
 
-from pipsrc.kinds import shell
+from pipsrc.kinds.dockerrun import analyze_run
 from pipsrc.kinds.embedded import merge_pipconf
+from pipsrc.kinds.shellwrites import is_pip_config_path
 from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Scope, Span
 from pipsrc.records import field, record, replace
-from pipsrc.syntax.dockerscan import Instr, scan
-from pipsrc.syntax.pipcli import Ctx, analyze_command, emit_env
+from pipsrc.syntax.dockerscan import Instr, body_ranges, json_loads, scan, value_pieces
+from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.words import (
-    Piece,
     Resolved,
     Resolver,
     SegMap,
-    Tok,
     VarDef,
     build_content,
-    literal_pieces,
 )
 from pipsrc.textio import line_ending_at
 from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR
 
-_SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
 _NON_POSIX = ("powershell", "pwsh", "cmd")
-
-
-def _mounts_config(flag: str) -> bool:
-    """``RUN --mount=type=secret,target=/etc/pip.conf`` (or a bind of a pip.conf, or a
-    secret exposed as ``env=PIP_INDEX_URL``): pip in that RUN is configured by a file
-    pipsrc cannot see, so it does not fall back to pypi.org (no PS104)."""
-    if not flag.startswith("--mount="):
-        return False
-    for part in flag[len("--mount=") :].split(","):
-        key, _, value = part.partition("=")
-        if key in ("target", "dst", "destination") and value.rsplit("/", 1)[-1] in (
-            "pip.conf",
-            "pip.ini",
-        ):
-            return True
-        if key == "env" and value in ("PIP_INDEX_URL", "PIP_CONFIG_FILE"):
-            return True
-    return False
-
-
-def _json_loads(text: str) -> Any:
-    """``json.loads``, importing json only for the few files with exec-form instructions."""
-    import json
-
-    return json.loads(text)
 
 
 @record
@@ -134,11 +105,10 @@ class _Parser:
         m = re.match(r"\S+\s*", logical)
         a0 = m.end() if m else len(logical)
         if kw == "ONBUILD":
-            m2 = re.match(r"(\S+)\s*", logical[a0:])
-            if not m2:
+            wrapped = self._onbuild(logical, a0)
+            if wrapped is None:
                 return
-            kw = m2.group(1).upper()
-            a0 += m2.end()
+            kw, a0 = wrapped
         if kw == "FROM":
             self._from(ins, logical, a0)
             return
@@ -151,35 +121,37 @@ class _Parser:
         elif kw == "ENV":
             self._env_instr(ins, logical, segmap, a0)
         elif kw == "RUN":
-            self._run(ins, logical, segmap, a0)
+            stage = self.stage
+            analyze_run(self.doc, stage.scope, stage.env, stage.posix, ins, logical, segmap, a0)
         elif kw in ("COPY", "ADD"):
             self._copy(ins, logical, segmap, a0)
         elif kw == "SHELL":
-            try:
-                argv = _json_loads(logical[a0:])
-            except ValueError:
-                return
-            if isinstance(argv, list) and argv and isinstance(argv[0], str):
-                exe = posixpath.basename(argv[0].replace("\\", "/")).lower()
-                self.stage.posix = not exe.startswith(_NON_POSIX)
+            self._shell(logical, a0)
+
+    @staticmethod
+    def _onbuild(logical: str, a0: int) -> tuple[str, int] | None:
+        """``ONBUILD X ...``: the wrapped keyword and where its arguments start. It is
+        read like ``X`` itself, since it runs in every image built from this one."""
+        m = re.match(r"(\S+)\s*", logical[a0:])
+        if not m:
+            return None
+        return m.group(1).upper(), a0 + m.end()
+
+    def _shell(self, logical: str, a0: int) -> None:
+        """``SHELL ["pwsh", ...]``: later ``RUN`` s of the stage are not POSIX shell."""
+        assert self.stage is not None
+        try:
+            argv = json_loads(logical[a0:])
+        except ValueError:
+            return
+        if isinstance(argv, list) and argv and isinstance(argv[0], str):
+            exe = posixpath.basename(argv[0].replace("\\", "/")).lower()
+            self.stage.posix = not exe.startswith(_NON_POSIX)
 
     # -- words ------------------------------------------------------------
 
     def _split(self, logical: str, a0: int) -> list[tuple[int, int]]:
         return [(m.start(), m.end()) for m in self.words.finditer(logical, a0)]
-
-    def _value_pieces(self, raw: str, start: int, expand: bool = True) -> list[Piece]:
-        """Pieces of a Dockerfile value (quotes removed; ``'...'`` is not expanded)."""
-        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-            inner = raw[1:-1]
-            exact = "\\" not in inner and "`" not in inner
-            if raw[0] == "'" or not expand:
-                return [Piece(start + 1, start + len(raw) - 1, inner, exact)]
-            return literal_pieces(inner, start + 1, exact)
-        exact = not any(q in raw for q in "\"'\\`")
-        if not expand:
-            return [Piece(start, start + len(raw), raw, exact)]
-        return literal_pieces(raw, start, exact)
 
     # -- FROM -------------------------------------------------------------
 
@@ -247,7 +219,7 @@ class _Parser:
                 else:
                     self.stage.env[name] = VarDef(None, exported=True)
                 continue
-            pieces = self._value_pieces(logical[vstart:b], vstart)
+            pieces = value_pieces(logical[vstart:b], vstart)
             r = res.resolve(pieces, vstart)
             d = VarDef(r.value, r.span if r.use_span is not None or r.exact else None,
                        r.exact, exported=not global_)  # fmt: skip
@@ -282,7 +254,7 @@ class _Parser:
             m = re.match(r"\S+[ \t]+", logical[a0:])
             vstart = a0 + (m.end() if m else len(logical) - a0)
             raw = logical[vstart:].rstrip()
-            r = res.resolve(self._value_pieces(raw, vstart), vstart)
+            r = res.resolve(value_pieces(raw, vstart), vstart)
             self._define(name, r)
             self._emit_pair(ins, logical, segmap, res, [pairs[0]], 0, name, r, Method.ENV,
                             "ENV", legacy=True)  # fmt: skip
@@ -290,7 +262,7 @@ class _Parser:
         for k, (_a, b, name, vstart) in enumerate(pairs):
             if vstart < 0:
                 continue
-            r = res.resolve(self._value_pieces(logical[vstart:b], vstart), vstart)
+            r = res.resolve(value_pieces(logical[vstart:b], vstart), vstart)
             self._define(name, r)
             res.env[name] = self.stage.env[name]  # ENV A=1 B=$A: later pairs see A
             self._emit_pair(ins, logical, segmap, res, pairs, k, name, r, Method.ENV, "ENV")
@@ -347,97 +319,6 @@ class _Parser:
             sib = Insertion(word.end, f" {trusted}={{value}}") if contiguous else None
         emit_env(self._ctx(res), name, r, method, removal=removal, sibling=sib)
 
-    # -- RUN --------------------------------------------------------------
-
-    def _run(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
-        assert self.stage is not None
-        flags = []
-        while (m := re.match(r"--\S+\s*", logical[a0:])) is not None:
-            flags.append(m.group(0).strip())
-            a0 += m.end()
-        first = len(self.doc.sites)
-        self._run_command(ins, logical, segmap, a0)
-        if any(_mounts_config(f) for f in flags):
-            for site in self.doc.sites[first:]:
-                site.opaque_config = True
-
-    def _run_command(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
-        assert self.stage is not None
-        env = {k: replace(v) for k, v in self.stage.env.items()}
-        cmd = logical[a0:]
-        if cmd.lstrip().startswith("["):
-            try:
-                argv = _json_loads(cmd)
-            except ValueError:
-                argv = None
-            if isinstance(argv, list) and all(isinstance(x, str) for x in argv):
-                self._exec_form(logical, segmap, a0, argv, env)
-            # invalid JSON is shell form to Docker, but ``[`` ... is no pip command either
-            return
-        if not self.stage.posix:
-            self._token_scan(logical, segmap, a0, env)
-            return
-        if ins.heredocs:
-            # the command without its heredoc markers (cut by position: a replace per
-            # marker would be quadratic in a line of thousands of markers)
-            parts, pos = [], a0
-            for hd in sorted(ins.heredocs, key=lambda h: h.marker[0]):
-                if hd.marker[0] >= pos:
-                    parts.append(logical[pos : hd.marker[0]])
-                    pos = hd.marker[1]
-            rest = "".join([*parts, logical[pos:]])
-            if _SHELLS.fullmatch(rest.strip() + " ") or not rest.strip():
-                for hd in ins.heredocs:
-                    self._shell_body(hd.body_start, hd.body_end, hd.strip_tabs, env)
-                return
-            ranges = [*_cut(ins.ranges, a0), (ins.text_end, ins.end)]
-            smap = SegMap.from_file_ranges(ranges)
-            text = "".join(self.text[x:y] for x, y in ranges)
-            shell.analyze(self.doc, text, smap, env, self.stage.scope, nested=True, comments=False)
-            return
-        smap = SegMap.from_file_ranges(_cut(ins.ranges, a0))
-        shell.analyze(self.doc, cmd, smap, env, self.stage.scope, nested=True, comments=False)
-
-    def _shell_body(self, a: int, b: int, strip_tabs: bool, env: dict[str, VarDef]) -> None:
-        assert self.stage is not None
-        ranges = _body_ranges(self.text, a, b, strip_tabs)
-        smap = SegMap.from_file_ranges(ranges)
-        body = "".join(self.text[x:y] for x, y in ranges)
-        shell.analyze(self.doc, body, smap, env, self.stage.scope, nested=True)
-
-    def _exec_form(
-        self, logical: str, segmap: SegMap, a0: int, argv: list[str], env: dict[str, VarDef]
-    ) -> None:
-        assert self.stage is not None
-        strings = list(re.finditer(r'"((?:[^"\\]|\\.)*)"', logical[a0:]))
-        if len(strings) != len(argv):
-            return
-        words = []
-        for m, value in zip(strings, argv, strict=True):
-            s, e = a0 + m.start(1), a0 + m.end(1)
-            words.append(Tok(s - 1, e + 1, [Piece(s, e, value, "\\" not in m.group(1))]))
-        res = Resolver(self.text, segmap, env, logical)
-        ctx = Ctx(self.doc, res, self.stage.scope.id, exec_form=True)
-        analyze_command(ctx, words, [], a0, len(logical))
-
-    def _token_scan(self, logical: str, segmap: SegMap, a0: int, env: dict[str, VarDef]) -> None:
-        """Non-POSIX ``SHELL``: a plain whitespace token scan, nothing editable."""
-        assert self.stage is not None
-        res = Resolver(self.text, segmap, env, logical)
-        ctx = Ctx(self.doc, res, self.stage.scope.id, editable=False)
-        words: list[Tok] = []
-        start = a0
-        for m in re.finditer(r"[^\s;|&]+|[;|&]+", logical[a0:]):
-            s, e = a0 + m.start(), a0 + m.end()
-            w = m.group(0)
-            if w[0] in ";|&":
-                analyze_command(ctx, words, [], start, s)
-                words = []
-                start = e
-                continue
-            words.append(Tok(s, e, self._value_pieces(w, s, expand=False)))
-        analyze_command(ctx, words, [], start, len(logical))
-
     # -- COPY / ADD -------------------------------------------------------
 
     def _copy(self, ins: Instr, logical: str, segmap: SegMap, a0: int) -> None:
@@ -448,7 +329,7 @@ class _Parser:
         words = [w for w in words if not w.startswith("--")]
         if words and words[0].startswith("["):
             try:
-                argv = _json_loads(logical[a0:].split("]", 1)[0] + "]")
+                argv = json_loads(logical[a0:].split("]", 1)[0] + "]")
                 words = [str(x) for x in argv]
             except ValueError:
                 return
@@ -458,7 +339,7 @@ class _Parser:
         sources = [w.strip("\"'") for w in words[:-1]]
         scope = self.stage.scope
         if ins.heredocs:
-            if not shell.is_pip_config_path(dest):
+            if not is_pip_config_path(dest):
                 return
             scope.config_files.append(dest)
             for hd in ins.heredocs:
@@ -466,9 +347,7 @@ class _Parser:
             return
         for src in sources:
             base = posixpath.basename(src.rstrip("/"))
-            if shell.is_pip_config_path(dest) or (
-                dest.endswith("/") and base in ("pip.conf", "pip.ini")
-            ):
+            if is_pip_config_path(dest) or (dest.endswith("/") and base in ("pip.conf", "pip.ini")):
                 scope.config_files.append(src)
                 if not from_other:
                     self.doc.includes.append(src)
@@ -479,40 +358,12 @@ class _Parser:
             from pipsrc.kinds import pipconf
         except ImportError:  # pragma: no cover - provided by another module
             return
-        chunks = [(self.text[x:y], x, True) for x, y in _body_ranges(self.text, a, b, strip_tabs)]
+        chunks = [(self.text[x:y], x, True) for x, y in body_ranges(self.text, a, b, strip_tabs)]
         content = build_content(chunks, decode=False)
         res = Resolver(self.text, SegMap.shifted(0, len(self.text)), dict(self.stage.env),
                        self.text)  # fmt: skip
         sub = pipconf.parse(content.text, self.doc.path)
         merge_pipconf(self._ctx(res), sub, content, expanding, False)
-
-
-def _cut(ranges: list[tuple[int, int]], k: int) -> list[tuple[int, int]]:
-    """File ranges of a logical text after dropping its first ``k`` characters."""
-    out = []
-    for a, b in ranges:
-        if k >= b - a:
-            k -= b - a
-            continue
-        out.append((a + k, b))
-        k = 0
-    return out
-
-
-def _body_ranges(text: str, a: int, b: int, strip_tabs: bool) -> list[tuple[int, int]]:
-    if not strip_tabs:
-        return [(a, b)]
-    out = []
-    pos = a
-    while pos < b:
-        eol = text.find("\n", pos, b)
-        eol = b if eol == -1 else eol + 1
-        s = pos
-        while s < eol and text[s] == "\t":
-            s += 1
-        out.append((s, eol))
-        pos = eol
-    return out
 
 
 def parse(text: str, path: str) -> Document:

@@ -21,7 +21,7 @@ from pipsrc.model import (
     Setting,
     Span,
 )
-from pipsrc.syntax.pipcli import Ctx
+from pipsrc.syntax.emit import Ctx
 from pipsrc.syntax.words import Content, Piece, SegMap, literal_pieces, orig_end
 
 if TYPE_CHECKING:

@@ -127,42 +127,67 @@ def _section_ineffective(section: str | None, real_sections: set[str]) -> str | 
 
 def _scan(doc: Document, text: str) -> tuple[list[_Option], set[str]]:
     """Replay ``RawConfigParser._read`` with offsets; record comments and problems."""
-    options: list[_Option] = []
-    section: str | None = None
-    in_section = False
-    sections_seen: set[str] = set()
-    added: set[tuple[str | None, str]] = set()
-    current: _Option | None = None
-    indent_level = 0
-    missing_reported = False
+    scanner = _Scanner(doc, text)
     for start, end, end_nl in _lines(text):
+        scanner.line(start, end, end_nl)
+    return scanner.options, scanner.sections_seen
+
+
+class _Scanner:
+    """The state configparser's line loop keeps: the section and the option being read."""
+
+    def __init__(self, doc: Document, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.options: list[_Option] = []
+        self.section: str | None = None
+        self.in_section = False
+        self.sections_seen: set[str] = set()
+        self.added: set[tuple[str | None, str]] = set()
+        self.current: _Option | None = None
+        self.indent_level = 0
+        self.missing_reported = False
+
+    def line(self, start: int, end: int, end_nl: int) -> None:
+        text = self.text
         line = text[start:end]
         stripped = line.strip()
         if stripped.startswith(("#", ";")):
             c = start + line.index(stripped[0])
-            doc.comments.append(Comment(Span(c, end), stripped[1:], True))
-            continue
+            self.doc.comments.append(Comment(Span(c, end), stripped[1:], True))
+            return
         if not stripped:
-            continue  # a blank line adds "" to a value: it never ends one
+            return  # a blank line adds "" to a value: it never ends one
         indent = len(line) - len(line.lstrip())
-        if current is not None and indent > indent_level:
+        current = self.current
+        if current is not None and indent > self.indent_level:
             s, e = _strip_span(text, start, end)
             current.pieces.append((s, e))
             current.end, current.end_nl, current.nl = end, end_nl, text[end:end_nl]
-            continue
-        indent_level = indent
+            return
+        self.indent_level = indent
         if stripped.startswith("[") and stripped.rfind("]") > 1:
-            name = stripped[1 : stripped.rfind("]")]
-            if name in sections_seen:
-                doc.problems.append(
-                    ParseProblem(start, f"duplicate section [{name}]: pip refuses the file", True)
-                )
-            if name != "DEFAULT":
-                sections_seen.add(name)
-            section, in_section, current = name, True, None
-            continue
-        if not in_section and not missing_reported:
-            doc.problems.append(
+            self._section(start, stripped)
+            return
+        self._option(start, end, end_nl, indent, stripped)
+
+    def _section(self, start: int, stripped: str) -> None:
+        """A ``[name]`` header: a repeated one makes pip refuse the file (strict mode)."""
+        name = stripped[1 : stripped.rfind("]")]
+        if name in self.sections_seen:
+            self.doc.problems.append(
+                ParseProblem(start, f"duplicate section [{name}]: pip refuses the file", True)
+            )
+        if name != "DEFAULT":
+            self.sections_seen.add(name)
+        self.section, self.in_section, self.current = name, True, None
+
+    def _option(self, start: int, end: int, end_nl: int, indent: int, stripped: str) -> None:
+        """A line that is neither a comment, a continuation nor a header: ``key = value``,
+        or a line configparser refuses (before any header, or without a delimiter)."""
+        problems = self.doc.problems
+        if not self.in_section and not self.missing_reported:
+            problems.append(
                 ParseProblem(
                     start,
                     "content before the first section header: pip refuses the file "
@@ -170,35 +195,36 @@ def _scan(doc: Document, text: str) -> tuple[list[_Option], set[str]]:
                     True,
                 )
             )
-            missing_reported = True
+            self.missing_reported = True
         delim = _first_delimiter(stripped)
         if delim <= 0 or not stripped[:delim].rstrip():
-            doc.problems.append(
+            problems.append(
                 ParseProblem(start, "line is not 'key = value': pip refuses the file", True)
             )
-            continue  # configparser keeps the previous option open here
+            return  # configparser keeps the previous option open here
         key_off = start + indent
         key = stripped[:delim].rstrip()
         lowered = key.lower()
-        if in_section and (section, lowered) in added:
-            doc.problems.append(
+        section = self.section
+        if self.in_section and (section, lowered) in self.added:
+            problems.append(
                 ParseProblem(
                     start,
                     f"duplicate option '{lowered}' in [{section}]: pip refuses the file",
                     True,
                 )
             )
-        added.add((section, lowered))
+        self.added.add((section, lowered))
         norm = lowered.replace("_", "-")
         if norm.startswith("--"):
             norm = norm[2:]
         current = _Option(key, norm, section, start, key_off)
-        current.end, current.end_nl, current.nl = end, end_nl, text[end:end_nl]
-        vs, ve = _strip_span(text, key_off + delim + 1, end)
+        current.end, current.end_nl, current.nl = end, end_nl, self.text[end:end_nl]
+        vs, ve = _strip_span(self.text, key_off + delim + 1, end)
         if vs < ve:
             current.pieces.append((vs, ve))
-        options.append(current)
-    return options, sections_seen
+        self.options.append(current)
+        self.current = current
 
 
 def _first_delimiter(stripped: str) -> int:
@@ -215,7 +241,6 @@ def _settings(
     doc: Document, text: str, opt: _Option, section_why: str | None, sibling: Insertion | None
 ) -> None:
     """One setting per value token (lists) or for the first token (single values)."""
-    kind = _KEYS[opt.norm]
     tokens: list[tuple[int, int]] = []
     for s, e in opt.pieces:
         tokens.extend((m.start(), m.end()) for m in _TOKEN.finditer(text, s, e))
@@ -225,49 +250,69 @@ def _settings(
     # is where the author meant a comment to begin.
     marker = next((i for i, (s, _) in enumerate(tokens) if text[s] in "#;"), len(tokens))
     block = Span(opt.line_start, opt.end_nl)
-
-    def add(s: int, e: int, why: str | None, removal: Span) -> None:
-        raw = text[s:e]
-        if why is None and "," in raw and kind is not SettingKind.NO_INDEX:
-            why = _MSG_COMMA
-        doc.settings.append(
-            Setting(
-                kind=kind,
-                key=opt.key,
-                raw=raw,
-                value=raw,
-                span=Span(s, e),
-                method=Method.PIP_CONF,
-                scope="file",
-                removal=removal,
-                ineffective=why,
-                section=opt.section,
-                sibling=sibling if why is None else None,
-            )
-        )
-
     if opt.norm not in _LISTS:
         if marker == 0:
             return  # the value is only a comment: nothing to locate
         why = section_why
         if why is None:
-            if opt.norm == "index":
-                why = _MSG_LEGACY
-            elif marker < len(tokens):
-                why = _MSG_INLINE
-            elif len(tokens) > 1:
-                why = _MSG_SINGLE
-        add(*tokens[0], why, block)
+            why = _single_value_why(opt, marker, len(tokens))
+        _add(doc, text, opt, sibling, *tokens[0], why, block)
         return
     for i, (s, e) in enumerate(tokens):
         if i == marker:
             continue  # the comment marker itself
         if i > marker:
-            add(s, e, section_why or _MSG_INLINE, _item_removal(text, tokens, i, len(tokens)))
+            removal = _item_removal(text, tokens, i, len(tokens))
+            _add(doc, text, opt, sibling, s, e, section_why or _MSG_INLINE, removal)
         elif marker > 1:
-            add(s, e, section_why, _item_removal(text, tokens, i, marker))
+            _add(doc, text, opt, sibling, s, e, section_why, _item_removal(text, tokens, i, marker))
         else:
-            add(s, e, section_why, block)
+            _add(doc, text, opt, sibling, s, e, section_why, block)
+
+
+def _single_value_why(opt: _Option, marker: int, count: int) -> str | None:
+    """Why pip ignores or misreads a single-valued option written in a read section: the
+    legacy ``index`` key, an inline comment, or several tokens (one broken URL to pip)."""
+    if opt.norm == "index":
+        return _MSG_LEGACY
+    if marker < count:
+        return _MSG_INLINE
+    if count > 1:
+        return _MSG_SINGLE
+    return None
+
+
+def _add(
+    doc: Document,
+    text: str,
+    opt: _Option,
+    sibling: Insertion | None,
+    s: int,
+    e: int,
+    why: str | None,
+    removal: Span,
+) -> None:
+    """The setting for the token ``text[s:e]`` of ``opt``; a comma in it is a list pip
+    will not split (unless some other reason already makes it ineffective)."""
+    raw = text[s:e]
+    kind = _KEYS[opt.norm]
+    if why is None and "," in raw and kind is not SettingKind.NO_INDEX:
+        why = _MSG_COMMA
+    doc.settings.append(
+        Setting(
+            kind=kind,
+            key=opt.key,
+            raw=raw,
+            value=raw,
+            span=Span(s, e),
+            method=Method.PIP_CONF,
+            scope="file",
+            removal=removal,
+            ineffective=why,
+            section=opt.section,
+            sibling=sibling if why is None else None,
+        )
+    )
 
 
 def _item_removal(text: str, tokens: list[tuple[int, int]], i: int, count: int) -> Span:

@@ -6,7 +6,7 @@ module. Modules are imported only when chosen (a plain ``check`` never loads the
 or SARIF code).
 
 Renderers receive findings whose strings are already redacted by the engine,
-and :func:`render` runs :func:`pipsrc.urls.redact` once more over what they emit, so
+and :func:`render` runs :func:`pipsrc.redaction.redact` once more over what they emit, so
 that no format can leak a credential even if a new field forgets the first pass.
 """
 
@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 
 from pipsrc.model import Applicability, Severity
 from pipsrc.records import record
+from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
-from pipsrc.urls import redact
 
 if TYPE_CHECKING:  # the CLI imports FORMATS for --help without loading the engine
     from pipsrc.engine.results import Finding, RunResult
@@ -73,7 +73,7 @@ def shown_paths(result: RunResult) -> Callable[[str], str]:
 
 
 def render(result: RunResult, fmt: str, opts: RenderOptions) -> str:
-    from pipsrc.urls import redact
+    from pipsrc.redaction import redact
 
     module = importlib.import_module(FORMATS[fmt])
     out: str = module.render(result, opts)

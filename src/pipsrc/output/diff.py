@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pipsrc.engine.results import RunResult
 from pipsrc.output import shown_paths
-from pipsrc.urls import redact
+from pipsrc.redaction import redact
 
 
 def render_diff(result: RunResult) -> str:

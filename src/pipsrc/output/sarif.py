@@ -17,6 +17,7 @@ Choices that matter to a consumer:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,15 +31,18 @@ from pipsrc.output import (
     fingerprints,
     repo_base,
 )
+from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
-from pipsrc.urls import redact
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 BASE = "%SRCROOT%"
 _TAGS = {
     "pipsrc.rules.index": ["index"],
+    "pipsrc.rules.extra": ["index"],
+    "pipsrc.rules.pypi": ["index"],
     "pipsrc.rules.transport": ["security", "transport"],
+    "pipsrc.rules.trusted": ["security", "transport"],
     "pipsrc.rules.security": ["security"],
     "pipsrc.rules.ineffective": ["correctness"],
     "pipsrc.rules.meta": ["meta"],
@@ -122,45 +126,10 @@ def render(result: RunResult, opts: RenderOptions) -> str:
     prints = fingerprints(result, path_of)
     texts = {r.path: r.doc.text for r in result.files if r.doc is not None}
     indexes: dict[str, LineIndex] = {}
-    results = []
-    for f in result.findings:
-        uri = _uri(path_of(f.path))
-        res: dict[str, Any] = {
-            "ruleId": f.code,
-            "ruleIndex": rule_index[f.code],
-            "level": LEVELS[f.severity],
-            "message": {"text": f.message},
-            "locations": [
-                {
-                    "physicalLocation": {
-                        "artifactLocation": {"uri": uri, "uriBaseId": BASE},
-                        "region": {
-                            "startLine": f.line,
-                            "startColumn": f.column,
-                            "endLine": f.end_line,
-                            "endColumn": f.end_column,
-                        },
-                    }
-                }
-            ],
-            "partialFingerprints": {
-                "primaryLocationLineHash": prints[id(f)],
-                "pipsrc/v1": prints[id(f)],
-            },
-            "properties": {"name": f.name, "value": f.value},
-        }
-        if f.fix is not None and f.applicability != Applicability.DISPLAY and f.path in texts:
-            index = indexes.get(f.path) or indexes.setdefault(f.path, LineIndex(texts[f.path]))
-            fix = _fix(f, index, uri)
-            if fix is not None:
-                res["fixes"] = [fix]
-        results.append(res)
-    notes: list[dict[str, Any]] = []
-    for r in result.files:
-        if r.error:
-            notes.append(_note("error", r.error, path_of(r.path)))
-    for s in result.skipped:
-        notes.append(_note("warning", s.reason, path_of(s.path)))
+    results = [
+        _result(f, rule_index[f.code], prints[id(f)], _uri(path_of(f.path)), texts, indexes)
+        for f in result.findings
+    ]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -174,7 +143,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
         "invocations": [
             {
                 "executionSuccessful": not any(r.error for r in result.files),
-                "toolExecutionNotifications": notes,
+                "toolExecutionNotifications": _notes(result, path_of),
             }
         ],
         "originalUriBaseIds": {BASE: {"uri": Path(base).as_uri().rstrip("/") + "/"}},
@@ -183,6 +152,62 @@ def render(result: RunResult, opts: RenderOptions) -> str:
     }
     doc = {"$schema": SCHEMA, "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _result(
+    f: Finding,
+    rule_index: int,
+    fingerprint: str,
+    uri: str,
+    texts: dict[str, str],
+    indexes: dict[str, LineIndex],
+) -> dict[str, Any]:
+    """One finding as a SARIF result, with its fix when one can be shown.
+
+    ``indexes`` caches a line index per file across the findings of a run: only files
+    with a fix to show need one.
+    """
+    res: dict[str, Any] = {
+        "ruleId": f.code,
+        "ruleIndex": rule_index,
+        "level": LEVELS[f.severity],
+        "message": {"text": f.message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri, "uriBaseId": BASE},
+                    "region": {
+                        "startLine": f.line,
+                        "startColumn": f.column,
+                        "endLine": f.end_line,
+                        "endColumn": f.end_column,
+                    },
+                }
+            }
+        ],
+        "partialFingerprints": {
+            "primaryLocationLineHash": fingerprint,
+            "pipsrc/v1": fingerprint,
+        },
+        "properties": {"name": f.name, "value": f.value},
+    }
+    if f.fix is not None and f.applicability != Applicability.DISPLAY and f.path in texts:
+        index = indexes.get(f.path) or indexes.setdefault(f.path, LineIndex(texts[f.path]))
+        fix = _fix(f, index, uri)
+        if fix is not None:
+            res["fixes"] = [fix]
+    return res
+
+
+def _notes(result: RunResult, path_of: Callable[[str], str]) -> list[dict[str, Any]]:
+    """Files that could not be read (errors) or were skipped (warnings), as notifications."""
+    notes: list[dict[str, Any]] = []
+    for r in result.files:
+        if r.error:
+            notes.append(_note("error", r.error, path_of(r.path)))
+    for s in result.skipped:
+        notes.append(_note("warning", s.reason, path_of(s.path)))
+    return notes
 
 
 def _note(level: str, message: str, path: str) -> dict[str, Any]:

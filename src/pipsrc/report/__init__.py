@@ -9,9 +9,9 @@ network connection, and only when asked.
 from __future__ import annotations
 
 from pipsrc.engine.results import RunResult
+from pipsrc.redaction import redact
 from pipsrc.report.facts import ProbeResult, ReportFacts, gather
 from pipsrc.report.texts import LANGS
-from pipsrc.urls import redact
 
 
 def render(facts: ReportFacts, lang: str) -> str:

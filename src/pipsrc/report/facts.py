@@ -21,8 +21,9 @@ from pipsrc.engine.results import Change, FileResult, Finding, RunResult
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
+from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
-from pipsrc.urls import identity, parse_url, redact
+from pipsrc.urls import identity, parse_url
 from pipsrc.vocabulary import URL_KINDS
 
 # statuses, in the order the status column lists them

@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from urllib.parse import unquote
 
 from pipsrc.policy import Policy
+from pipsrc.redaction import redact
 from pipsrc.report.facts import ProbeResult
-from pipsrc.urls import parse_url, redact
+from pipsrc.urls import parse_url
 
 DEFAULT_SAMPLES = 3
 DEFAULT_TIMEOUT = 10.0

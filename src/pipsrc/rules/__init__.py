@@ -1,18 +1,16 @@
-"""The rule registry: an explicit, ordered tuple (grep-able; nothing registers by accident)."""
+"""The rule registry: an explicit tuple of the rule modules' rules, in code order (grep-able;
+nothing registers by accident)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipsrc.rules import index, ineffective, meta, security, transport
+from pipsrc.rules import extra, index, ineffective, meta, pypi, security, transport, trusted
 from pipsrc.rules.base import Example, Rule, Violation
 
-ALL_RULES: tuple[type[Rule], ...] = (
-    *index.RULES,
-    *transport.RULES,
-    *security.RULES,
-    *ineffective.RULES,
-    *meta.RULES,
+_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, meta)
+ALL_RULES: tuple[type[Rule], ...] = tuple(
+    sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}

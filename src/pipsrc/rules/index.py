@@ -1,78 +1,30 @@
-"""Index selection rules: which index each setting and install site points at."""
+"""Rules on the primary index: off the policy (PS101), inconsistent with the repository
+(PS105), a legacy or non-canonical form of a catalogued mirror (PS107)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc import kinds
 from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
-from pipsrc.effective import effective_index, live, scope_settings, trusted_users
 from pipsrc.model import (
     Applicability,
     Document,
     Edit,
     Fix,
-    Setting,
     SettingKind,
     Severity,
-    Tool,
 )
 from pipsrc.rules.base import Example, Rule, Violation
-from pipsrc.urls import bare_trusted_host, host_port, identity, parse_url, rewrite_like
-from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
-
-ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
-TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
-TORCH = "https://download.pytorch.org/whl/cu121"
-CORP = "https://pkgs.corp.example/simple/"
-# a policy that allows the company's own index as an extra index
-CORP_ALLOWED = f'extra-indexes = ["{CORP}"]\n'
-# the PyTorch CUDA index on the one command that needs it: the recommended form
-TORCH_PER_COMMAND = Example(
-    "Dockerfile",
-    "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+from pipsrc.rules.common import (
+    ALIYUN,
+    TORCH_PER_COMMAND,
+    TUNA,
+    judged,
+    moved_trusted_hosts,
+    off_policy,
 )
-
-
-def judged(doc: Document) -> Iterator[Setting]:
-    """Live settings with a resolved value: what index rules judge."""
-    for s in live(doc.settings):
-        if s.value:
-            yield s
-
-
-def off_policy(s: Setting, ctx: Context) -> bool:
-    """A primary/extra index that is neither the policy index nor allowed."""
-    policy = ctx.policy
-    value = s.value
-    if policy.index is None or value is None or parse_url(value) is None:
-        return False
-    if policy.is_policy_index(value) or policy.exception_for(value) is not None:
-        return False
-    return not (s.kind == SettingKind.EXTRA_INDEX and policy.allowed_extra(value))
-
-
-def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> list[Edit]:
-    """Trusted-host entries that belonged to ``s`` and move with it (PS203)."""
-    new_host = host_port(new)
-    old = s.value
-    if new_host is None or old is None:
-        return []
-    edits = []
-    in_scope = scope_settings(doc, s.scope)
-    for th in live(in_scope):
-        if th.kind != SettingKind.TRUSTED_HOST or not th.value or not th.editable:
-            continue
-        users = trusted_users(th.value, in_scope)
-        if not any(u is s for u, _ in users):
-            continue
-        # every other user of this trusted-host is also being moved to the policy index
-        if all(u is s or (off_policy(u, ctx) and u.editable) for u, _ in users):
-            entry = bare_trusted_host(th.value) or th.value
-            if entry != new_host and not th.raw.startswith(("http://", "https://")):
-                edits.append(Edit.replace(th.span, new_host))
-    return edits
+from pipsrc.urls import identity, parse_url, rewrite_like
 
 
 class IndexOffPolicy(Rule):
@@ -172,315 +124,6 @@ class IndexOffPolicy(Rule):
             )
 
 
-def _primaries(doc: Document, s: Setting) -> list[Setting]:
-    scope = scope_settings(doc, s.scope)
-    return [p for p in live(scope) if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool]
-
-
-class ExtraIndexOffPolicy(Rule):
-    code = "PS102"
-    name = "extra-index-off-policy"
-    summary = "An extra index that the policy does not allow."
-    why = (
-        "pip merges every extra index with the primary one and takes the best version from "
-        "any of them, so an extra index both bypasses the mirror and opens the door to "
-        "dependency confusion (a public package shadowing an internal one)."
-    )
-    fix_safety = (
-        "Safe when the extra index is PyPI or a catalogued mirror: it is removed when the "
-        "scope already has a primary index (pointing it at the policy index would only "
-        "duplicate it), otherwise pointed at the policy index. No fix for unknown private "
-        "indexes: only their owner knows whether they are needed."
-    )
-    fix_applicability = Applicability.SAFE
-    needs_policy = True
-    # the company's index, which the policy allows as an extra index
-    good = (
-        Example(
-            "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url {CORP}\ncorp-utils\n",
-            policy=CORP_ALLOWED,
-        ),
-        Example(
-            "Dockerfile",
-            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\n"
-            f"RUN pip install --extra-index-url {CORP} corp-utils\n",
-            policy=CORP_ALLOWED,
-        ),
-        Example(
-            "build.sh",
-            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
-            policy=CORP_ALLOWED,
-        ),
-        Example(
-            "pip.conf",
-            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
-            policy=CORP_ALLOWED,
-        ),
-        Example(
-            "docker-compose.yml",
-            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
-            f"      PIP_EXTRA_INDEX_URL: {CORP}\n",
-            policy=CORP_ALLOWED,
-        ),
-    )
-    bad = (
-        Example(
-            "Dockerfile",
-            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
-            'ENV PIP_EXTRA_INDEX_URL="https://pypi.org/simple"\nRUN pip install flask\n',
-            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install flask\n',
-        ),
-        Example(
-            "requirements-dev.txt",
-            "--extra-index-url https://pypi.org/simple\npytest\n",
-            fixed="--extra-index-url https://mirrors.aliyun.com/pypi/simple\npytest\n",
-        ),
-        Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url {CORP}\nx\n"),
-        Example(
-            "build.sh",
-            f"#!/bin/sh\nset -e\npip install -i {ALIYUN} --extra-index-url https://pypi.org/simple "
-            "-r requirements.txt\n",
-            fixed=f"#!/bin/sh\nset -e\npip install -i {ALIYUN} -r requirements.txt\n",
-        ),
-        Example(
-            "pip.conf",
-            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = https://pypi.org/simple\n",
-            fixed=f"[global]\nindex-url = {ALIYUN}\n",
-        ),
-        Example(
-            "docker-compose.yml",
-            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
-            f"        - PIP_INDEX_URL={ALIYUN}\n"
-            "        - PIP_EXTRA_INDEX_URL=https://pypi.org/simple\n",
-            fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
-            f"        - PIP_INDEX_URL={ALIYUN}\n",
-        ),
-    )
-
-    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
-        target = ctx.policy.index
-        if target is None:
-            return
-        for s in judged(doc):
-            if s.kind != SettingKind.EXTRA_INDEX or not off_policy(s, ctx):
-                continue
-            assert s.value is not None
-            known = catalogue().match(s.value)
-            fix = None
-            if known is not None and known.mirror.kind == "mirror" and s.editable:
-                if _primaries(doc, s) and s.removal is not None:
-                    fix = Fix(
-                        (Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index"
-                    )
-                elif not _primaries(doc, s):
-                    fix = Fix(
-                        (Edit.replace(s.span, rewrite_like(s.raw, target)),),
-                        Applicability.SAFE,
-                        f"Use the policy index {target}",
-                    )
-            yield Violation(
-                s.span,
-                f"extra index {s.value} is not allowed by the policy",
-                s.value,
-                fix,
-            )
-
-
-class RedundantExtraIndex(Rule):
-    code = "PS103"
-    name = "redundant-extra-index"
-    summary = "An extra index equal to the primary index of the same scope."
-    why = "It changes nothing but the number of requests pip makes, and confuses readers."
-    fix_safety = "Safe: the extra index is removed."
-    fix_applicability = Applicability.SAFE
-    good = (
-        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
-        Example(
-            "Dockerfile",
-            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={CORP}\n"
-            "RUN pip install flask corp-utils\n",
-            mirror=None,
-        ),
-        Example(
-            "build.sh",
-            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
-            mirror=None,
-        ),
-        Example(
-            "pip.conf",
-            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
-            mirror=None,
-        ),
-        Example(
-            "docker-compose.yml",
-            f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n"
-            f"      - PIP_EXTRA_INDEX_URL={CORP}\n",
-            mirror=None,
-        ),
-    )
-    bad = (
-        Example(
-            "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url {ALIYUN}\nflask\n",
-            fixed=f"-i {ALIYUN}\nflask\n",
-            mirror=None,
-        ),
-        Example(
-            "Dockerfile",
-            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={ALIYUN}\n"
-            "RUN pip install flask\n",
-            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install flask\n",
-            mirror=None,
-        ),
-        Example(
-            "build.sh",
-            f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\nexport PIP_EXTRA_INDEX_URL={ALIYUN}\n"
-            "pip install -r requirements.txt\n",
-            fixed=f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
-            mirror=None,
-        ),
-        Example(
-            "pip.conf",
-            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {ALIYUN}\n",
-            fixed=f"[global]\nindex-url = {ALIYUN}\n",
-            mirror=None,
-        ),
-        Example(
-            "docker-compose.yml",
-            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
-            f"      PIP_EXTRA_INDEX_URL: {ALIYUN}\n      TZ: Asia/Shanghai\n",
-            fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
-            "      TZ: Asia/Shanghai\n",
-            mirror=None,
-        ),
-    )
-
-    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
-        for s in judged(doc):
-            if s.kind != SettingKind.EXTRA_INDEX:
-                continue
-            key = identity(s.value or "")
-            if key is None:
-                continue
-            if any(identity(p.value or "") == key for p in _primaries(doc, s)):
-                fix = None
-                if s.removal is not None and s.editable:
-                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
-                yield Violation(
-                    s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix
-                )
-
-
-class ImplicitPypi(Rule):
-    code = "PS104"
-    name = "implicit-pypi"
-    summary = "An install that falls back to pypi.org because nothing configures an index."
-    why = (
-        "A `pip install` with no index flag, no PIP_INDEX_URL and no pip config written "
-        "earlier in its stage or script silently uses pypi.org: the build works on a laptop "
-        "and stalls on the build farm. This is the setting people forget most."
-    )
-    fix_safety = (
-        "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
-        "names the index on the command line, so `pipsrc fix` applies it then: "
-        "`ENV PIP_INDEX_URL=...` after the stage's FROM, or `export PIP_INDEX_URL=...` near "
-        "the top of a script. A Dockerfile fragment without FROM is reported as depending on "
-        "configuration elsewhere instead."
-    )
-    fix_applicability = Applicability.UNSAFE
-    also = frozenset({Applicability.SAFE})
-    # only Dockerfiles and shell scripts hold install commands: a requirements file,
-    # a pip.conf and a compose file (whose `command:` is not read) have none to judge
-    kinds = frozenset({"dockerfile", "shell"})
-    good = (
-        Example(
-            "Dockerfile",
-            f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} && pip install x\n",
-        ),
-        Example(
-            "Dockerfile", "FROM python:3.12\n# pip install x comes from elsewhere\nRUN echo hi\n"
-        ),
-        Example(
-            "build.sh",
-            f"#!/bin/bash\nset -euo pipefail\nexport PIP_INDEX_URL={ALIYUN}\n"
-            "pip install -r requirements.txt\n",
-        ),
-    )
-    bad = (
-        Example(
-            "Dockerfile",
-            "FROM python:3.12\nRUN pip install salt\n",
-            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install salt\n',
-        ),
-        Example(
-            "build.sh",
-            "#!/bin/sh\nset -e\npip install -r requirements.txt\n",
-            fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="{ALIYUN}"\n'
-            "pip install -r requirements.txt\n",
-        ),
-        # the index comes from the policy file only: the insertion waits for --unsafe-fixes
-        Example(
-            "Dockerfile",
-            "FROM python:3.12-slim\nWORKDIR /app\nCOPY requirements.txt .\n"
-            "RUN pip install --no-cache-dir -r requirements.txt\n",
-            fixed=f'FROM python:3.12-slim\nENV PIP_INDEX_URL="{ALIYUN}"\nWORKDIR /app\n'
-            "COPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n",
-            unsafe=True,
-            mirror=None,
-            policy='index = "aliyun"\n',
-        ),
-    )
-
-    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
-        target = ctx.target_index
-        if not ctx.policy.require_index or target is None:
-            return
-        fixed_scopes: set[str] = set()
-        for site in doc.sites:
-            eff = effective_index(doc, site, ctx)
-            if not eff.implicit_pypi:
-                continue
-            scope = doc.scope(site.scope)
-            fix = None
-            if (
-                scope is not None
-                and scope.insert_at is not None
-                and ctx.policy.index is not None
-                and doc.fixable
-                and site.scope not in fixed_scopes
-            ):
-                fixed_scopes.add(site.scope)
-                snippet = config_snippet(scope.insert_style, ctx, site.tool, scope.nl)
-                if snippet:
-                    fix = Fix(
-                        (Edit.insert(scope.insert_at, snippet),),
-                        Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
-                        f"Configure the index {ctx.policy.index} for this scope",
-                    )
-            yield Violation(
-                site.span,
-                f"`{site.command}` uses pypi.org: no index is configured for it",
-                "",
-                fix,
-            )
-
-
-def config_snippet(style: str | None, ctx: Context, tool: Tool, nl: str) -> str | None:
-    """The lines PS104 inserts, in the syntax of the scope's kind: the policy index
-    (and trusted-host for plain http)."""
-    index = ctx.policy.index
-    if index is None or tool not in INDEX_VAR:
-        return None
-    pairs = [(INDEX_VAR[tool], index)]
-    parsed = parse_url(index)
-    if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
-        hp = host_port(index)
-        if hp and ctx.policy.trusted_host != "never":
-            pairs.append((TRUSTED_VAR[tool], hp))
-    return kinds.config_lines(style, pairs, nl)
-
-
 class InconsistentIndex(Rule):
     code = "PS105"
     name = "inconsistent-index"
@@ -569,80 +212,6 @@ class InconsistentIndex(Rule):
                     f"index {s.value} differs from the repository's usual index {ref}",
                     s.value or "",
                 )
-
-
-class ExceptionAsExtraIndex(Rule):
-    code = "PS106"
-    name = "exception-as-extra-index"
-    severity = Severity.WARNING
-    summary = "An allowed vendor index (PyTorch, NVIDIA ...) added as an extra index."
-    why = (
-        "As an extra index it is consulted for every package, not only the vendor's: any "
-        "name published there can shadow the one from your mirror (dependency confusion). "
-        "Use `--index-url` on the command that installs the vendor packages, or an explicit "
-        "uv index pinned to those packages."
-    )
-    fix_safety = "None: moving packages to their own install command needs a human."
-    good = (
-        TORCH_PER_COMMAND,
-        Example(
-            "build.sh",
-            f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n"
-            f"pip install --index-url {TORCH} torch torchvision\n",
-        ),
-        # a policy may accept the risk for a vendor index it names
-        Example(
-            "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url {TORCH}\ntorch\n",
-            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
-        ),
-        Example(
-            "pip.conf",
-            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n",
-            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
-        ),
-        # a build arg of its own, for the Dockerfile's `pip install --index-url $TORCH_INDEX_URL`
-        Example(
-            "docker-compose.yml",
-            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
-            f"        PIP_INDEX_URL: {ALIYUN}\n        TORCH_INDEX_URL: {TORCH}\n",
-        ),
-    )
-    bad = (
-        Example(
-            "requirements.txt",
-            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
-        ),
-        Example(
-            "Dockerfile",
-            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nENV PIP_EXTRA_INDEX_URL={TORCH}\n"
-            "RUN pip install torch -r requirements.txt\n",
-        ),
-        Example(
-            "build.sh",
-            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {TORCH} torch torchvision\n",
-        ),
-        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n"),
-        Example(
-            "docker-compose.yml",
-            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
-            f"        PIP_INDEX_URL: {ALIYUN}\n        PIP_EXTRA_INDEX_URL: {TORCH}\n",
-        ),
-    )
-
-    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
-        for s in judged(doc):
-            if s.kind != SettingKind.EXTRA_INDEX or s.value is None:
-                continue
-            exc = ctx.policy.exception_for(s.value)
-            if exc is None or ctx.policy.allowed_extra(s.value):
-                continue
-            yield Violation(
-                s.span,
-                f"{exc[0]} index {s.value} is an extra index: every package may come from it;"
-                " install the vendor packages with --index-url instead",
-                s.value,
-            )
 
 
 class LegacyMirrorUrl(Rule):
@@ -735,12 +304,4 @@ class LegacyMirrorUrl(Rule):
             )
 
 
-RULES: tuple[type[Rule], ...] = (
-    IndexOffPolicy,
-    ExtraIndexOffPolicy,
-    RedundantExtraIndex,
-    ImplicitPypi,
-    InconsistentIndex,
-    ExceptionAsExtraIndex,
-    LegacyMirrorUrl,
-)
+RULES: tuple[type[Rule], ...] = (IndexOffPolicy, InconsistentIndex, LegacyMirrorUrl)

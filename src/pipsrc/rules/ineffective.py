@@ -8,7 +8,7 @@ from pipsrc.context import Context
 from pipsrc.effective import ENV_METHODS, live, scope_settings
 from pipsrc.model import Document, Method, Severity
 from pipsrc.rules.base import Example, Rule, Violation
-from pipsrc.rules.index import ALIYUN
+from pipsrc.rules.common import ALIYUN
 from pipsrc.textio import LineIndex
 
 

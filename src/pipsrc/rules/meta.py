@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pipsrc.context import Context
 from pipsrc.model import Applicability, Document, Severity, Span
 from pipsrc.rules.base import Example, Rule, Violation
-from pipsrc.rules.index import ALIYUN
+from pipsrc.rules.common import ALIYUN
 
 
 class ParseError(Rule):

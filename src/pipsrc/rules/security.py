@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 from pipsrc.context import Context
 from pipsrc.model import Document
+from pipsrc.redaction import credentials_in
 from pipsrc.rules.base import Example, Rule, Violation
-from pipsrc.urls import credentials_in
 
 
 class CredentialsInUrl(Rule):

@@ -5,31 +5,26 @@ abbreviation, which options take a value) and the ``PIP_*``/``UV_*`` variable
 names, but nothing about shell or Dockerfile syntax: the shell parser, the
 Dockerfile exec form and the PowerShell fallback all hand it :class:`Tok` lists,
 so every surface recognises exactly the same commands.
+
+It also recognises the two other commands that set index values: ``pip config
+set`` (read by :mod:`pipsrc.syntax.pipconfig`) and an image build's ``--build-arg``
+(read by :mod:`pipsrc.syntax.buildargs`). The settings of all of them are recorded
+through :mod:`pipsrc.syntax.emit`.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipsrc.model import (
-    Document,
-    Insertion,
-    InstallSite,
-    Method,
-    Scope,
-    Setting,
-    SettingKind,
-    Span,
-    Tool,
-)
-from pipsrc.records import field, record, replace
-from pipsrc.syntax.words import Piece, Resolved, Resolver, Tok, command_removal, split_items
+from pipsrc.model import Insertion, InstallSite, Method, Setting, SettingKind, Tool
+from pipsrc.records import record
+from pipsrc.syntax.buildargs import build_args
+from pipsrc.syntax.emit import Ctx, command_scope, emit_env
+from pipsrc.syntax.pipconfig import pip_config
+from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
 from pipsrc.syntax.words import word_removal as _word_removal
-from pipsrc.textio import line_ending_at
 from pipsrc.vocabulary import (
-    CONFIG_KEYS,
     ENV_VARS,
-    LIST_KINDS,
     PIP_INDEX_OPTIONS,
     PIP_INSTALL_COMMANDS,
     PIP_LONG_OPTIONS,
@@ -44,13 +39,9 @@ from pipsrc.vocabulary import (
     UV_NAMED_OPTIONS,
     UV_SHORT_VALUE_OPTIONS,
     UV_VALUE_OPTIONS,
-    EnvVar,
-    config_key,
 )
 
 K = SettingKind
-
-_PIP_INDEX_REF = re.compile(r"\$\{?PIP_INDEX(?![A-Za-z0-9_])")
 
 _PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
 _PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py|pypy3?")
@@ -64,93 +55,6 @@ _BUILDER_VALUE_OPTS = frozenset(
      "--tlscert", "--tlskey", "--connection", "--url", "--root", "--runroot",
      "--storage-driver", "--namespace", "-n", "--address", "-a"}
 )  # fmt: skip
-_BUILD_ARG = "--build-arg"
-
-
-@record
-class Ctx:
-    """Where and with which variables one command list is being analysed."""
-
-    doc: Document
-    res: Resolver
-    scope: str
-    bad: list[tuple[int, int]] = field(default_factory=list)  # logical error ranges
-    exec_form: bool = False  # Dockerfile exec form: no variable expansion
-    editable: bool = True  # False for non-POSIX shells and unfixable contexts
-    method: Method = Method.ENV
-
-    def is_bad(self, start: int, end: int) -> bool:
-        return any(a <= end and start <= b for a, b in self.bad)
-
-    def add(self, setting: Setting, site: InstallSite | None = None) -> Setting:
-        self.doc.settings.append(setting)
-        if site is not None:
-            site.settings.append(setting)
-        return setting
-
-
-def pip_index_ineffective(text: str) -> str | None:
-    """PS401 note for ``PIP_INDEX`` unless the file interpolates it by hand."""
-    spec = ENV_VARS["PIP_INDEX"]
-    return None if _PIP_INDEX_REF.search(text) else spec.ineffective
-
-
-def emit_env(
-    ctx: Ctx,
-    name: str,
-    res: Resolved,
-    method: Method,
-    *,
-    removal: Span | None,
-    sibling: Insertion | None,
-    site: InstallSite | None = None,
-    position: int = -1,
-    ineffective: str | None = None,
-    ok: bool = True,
-    handed_on: bool = False,
-) -> list[Setting]:
-    """Settings for one ``NAME=value`` of an index variable (one per list item).
-
-    ``handed_on``: a build argument passed to a Dockerfile not seen here, which may
-    interpolate any name by hand (``-i $PIP_INDEX``), so none is judged ineffective.
-    """
-    spec = ENV_VARS.get(name)
-    if spec is None:
-        return []
-    if spec.ineffective is not None and ineffective is None and not handed_on:
-        ineffective = pip_index_ineffective(ctx.doc.text)
-        if ineffective is None:
-            return []  # interpolated by hand (-i $PIP_INDEX): that use is the setting
-    if res.value == "" and spec.kind is not K.NO_INDEX:
-        note = ineffective or f"an empty {name} is ignored: it does not clear configured values"
-        s = Setting(spec.kind, name, res.raw, "", res.span, method, ctx.scope, spec.tool, False,
-                    removal, res.use_span, note, position=position)  # fmt: skip
-        return [ctx.add(s, site)]
-    out: list[Setting] = []
-    items = _env_items(res, spec)
-    for item, span, exact, item_removal in items:
-        value = item if res.value is not None else None
-        s = Setting(
-            spec.kind, name, ctx.doc.text[span.start : span.end], value, span, method, ctx.scope,
-            spec.tool,
-            editable=exact and ok and ctx.editable and value is not None,
-            removal=item_removal if len(items) > 1 else removal,
-            use_span=res.use_span,
-            ineffective=ineffective,
-            sibling=sibling if spec.kind in URL_KINDS else None,
-            position=position,
-            site=site.index if site is not None else None,
-        )  # fmt: skip
-        out.append(ctx.add(s, site))
-    return out
-
-
-def _env_items(res: Resolved, spec: EnvVar) -> list[tuple[str, Span, bool, Span | None]]:
-    """The items of a variable's value: one for a scalar, each word of a list."""
-    if res.value is None:
-        return [("", res.span, False, None)]
-    items = split_items(res, spec.named) if spec.split or spec.named else []
-    return items or [(res.value, res.span, res.exact, None)]
 
 
 @record
@@ -165,24 +69,12 @@ class Assign:
 
 Found = tuple[Tool, str, int, list[Assign]]
 
-
-def _val(words: list[Tok], j: int) -> str | None:
-    return words[j].value if j < len(words) else None
-
-
-def _skip_options(words: list[Tok], i: int, with_value: tuple[str, ...] | frozenset[str]) -> int:
-    """Index after the options starting at ``i`` (those in ``with_value`` take one)."""
-    while (f := _val(words, i)) is not None and f.startswith("-"):
-        i += 2 if f in with_value else 1
-    return i
-
-
 _SUDO_VALUE = ("-u", "-g", "-C", "-D", "-h", "-p", "-U", "-r", "-t")
 
 
 def _env_prefix(words: list[Tok], i: int, extra: list[Assign]) -> int:
     """``env [-u X] NAME=value ... cmd``: collect the assignments, return the command's index."""
-    while (f := _val(words, i)) is not None and (f.startswith("-") or "=" in f):
+    while (f := value_at(words, i)) is not None and (f.startswith("-") or "=" in f):
         if "=" in f and not f.startswith("-"):
             name = f.split("=", 1)[0]
             w = words[i]
@@ -193,26 +85,26 @@ def _env_prefix(words: list[Tok], i: int, extra: list[Assign]) -> int:
 
 def _wrapper_end(words: list[Tok], i: int, base: str) -> int | None:
     """Index after a command wrapper (``sudo``, ``conda run -n x``, ``poetry run``...), or None."""
-    nxt = _val(words, i + 1)
+    nxt = value_at(words, i + 1)
     if base == "sudo":
-        return _skip_options(words, i + 1, _SUDO_VALUE)
+        return skip_options(words, i + 1, _SUDO_VALUE)
     if base in _PASS:
         return i + 1
     if base in _CONDA and nxt == "run":
-        return _skip_options(words, i + 2, ("-n", "--name", "-p", "--prefix", "--cwd"))
+        return skip_options(words, i + 2, ("-n", "--name", "-p", "--prefix", "--cwd"))
     if base in _WRAP_RUN and nxt == "run":
-        return _skip_options(words, i + 2, ("--with", "--python", "-p", "-e", "--env"))
+        return skip_options(words, i + 2, ("--with", "--python", "-p", "-e", "--env"))
     return None
 
 
 def _python_m_pip(words: list[Tok], i: int, base: str) -> Found | None:
     """``python [-X...] -m pip`` / ``-mpip`` starting at ``i``."""
     j = i + 1
-    while (f := _val(words, j)) is not None and f.startswith("-") and f not in ("-m", "-mpip"):
+    while (f := value_at(words, j)) is not None and f.startswith("-") and f not in ("-m", "-mpip"):
         j += 1
-    if _val(words, j) == "-mpip":
+    if value_at(words, j) == "-mpip":
         return Tool.PIP, f"{base} -m pip", j + 1, []
-    if _val(words, j) == "-m" and _val(words, j + 1) == "pip":
+    if value_at(words, j) == "-m" and value_at(words, j + 1) == "pip":
         return Tool.PIP, f"{base} -m pip", j + 2, []
     return None
 
@@ -226,7 +118,7 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
         if v is None:
             tok = words[i]
             one_var = len(tok.pieces) == 1 and tok.pieces[0].var
-            if one_var and _val(words, i + 1) == "-m" and _val(words, i + 2) == "pip":
+            if one_var and value_at(words, i + 1) == "-m" and value_at(words, i + 2) == "pip":
                 src = ctx.res.logical[tok.start : tok.end].strip("\"'")
                 return Tool.PIP, f"{src} -m pip", i + 3, extra
             return None
@@ -237,7 +129,7 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
         after = _wrapper_end(words, i, base)
         if after is not None:
             i = after
-        elif base == "uv" and _val(words, i + 1) == "pip":
+        elif base == "uv" and value_at(words, i + 1) == "pip":
             return Tool.UV, "uv pip", i + 2, extra
         elif _PIP_NAME.fullmatch(base):
             return Tool.PIP, base, i + 1, extra
@@ -269,15 +161,15 @@ def analyze_command(
         _command_prefixes(ctx, assigns, lstart, lend, bad)
         build = find_image_build(words)
         if build is not None:
-            _build_args(ctx, words, build, lstart, lend, bad)
+            build_args(ctx, words, build, lstart, lend, bad)
         return
     tool, spelling, i, extra = found
     assigns = assigns + extra
-    i = _skip_options(words, i, UV_VALUE_OPTIONS if tool is Tool.UV else PIP_VALUE_OPTIONS)
-    sub = _val(words, i)
+    i = skip_options(words, i, UV_VALUE_OPTIONS if tool is Tool.UV else PIP_VALUE_OPTIONS)
+    sub = value_at(words, i)
     installs = UV_INSTALL_COMMANDS if tool is Tool.UV else PIP_INSTALL_COMMANDS
     if sub == "config" and tool is Tool.PIP:
-        _pip_config(ctx, words, i + 1, spelling, lstart, lend, bad)
+        pip_config(ctx, words, i + 1, spelling, lstart, lend, bad)
     if sub not in installs:
         _command_prefixes(ctx, assigns, lstart, lend, bad)
         return
@@ -304,24 +196,6 @@ def _prefix(ctx: Ctx, a: Assign, site: InstallSite | None, bad: bool) -> None:
              ok=not bad)  # fmt: skip
 
 
-def command_scope(ctx: Ctx, kind: str, lstart: int, lend: int) -> Ctx:
-    """A context whose settings belong to a new scope covering one command only.
-
-    The id is ``<kind>@<line>`` (with ``:2``, ``:3``... for more commands on
-    that line); the scope has no insertion point and no parent, so nothing in
-    it counts as configuration of the file's own install sites.
-    """
-    span, _ = ctx.res.fspan(lstart, lend)
-    text = ctx.doc.text
-    base = f"{kind}@{text.count(chr(10), 0, span.start) + 1}"
-    taken = {sc.id for sc in ctx.doc.scopes}
-    sid, n = base, 2
-    while sid in taken:
-        sid, n = f"{base}:{n}", n + 1
-    ctx.doc.scopes.append(Scope(sid, span.start, span.end, nl=line_ending_at(text, span.start)))
-    return replace(ctx, scope=sid)
-
-
 def _command_prefixes(ctx: Ctx, assigns: list[Assign], lstart: int, lend: int, bad: bool) -> None:
     """``PIP_INDEX_URL=x cmd`` for a command that is not a pip install: that command only."""
     own = [a for a in assigns if a.name in ENV_VARS]
@@ -335,10 +209,10 @@ def _command_prefixes(ctx: Ctx, assigns: list[Assign], lstart: int, lend: int, b
 def find_image_build(words: list[Tok]) -> int | None:
     """Index of the first argument of ``docker build`` (``buildx build``, ``podman build``...)."""
     i = 0
-    while (v := _val(words, i)) is not None:
+    while (v := value_at(words, i)) is not None:
         base = v.rsplit("/", 1)[-1]
         if base == "sudo":
-            i = _skip_options(words, i + 1, _SUDO_VALUE)
+            i = skip_options(words, i + 1, _SUDO_VALUE)
         elif base in _PASS:
             i += 1
         elif base in _BUILDERS:
@@ -347,84 +221,13 @@ def find_image_build(words: list[Tok]) -> int | None:
             return None
     else:
         return None
-    i = _skip_options(words, i + 1, _BUILDER_VALUE_OPTS)
-    sub = _val(words, i)
+    i = skip_options(words, i + 1, _BUILDER_VALUE_OPTS)
+    sub = value_at(words, i)
     if sub in ("build", "bud"):
         return i + 1
-    if sub in ("buildx", "image", "builder") and _val(words, i + 1) == "build":
+    if sub in ("buildx", "image", "builder") and value_at(words, i + 1) == "build":
         return i + 2
     return None
-
-
-BuildArg = tuple[str, bool, Tok, Tok, list[Piece]]
-
-
-def _build_arg_words(words: list[Tok], i: int) -> list[BuildArg]:
-    """(name, has a value, flag word, argument word, argument pieces) of each --build-arg."""
-    found: list[BuildArg] = []
-    while i < len(words):
-        flag = words[i]
-        head = _literal_prefix(flag)
-        i += 1
-        if head == _BUILD_ARG and flag.value == head:
-            if i >= len(words):
-                break
-            arg = words[i]
-            pieces = arg.pieces
-            i += 1
-        elif head.startswith(_BUILD_ARG + "="):
-            arg = flag
-            pieces = flag.tail(len(_BUILD_ARG) + 1)
-        else:
-            continue
-        name, sep, _ = _literal_prefix(Tok(arg.start, arg.end, pieces)).partition("=")
-        found.append((name, sep == "=", flag, arg, pieces))
-    return found
-
-
-def _build_args(ctx: Ctx, words: list[Tok], i: int, lstart: int, lend: int, bad: bool) -> None:
-    """``--build-arg NAME=VALUE`` / ``--build-arg=NAME=VALUE`` of an image build command.
-
-    All URL build args of one installer share one trusted-host insertion point
-    (after the first one), so two http indexes never add two same-named build
-    args (docker keeps only the last); none is offered when the command already
-    passes one: a rule edits that one instead. ``PIP_INDEX`` passed to a build is
-    an index: the Dockerfile it feeds (not seen here) interpolates it by hand.
-    """
-    found = _build_arg_words(words, i)
-    passed = {name for name, *_ in found}  # "--build-arg NAME" passes the caller's value
-    siblings: dict[Tool, Insertion | None] = {}
-    cmd: Ctx | None = None
-    for name, has_value, flag, arg, pieces in found:
-        spec = ENV_VARS.get(name)
-        if not has_value or spec is None:
-            continue
-        if cmd is None:
-            cmd = command_scope(ctx, "docker-build", lstart, lend)
-        whole, contiguous = ctx.res.fspan(flag.start, arg.end)
-        clean = contiguous and not bad and not ctx.exec_form
-        removal = _word_removal(ctx.doc.text, whole.start, whole.end) if clean else None
-        trusted = TRUSTED_VAR.get(spec.tool)
-        if clean and trusted and spec.kind in URL_KINDS and spec.tool not in siblings:
-            siblings[spec.tool] = None
-            if trusted not in passed:
-                siblings[spec.tool] = Insertion(whole.end, f" {_BUILD_ARG} {trusted}={{value}}")
-        value = Tok(arg.start, arg.end, pieces).tail(len(name) + 1)
-        res = ctx.res.resolve(value, _after_name(pieces, len(name) + 1, arg.end))
-        emit_env(cmd, name, res, Method.BUILD_ARG, removal=removal,
-                 sibling=siblings.get(spec.tool), ok=not bad and not ctx.exec_form,
-                 handed_on=True)  # fmt: skip
-
-
-def _after_name(pieces: list[Piece], k: int, default: int) -> int:
-    """Logical offset just after the first ``k`` value characters (for empty values)."""
-    for p in pieces:
-        if p.value is None:
-            break
-        if len(p.value) >= k:
-            return p.start + k if p.exact else p.end
-        k -= len(p.value)
-    return default
 
 
 @record
@@ -441,7 +244,7 @@ def _option_word(w: Tok) -> tuple[str, bool] | None:
     """The literal option text of a word, and whether a variable follows it."""
     if w.value is not None:
         return w.value, False
-    v = _literal_prefix(w)  # -i$IDX, --index-url=${URL}: the option is literal
+    v = literal_prefix(w)  # -i$IDX, --index-url=${URL}: the option is literal
     if not v.startswith("-"):
         return None
     if (not v.startswith("--") and len(v) != 2) or (v.startswith("--") and not v.endswith("=")):
@@ -545,15 +348,6 @@ def _flag_setting(
     return i
 
 
-def _literal_prefix(w: Tok) -> str:
-    out = []
-    for p in w.pieces:
-        if p.value is None:
-            break
-        out.append(p.value)
-    return "".join(out)
-
-
 def _word_text(ctx: Ctx, w: Tok) -> str:
     v = w.value
     return v if v is not None else ctx.res.logical[w.start : w.end]
@@ -598,40 +392,3 @@ def _cli_setting(
                     removal=removal, use_span=res.use_span, ineffective=note,
                     sibling=sibling, site=site.index)  # fmt: skip
         ctx.add(s, site)
-
-
-def _pip_config(
-    ctx: Ctx, words: list[Tok], i: int, spelling: str, lstart: int, lend: int, bad: bool
-) -> None:
-    """``pip config [--global|--user|--site] set section.key value``."""
-    i = _skip_options(words, i, ("--editor",))
-    if i + 2 >= len(words) or words[i].value != "set":
-        return
-    key = words[i + 1].value
-    if key is None or "." not in key:
-        return
-    section, _, name = key.partition(".")
-    kind = CONFIG_KEYS.get(config_key(name))
-    if kind is None:
-        return
-    vtok = words[i + 2]
-    res = ctx.res.resolve(vtok.pieces, vtok.start)
-    text = ctx.doc.text
-    cmd, contiguous = ctx.res.fspan(lstart, lend)
-    line_start = text.rfind("\n", 0, cmd.start) + 1
-    removal = command_removal(text, cmd.start, cmd.end, line_start) if contiguous else None
-    sibling = None
-    if kind in URL_KINDS:
-        pip = spelling.replace("{", "{{").replace("}", "}}")
-        sibling = Insertion(cmd.end, f" && {pip} config set {section}.trusted-host {{value}}")
-    items = split_items(res) if kind in LIST_KINDS else []
-    if not items:
-        items = [(res.value or "", res.span, res.exact, None)]
-    for item, span, exact, item_removal in items:
-        value = item if res.value is not None else None
-        s = Setting(kind, key, text[span.start : span.end], value, span, Method.PIP_CONFIG,
-                    ctx.scope, Tool.PIP,
-                    editable=exact and not bad and ctx.editable and value is not None,
-                    removal=item_removal if len(items) > 1 else removal,
-                    use_span=res.use_span, section=section, sibling=sibling)  # fmt: skip
-        ctx.add(s)

@@ -138,6 +138,32 @@ class Tok:
         return out
 
 
+def literal_prefix(w: Tok) -> str:
+    """The literal characters a word starts with, up to its first variable.
+
+    An option is recognised by them even when its value is not static
+    (``--index-url=$URL``, ``-i"$IDX"``, ``--build-arg NAME=$V``).
+    """
+    out = []
+    for p in w.pieces:
+        if p.value is None:
+            break
+        out.append(p.value)
+    return "".join(out)
+
+
+def value_at(words: list[Tok], j: int) -> str | None:
+    """The static value of ``words[j]``; None past the end and for a word with a variable."""
+    return words[j].value if j < len(words) else None
+
+
+def skip_options(words: list[Tok], i: int, with_value: tuple[str, ...] | frozenset[str]) -> int:
+    """Index after the options starting at ``i`` (those in ``with_value`` take one)."""
+    while (f := value_at(words, i)) is not None and f.startswith("-"):
+        i += 2 if f in with_value else 1
+    return i
+
+
 @record
 class VarDef:
     """What a variable holds at a point: value plus where its literal is written."""

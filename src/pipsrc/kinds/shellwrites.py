@@ -1,0 +1,219 @@
+"""The files a shell script writes: pip.conf bodies and Dockerfiles it creates.
+
+``cat > /etc/pip.conf <<EOF``, ``echo "[global]" > ~/.pip/pip.conf``, ``printf ... |
+tee pip.conf`` and ``cat <<EOF > Dockerfile`` hold configuration that pip (or a later
+build) reads, written inside the script. Their bodies are parsed by the kind they
+become (:mod:`pipsrc.kinds.pipconf`, :mod:`pipsrc.kinds.dockerfile`) and merged back
+into the script's document through offset maps (:mod:`pipsrc.kinds.embedded`), so a
+URL in such a body is located, and fixed, where the script spells it.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from typing import Any
+
+from pipsrc import kinds
+from pipsrc.kinds.embedded import merge_pipconf, rebase
+from pipsrc.model import Scope, Setting
+from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
+from pipsrc.syntax.words import Content, SegMap, Tok, build_content
+
+_DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
+_WRITES = (">", ">>", ">|", "&>")
+
+# the command whose output a redirect writes: its name and words
+BodyCommand = tuple[str, list[Tok]]
+
+
+def is_pip_config_path(path: str) -> bool:
+    """Whether a written/copied path is a pip configuration file or directory."""
+    p = path.strip().rstrip("/")
+    base = posixpath.basename(p)
+    if base in ("pip.conf", "pip.ini"):
+        return True
+    if path.endswith("/") and base in ("pip", ".pip"):
+        return True
+    parent = posixpath.basename(posixpath.dirname(p))
+    return parent in ("pip", ".pip") and base.endswith(".conf")
+
+
+class FileWrites:
+    """Reads the redirections of one script (through its walker's :class:`NodeReader`)
+    and merges what they write to pip.conf files and Dockerfiles into its document."""
+
+    def __init__(self, reader: NodeReader, scope: Scope) -> None:
+        self.reader = reader
+        self.ctx = reader.ctx
+        self.logical = reader.logical
+        self.text = reader.text
+        self.scope = scope
+
+    def redirects(self, node: Any) -> None:
+        """``echo/printf ... > pip.conf``, ``cat <<EOF > pip.conf``, ``tee``, Dockerfiles."""
+        targets, heredocs, body_cmd = self._collect(node)
+        if node.type == "heredoc_redirect":
+            parent = node.parent
+            if parent is not None and parent.type == "redirected_statement":
+                return  # handled with its statement
+        conf = [p for p in targets if is_pip_config_path(p)]
+        dockerfiles = [p for p in targets if _DOCKERFILE_NAME.fullmatch(posixpath.basename(p))]
+        if not conf and not dockerfiles:
+            return
+        for hd in heredocs:
+            self._heredoc(hd, conf, dockerfiles)
+        if not heredocs and body_cmd is not None and conf:
+            content = self._echo_content(*body_cmd)
+            if content is not None:
+                self._merge_pipconf(content, expanding=True)
+                self.scope.config_files.extend(conf)
+
+    def _collect(self, node: Any) -> tuple[list[str], list[Any], BodyCommand | None]:
+        """Everything a redirected statement writes: the paths it writes to (``>`` targets
+        and ``tee`` arguments), its heredocs, and the first ``echo``/``printf`` command
+        (whose output is the body when there is no heredoc)."""
+        targets: list[str] = []
+        heredocs: list[Any] = []
+        body_cmd: BodyCommand | None = None
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            t = n.type
+            if t == "file_redirect":
+                target = self._redirect_target(n)
+                if target is not None:
+                    targets.append(target)
+            elif t == "heredoc_redirect":
+                if n is not node or node.type == "heredoc_redirect":
+                    heredocs.append(n)
+                stack.extend(n.children)
+            elif t == "command":
+                cmd = self._tee_or_body(n, targets)
+                if body_cmd is None:
+                    body_cmd = cmd
+            elif t in ("redirected_statement", "pipeline"):
+                stack.extend(n.children)
+        return targets, heredocs, body_cmd
+
+    def _redirect_target(self, n: Any) -> str | None:
+        """The static path a writing redirect (``>``, ``>>``, ``>|``, ``&>``) writes to."""
+        op = n.children[0].type if n.children else ""
+        dest = n.child_by_field_name("destination")
+        if op in _WRITES and dest is not None:
+            return self.reader.tok(dest).value
+        return None
+
+    def _tee_or_body(self, n: Any, targets: list[str]) -> BodyCommand | None:
+        """A ``tee`` adds its file arguments to ``targets``; an ``echo``/``printf`` is
+        returned as a candidate body command."""
+        words = [self.reader.tok(c.children[0] if c.type == "command_name" else c)
+                 for c in n.children if c.type in WORD_NODES or (c.type == "command_name"
+                 and c.children)]  # fmt: skip
+        vals = [w.value for w in words]
+        names = [posixpath.basename(v) for v in vals if v is not None]
+        if "tee" in names:
+            k = names.index("tee")
+            targets.extend(v for v in vals[k + 1 :] if v and not v.startswith("-"))
+        elif names and names[0] in ("echo", "printf"):
+            return names[0], words
+        return None
+
+    def _heredoc(self, hd: Any, conf: list[str], dockerfiles: list[str]) -> None:
+        start = body = end = None
+        strip_tabs = False
+        for c in hd.children:
+            if c.type == "heredoc_start":
+                start = c
+            elif c.type == "heredoc_body":
+                body = c
+            elif c.type == "heredoc_end":
+                end = c
+            elif c.type == "<<-":
+                strip_tabs = True
+        if start is None or body is None:
+            return
+        delim = start.text.decode("utf-8", "replace")
+        quoted = any(q in delim for q in "'\"\\")
+        logical = self.logical
+        rng = self.reader.rng
+        ba = logical.rfind("\n", 0, rng(body)[0]) + 1
+        bb = rng(end)[0] if end is not None else rng(body)[1]
+        bb = logical.rfind("\n", 0, bb) + 1 if end is not None else bb
+        bb = max(ba, bb)
+        chunks: list[tuple[str, int, bool]] = []
+        pos = ba
+        while pos < bb:
+            eol = logical.find("\n", pos, bb)
+            eol = bb if eol == -1 else eol + 1
+            s = pos
+            if strip_tabs:
+                while s < eol and logical[s] == "\t":
+                    s += 1
+            chunks.append((logical[s:eol], s, True))
+            pos = eol
+        content = build_content(chunks, decode=False)
+        bad = self.ctx.is_bad(ba, bb)
+        if conf:
+            self._merge_pipconf(content, expanding=not quoted, bad=bad)
+            self.scope.config_files.extend(conf)
+        elif dockerfiles:
+            self._merge_dockerfile(content, expanding=not quoted, bad=bad)
+
+    def _echo_content(self, cmd: str, words: list[Tok]) -> Content | None:
+        args = words[1:]
+        decode = cmd == "printf"
+        while args and (v := args[0].value) is not None and v.startswith("-") and cmd == "echo":
+            decode = decode or "e" in v
+            args = args[1:]
+        if not args:
+            return None
+        chunks: list[tuple[str, int, bool]] = []
+        if cmd == "printf":
+            fmt, rest = args[0], list(args[1:])
+            for p in fmt.pieces:
+                if p.value is None:
+                    chunks.append((self.logical[p.start : p.end], p.start, False))
+                    continue
+                parts = p.value.split("%s") if p.exact else [p.value]
+                off = p.start
+                for k, part in enumerate(parts):
+                    chunks.append((part, off, p.exact))
+                    off += len(part) + 2
+                    if k + 1 < len(parts) and rest:
+                        self._tok_chunks(rest.pop(0), chunks)
+            return build_content(chunks, decode=True)
+        for k, w in enumerate(args):
+            if k:
+                chunks.append((" ", args[k - 1].end, False))
+            self._tok_chunks(w, chunks)
+        return build_content(chunks, decode=decode or "\\" in "".join(c[0] for c in chunks))
+
+    def _tok_chunks(self, w: Tok, chunks: list[tuple[str, int, bool]]) -> None:
+        for p in w.pieces:
+            if p.value is not None:
+                chunks.append((p.value, p.start, p.exact))
+            else:
+                chunks.append((self.logical[p.start : p.end], p.start, p.var is not None))
+
+    def _merge_pipconf(self, content: Content, expanding: bool, bad: bool = False) -> None:
+        # through the registry: a kind module never imports another one (no import cycle)
+        sub = kinds.parse("pipconf", content.text, self.ctx.doc.path)
+        merge_pipconf(self.ctx, sub, content, expanding, bad)
+
+    def _merge_dockerfile(self, content: Content, expanding: bool, bad: bool) -> None:
+        ranges = []
+        for la, fa, n in zip(content.cmap._log, content.cmap._file, content.cmap._len, strict=True):
+            span, contiguous = self.ctx.res.fspan(fa, fa + n)
+            if not contiguous:
+                return
+            ranges.append((la, span.start, n))
+        fmap = SegMap(ranges)
+        sub = kinds.parse("dockerfile", content.text, self.ctx.doc.path)
+        line = self.text.count("\n", 0, fmap.orig(0)) + 1
+        prefix = f"heredoc@{line}:"
+
+        def ok(s: Setting) -> bool:
+            return not bad and not (expanding and "$" in s.raw)
+
+        rebase(self.ctx.doc, sub, fmap, lambda sid: prefix + sid, ok, add_scopes=True)

@@ -1,0 +1,69 @@
+"""What the index rules share: judging a value against the policy, and the trusted-hosts
+that belong to an index a fix moves; the URLs the examples use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipsrc.context import Context
+from pipsrc.effective import live, scope_settings, trusted_users
+from pipsrc.model import (
+    Document,
+    Edit,
+    Setting,
+    SettingKind,
+)
+from pipsrc.rules.base import Example
+from pipsrc.urls import bare_trusted_host, host_port, parse_url
+
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+TORCH = "https://download.pytorch.org/whl/cu121"
+CORP = "https://pkgs.corp.example/simple/"
+# a policy that allows the company's own index as an extra index
+CORP_ALLOWED = f'extra-indexes = ["{CORP}"]\n'
+# the PyTorch CUDA index on the one command that needs it: the recommended form
+TORCH_PER_COMMAND = Example(
+    "Dockerfile",
+    "FROM python:3.12\nRUN pip install --index-url https://download.pytorch.org/whl/cu118 torch\n",
+)
+
+
+def judged(doc: Document) -> Iterator[Setting]:
+    """Live settings with a resolved value: what index rules judge."""
+    for s in live(doc.settings):
+        if s.value:
+            yield s
+
+
+def off_policy(s: Setting, ctx: Context) -> bool:
+    """A primary/extra index that is neither the policy index nor allowed."""
+    policy = ctx.policy
+    value = s.value
+    if policy.index is None or value is None or parse_url(value) is None:
+        return False
+    if policy.is_policy_index(value) or policy.exception_for(value) is not None:
+        return False
+    return not (s.kind == SettingKind.EXTRA_INDEX and policy.allowed_extra(value))
+
+
+def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> list[Edit]:
+    """Trusted-host entries that belonged to ``s`` and move with it (PS203)."""
+    new_host = host_port(new)
+    old = s.value
+    if new_host is None or old is None:
+        return []
+    edits = []
+    in_scope = scope_settings(doc, s.scope)
+    for th in live(in_scope):
+        if th.kind != SettingKind.TRUSTED_HOST or not th.value or not th.editable:
+            continue
+        users = trusted_users(th.value, in_scope)
+        if not any(u is s for u, _ in users):
+            continue
+        # every other user of this trusted-host is also being moved to the policy index
+        if all(u is s or (off_policy(u, ctx) and u.editable) for u, _ in users):
+            entry = bare_trusted_host(th.value) or th.value
+            if entry != new_host and not th.raw.startswith(("http://", "https://")):
+                edits.append(Edit.replace(th.span, new_host))
+    return edits

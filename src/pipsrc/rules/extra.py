@@ -1,0 +1,307 @@
+"""Rules on extra indexes: off the policy (PS102), repeating the primary (PS103), a vendor
+index added for every package (PS106)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pipsrc.catalogue import catalogue
+from pipsrc.context import Context
+from pipsrc.effective import live, scope_settings
+from pipsrc.model import (
+    Applicability,
+    Document,
+    Edit,
+    Fix,
+    Setting,
+    SettingKind,
+    Severity,
+)
+from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.common import (
+    ALIYUN,
+    CORP,
+    CORP_ALLOWED,
+    TORCH,
+    TORCH_PER_COMMAND,
+    judged,
+    off_policy,
+)
+from pipsrc.urls import identity, rewrite_like
+
+
+def _primaries(doc: Document, s: Setting) -> list[Setting]:
+    scope = scope_settings(doc, s.scope)
+    return [p for p in live(scope) if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool]
+
+
+class ExtraIndexOffPolicy(Rule):
+    code = "PS102"
+    name = "extra-index-off-policy"
+    summary = "An extra index that the policy does not allow."
+    why = (
+        "pip merges every extra index with the primary one and takes the best version from "
+        "any of them, so an extra index both bypasses the mirror and opens the door to "
+        "dependency confusion (a public package shadowing an internal one)."
+    )
+    fix_safety = (
+        "Safe when the extra index is PyPI or a catalogued mirror: it is removed when the "
+        "scope already has a primary index (pointing it at the policy index would only "
+        "duplicate it), otherwise pointed at the policy index. No fix for unknown private "
+        "indexes: only their owner knows whether they are needed."
+    )
+    fix_applicability = Applicability.SAFE
+    needs_policy = True
+    # the company's index, which the policy allows as an extra index
+    good = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url {CORP}\ncorp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\n"
+            f"RUN pip install --extra-index-url {CORP} corp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
+            policy=CORP_ALLOWED,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"      PIP_EXTRA_INDEX_URL: {CORP}\n",
+            policy=CORP_ALLOWED,
+        ),
+    )
+    bad = (
+        Example(
+            "Dockerfile",
+            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
+            'ENV PIP_EXTRA_INDEX_URL="https://pypi.org/simple"\nRUN pip install flask\n',
+            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install flask\n',
+        ),
+        Example(
+            "requirements-dev.txt",
+            "--extra-index-url https://pypi.org/simple\npytest\n",
+            fixed="--extra-index-url https://mirrors.aliyun.com/pypi/simple\npytest\n",
+        ),
+        Example("requirements.txt", f"-i {ALIYUN}\n--extra-index-url {CORP}\nx\n"),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nset -e\npip install -i {ALIYUN} --extra-index-url https://pypi.org/simple "
+            "-r requirements.txt\n",
+            fixed=f"#!/bin/sh\nset -e\npip install -i {ALIYUN} -r requirements.txt\n",
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = https://pypi.org/simple\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        - PIP_INDEX_URL={ALIYUN}\n"
+            "        - PIP_EXTRA_INDEX_URL=https://pypi.org/simple\n",
+            fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
+            f"        - PIP_INDEX_URL={ALIYUN}\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        target = ctx.policy.index
+        if target is None:
+            return
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX or not off_policy(s, ctx):
+                continue
+            assert s.value is not None
+            known = catalogue().match(s.value)
+            fix = None
+            if known is not None and known.mirror.kind == "mirror" and s.editable:
+                if _primaries(doc, s) and s.removal is not None:
+                    fix = Fix(
+                        (Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index"
+                    )
+                elif not _primaries(doc, s):
+                    fix = Fix(
+                        (Edit.replace(s.span, rewrite_like(s.raw, target)),),
+                        Applicability.SAFE,
+                        f"Use the policy index {target}",
+                    )
+            yield Violation(
+                s.span,
+                f"extra index {s.value} is not allowed by the policy",
+                s.value,
+                fix,
+            )
+
+
+class RedundantExtraIndex(Rule):
+    code = "PS103"
+    name = "redundant-extra-index"
+    summary = "An extra index equal to the primary index of the same scope."
+    why = "It changes nothing but the number of requests pip makes, and confuses readers."
+    fix_safety = "Safe: the extra index is removed."
+    fix_applicability = Applicability.SAFE
+    good = (
+        Example("requirements.txt", f"-i {ALIYUN}\nflask\n", mirror=None),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={CORP}\n"
+            "RUN pip install flask corp-utils\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {CORP} corp-utils\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {CORP}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n"
+            f"      - PIP_EXTRA_INDEX_URL={CORP}\n",
+            mirror=None,
+        ),
+    )
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url {ALIYUN}\nflask\n",
+            fixed=f"-i {ALIYUN}\nflask\n",
+            mirror=None,
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN} \\\n    PIP_EXTRA_INDEX_URL={ALIYUN}\n"
+            "RUN pip install flask\n",
+            fixed=f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install flask\n",
+            mirror=None,
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\nexport PIP_EXTRA_INDEX_URL={ALIYUN}\n"
+            "pip install -r requirements.txt\n",
+            fixed=f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\npip install -r requirements.txt\n",
+            mirror=None,
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {ALIYUN}\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            mirror=None,
+        ),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            f"      PIP_EXTRA_INDEX_URL: {ALIYUN}\n      TZ: Asia/Shanghai\n",
+            fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
+            "      TZ: Asia/Shanghai\n",
+            mirror=None,
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX:
+                continue
+            key = identity(s.value or "")
+            if key is None:
+                continue
+            if any(identity(p.value or "") == key for p in _primaries(doc, s)):
+                fix = None
+                if s.removal is not None and s.editable:
+                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
+                yield Violation(
+                    s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix
+                )
+
+
+class ExceptionAsExtraIndex(Rule):
+    code = "PS106"
+    name = "exception-as-extra-index"
+    severity = Severity.WARNING
+    summary = "An allowed vendor index (PyTorch, NVIDIA ...) added as an extra index."
+    why = (
+        "As an extra index it is consulted for every package, not only the vendor's: any "
+        "name published there can shadow the one from your mirror (dependency confusion). "
+        "Use `--index-url` on the command that installs the vendor packages, or an explicit "
+        "uv index pinned to those packages."
+    )
+    fix_safety = "None: moving packages to their own install command needs a human."
+    good = (
+        TORCH_PER_COMMAND,
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n"
+            f"pip install --index-url {TORCH} torch torchvision\n",
+        ),
+        # a policy may accept the risk for a vendor index it names
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url {TORCH}\ntorch\n",
+            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
+        ),
+        Example(
+            "pip.conf",
+            f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n",
+            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
+        ),
+        # a build arg of its own, for the Dockerfile's `pip install --index-url $TORCH_INDEX_URL`
+        Example(
+            "docker-compose.yml",
+            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {ALIYUN}\n        TORCH_INDEX_URL: {TORCH}\n",
+        ),
+    )
+    bad = (
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
+        ),
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nENV PIP_EXTRA_INDEX_URL={TORCH}\n"
+            "RUN pip install torch -r requirements.txt\n",
+        ),
+        Example(
+            "build.sh",
+            f"#!/bin/sh\npip install -i {ALIYUN} --extra-index-url {TORCH} torch torchvision\n",
+        ),
+        Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\nextra-index-url = {TORCH}\n"),
+        Example(
+            "docker-compose.yml",
+            f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
+            f"        PIP_INDEX_URL: {ALIYUN}\n        PIP_EXTRA_INDEX_URL: {TORCH}\n",
+        ),
+    )
+
+    def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
+        for s in judged(doc):
+            if s.kind != SettingKind.EXTRA_INDEX or s.value is None:
+                continue
+            exc = ctx.policy.exception_for(s.value)
+            if exc is None or ctx.policy.allowed_extra(s.value):
+                continue
+            yield Violation(
+                s.span,
+                f"{exc[0]} index {s.value} is an extra index: every package may come from it;"
+                " install the vendor packages with --index-url instead",
+                s.value,
+            )
+
+
+RULES: tuple[type[Rule], ...] = (ExtraIndexOffPolicy, RedundantExtraIndex, ExceptionAsExtraIndex)
