@@ -95,8 +95,8 @@ def test_show_fixes_lists_what_fix_changed(repo: Path) -> None:
 
 def test_full_is_the_default_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
-    assert commands._format(Options()) == "full"
-    assert commands._format(Options(output="out.txt")) == "text"
-    assert commands._format(Options(fmt="json")) == "json"
+    assert commands.output_format(Options()) == "full"
+    assert commands.output_format(Options(output="out.txt")) == "text"
+    assert commands.output_format(Options(fmt="json")) == "json"
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
-    assert commands._format(Options()) == "text"
+    assert commands.output_format(Options()) == "text"

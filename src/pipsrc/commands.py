@@ -240,7 +240,7 @@ def _prepare(opts: Options) -> Prepared | int:
     return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
 
 
-def _format(opts: Options) -> str:
+def output_format(opts: Options) -> str:
     """``--format``, else ``full`` on a terminal (as ruff does) and ``text`` elsewhere."""
     if opts.fmt:
         return opts.fmt
@@ -248,7 +248,7 @@ def _format(opts: Options) -> str:
 
 
 def _run(kind: str, opts: Options) -> int:
-    fmt = _format(opts)
+    fmt = output_format(opts)
     if opts.statistics and fmt not in (*STATISTICS_FORMATS, "full"):
         formats = " or ".join(STATISTICS_FORMATS)
         echo(f"pipsrc: --statistics works with --format {formats}", err=True)
