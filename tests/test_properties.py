@@ -339,8 +339,8 @@ def shell_stmt(draw: st.DrawFn, depth: int = 0) -> str:
         prog, words = draw(pip_command())
         return f"{draw(st.sampled_from(('apt-get update', 'cd /src')))} && {prog} {' '.join(words)}"
     if k == 7:
-        a = draw(shell_stmt(depth + 1))
-        b = draw(shell_stmt(depth + 1))
+        # a branch holding only a comment (or nothing) would be empty: bash rejects that
+        a, b = (_command_body(draw(shell_stmt(depth + 1))) for _ in range(2))
         return f'if [ -n "$CI" ]; then\n  {a}\nelse\n  {b}\nfi'
     body = "\n".join(draw(pipconf_body()))
     delim = draw(st.sampled_from(("EOF", "'EOF'", '"EOF"')))
@@ -348,6 +348,14 @@ def shell_stmt(draw: st.DrawFn, depth: int = 0) -> str:
         st.sampled_from(("/etc/pip.conf", "~/.pip/pip.conf", "$HOME/.config/pip/pip.conf"))
     )
     return f"cat > {target} <<{delim}\n{body}\nEOF"
+
+
+def _command_body(statement: str) -> str:
+    """A compound body bash accepts: one with a command (``:`` when only a comment)."""
+    lines = [ln.strip() for ln in statement.splitlines()]
+    if all(not ln or ln.startswith("#") for ln in lines):
+        return f"{statement}\n  :" if statement.strip() else ":"
+    return statement
 
 
 @st.composite

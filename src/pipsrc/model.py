@@ -174,6 +174,9 @@ class Setting:
     position: int = -1
     # the install site this setting is a flag of, for CLI flags
     site: int | None = None
+    # why it has no ``removal`` although its command could be deleted (said by the rules
+    # that would remove it): removing it would break the script or the build
+    kept: str | None = None
 
     def __post_init__(self) -> None:
         if self.position < 0:
@@ -252,6 +255,9 @@ class Document:
     problems: list[ParseProblem] = field(default_factory=list)
     # references to other files: (-r/-c) includes, COPY sources ...
     includes: list[str] = field(default_factory=list)
+    # ``pip config unset SECTION.KEY`` commands: (scope id, key, offset). A ``set`` of a key
+    # that is unset later must stay (pip fails "No such key" otherwise).
+    unsets: list[tuple[str, str, int]] = field(default_factory=list)
 
     def scope(self, scope_id: str) -> Scope | None:
         for s in self.scopes:

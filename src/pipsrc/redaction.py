@@ -12,6 +12,7 @@ untrusted repository content.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from urllib.parse import unquote
@@ -248,6 +249,17 @@ def find_secrets(text: str, tok: UrlToken) -> Iterator[Secret]:
 
 
 def redact(text: str) -> str:
+    """:func:`redact_text`, remembered for short strings: a large tree's findings repeat
+    the same few URLs thousands of times, while whole outputs are redacted once each."""
+    return _redact_short(text) if len(text) < 2048 else redact_text(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _redact_short(text: str) -> str:
+    return redact_text(text)
+
+
+def redact_text(text: str) -> str:
     """Mask every credential in every URL in ``text`` (the single redaction choke point).
 
     Keeps the user name when there is a password (``user:****@host``) because it helps
@@ -276,6 +288,7 @@ def redact_url(value: str) -> str:
     return redact(value)
 
 
+@functools.lru_cache(maxsize=4096)
 def credentials_in(value: str) -> str | None:
     """Describe the credentials found in ``value`` (already redacted), or None.
 

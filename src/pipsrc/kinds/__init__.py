@@ -96,9 +96,11 @@ class _Tables:
 
     def __init__(self, specs: list[KindSpec]) -> None:
         self.by_kind = {s.kind: s for s in specs}
-        self.names = [(re.compile("|".join(s.names)), s.kind) for s in specs]
-        # any kind's name: one regex call screens out the many files of no kind
-        self.any_name = re.compile("|".join(n for s in specs for n in s.names))
+        # every kind's names in one regex over "dir/name", a group per kind in table order:
+        # one call classifies a path, and dismisses the many files of no kind
+        groups = "|".join(f"(?P<k{i}>{'|'.join(s.names)})" for i, s in enumerate(specs))
+        self.names = re.compile(f"(?:[^/]*/)??(?:{groups})")
+        self.kinds = {f"k{i}": s.kind for i, s in enumerate(specs)}
         self.sniffs = [(re.compile(s.sniff.encode()), s.kind) for s in specs if s.sniff]
         self.words = {s.kind: re.compile(s.words, re.MULTILINE) for s in specs}
 
@@ -120,13 +122,8 @@ def spec(kind: str) -> KindSpec:
 def kind_of_name(name: str, parent: str = "") -> str | None:
     """The kind whose names match a file called ``name`` in a directory called ``parent``."""
     t = tables()
-    tail = f"{parent}/{name}"
-    if t.any_name.fullmatch(name) is None and t.any_name.fullmatch(tail) is None:
-        return None
-    for pattern, kind in t.names:
-        if pattern.fullmatch(name) or pattern.fullmatch(tail):
-            return kind
-    return None
+    m = t.names.fullmatch(f"{parent}/{name}" if parent else name)
+    return None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
 
 
 def kind_of_head(head: bytes) -> str | None:
@@ -167,9 +164,12 @@ def prepare(kind: str) -> None:
 
 def parse(kind: str, text: str, path: str) -> Document:
     """Parse ``text`` as ``kind``; parse failures become ``Document.problems``."""
+    from pipsrc.syntax.pipconfig import keep_unset_keys
+
     doc: Document = module(kind).parse(text, path)
     for i, site in enumerate(doc.sites):
         site.index = i
+    keep_unset_keys(doc)
     return doc
 
 

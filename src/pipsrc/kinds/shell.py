@@ -29,10 +29,12 @@ from pipsrc.model import (
     Scope,
     Span,
 )
+from pipsrc.syntax.bashbodies import COMPOUNDS, bodies, sole_in_body
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.pipcli import Assign, analyze_command
 from pipsrc.syntax.words import (
+    Resolved,
     Resolver,
     SegMap,
     Tok,
@@ -173,6 +175,8 @@ class _Walker(NodeReader):
             if t in _LEAF_STATEMENTS:
                 if not self._statement(node, t):
                     continue  # its words were read; no statement or comment inside
+            elif t in COMPOUNDS:
+                self._empty_bodies(node)
             elif t in ("redirected_statement", "heredoc_redirect"):
                 self.writes.redirects(node)
             elif t == "heredoc_body":
@@ -180,6 +184,19 @@ class _Walker(NodeReader):
             children = node.children
             for child in reversed(children):
                 stack.append((child, depth + 1))
+
+    def _empty_bodies(self, node: Any) -> None:
+        """An empty ``then``/``else``/``do``/``{ }`` body: tree-sitter accepts it, bash does
+        not ("syntax error near unexpected token"), so it is a parse error here too."""
+        for opener, keyword, statements in bodies(node):
+            if statements:
+                continue
+            a, b = self.rng(node)
+            self.ctx.bad.append((a, b))
+            at = self.fspan(*self.rng(keyword)).start
+            line = self.text.count("\n", 0, at) + 1
+            msg = f"could not parse shell at line {line} (empty `{opener}` body): not fixed"
+            self.ctx.doc.problems.append(ParseProblem(at, msg, True))
 
     def _too_deep(self, node: Any) -> None:
         """Report (once per text) that the walk stops below ``MAX_DEPTH``: a tree that
@@ -245,7 +262,11 @@ class _Walker(NodeReader):
                     words.append(self.tok(c.children[0]))
             elif c.type in WORD_NODES:
                 words.append(self.tok(c))
-        analyze_command(self.ctx, words, assigns, start, end)
+        self.ctx.sole = sole_in_body(node)
+        try:
+            analyze_command(self.ctx, words, assigns, start, end)
+        finally:
+            self.ctx.sole = False
 
     def declaration(self, node: Any) -> None:
         children = node.children
@@ -272,7 +293,6 @@ class _Walker(NodeReader):
         d.exported = True
         if was or name not in ENV_VARS or d.value is None:
             return
-        from pipsrc.syntax.words import Resolved
 
         a, b = self.rng(node)
         use = self.fspan(a, b)
@@ -302,36 +322,44 @@ class _Walker(NodeReader):
             env[name] = VarDef(res.value, None, False, exported)
         if name == "PIP_CONFIG_FILE" and exported and res.value != "/dev/null":
             self.scope.opaque_config = True
-        if not exported or name not in ENV_VARS:
-            return
+        if exported and name in ENV_VARS:
+            self._exported(node, name, res, decl)
+
+    def _exported(self, node: Any, name: str, res: Resolved, decl: Any) -> None:
+        """The settings of an exported index variable, with how to remove the command
+        (``export X=...`` alone, unless it is the only command of its block) and where a
+        trusted-host would go."""
         a, b = self.rng(node)
-        text = self.text
         span, contiguous = self.ctx.res.fspan(a, b)
         removal: Span | None = None
+        sole = decl is not None and sole_in_body(decl)
         if decl is not None:
-            da, db = self.rng(decl)
-            dspan, dcont = self.ctx.res.fspan(da, db)
-            if dcont:
-                ls = text.rfind("\n", 0, dspan.start) + 1
-                removal = command_removal(text, dspan.start, dspan.end, ls)
+            dspan, dcont = self.ctx.res.fspan(*self.rng(decl))
+            if dcont and not sole:
+                ls = self.text.rfind("\n", 0, dspan.start) + 1
+                removal = command_removal(self.text, dspan.start, dspan.end, ls)
             end = dspan.end
         else:
             if contiguous:
-                removal = word_removal(text, span.start, span.end)
+                removal = word_removal(self.text, span.start, span.end)
             end = span.end
+        sib = self._trusted_sibling(name, end, decl is not None)
+        made = emit_env(self.ctx, name, res, Method.ENV, removal=removal, sibling=sib,
+                        ok=not self.ctx.is_bad(a, b))  # fmt: skip
+        for setting in made if sole else ():
+            setting.kept = "it is the only command of its block"
+
+    def _trusted_sibling(self, name: str, end: int, declared: bool) -> Insertion:
+        """Where PS202 adds the trusted-host variable for an index variable ending at ``end``."""
         trusted = TRUSTED_VAR.get(ENV_VARS[name].tool, "PIP_TRUSTED_HOST")
-        kw = "export " if decl is not None else ""
-        if self.nested or decl is None:
-            sib = Insertion(end, f" && {kw}{trusted}={{value}}")
-        else:
-            nl = line_ending_at(text, end)
-            eol = text.find("\n", end)
-            if eol == -1:
-                sib = Insertion(len(text), f"{{nl}}export {trusted}={{value}}", nl)
-            else:
-                sib = Insertion(eol + 1, f"export {trusted}={{value}}{{nl}}", nl)
-        emit_env(self.ctx, name, res, Method.ENV, removal=removal, sibling=sib,
-                 ok=not self.ctx.is_bad(a, b))  # fmt: skip
+        kw = "export " if declared else ""
+        if self.nested or not declared:
+            return Insertion(end, f" && {kw}{trusted}={{value}}")
+        nl = line_ending_at(self.text, end)
+        eol = self.text.find("\n", end)
+        if eol == -1:
+            return Insertion(len(self.text), f"{{nl}}export {trusted}={{value}}", nl)
+        return Insertion(eol + 1, f"export {trusted}={{value}}{{nl}}", nl)
 
 
 def config_lines(pairs: list[tuple[str, str]], nl: str) -> str:

@@ -67,3 +67,8 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> li
             if entry != new_host and not th.raw.startswith(("http://", "https://")):
                 edits.append(Edit.replace(th.span, new_host))
     return edits
+
+
+def kept_note(s: Setting, fix: object) -> str:
+    """Why a setting a rule would remove is left (`` (left as it is: ...)``), if it is."""
+    return f" (left as it is: {s.kept})" if fix is None and s.kept else ""

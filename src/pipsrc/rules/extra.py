@@ -25,6 +25,7 @@ from pipsrc.rules.common import (
     TORCH,
     TORCH_PER_COMMAND,
     judged,
+    kept_note,
     off_policy,
 )
 from pipsrc.urls import identity, rewrite_like
@@ -139,7 +140,7 @@ class ExtraIndexOffPolicy(Rule):
                     )
             yield Violation(
                 s.span,
-                f"extra index {s.value} is not allowed by the policy",
+                f"extra index {s.value} is not allowed by the policy{kept_note(s, fix)}",
                 s.value,
                 fix,
             )
@@ -225,9 +226,8 @@ class RedundantExtraIndex(Rule):
                 fix = None
                 if s.removal is not None and s.editable:
                     fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
-                yield Violation(
-                    s.span, f"extra index {s.value} repeats the primary index", s.value or "", fix
-                )
+                message = f"extra index {s.value} repeats the primary index{kept_note(s, fix)}"
+                yield Violation(s.span, message, s.value or "", fix)
 
 
 class ExceptionAsExtraIndex(Rule):

@@ -42,6 +42,9 @@ class Ctx:
     exec_form: bool = False  # Dockerfile exec form: no variable expansion
     editable: bool = True  # False for non-POSIX shells and unfixable contexts
     method: Method = Method.ENV
+    # the command being read is the only one in a compound's body (``then``, ``do``, ``{``):
+    # removing it would leave an empty body, a syntax error in bash
+    sole: bool = False
 
     def is_bad(self, start: int, end: int) -> bool:
         return any(a <= end and start <= b for a, b in self.bad)
