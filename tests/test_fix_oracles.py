@@ -35,7 +35,7 @@ from tests.oracles.strategies import DOCS, REQ_SIBLINGS
 from tests.test_fixtures import FIXTURES, PROXY, SCENARIOS
 
 # Dockerfiles and shell scripts carry most of the syntax (and cost most: hadolint, bash -n)
-WEIGHTS = {"dockerfile": 3, "shell": 3, "requirements": 2, "pipconf": 1, "compose": 1}
+WEIGHTS = {"dockerfile": 2, "shell": 3, "requirements": 2, "pipconf": 1, "compose": 1}
 
 
 def _input(kind: str) -> st.SearchStrategy[Input]:

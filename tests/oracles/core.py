@@ -335,6 +335,7 @@ def url_oracles(before: str, after: str, policy: str) -> list[Disagreement]:
                                     f"{classify(u, policy)} index {u} is gone from the file; "
                                     f"now it names {sorted(set(na.values()) - set(nb.values()))}"))  # fmt: skip
     allowed = {normalise(policy)} | {c for u in nb for c in canonical_forms(u)}
+    allowed |= {"https://" + n.removeprefix("http://") for n in nb if n.startswith("http://")}
     for n, u in na.items():
         if n not in allowed:
             out.append(Disagreement("unexpected-url", "URL classes",

@@ -191,7 +191,8 @@ def _key(c: buildkit.Command) -> tuple[object, ...]:
     kind = (c.sub_cmd or c.cmd).upper()
     if kind in ("RUN", "ENV", "ARG") or (kind in ("COPY", "ADD") and c.heredocs):
         dest = (c.value[-1],) if kind in ("COPY", "ADD") else ()
-        return (name(c), c.flags, c.json, dest, len(c.heredocs))
+        names = tuple(k for k in names_of(c) if k not in REMOVABLE)
+        return (name(c), c.flags, c.json, dest, names, len(c.heredocs))
     return (name(c), c.flags, c.json, c.value)
 
 

@@ -25,7 +25,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.oracles import core, tools
+from tests.oracles import core, dockerfile, tools
 from tests.oracles.model import CaseResult, Disagreement
 from tests.oracles.urls import POLICY_URL
 
@@ -94,8 +94,7 @@ def run_api(inp: Input, modes: tuple[str, ...] = MODES) -> CaseResult:
     result = CaseResult(inp.path, inp.text, policy_args=MIRROR_ARGS)
     fixes = {m: fix_text(inp.text, inp.path, policy, unsafe=m == "unsafe") for m in modes}  # type: ignore[operator]
     result.fixes = fixes
-    if core.kind_of(inp.path) == "dockerfile" and any(t != inp.text for t in fixes.values()):
-        tools.hadolint([inp.text, *fixes.values()])  # one hadolint process for all of them
+    _prefetch(inp.path, inp.text, list(fixes.values()))
     before_findings = check_text(inp.text, inp.path, policy)  # type: ignore[operator]
     done: dict[str, list[Disagreement]] = {}
     for mode, after in fixes.items():
@@ -110,6 +109,23 @@ def run_api(inp: Input, modes: tuple[str, ...] = MODES) -> CaseResult:
             done[key] = found
         result.found[mode] = done[key]
     return result
+
+
+def _prefetch(path: str, before: str, afters: list[str]) -> None:
+    """Start the tools the oracles will ask about these texts (they run while we work)."""
+    changed = [a for a in afters if a != before]
+    if not changed:
+        return
+    kind = core.kind_of(path)
+    if kind == "shell":
+        tools.prefetch(bash=[before, *changed])
+    elif kind == "dockerfile":
+        progs: list[set[str]] = []
+        for text in (before, *changed):
+            cmds, _ = dockerfile.parse(text)
+            progs.append({p.text for c in cmds or [] for p in dockerfile.programs(c)})
+        differ = set().union(*progs) - set.intersection(*progs)
+        tools.prefetch(bash=differ, dockerfiles=[before, *changed])
 
 
 def _diff(a: str, b: str) -> str:

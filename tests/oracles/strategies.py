@@ -273,7 +273,7 @@ def dockerfile_doc(draw: st.DrawFn) -> str:
         if alias:
             names.append(f"stage{i}")
         lines.append(f"FROM {image}{alias}")
-        for _ in range(draw(st.integers(1, 5))):
+        for _ in range(draw(st.integers(1, 4))):
             k = draw(st.integers(0, 11))
             if k <= 4:
                 lines.append(draw(docker_run()))

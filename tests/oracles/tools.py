@@ -9,12 +9,17 @@ after the safe fix, after ``--unsafe-fixes``) cost one process.
 
 from __future__ import annotations
 
+import atexit
 import functools
+import hashlib
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from tests.e2e.procs import offline_env, script
@@ -33,9 +38,17 @@ def env() -> dict[str, str]:
     return e
 
 
-@functools.lru_cache(maxsize=65536)
-def bash_n(text: str) -> str | None:
-    """None when ``bash -n`` accepts the program, else bash's error message."""
+# Both tools run in worker threads too: a caller that knows which texts it will ask about
+# starts them early (:func:`prefetch`) and does its own work meanwhile.
+_POOL = ThreadPoolExecutor(max_workers=max(2, (os.cpu_count() or 2)), thread_name_prefix="oracle")
+_SCRATCH = Path(tempfile.mkdtemp(prefix="pipsrc-oracles-"))
+atexit.register(shutil.rmtree, _SCRATCH, ignore_errors=True)
+atexit.register(shutil.rmtree, _HOME, ignore_errors=True)
+_bash_cache: dict[str, str | None] = {}
+_bash_pending: dict[str, Future[str | None]] = {}
+
+
+def _bash_run(text: str) -> str | None:
     proc = subprocess.run(
         ["bash", "-n"],
         input=text.encode("utf-8", "surrogateescape"),
@@ -50,6 +63,16 @@ def bash_n(text: str) -> str | None:
     return proc.stdout.decode("utf-8", "replace").strip() or f"exit {proc.returncode}"
 
 
+def bash_n(text: str) -> str | None:
+    """None when ``bash -n`` accepts the program, else bash's error message."""
+    if text in _bash_cache:
+        return _bash_cache[text]
+    pending = _bash_pending.pop(text, None)
+    result = pending.result() if pending is not None else _bash_run(text)
+    _bash_cache[text] = result
+    return result
+
+
 HadolintKey = tuple[str, str]  # (code, message): line numbers shift when a fix inserts a line
 
 
@@ -59,40 +82,60 @@ def _hadolint_binary() -> str:
 
 
 _hadolint_cache: dict[str, Counter[HadolintKey]] = {}
+_hadolint_pending: dict[str, Future[None]] = {}
+
+
+def _hadolint_run(todo: list[str]) -> None:
+    names = []
+    for text in todo:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogateescape")).hexdigest()[:24]
+        sub = _SCRATCH / digest
+        sub.mkdir(exist_ok=True)
+        (sub / "Dockerfile").write_text(text, encoding="utf-8", newline="")
+        names.append(f"{digest}/Dockerfile")
+    proc = subprocess.run(
+        [_hadolint_binary(), "--no-fail", "--no-color", "--format", "json", *names],
+        cwd=_SCRATCH,  # no .hadolint.yaml here, and HOME is empty: no configuration
+        env=env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"hadolint failed ({proc.returncode}): {proc.stderr}")
+    found: dict[str, Counter[HadolintKey]] = {n: Counter() for n in names}
+    for item in json.loads(proc.stdout or "[]"):
+        found[item["file"]][(item["code"], item["message"])] += 1
+    for name, text in zip(names, todo, strict=True):
+        _hadolint_cache[text] = found[name]
+
+
+def prefetch(*, bash: Iterable[str] = (), dockerfiles: Iterable[str] = ()) -> None:
+    """Start ``bash -n`` on ``bash`` and one hadolint on ``dockerfiles`` in the background."""
+    for text in set(bash):
+        if text not in _bash_cache and text not in _bash_pending:
+            _bash_pending[text] = _POOL.submit(_bash_run, text)
+    # hadolint spends ~40 ms per file (ShellCheck on every RUN) whether it gets one file or
+    # many, so each file gets its own process: on two cores two of them run at once
+    for t in sorted({t for t in dockerfiles if t not in _hadolint_cache}):
+        if t not in _hadolint_pending:
+            _hadolint_pending[t] = _POOL.submit(_hadolint_run, [t])
 
 
 def hadolint(texts: list[str]) -> list[Counter[HadolintKey]]:
     """hadolint's findings for each Dockerfile text, as (code, message) multisets.
 
-    One process for every text not seen before; no configuration file is found (the files
-    are in an empty temporary directory, HOME is empty).
+    One process for all the texts not seen (nor started) before.
     """
+    for t in texts:
+        pending = _hadolint_pending.pop(t, None)
+        if pending is not None:
+            pending.result()
     todo = sorted({t for t in texts if t not in _hadolint_cache})
     if todo:
-        with tempfile.TemporaryDirectory(prefix="pipsrc-hadolint-") as d:
-            names = []
-            for i, text in enumerate(todo):
-                sub = Path(d) / str(i)
-                sub.mkdir()
-                (sub / "Dockerfile").write_text(text, encoding="utf-8", newline="")
-                names.append(f"{i}/Dockerfile")
-            proc = subprocess.run(
-                [_hadolint_binary(), "--no-fail", "--no-color", "--format", "json", *names],
-                cwd=d,
-                env=env(),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                timeout=300,
-                check=False,
-            )
-            if proc.returncode != 0:
-                raise RuntimeError(f"hadolint failed ({proc.returncode}): {proc.stderr}")
-            found: dict[str, Counter[HadolintKey]] = {n: Counter() for n in names}
-            for item in json.loads(proc.stdout or "[]"):
-                found[item["file"]][(item["code"], item["message"])] += 1
-            for name, text in zip(names, todo, strict=True):
-                _hadolint_cache[text] = found[name]
+        _hadolint_run(todo)
     return [_hadolint_cache[t] for t in texts]
 
 
