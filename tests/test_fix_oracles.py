@@ -28,8 +28,14 @@ from hypothesis import strategies as st
 
 from tests.oracles import core, tools
 from tests.oracles.harness import (
-    Input, files, fix_only, git_tree, pipsrc_cli, run_api, run_cli_tree,
-)  # fmt: skip
+    Input,
+    files,
+    fix_only,
+    git_tree,
+    pipsrc_cli,
+    run_api,
+    run_cli_tree,
+)
 from tests.oracles.model import CaseResult, Disagreement, failure
 from tests.oracles.strategies import DOCS, REQ_SIBLINGS
 from tests.test_fixtures import FIXTURES, PROXY, SCENARIOS
@@ -79,42 +85,87 @@ D2 = "FROM python:3.12\nRUN pip install -i https://pypi.org/simple requests \\\n
 S1 = "#!/bin/sh\nif true; then\n  pip install -i https://pypi.org/simple x\nfi\n"
 BROKEN = [
     # (path, before, a broken "fix", the class the oracles must name)
-    ("build.sh", S1, S1.replace("  pip install -i https://pypi.org/simple x\n", ""),
-     "empty-compound"),
+    (
+        "build.sh",
+        S1,
+        S1.replace("  pip install -i https://pypi.org/simple x\n", ""),
+        "empty-compound",
+    ),
     ("build.sh", S1, S1.replace("fi\n", ""), "shell-syntax"),
     ("Dockerfile", D1, D1.replace("RUN pip", "RUN if pip"), "shell-syntax"),
     ("Dockerfile", D1, D1 + "RUN <<EOF\n", "dockerfile-parse"),
     # a continuation left open swallows the next instruction
-    ("Dockerfile", D2 + "  --no-cache-dir\nCOPY . /app\n", D2 + "\nCOPY . /app\n",
-     "instructions-changed"),
+    (
+        "Dockerfile",
+        D2 + "  --no-cache-dir\nCOPY . /app\n",
+        D2 + "\nCOPY . /app\n",
+        "instructions-changed",
+    ),
     ("Dockerfile", D1, D1.replace("RUN ", "RUNN "), "hadolint-parse"),
-    ("Dockerfile", "FROM python:3.12\nARG PIP_INDEX_URL\nRUN pip install x\n",
-     "FROM python:3.12\nENV PIP_INDEX_URL=https://mirrors.aliyun.com/pypi/simple/\n"
-     "ARG PIP_INDEX_URL\nRUN pip install x\n", "env-shadows-arg"),
-    ("Dockerfile", "FROM python:3.12\nRUN pip config set global.extra-index-url "
-     "https://pypi.org/simple\nRUN pip config unset global.extra-index-url\n",
-     "FROM python:3.12\nRUN true\nRUN pip config unset global.extra-index-url\n",
-     "unset-without-set"),
-    ("Dockerfile", "FROM python:3.12\nRUN pip install -i https://pypi.org/simple x || "
-     "pip install -i https://pypi.tuna.tsinghua.edu.cn/simple x\n",
-     "FROM python:3.12\nRUN pip install -i https://mirrors.aliyun.com/pypi/simple x || "
-     "pip install -i https://mirrors.aliyun.com/pypi/simple/ x\n", "fallback-collapsed"),
-    ("requirements.txt", "-i https://pypi.org/simple\nrequests\n",
-     "-i https://mirrors.aliyun.com/pypi/simple/\n--index-url\nrequests\n",
-     "requirements-parse"),
-    ("requirements.txt", "-i https://nexus.corp.example/repository/pypi-group/simple\nx\n",
-     "-i https://mirrors.aliyun.com/pypi/simple/\nx\n", "private-index-replaced"),
-    ("requirements.txt", "-i http://pypi.douban.com/simple/\n--trusted-host pypi.douban.com\nx\n",
-     "-i http://pypi.douban.com/simple/\nx\n", "options-changed"),
-    ("pip.conf", "[global]\nindex-url = https://pypi.org/simple\n",
-     "[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple/\nindex-url = x\n",
-     "pipconf-parse"),
-    ("docker-compose.yml", "services:\n  a:\n    environment:\n      A: 1\n",
-     "services:\n  a:\n    environment:\n      A: 1\n     B: 2\n", "compose-parse"),
-    ("docker-compose.yml", "services:\n  a:\n    environment:\n      - A=1\n",
-     "services:\n  a:\n    environment:\n", "compose-structure"),
-    ("requirements.txt", "-i https://pypi.org/simple\nx\n",
-     "-i https://pypi.example.net/simple\nx\n", "unexpected-url"),
+    (
+        "Dockerfile",
+        "FROM python:3.12\nARG PIP_INDEX_URL\nRUN pip install x\n",
+        "FROM python:3.12\nENV PIP_INDEX_URL=https://mirrors.aliyun.com/pypi/simple/\n"
+        "ARG PIP_INDEX_URL\nRUN pip install x\n",
+        "env-shadows-arg",
+    ),
+    (
+        "Dockerfile",
+        "FROM python:3.12\nRUN pip config set global.extra-index-url "
+        "https://pypi.org/simple\nRUN pip config unset global.extra-index-url\n",
+        "FROM python:3.12\nRUN true\nRUN pip config unset global.extra-index-url\n",
+        "unset-without-set",
+    ),
+    (
+        "Dockerfile",
+        "FROM python:3.12\nRUN pip install -i https://pypi.org/simple x || "
+        "pip install -i https://pypi.tuna.tsinghua.edu.cn/simple x\n",
+        "FROM python:3.12\nRUN pip install -i https://mirrors.aliyun.com/pypi/simple x || "
+        "pip install -i https://mirrors.aliyun.com/pypi/simple/ x\n",
+        "fallback-collapsed",
+    ),
+    (
+        "requirements.txt",
+        "-i https://pypi.org/simple\nrequests\n",
+        "-i https://mirrors.aliyun.com/pypi/simple/\n--index-url\nrequests\n",
+        "requirements-parse",
+    ),
+    (
+        "requirements.txt",
+        "-i https://nexus.corp.example/repository/pypi-group/simple\nx\n",
+        "-i https://mirrors.aliyun.com/pypi/simple/\nx\n",
+        "private-index-replaced",
+    ),
+    (
+        "requirements.txt",
+        "-i http://pypi.douban.com/simple/\n--trusted-host pypi.douban.com\nx\n",
+        "-i http://pypi.douban.com/simple/\nx\n",
+        "options-changed",
+    ),
+    (
+        "pip.conf",
+        "[global]\nindex-url = https://pypi.org/simple\n",
+        "[global]\nindex-url = https://mirrors.aliyun.com/pypi/simple/\nindex-url = x\n",
+        "pipconf-parse",
+    ),
+    (
+        "docker-compose.yml",
+        "services:\n  a:\n    environment:\n      A: 1\n",
+        "services:\n  a:\n    environment:\n      A: 1\n     B: 2\n",
+        "compose-parse",
+    ),
+    (
+        "docker-compose.yml",
+        "services:\n  a:\n    environment:\n      - A=1\n",
+        "services:\n  a:\n    environment:\n",
+        "compose-structure",
+    ),
+    (
+        "requirements.txt",
+        "-i https://pypi.org/simple\nx\n",
+        "-i https://pypi.example.net/simple\nx\n",
+        "unexpected-url",
+    ),
 ]
 
 
@@ -126,11 +177,19 @@ def test_the_oracles_reject_a_broken_fix(path: str, before: str, after: str, cls
 
 def test_the_oracles_accept_a_good_fix() -> None:
     good = {
-        "Dockerfile": (D1, D1.replace("https://pypi.org/simple", "https://mirrors.aliyun.com/pypi/simple/")),
-        "build.sh": (S1, S1.replace("https://pypi.org/simple", "https://mirrors.aliyun.com/pypi/simple/")),
-        "requirements.txt": ("-i http://pypi.douban.com/simple/\n--trusted-host pypi.douban.com\nx\n",
-                             "-i https://mirrors.aliyun.com/pypi/simple/\nx\n"),
-    }  # fmt: skip
+        "Dockerfile": (
+            D1,
+            D1.replace("https://pypi.org/simple", "https://mirrors.aliyun.com/pypi/simple/"),
+        ),
+        "build.sh": (
+            S1,
+            S1.replace("https://pypi.org/simple", "https://mirrors.aliyun.com/pypi/simple/"),
+        ),
+        "requirements.txt": (
+            "-i http://pypi.douban.com/simple/\n--trusted-host pypi.douban.com\nx\n",
+            "-i https://mirrors.aliyun.com/pypi/simple/\nx\n",
+        ),
+    }
     for path, (before, after) in good.items():
         assert core.compare(path, before, after, siblings={}) == [], path
 

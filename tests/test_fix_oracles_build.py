@@ -79,8 +79,10 @@ def build_and_compare(
         return result
     trees = {"before": before, **{modes[0]: afters[modes[0]] for modes in distinct.values()}}
     with ThreadPoolExecutor(max_workers=len(trees)) as pool:
-        futures = {side: pool.submit(build.build, tree, target, farm, box, _work(root), build_args)
-                   for side, tree in trees.items()}  # fmt: skip
+        futures = {
+            side: pool.submit(build.build, tree, target, farm, box, _work(root), build_args)
+            for side, tree in trees.items()
+        }
         outcomes = {side: f.result() for side, f in futures.items()}
     for modes in distinct.values():
         found = build.compare(outcomes["before"], outcomes[modes[0]], farm, policy_host)
@@ -107,11 +109,19 @@ def test_fixture_builds_still_install_after_the_fix(
         afters[mode] = files(tree)
     targets = build.docker_targets(before) + build.shell_targets(before)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        results = list(pool.map(
-            lambda t: build_and_compare(farm_box, before, afters, t, policy_host=POLICY_HOST[name],
-                                        policy_args=tuple(SCENARIOS[name])),
-            targets,
-        ))  # fmt: skip
+        results = list(
+            pool.map(
+                lambda t: build_and_compare(
+                    farm_box,
+                    before,
+                    afters,
+                    t,
+                    policy_host=POLICY_HOST[name],
+                    policy_args=tuple(SCENARIOS[name]),
+                ),
+                targets,
+            )
+        )
     ran = [r for r in results if getattr(r, "outcomes", None)]
     assert ran, "no Dockerfile or script of the fixture changed: nothing was built"
     installed = [i for r in ran for o in r.outcomes["before"] for i in o.installs]  # type: ignore[attr-defined]
@@ -127,20 +137,31 @@ ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
 KNOWN: dict[str, tuple[str, str, dict[str, str]]] = {
     # name: (target, text, build args)
-    "unset-after-redundant-extra-index-removed": ("Dockerfile", f"""\
+    "unset-after-redundant-extra-index-removed": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip config set global.index-url {ALIYUN} && \\
     pip config set global.extra-index-url {ALIYUN}
 RUN pip install requests
 RUN pip config unset global.extra-index-url
-""", {}),
-    "only-command-of-a-then-branch-removed": ("Dockerfile", f"""\
+""",
+        {},
+    ),
+    "only-command-of-a-then-branch-removed": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 ENV PIP_INDEX_URL={ALIYUN}
-RUN if [ -n "$PIP_INDEX_URL" ]; then pip config set global.extra-index-url https://pypi.org/simple; fi \\
+RUN if [ -n "$PIP_INDEX_URL" ]; then \\
+      pip config set global.extra-index-url https://pypi.org/simple; fi \\
     && pip install requests
-""", {}),
-    "only-command-of-a-then-branch-removed-in-a-script": ("build.sh", f"""\
+""",
+        {},
+    ),
+    "only-command-of-a-then-branch-removed-in-a-script": (
+        "build.sh",
+        f"""\
 #!/bin/bash
 set -euo pipefail
 pip config set global.index-url {ALIYUN}
@@ -148,24 +169,38 @@ if [ -n "${{CI:-x}}" ]; then
   pip config set global.extra-index-url {TUNA}
 fi
 pip install requests
-""", {}),
-    "private-index-replaced-by-the-public-mirror": ("Dockerfile", f"""\
+""",
+        {},
+    ),
+    "private-index-replaced-by-the-public-mirror": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip install -i {NEXUS} corp-utils
-""", {}),
-    "env-inserted-above-arg-shadows-the-build-argument": ("Dockerfile", """\
+""",
+        {},
+    ),
+    "env-inserted-above-arg-shadows-the-build-argument": (
+        "Dockerfile",
+        """\
 FROM python:3.12-slim
 ARG PIP_INDEX_URL
 RUN pip install corp-utils
-""", {"PIP_INDEX_URL": NEXUS}),
-    "continuation-left-open-swallows-the-next-instruction": ("Dockerfile", f"""\
+""",
+        {"PIP_INDEX_URL": NEXUS},
+    ),
+    "continuation-left-open-swallows-the-next-instruction": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 ENV PIP_INDEX_URL={ALIYUN}
 RUN pip install requests \\
     # the public index, for the nightly builds
     --extra-index-url https://pypi.org/simple/
 COPY . /app
-""", {}),
+""",
+        {},
+    ),
 }
 
 
@@ -197,10 +232,20 @@ def test_generated_dockerfiles_and_scripts_still_build(
     (the oracles without a build run on thousands: tests/test_fix_oracles.py)."""
     cases: list[tuple[str, str]] = []
 
-    @settings(max_examples=8, derandomize=True, database=None, phases=[Phase.generate],
-              suppress_health_check=list(HealthCheck), deadline=None)  # fmt: skip
-    @given(st.one_of(dockerfile_doc().map(lambda t: ("Dockerfile", t)),
-                     shell_doc().map(lambda t: ("build.sh", t))))  # fmt: skip
+    @settings(
+        max_examples=8,
+        derandomize=True,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        deadline=None,
+    )
+    @given(
+        st.one_of(
+            dockerfile_doc().map(lambda t: ("Dockerfile", t)),
+            shell_doc().map(lambda t: ("build.sh", t)),
+        )
+    )
     def collect(case: tuple[str, str]) -> None:
         cases.append(case)
 
@@ -230,8 +275,9 @@ def test_a_good_fix_builds_from_the_policy_index(
     text = f"FROM python:3.12-slim\nRUN pip install -i {TUNA} requests\n"
     fixed = fix_only(text, "Dockerfile", "safe")
     assert ALIYUN.rstrip("/") in fixed
-    result = build_and_compare(farm_box, {"Dockerfile": text}, {"safe": {"Dockerfile": fixed}},
-                               "Dockerfile")  # fmt: skip
+    result = build_and_compare(
+        farm_box, {"Dockerfile": text}, {"safe": {"Dockerfile": fixed}}, "Dockerfile"
+    )
     assert result.all() == [], result.report()
     outcomes = result.outcomes  # type: ignore[attr-defined]
     assert [(i.project, i.host) for i in outcomes["before"][0].installs] == [
@@ -247,12 +293,15 @@ def test_the_build_oracle_sees_a_broken_build(
 ) -> None:
     text = f"FROM python:3.12-slim\nARG IDX={NEXUS}\nRUN pip install -i $IDX corp-utils\n"
     broken = text.replace(NEXUS, ALIYUN)  # what replacing a private index does
-    result = build_and_compare(farm_box, {"Dockerfile": text}, {"safe": {"Dockerfile": broken}},
-                               "Dockerfile")  # fmt: skip
+    result = build_and_compare(
+        farm_box, {"Dockerfile": text}, {"safe": {"Dockerfile": broken}}, "Dockerfile"
+    )
     assert result.classes() == {"build-broke"}, result.report()
     moved = text.replace("corp-utils", "requests")
     result = build_and_compare(
-        farm_box, {"Dockerfile": moved}, {"safe": {"Dockerfile": moved.replace(NEXUS, ALIYUN)}},
+        farm_box,
+        {"Dockerfile": moved},
+        {"safe": {"Dockerfile": moved.replace(NEXUS, ALIYUN)}},
         "Dockerfile",
     )
     assert result.classes() == {"private-index-replaced"}, result.report()

@@ -14,7 +14,6 @@ a second ``fix``. Each test passes when no oracle disagrees with the fix pipsrc 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
@@ -28,35 +27,49 @@ NEXUS = "https://nexus.corp.example/repository/pypi-group/simple"
 # id: (file name, text); the id starts with the class the oracles name today
 CASES: dict[str, tuple[str, str]] = {
     # --- the issue's list ---
-    "unset-without-set/redundant-extra-index-removed-then-unset": ("Dockerfile", f"""\
+    "unset-without-set/redundant-extra-index-removed-then-unset": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip config set global.index-url {ALIYUN} && \\
     pip config set global.extra-index-url {ALIYUN}
 RUN pip install requests
 RUN pip config unset global.extra-index-url
-"""),
-    "empty-compound/then-branch-emptied-in-a-script": ("build.sh", f"""\
+""",
+    ),
+    "empty-compound/then-branch-emptied-in-a-script": (
+        "build.sh",
+        f"""\
 #!/bin/sh
 pip config set global.index-url {ALIYUN}
 if [ -n "$CI" ]; then
   pip config set global.extra-index-url {TUNA}
 fi
 pip install requests
-"""),
-    "empty-compound/then-branch-emptied-in-a-RUN": ("Dockerfile", f"""\
+""",
+    ),
+    "empty-compound/then-branch-emptied-in-a-RUN": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 ENV PIP_INDEX_URL={ALIYUN}
 RUN if [ -n "$CI" ]; then pip config set global.extra-index-url https://pypi.org/simple; fi
-"""),
-    "empty-compound/do-and-brace-bodies-emptied": ("setup.sh", f"""\
+""",
+    ),
+    "empty-compound/do-and-brace-bodies-emptied": (
+        "setup.sh",
+        f"""\
 #!/bin/bash
 pip config set global.index-url {ALIYUN}
 for i in 1 2; do
   pip config set global.extra-index-url https://pypi.org/simple
 done
 {{ pip config set global.extra-index-url https://pypi.org/simple; }}
-"""),
-    "empty-compound/else-branch-emptied-in-a-heredoc-RUN": ("Dockerfile", f"""\
+""",
+    ),
+    "empty-compound/else-branch-emptied-in-a-heredoc-RUN": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 ENV PIP_INDEX_URL={ALIYUN}
 RUN <<EOF
@@ -68,60 +81,90 @@ fi
 EOF
 
 RUN pip install requests
-"""),
-    "private-index-replaced/intranet-nexus-in-a-RUN": ("Dockerfile", f"""\
+""",
+    ),
+    "private-index-replaced/intranet-nexus-in-a-RUN": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip install -i {NEXUS} corp-utils
-"""),
-    "private-index-replaced/intranet-devpi-in-requirements": ("requirements.txt", """\
+""",
+    ),
+    "private-index-replaced/intranet-devpi-in-requirements": (
+        "requirements.txt",
+        """\
 --index-url http://10.8.0.12:3141/root/dev/+simple/
 --trusted-host 10.8.0.12:3141
 corp-utils==1.4
-"""),
-    "private-index-replaced/vendor-index-in-pip.conf": ("pip.conf", """\
+""",
+    ),
+    "private-index-replaced/vendor-index-in-pip.conf": (
+        "pip.conf",
+        """\
 [global]
 index-url = https://pypi.vendor-sdk.example/simple/
-"""),
-    "private-index-replaced/nexus-in-compose-build-args": ("docker-compose.yml", f"""\
+""",
+    ),
+    "private-index-replaced/nexus-in-compose-build-args": (
+        "docker-compose.yml",
+        f"""\
 services:
   api:
     build:
       context: .
       args:
         PIP_INDEX_URL: {NEXUS}
-"""),
-    "env-shadows-arg/env-inserted-above-the-arg": ("Dockerfile", """\
+""",
+    ),
+    "env-shadows-arg/env-inserted-above-the-arg": (
+        "Dockerfile",
+        """\
 FROM python:3.12-slim
 ARG PIP_INDEX_URL
 RUN pip install requests
-"""),
-    "check-after-fix/trusted-host-moved-to-an-https-host": ("requirements.txt", """\
+""",
+    ),
+    "check-after-fix/trusted-host-moved-to-an-https-host": (
+        "requirements.txt",
+        """\
 -i http://pypi.douban.com/simple/
 --trusted-host pypi.douban.com
 requests
-"""),
-    "check-after-fix/trusted-host-moved-in-pip-config-set": ("Dockerfile", """\
+""",
+    ),
+    "check-after-fix/trusted-host-moved-in-pip-config-set": (
+        "Dockerfile",
+        """\
 FROM python:3.12-slim
 RUN pip config set global.index-url http://pypi.douban.com/simple/ && \\
     pip config set global.trusted-host pypi.douban.com && \\
     pip install requests
-"""),
-    "fallback-collapsed/three-attempts-made-identical": ("Dockerfile", f"""\
+""",
+    ),
+    "fallback-collapsed/three-attempts-made-identical": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip install -i {TUNA} requests || \\
     pip install -i https://mirrors.ustc.edu.cn/pypi/simple requests || \\
     pip install requests
-"""),
+""",
+    ),
     # --- found by the generated cases ---
-    "instructions-changed/continuation-left-open-swallows-COPY": ("Dockerfile", f"""\
+    "instructions-changed/continuation-left-open-swallows-COPY": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 ENV PIP_INDEX_URL={ALIYUN}
 RUN pip install requests \\
     # the public index, for the nightly builds
     --extra-index-url https://pypi.org/simple/
 COPY . /app
-"""),
-    "compose-structure/environment-list-left-empty": ("compose.yaml", f"""\
+""",
+    ),
+    "compose-structure/environment-list-left-empty": (
+        "compose.yaml",
+        f"""\
 services:
   api:
     build:
@@ -131,13 +174,17 @@ services:
         PIP_TRUSTED_HOST: pypi.tuna.tsinghua.edu.cn
     environment:
       - PIP_TRUSTED_HOST=pypi.org
-"""),
-    "hadolint-finding/RUNs-left-to-consolidate": ("Dockerfile", f"""\
+""",
+    ),
+    "hadolint-finding/RUNs-left-to-consolidate": (
+        "Dockerfile",
+        f"""\
 FROM python:3.12-slim
 RUN pip config set global.index-url {ALIYUN} && \\
     pip config set global.extra-index-url {ALIYUN}
 RUN pip install --no-cache-dir requests==2.31.0
-"""),
+""",
+    ),
 }
 
 

@@ -108,7 +108,7 @@ class Index:
         index = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 index.log.append(self.path)
                 body, ctype = index.respond(self.path.split("?", 1)[0])
                 if body is None:
@@ -120,7 +120,7 @@ class Index:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -212,8 +212,27 @@ class Farm:
 
 _TOP = r"(?:etc|root|home|tmp|var|opt|app|srv|usr/local|workspace|src|code|build|wheels|data)"
 _ABS = re.compile(rf"(?<![\w.:/$}}~@-])/({_TOP})(?=[/\s\"';&|)`]|$)")
-TOOLS = ("mkdir", "dirname", "basename", "cat", "tee", "touch", "ls", "head", "grep", "true",
-         "false", "test", "env", "id", "printf", "echo", "sleep", "pwd", "date")  # fmt: skip
+TOOLS = (
+    "mkdir",
+    "dirname",
+    "basename",
+    "cat",
+    "tee",
+    "touch",
+    "ls",
+    "head",
+    "grep",
+    "true",
+    "false",
+    "test",
+    "env",
+    "id",
+    "printf",
+    "echo",
+    "sleep",
+    "pwd",
+    "date",
+)
 PRELUDE = "command_not_found_handle() { return 0; }\n"
 
 
@@ -243,7 +262,9 @@ class Toolbox:
         )
         for name in ("python", "python3"):
             (bin_ / name).write_text(python)
-        (bin_ / "sudo").write_text('#!/bin/bash\nwhile [[ "$1" == -* ]]; do shift; done\nexec "$@"\n')
+        (bin_ / "sudo").write_text(
+            '#!/bin/bash\nwhile [[ "$1" == -* ]]; do shift; done\nexec "$@"\n'
+        )
         for name in TOOLS:
             real = shutil.which(name, path="/usr/bin:/bin")
             if real and not (bin_ / name).exists():
@@ -262,8 +283,12 @@ def _drop_privileges() -> list[str]:
         return []
     argv = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--"]
     # as the programs will start it: from a bash running as nobody
-    probe = subprocess.run([*argv, "/bin/bash", "-c", f"{shlex.quote(sys.executable)} -c pass"],
-                           capture_output=True, timeout=60, check=False)  # fmt: skip
+    probe = subprocess.run(
+        [*argv, "/bin/bash", "-c", f"{shlex.quote(sys.executable)} -c pass"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     return argv if probe.returncode == 0 else []
 
 
@@ -302,9 +327,12 @@ class StagePlan:
 
 
 def plan_dockerfile(
-    text: str, farm: Farm, rootfs_of: dict[int, Path], ctx: Path,
+    text: str,
+    farm: Farm,
+    rootfs_of: dict[int, Path],
+    ctx: Path,
     build_args: dict[str, str] | None = None,
-) -> list[StagePlan]:  # fmt: skip
+) -> list[StagePlan]:
     """One driver script per stage (see the module docstring)."""
     build_args = build_args or {}
     cmds, err = dockerfile.parse(text)
@@ -357,9 +385,11 @@ def plan_dockerfile(
                     body = PRELUDE + to_sandbox(farm.to_loopback(p.text), root)
                     n = len(runs)
                     runs.append(body)
-                    lines.append(f'(cd "$WORKDIR" 2>/dev/null || cd "$ROOTFS"; exec /bin/bash '
-                                 f'"$STAGE_DIR/run{n}.sh") || {{ echo "PIPSRC-ORACLE: {p.label} '
-                                 f'failed: $?"; exit 1; }}')  # fmt: skip
+                    lines.append(
+                        f'(cd "$WORKDIR" 2>/dev/null || cd "$ROOTFS"; exec /bin/bash '
+                        f'"$STAGE_DIR/run{n}.sh") || {{ echo "PIPSRC-ORACLE: {p.label} '
+                        f'failed: $?"; exit 1; }}'
+                    )
         env_lines[st.index] = mine
         plans.append(StagePlan(st.index, "\n".join(lines) + "\n", runs))
     return plans
@@ -380,8 +410,9 @@ def _copy(c: Any, farm: Farm, root: Path, ctx: Path) -> list[str]:
         return out
     sources = words[:-1]
     is_dir = dest.endswith("/") or dest in (".", "./") or len(sources) > 1
-    out.append(f'/bin/mkdir -p "{target}"' if is_dir else
-               f'/bin/mkdir -p "$(/usr/bin/dirname "{target}")"')  # fmt: skip
+    out.append(
+        f'/bin/mkdir -p "{target}"' if is_dir else f'/bin/mkdir -p "$(/usr/bin/dirname "{target}")"'
+    )
     for s in sources:
         src = ctx / s.lstrip("/")
         if s in (".", "./"):
@@ -426,8 +457,13 @@ def _collect(log: Path, farm: Farm) -> tuple[list[Install], list[dict[str, Any]]
             for item in json.loads(rep.read_text(encoding="utf-8")).get("install", []):
                 url = item.get("download_info", {}).get("url", "")
                 meta = item.get("metadata", {})
-                installs.append(Install(str(canonicalize_name(meta.get("name", "?"))),
-                                        meta.get("version", "?"), farm.host_for(url)))  # fmt: skip
+                installs.append(
+                    Install(
+                        str(canonicalize_name(meta.get("name", "?"))),
+                        meta.get("version", "?"),
+                        farm.host_for(url),
+                    )
+                )
     return installs, calls
 
 
@@ -453,9 +489,13 @@ def _open(path: Path) -> None:
 
 
 def build(
-    files: dict[str, str], target: str, farm: Farm, box: Toolbox, work: Path,
+    files: dict[str, str],
+    target: str,
+    farm: Farm,
+    box: Toolbox,
+    work: Path,
     build_args: dict[str, str] | None = None,
-) -> list[Outcome]:  # fmt: skip
+) -> list[Outcome]:
     """Run ``target`` (a Dockerfile or a shell script among ``files``) in a fresh sandbox."""
     _open(work)
     ctx = work / "context"
@@ -471,8 +511,13 @@ def build(
         cmds, _ = dockerfile.parse(files[target])
         n = len(dockerfile.stages(cmds or []))
         roots = {i: work / f"stage{i}" / "rootfs" for i in range(n)}
-        plans = plan_dockerfile(files[target], farm, roots, ctx / Path(target).parent,
-                                {k: farm.to_loopback(v) for k, v in (build_args or {}).items()})
+        plans = plan_dockerfile(
+            files[target],
+            farm,
+            roots,
+            ctx / Path(target).parent,
+            {k: farm.to_loopback(v) for k, v in (build_args or {}).items()},
+        )
         for plan in plans:
             stage_dir = work / f"stage{plan.index}"
             root, log = roots[plan.index], stage_dir / "log"
@@ -494,8 +539,9 @@ def build(
     if not first.startswith("#!"):
         first, rest = "", text
     script = work / "script.sh"
-    script.write_text(first + "\n" + PRELUDE + to_sandbox(farm.to_loopback(rest), root),
-                      encoding="utf-8")  # fmt: skip
+    script.write_text(
+        first + "\n" + PRELUDE + to_sandbox(farm.to_loopback(rest), root), encoding="utf-8"
+    )
     cwd = ctx / Path(target).parent
     rc, out = _run(["/bin/bash", str(script)], program_env(box, root, log), cwd)
     installs, calls = _collect(log, farm)
@@ -521,9 +567,13 @@ def compare(
         if b.rc != 0:
             continue
         if a.rc != 0:
-            out.append(Disagreement("build-broke", f"real pip ({a.label})",
-                                    f"succeeded before the fix, fails after it:\n"
-                                    f"{_tail(a.output)}"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "build-broke",
+                    f"real pip ({a.label})",
+                    f"succeeded before the fix, fails after it:\n{_tail(a.output)}",
+                )
+            )
             continue
         src_b = _sources(b)
         src_a = _sources(a)
@@ -531,19 +581,33 @@ def compare(
             after_hosts = src_a.get(project, set())
             classes = {cls(h) for h in hosts}
             if not after_hosts:
-                out.append(Disagreement("build-broke", f"real pip ({a.label})",
-                                        f"{project} was installed before the fix (from "
-                                        f"{sorted(hosts)}), not after"))  # fmt: skip
+                out.append(
+                    Disagreement(
+                        "build-broke",
+                        f"real pip ({a.label})",
+                        f"{project} was installed before the fix (from {sorted(hosts)}), not after",
+                    )
+                )
             elif classes & {"private", "vendor", "unknown"}:
                 if after_hosts != hosts:
-                    out.append(Disagreement("private-index-replaced", f"real pip ({a.label})",
-                                            f"{project} came from {sorted(hosts)} before the fix, "
-                                            f"from {sorted(after_hosts)} after"))  # fmt: skip
+                    out.append(
+                        Disagreement(
+                            "private-index-replaced",
+                            f"real pip ({a.label})",
+                            f"{project} came from {sorted(hosts)} before the fix, "
+                            f"from {sorted(after_hosts)} after",
+                        )
+                    )
             elif {cls(h) for h in after_hosts} != {"policy"}:
-                out.append(Disagreement("build-source-changed", f"real pip ({a.label})",
-                                        f"{project} came from {sorted(hosts)} before the fix and "
-                                        f"from {sorted(after_hosts)} after, not from the policy "
-                                        "index"))  # fmt: skip
+                out.append(
+                    Disagreement(
+                        "build-source-changed",
+                        f"real pip ({a.label})",
+                        f"{project} came from {sorted(hosts)} before the fix and "
+                        f"from {sorted(after_hosts)} after, not from the policy "
+                        "index",
+                    )
+                )
     return out
 
 

@@ -46,10 +46,16 @@ def changed_scalars(
     elif isinstance(before, list) and isinstance(after, list):
         names_b = {str(y).split("=")[0] for y in before}
         names_a = {str(y).split("=")[0] for y in after}
-        before = [x for x in before if str(x).split("=")[0] in names_a
-                  or str(x).split("=")[0] not in REMOVABLE]  # fmt: skip
-        after = [x for x in after if str(x).split("=")[0] in names_b
-                 or str(x).split("=")[0] not in REMOVABLE]  # fmt: skip
+        before = [
+            x
+            for x in before
+            if str(x).split("=")[0] in names_a or str(x).split("=")[0] not in REMOVABLE
+        ]
+        after = [
+            x
+            for x in after
+            if str(x).split("=")[0] in names_b or str(x).split("=")[0] not in REMOVABLE
+        ]
         if len(before) != len(after):
             problems.append(f"{path or '/'}: {len(before)} items -> {len(after)}")
             return problems, changes

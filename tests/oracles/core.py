@@ -101,19 +101,34 @@ def _new(before: Iterable[str], after: Iterable[str]) -> list[str]:
 def _walk_oracles(b: shell.Findings, a: shell.Findings, where: str) -> list[Disagreement]:
     out: list[Disagreement] = []
     for unset in _new(b.failing_unsets, a.failing_unsets):
-        out.append(Disagreement("unset-without-set", f"shell walk ({where})",
-                                f"{unset} runs with no `pip config set` of that key before it: "
-                                "pip fails with \"No such key\""))  # fmt: skip
+        out.append(
+            Disagreement(
+                "unset-without-set",
+                f"shell walk ({where})",
+                f"{unset} runs with no `pip config set` of that key before it: "
+                'pip fails with "No such key"',
+            )
+        )
     empty = _new(b.empty, a.empty)
     if empty:
-        out.append(Disagreement("empty-compound", f"shell walk ({where})",
-                                f"compound left with an empty body: {', '.join(empty)}"))  # fmt: skip
+        out.append(
+            Disagreement(
+                "empty-compound",
+                f"shell walk ({where})",
+                f"compound left with an empty body: {', '.join(empty)}",
+            )
+        )
     for i in range(min(len(b.chains), len(a.chains))):
         sb, sa = set(b.chains[i]), set(a.chains[i])
         if len(sb) > 1 and len(sa) == 1:
-            out.append(Disagreement("fallback-collapsed", f"shell walk ({where})",
-                                    f"{b.chain_texts[i]!r} -> {a.chain_texts[i]!r}: every branch "
-                                    f"now installs the same way ({_sig(a.chains[i][0])})"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "fallback-collapsed",
+                    f"shell walk ({where})",
+                    f"{b.chain_texts[i]!r} -> {a.chain_texts[i]!r}: every branch "
+                    f"now installs the same way ({_sig(a.chains[i][0])})",
+                )
+            )
     return out
 
 
@@ -136,8 +151,9 @@ def shell_oracles(before: str, after: str) -> list[Disagreement]:
     for i, (eb, ea) in enumerate(zip(emb_b, emb_a, strict=False)):
         if eb != ea:
             for d in dockerfile_oracles(eb, ea):
-                out.append(Disagreement(d.cls, f"{d.oracle} (embedded Dockerfile #{i + 1})",
-                                        d.detail))  # fmt: skip
+                out.append(
+                    Disagreement(d.cls, f"{d.oracle} (embedded Dockerfile #{i + 1})", d.detail)
+                )
     return out
 
 
@@ -146,7 +162,7 @@ def shell_oracles(before: str, after: str) -> list[Disagreement]:
 
 def dockerfile_oracles(before: str, after: str) -> list[Disagreement]:
     out: list[Disagreement] = []
-    cb, err_b = dockerfile.parse(before)
+    cb, _ = dockerfile.parse(before)
     ca, err_a = dockerfile.parse(after)
     if cb is not None and ca is None:
         out.append(Disagreement("dockerfile-parse", "BuildKit parser", str(err_a)))
@@ -197,12 +213,20 @@ def requirements_oracles(
     oracle = "pip parse_requirements"
     for what in ("requirements", "find_links", "no_index"):
         if getattr(vb, what) != getattr(va, what):
-            out.append(Disagreement("options-changed", oracle, f"{what}: {getattr(vb, what)} -> "
-                                    f"{getattr(va, what)}"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "options-changed", oracle, f"{what}: {getattr(vb, what)} -> {getattr(va, what)}"
+                )
+            )
     out += _index_intent(
-        list(vb.index_urls), list(va.index_urls), vb.trusted_hosts, va.trusted_hosts, policy,
-        oracle, suppressed(before),
-    )  # fmt: skip
+        list(vb.index_urls),
+        list(va.index_urls),
+        vb.trusted_hosts,
+        va.trusted_hosts,
+        policy,
+        oracle,
+        suppressed(before),
+    )
     return out
 
 
@@ -228,27 +252,41 @@ def _index_intent(
         cls = classify(u, policy)
         if cls in ("private", "vendor", "unknown"):
             if u not in na:
-                out.append(Disagreement("private-index-replaced", oracle,
-                                        f"{cls} {role} {before[i]} is gone: pip now uses "
-                                        f"{list(after)}"))  # fmt: skip
-        elif cls == "public":
-            if u in na:
-                out.append(Disagreement("public-index-left", oracle,
-                                        f"public {role} {before[i]} is still used"))  # fmt: skip
-    if nb and nb[0] != cli and classify(nb[0], policy) in ("public", "policy") and na:
-        if na[0] not in (pol, nb[0]) and na[0] != cli:
-            out.append(Disagreement("options-changed", oracle,
-                                    f"index {before[0]} became {after[0]}, not the policy index "
-                                    f"{policy}"))  # fmt: skip
+                out.append(
+                    Disagreement(
+                        "private-index-replaced",
+                        oracle,
+                        f"{cls} {role} {before[i]} is gone: pip now uses {list(after)}",
+                    )
+                )
+        elif cls == "public" and u in na:
+            out.append(
+                Disagreement(
+                    "public-index-left", oracle, f"public {role} {before[i]} is still used"
+                )
+            )
+    primary_public = nb and nb[0] != cli and classify(nb[0], policy) in ("public", "policy")
+    if primary_public and na and na[0] not in (pol, nb[0], cli):
+        out.append(
+            Disagreement(
+                "options-changed",
+                oracle,
+                f"index {before[0]} became {after[0]}, not the policy index {policy}",
+            )
+        )
     tb = {h.lower() for h in trusted_before}
     ta = {h.lower() for h in trusted_after}
     http_b = [u for u in before if u.startswith("http://")]
     if all(host_of(u) in tb or host_of(u).split(":")[0] in tb for u in http_b):
         for u in after:
             if u.startswith("http://") and not {host_of(u), host_of(u).split(":")[0]} & ta:
-                out.append(Disagreement("options-changed", oracle,
-                                        f"http index {u} has no trusted-host any more: pip "
-                                        "refuses it"))  # fmt: skip
+                out.append(
+                    Disagreement(
+                        "options-changed",
+                        oracle,
+                        f"http index {u} has no trusted-host any more: pip refuses it",
+                    )
+                )
     return out
 
 
@@ -271,8 +309,9 @@ def pipconf_oracles(before: str, after: str, policy: str) -> list[Disagreement]:
     other_b = {k: v for k, v in vb.values.items() if k.split(".", 1)[-1] not in index_keys}
     other_a = {k: v for k, v in va.values.items() if k.split(".", 1)[-1] not in index_keys}
     if other_b != other_a:
-        out.append(Disagreement("options-changed", oracle,
-                                f"other settings {other_b} -> {other_a}"))  # fmt: skip
+        out.append(
+            Disagreement("options-changed", oracle, f"other settings {other_b} -> {other_a}")
+        )
     exempt = suppressed(before)
     for section in sorted({k.split(".", 1)[0] for k in [*vb.values, *va.values]}):
         ib = _conf_indexes(vb.values, section)
@@ -305,8 +344,13 @@ def compose_oracles(before: str, after: str) -> list[Disagreement]:
     out = [Disagreement("compose-structure", "ruamel.yaml", p) for p in problems]
     for where, old, new in changes:
         if not (_PIP_SCALAR.search(str(old)) or _PIP_SCALAR.search(where)):
-            out.append(Disagreement("compose-structure", "ruamel.yaml",
-                                    f"{where}: {old!r} -> {new!r} is not an index setting"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "compose-structure",
+                    "ruamel.yaml",
+                    f"{where}: {old!r} -> {new!r} is not an index setting",
+                )
+            )
     return out
 
 
@@ -331,16 +375,26 @@ def url_oracles(before: str, after: str, policy: str) -> list[Disagreement]:
     na = {normalise(u): u for u in urls_in(after)}
     for n, u in nb.items():
         if classify(u, policy) in ("private", "vendor") and n not in na:
-            out.append(Disagreement("private-index-replaced", "URL classes",
-                                    f"{classify(u, policy)} index {u} is gone from the file; "
-                                    f"now it names {sorted(set(na.values()) - set(nb.values()))}"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "private-index-replaced",
+                    "URL classes",
+                    f"{classify(u, policy)} index {u} is gone from the file; "
+                    f"now it names {sorted(set(na.values()) - set(nb.values()))}",
+                )
+            )
     allowed = {normalise(policy)} | {c for u in nb for c in canonical_forms(u)}
     allowed |= {"https://" + n.removeprefix("http://") for n in nb if n.startswith("http://")}
     for n, u in na.items():
         if n not in allowed:
-            out.append(Disagreement("unexpected-url", "URL classes",
-                                    f"{u} appears after the fix, and is neither the policy index "
-                                    "nor a URL of the file before"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "unexpected-url",
+                    "URL classes",
+                    f"{u} appears after the fix, and is neither the policy index "
+                    "nor a URL of the file before",
+                )
+            )
     return out
 
 

@@ -19,8 +19,23 @@ from tests.oracles import shell
 
 _SHELLS = re.compile(r"^(?:/usr)?(?:/bin/)?(?:ba|da)?sh(?:\s+-[a-zA-Z]+)*$")
 _SHEBANG_SHELL = re.compile(r"^#!\s*(?:/usr/bin/env\s+)?(?:/usr)?(?:/bin/)?(?:ba|da)?sh\b")
-NEEDS_ARGUMENTS = {"FROM", "RUN", "ENV", "ARG", "COPY", "ADD", "WORKDIR", "USER", "LABEL",
-                   "EXPOSE", "VOLUME", "CMD", "ENTRYPOINT", "SHELL", "STOPSIGNAL"}  # fmt: skip
+NEEDS_ARGUMENTS = {
+    "FROM",
+    "RUN",
+    "ENV",
+    "ARG",
+    "COPY",
+    "ADD",
+    "WORKDIR",
+    "USER",
+    "LABEL",
+    "EXPOSE",
+    "VOLUME",
+    "CMD",
+    "ENTRYPOINT",
+    "SHELL",
+    "STOPSIGNAL",
+}
 
 
 def parse(text: str) -> tuple[list[buildkit.Command] | None, str | None]:
@@ -174,8 +189,16 @@ class Comparison:
 
 # index settings a fix may remove (a stale trusted-host, a redundant extra index) or add
 # (the trusted-host of an http proxy) in an ENV/ARG or a compose environment
-REMOVABLE = {"PIP_TRUSTED_HOST", "PIP_EXTRA_INDEX_URL", "PIP_INDEX_URL", "PIP_FIND_LINKS",
-             "UV_INDEX_URL", "UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "UV_INDEX"}  # fmt: skip
+REMOVABLE = {
+    "PIP_TRUSTED_HOST",
+    "PIP_EXTRA_INDEX_URL",
+    "PIP_INDEX_URL",
+    "PIP_FIND_LINKS",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_DEFAULT_INDEX",
+    "UV_INDEX",
+}
 
 
 def names_of(c: buildkit.Command) -> list[str]:
@@ -224,12 +247,15 @@ def compare(before: list[buildkit.Command], after: list[buildkit.Command]) -> Co
                 lost = [k for k in names_of(b) if k not in names_of(a) and k not in REMOVABLE]
                 added = [k for k in names_of(a) if k not in names_of(b) and k not in REMOVABLE]
                 if lost or added:
-                    out.problems.append(f"line {b.start_line}: {name(b)} names {names_of(b)} "
-                                        f"-> {names_of(a)}")  # fmt: skip
+                    out.problems.append(
+                        f"line {b.start_line}: {name(b)} names {names_of(b)} -> {names_of(a)}"
+                    )
             continue
-        if op in ("insert", "replace") and all(
-            after[j].cmd.upper() in ("ENV", "ARG") for j in range(j1, j2)
-        ) and all(_removable(before[i]) for i in range(i1, i2)):
+        if (
+            op in ("insert", "replace")
+            and all(after[j].cmd.upper() in ("ENV", "ARG") for j in range(j1, j2))
+            and all(_removable(before[i]) for i in range(i1, i2))
+        ):
             out.inserted += [(stage_of[j], after[j]) for j in range(j1, j2)]
             continue
         if op == "delete" and all(_removable(before[i]) for i in range(i1, i2)):

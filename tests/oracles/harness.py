@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -60,16 +59,29 @@ def _check_after_fix(
         code, value = _key(f)
         what = f"{code} line {getattr(f, 'line', '?')}: {getattr(f, 'message', '')}"
         if mode == "unsafe":
-            out.append(Disagreement("check-after-fix", "pipsrc check",
-                                    f"after `fix --unsafe-fixes` it still reports {what} "
-                                    f"({app} fix)"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "check-after-fix",
+                    "pipsrc check",
+                    f"after `fix --unsafe-fixes` it still reports {what} ({app} fix)",
+                )
+            )
         elif app == "safe":
-            out.append(Disagreement("check-after-fix", "pipsrc check",
-                                    f"after `fix` it still reports {what} (safe fix)"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "check-after-fix",
+                    "pipsrc check",
+                    f"after `fix` it still reports {what} (safe fix)",
+                )
+            )
         elif had[(code, value)] <= 0:
-            out.append(Disagreement("check-after-fix", "pipsrc check",
-                                    f"the fix created {what} ({app} fix): `check` exits 1 "
-                                    "after `fix`"))  # fmt: skip
+            out.append(
+                Disagreement(
+                    "check-after-fix",
+                    "pipsrc check",
+                    f"the fix created {what} ({app} fix): `check` exits 1 after `fix`",
+                )
+            )
         else:
             had[(code, value)] -= 1
     return out
@@ -104,8 +116,13 @@ def run_api(inp: Input, modes: tuple[str, ...] = MODES) -> CaseResult:
             found += _check_after_fix(before_findings, check_text(after, inp.path, policy), mode)  # type: ignore[operator]
             again = fix_text(after, inp.path, policy, unsafe=mode == "unsafe")  # type: ignore[operator]
             if again != after:
-                found.append(Disagreement("fix-not-idempotent", "pipsrc fix",
-                                          "a second fix changes it again:\n" + _diff(after, again)))  # fmt: skip
+                found.append(
+                    Disagreement(
+                        "fix-not-idempotent",
+                        "pipsrc fix",
+                        "a second fix changes it again:\n" + _diff(after, again),
+                    )
+                )
             done[key] = found
         result.found[mode] = done[key]
     return result
@@ -184,9 +201,12 @@ class _F:
 
 
 def run_cli_tree(
-    before_root: Path, work: Path, policy_args: tuple[str, ...], policy_url: str = POLICY_URL,
+    before_root: Path,
+    work: Path,
+    policy_args: tuple[str, ...],
+    policy_url: str = POLICY_URL,
     modes: tuple[str, ...] = MODES,
-) -> list[CaseResult]:  # fmt: skip
+) -> list[CaseResult]:
     """`pipsrc fix` over a whole tree with the command line, then every oracle on each file."""
     from tests.oracles import pipfiles
 
@@ -207,25 +227,32 @@ def run_cli_tree(
         after_findings = findings_json(tree, policy_args)
         again = pipsrc_cli("fix", *extra, *policy_args, str(tree))
         after_again = files(tree)
-        docker = [t for p, t in {**before_files, **after_files}.items()
-                  if core.kind_of(p) == "dockerfile"]  # fmt: skip
+        docker = [
+            t for p, t in {**before_files, **after_files}.items() if core.kind_of(p) == "dockerfile"
+        ]
         tools.hadolint(docker)
         for rel, res in results.items():
             after = after_files.get(rel, "")
             res.fixes[mode] = after
             parsed = None
             if core.kind_of(rel) == "requirements":
-                parsed = (pipfiles.parse_requirements(before_check / rel),
-                          pipfiles.parse_requirements(tree / rel))  # fmt: skip
+                parsed = (
+                    pipfiles.parse_requirements(before_check / rel),
+                    pipfiles.parse_requirements(tree / rel),
+                )
             found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed)
             if core.kind_of(rel) == "pipconf" and after != res.before:
                 found += _pip_config_list(before_check / rel, tree / rel)
             mine = lambda fs, rel=rel: [_F(f) for f in fs if f.get("path") == rel]  # noqa: E731
             found += _check_after_fix(mine(before_findings), mine(after_findings), mode)
             if after_again.get(rel) != after:
-                found.append(Disagreement("fix-not-idempotent", "pipsrc fix (CLI)",
-                                          "a second fix changes it again:\n"
-                                          + _diff(after, after_again.get(rel, ""))))  # fmt: skip
+                found.append(
+                    Disagreement(
+                        "fix-not-idempotent",
+                        "pipsrc fix (CLI)",
+                        "a second fix changes it again:\n" + _diff(after, after_again.get(rel, "")),
+                    )
+                )
             res.found[mode] = found
         assert again.returncode in (0, 1), again.stdout + again.stderr
     return list(results.values())

@@ -21,7 +21,6 @@ from pathlib import Path
 
 from tests.oracles import tools
 
-
 CLI_INDEX = "<the command line's index>"
 
 
@@ -44,8 +43,14 @@ def _pip() -> object:
     from pip._internal.network.session import PipSession
     from pip._internal.req.req_file import parse_requirements
 
-    return (LinkCollector, PackageFinder, SearchScope, SelectionPreferences, PipSession,
-            parse_requirements)  # fmt: skip
+    return (
+        LinkCollector,
+        PackageFinder,
+        SearchScope,
+        SelectionPreferences,
+        PipSession,
+        parse_requirements,
+    )
 
 
 class _Session:
@@ -55,8 +60,9 @@ class _Session:
         self._real = real
         self.trusted: list[str] = []
 
-    def add_trusted_host(self, host: str, source: str | None = None, suppress_logging: bool = False
-                         ) -> None:  # fmt: skip
+    def add_trusted_host(
+        self, host: str, source: str | None = None, suppress_logging: bool = False
+    ) -> None:
         self.trusted.append(host)
 
     def update_index_urls(self, new_index_urls: list[str]) -> None:

@@ -18,17 +18,66 @@ import sys
 import time
 
 INSTALL_LIKE = {"install", "download", "wheel"}
-GENERAL_WITH_VALUE = {"--log", "--proxy", "--timeout", "--retries", "--cache-dir", "--cert",
-                      "--client-cert", "--exists-action", "--python", "--keyring-provider",
-                      "--use-feature", "--use-deprecated", "--trusted-host"}  # fmt: skip
-DROP = {"--user", "--break-system-packages", "--force-reinstall", "--no-warn-script-location",
-        "--compile", "--no-compile", "--upgrade", "-U", "--ignore-installed", "-I", "--no-deps",
-        "--dry-run", "--no-cache-dir", "-q", "--quiet", "-v", "--verbose", "--root-user-action",
-        "--no-build-isolation", "--require-virtualenv"}  # fmt: skip
-DROP_WITH_VALUE = {"-t", "--target", "--prefix", "--root", "-d", "--dest", "-w", "--wheel-dir",
-                   "--report", "--log", "--cache-dir", "--src", "--upgrade-strategy",
-                   "--platform", "--python-version", "--implementation", "--abi",
-                   "--progress-bar", "--root-user-action", "--retries", "--timeout"}  # fmt: skip
+GENERAL_WITH_VALUE = {
+    "--log",
+    "--proxy",
+    "--timeout",
+    "--retries",
+    "--cache-dir",
+    "--cert",
+    "--client-cert",
+    "--exists-action",
+    "--python",
+    "--keyring-provider",
+    "--use-feature",
+    "--use-deprecated",
+    "--trusted-host",
+}
+DROP = {
+    "--user",
+    "--break-system-packages",
+    "--force-reinstall",
+    "--no-warn-script-location",
+    "--compile",
+    "--no-compile",
+    "--upgrade",
+    "-U",
+    "--ignore-installed",
+    "-I",
+    "--no-deps",
+    "--dry-run",
+    "--no-cache-dir",
+    "-q",
+    "--quiet",
+    "-v",
+    "--verbose",
+    "--root-user-action",
+    "--no-build-isolation",
+    "--require-virtualenv",
+}
+DROP_WITH_VALUE = {
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "-d",
+    "--dest",
+    "-w",
+    "--wheel-dir",
+    "--report",
+    "--log",
+    "--cache-dir",
+    "--src",
+    "--upgrade-strategy",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--progress-bar",
+    "--root-user-action",
+    "--retries",
+    "--timeout",
+}
 
 
 def main() -> int:
@@ -55,15 +104,33 @@ def main() -> int:
             rest.append(a)
             j += 1
         report = os.path.join(log, f"report-{time.time_ns()}-{os.getpid()}.json")
-        cmd = [*base, *args[:i], "install", "--dry-run", "--ignore-installed", "--no-deps",
-               "--no-cache-dir", "--retries", "0", "--timeout", "5", "--report", report, *rest]  # fmt: skip
+        cmd = [
+            *base,
+            *args[:i],
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--no-deps",
+            "--no-cache-dir",
+            "--retries",
+            "0",
+            "--timeout",
+            "5",
+            "--report",
+            report,
+            *rest,
+        ]
     else:
         cmd = [*base, *args]
     rc = subprocess.call(cmd)
     with open(os.path.join(log, "calls.jsonl"), "a", encoding="utf-8") as fh:
         pip_env = {k: v for k, v in os.environ.items() if k.startswith("PIP_")}
-        fh.write(json.dumps({"argv": args, "rc": rc, "report": report, "cwd": os.getcwd(),
-                             "env": pip_env}) + "\n")  # fmt: skip
+        fh.write(
+            json.dumps(
+                {"argv": args, "rc": rc, "report": report, "cwd": os.getcwd(), "env": pip_env}
+            )
+            + "\n"
+        )
     return rc
 
 

@@ -23,8 +23,26 @@ from dataclasses import dataclass, field
 from tests.oracles.urls import normalise
 
 OPERATORS = ("&&", "||", ";;", ";", "|", "&", "(", ")", "\n")
-RESERVED = {"if", "then", "else", "elif", "fi", "do", "done", "while", "until", "for", "case",
-            "esac", "{", "}", "!", "in", "function", "select"}  # fmt: skip
+RESERVED = {
+    "if",
+    "then",
+    "else",
+    "elif",
+    "fi",
+    "do",
+    "done",
+    "while",
+    "until",
+    "for",
+    "case",
+    "esac",
+    "{",
+    "}",
+    "!",
+    "in",
+    "function",
+    "select",
+}
 OPENERS = {"then", "else", "do", "{"}
 CLOSERS = {"fi", "else", "elif", "done", "}"}
 _HEREDOC = re.compile(r"<<(-?)\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\2")
@@ -253,13 +271,49 @@ def empty_bodies(text: str) -> list[str]:
 _PIP = re.compile(r"(?:.*/)?pip(?:3(?:\.\d+)?)?$")
 _PY = re.compile(r"(?:.*/)?python(?:3(?:\.\d+)?)?$")
 _VALUE_OPTS = {
-    "-i", "--index-url", "--extra-index-url", "--trusted-host", "-r", "--requirement", "-c",
-    "--constraint", "-f", "--find-links", "-d", "--dest", "-t", "--target", "--prefix", "--root",
-    "--cache-dir", "--timeout", "--retries", "--report", "--platform", "--python-version",
-    "--implementation", "--abi", "--progress-bar", "--log", "--proxy", "--cert", "--client-cert",
-    "-w", "--wheel-dir", "--src", "-e", "--editable", "--upgrade-strategy", "--config-settings",
-    "-C", "--global-option", "--no-binary", "--only-binary", "--exists-action", "--keyring-provider",
-}  # fmt: skip
+    "-i",
+    "--index-url",
+    "--extra-index-url",
+    "--trusted-host",
+    "-r",
+    "--requirement",
+    "-c",
+    "--constraint",
+    "-f",
+    "--find-links",
+    "-d",
+    "--dest",
+    "-t",
+    "--target",
+    "--prefix",
+    "--root",
+    "--cache-dir",
+    "--timeout",
+    "--retries",
+    "--report",
+    "--platform",
+    "--python-version",
+    "--implementation",
+    "--abi",
+    "--progress-bar",
+    "--log",
+    "--proxy",
+    "--cert",
+    "--client-cert",
+    "-w",
+    "--wheel-dir",
+    "--src",
+    "-e",
+    "--editable",
+    "--upgrade-strategy",
+    "--config-settings",
+    "-C",
+    "--global-option",
+    "--no-binary",
+    "--only-binary",
+    "--exists-action",
+    "--keyring-provider",
+}
 
 
 def pip_argv(cmd: Command) -> list[str] | None:
@@ -358,8 +412,9 @@ class State:
         return {**self.args, **self.env}
 
     def copy(self, keep_args: bool = False) -> State:
-        return State(dict(self.env), dict(self.args) if keep_args else {}, dict(self.config),
-                     self.user)  # fmt: skip
+        return State(
+            dict(self.env), dict(self.args) if keep_args else {}, dict(self.config), self.user
+        )
 
 
 @dataclass
@@ -409,7 +464,7 @@ def walk(program: str, state: State, found: Findings) -> None:
 
 def _step(cmd: Command, local: State, state: State, found: Findings) -> tuple[str, ...] | None:
     words = cmd.words
-    if words and words[0] in ("export", "declare", "readonly") or (not words and cmd.assigns):
+    if (words and words[0] in ("export", "declare", "readonly")) or (not words and cmd.assigns):
         pairs = dict(cmd.assigns)
         for w in words[1:]:
             k, eq, v = w.partition("=")

@@ -16,17 +16,31 @@ from tests.oracles.urls import ALL, POLICY, PRIVATE, PUBLIC, VENDOR, host_of
 
 # weighted so that every class of URL turns up often
 urls = st.one_of(
-    st.sampled_from(PUBLIC), st.sampled_from(PUBLIC), st.sampled_from(POLICY),
-    st.sampled_from(PRIVATE), st.sampled_from(VENDOR),
-)  # fmt: skip
+    st.sampled_from(PUBLIC),
+    st.sampled_from(PUBLIC),
+    st.sampled_from(POLICY),
+    st.sampled_from(PRIVATE),
+    st.sampled_from(VENDOR),
+)
 HOSTS = tuple(sorted({host_of(u) for u in ALL} | {"10.8.0.12", "pypi.douban.com"}))
 hosts = st.sampled_from(HOSTS)
 quotes = st.sampled_from(("", "", '"', "'"))
-PKGS = ("requests", "flask==3.0.0", "'numpy>=1.26'", "corp-utils", "torch==2.1.0",
-        "-r requirements.txt", "\"uvicorn[standard]\"")  # fmt: skip
+PKGS = (
+    "requests",
+    "flask==3.0.0",
+    "'numpy>=1.26'",
+    "corp-utils",
+    "torch==2.1.0",
+    "-r requirements.txt",
+    '"uvicorn[standard]"',
+)
 PROGS = ("pip", "pip3", "python -m pip", "python3 -m pip")
-IF_CONDS = ('[ -n "$CI" ]', '[ "$USE_MIRROR" = "1" ]', "command -v pip >/dev/null",
-            'test -f /etc/pip.conf')  # fmt: skip
+IF_CONDS = (
+    '[ -n "$CI" ]',
+    '[ "$USE_MIRROR" = "1" ]',
+    "command -v pip >/dev/null",
+    "test -f /etc/pip.conf",
+)
 
 
 @st.composite
@@ -45,8 +59,11 @@ def http_with_host(draw: st.DrawFn) -> tuple[str, str]:
 @st.composite
 def install_cmd(draw: st.DrawFn, pkgs: tuple[str, ...] = PKGS) -> str:
     prog = draw(st.sampled_from(PROGS))
-    sub = draw(st.sampled_from(("install", "install --no-cache-dir", "install -U",
-                                "download -d /tmp/wheels")))  # fmt: skip
+    sub = draw(
+        st.sampled_from(
+            ("install", "install --no-cache-dir", "install -U", "download -d /tmp/wheels")
+        )
+    )
     flags: list[str] = []
     for _ in range(draw(st.integers(0, 3))):
         k = draw(st.integers(0, 6))
@@ -75,13 +92,17 @@ def install_cmd(draw: st.DrawFn, pkgs: tuple[str, ...] = PKGS) -> str:
 def config_cmd(draw: st.DrawFn) -> str:
     prog = draw(st.sampled_from(PROGS))
     level = draw(st.sampled_from(("", "", "", "--global ", "--user ")))
-    key, value = draw(st.sampled_from((
-        ("global.index-url", draw(qurl())),
-        ("global.extra-index-url", draw(qurl())),
-        ("global.trusted-host", draw(hosts)),
-        ("install.index-url", draw(qurl())),
-        ("install.trusted-host", draw(hosts)),
-    )))  # fmt: skip
+    key, value = draw(
+        st.sampled_from(
+            (
+                ("global.index-url", draw(qurl())),
+                ("global.extra-index-url", draw(qurl())),
+                ("global.trusted-host", draw(hosts)),
+                ("install.index-url", draw(qurl())),
+                ("install.trusted-host", draw(hosts)),
+            )
+        )
+    )
     if draw(st.integers(0, 5)) == 0:
         return f"{prog} config {level}unset {key}"
     return f"{prog} config {level}set {key} {value}"
@@ -90,8 +111,9 @@ def config_cmd(draw: st.DrawFn) -> str:
 @st.composite
 def conf_write(draw: st.DrawFn) -> str:
     """pip configuration written by a shell command."""
-    target = draw(st.sampled_from(("/etc/pip.conf", "~/.pip/pip.conf",
-                                   "$HOME/.config/pip/pip.conf")))  # fmt: skip
+    target = draw(
+        st.sampled_from(("/etc/pip.conf", "~/.pip/pip.conf", "$HOME/.config/pip/pip.conf"))
+    )
     u = draw(urls)
     mk = "" if target == "/etc/pip.conf" else f"mkdir -p $(dirname {target}) && "
     k = draw(st.integers(0, 2))
@@ -103,8 +125,13 @@ def conf_write(draw: st.DrawFn) -> str:
     return f'{mk}echo -e "[global]\\nindex-url = {u}\\ntrusted-host = {h}" > {target}'
 
 
-OTHER = ("apt-get update", "echo done", "rm -rf /root/.cache", "python -c 'import sys'",
-         "mkdir -p /app")  # fmt: skip
+OTHER = (
+    "apt-get update",
+    "echo done",
+    "rm -rf /root/.cache",
+    "python -c 'import sys'",
+    "mkdir -p /app",
+)
 
 
 @st.composite
@@ -126,8 +153,9 @@ def fallback(draw: st.DrawFn) -> str:
     pkg = draw(st.sampled_from(("requests", "flask==3.0.0", "-r requirements.txt")))
     n = draw(st.integers(2, 3))
     parts = [f"{prog} install -i {draw(qurl())} {pkg}" for _ in range(n - 1)]
-    parts.append(draw(st.sampled_from((f"{prog} install {pkg}",
-                                       f"{prog} install -i {draw(qurl())} {pkg}"))))  # fmt: skip
+    parts.append(
+        draw(st.sampled_from((f"{prog} install {pkg}", f"{prog} install -i {draw(qurl())} {pkg}")))
+    )
     return " || ".join(parts)
 
 
@@ -177,24 +205,32 @@ def run_chain(draw: st.DrawFn) -> str:
 def docker_run(draw: st.DrawFn) -> str:
     k = draw(st.integers(0, 9))
     if k == 0:  # heredoc RUN
-        body = draw(st.lists(st.one_of(simple_cmd(), if_block(one_line=False), fallback()),
-                             min_size=1, max_size=3))  # fmt: skip
+        body = draw(
+            st.lists(
+                st.one_of(simple_cmd(), if_block(one_line=False), fallback()),
+                min_size=1,
+                max_size=3,
+            )
+        )
         # hadolint 2.x cannot read an instruction right after a heredoc's end: a blank line
         return "RUN <<EOF\nset -eux\n" + "\n".join(body) + "\nEOF\n"
     if k == 1:  # a comment line inside the continuation
         cmd = draw(install_cmd())
         words = cmd.split(" ")
         cut = draw(st.integers(1, max(1, len(words) - 1)))
-        return ("RUN " + " ".join(words[:cut]) + " \\\n    # the mirror\n    "
-                + " ".join(words[cut:]))  # fmt: skip
+        return (
+            "RUN " + " ".join(words[:cut]) + " \\\n    # the mirror\n    " + " ".join(words[cut:])
+        )
     if k == 2:  # the redundant extra index, and an unset further down
         prog = draw(st.sampled_from(PROGS))
         u = draw(st.sampled_from(PUBLIC + POLICY))
         e = draw(st.sampled_from(PUBLIC + POLICY))
-        return (f"RUN {prog} config set global.index-url {u} && \\\n"
-                f"    {prog} config set global.extra-index-url {e}\n"
-                f"RUN {prog} install requests\n"
-                f"RUN {prog} config unset global.extra-index-url")  # fmt: skip
+        return (
+            f"RUN {prog} config set global.index-url {u} && \\\n"
+            f"    {prog} config set global.extra-index-url {e}\n"
+            f"RUN {prog} install requests\n"
+            f"RUN {prog} config unset global.extra-index-url"
+        )
     if k == 3:  # --mount flag
         return f"RUN --mount=type=cache,target=/root/.cache/pip {draw(install_cmd())}"
     return "RUN " + draw(run_chain())
@@ -202,8 +238,11 @@ def docker_run(draw: st.DrawFn) -> str:
 
 @st.composite
 def docker_env(draw: st.DrawFn) -> str:
-    name = draw(st.sampled_from(("PIP_INDEX_URL", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL",
-                                 "PIP_TRUSTED_HOST")))  # fmt: skip
+    name = draw(
+        st.sampled_from(
+            ("PIP_INDEX_URL", "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST")
+        )
+    )
     value = draw(hosts) if name == "PIP_TRUSTED_HOST" else draw(urls)
     q = draw(quotes)
     form = draw(st.integers(0, 5))
@@ -235,11 +274,19 @@ def docker_arg_use(draw: st.DrawFn) -> str:
 @st.composite
 def pipconf_lines(draw: st.DrawFn) -> list[str]:
     lines: list[str] = []
-    for sec in draw(st.lists(st.sampled_from(("global", "install", "download")), min_size=1,
-                             max_size=2, unique=True)):  # fmt: skip
+    for sec in draw(
+        st.lists(
+            st.sampled_from(("global", "install", "download")), min_size=1, max_size=2, unique=True
+        )
+    ):
         lines.append(f"[{sec}]")
-        for key in draw(st.lists(st.sampled_from(("index-url", "extra-index-url", "trusted-host",
-                                                  "timeout", "#")), max_size=4, unique=True)):  # fmt: skip
+        for key in draw(
+            st.lists(
+                st.sampled_from(("index-url", "extra-index-url", "trusted-host", "timeout", "#")),
+                max_size=4,
+                unique=True,
+            )
+        ):
             if key == "#":
                 lines.append("# the mirror")
             elif key == "timeout":
@@ -267,8 +314,11 @@ def dockerfile_doc(draw: st.DrawFn) -> str:
         lines.append("ARG PYTHON_VERSION=3.11")
     names: list[str] = []
     for i in range(draw(st.integers(1, 2))):
-        image = draw(st.sampled_from(("python:${PYTHON_VERSION}-slim", "python:3.12-slim",
-                                      "ubuntu:22.04", *names)))  # fmt: skip
+        image = draw(
+            st.sampled_from(
+                ("python:${PYTHON_VERSION}-slim", "python:3.12-slim", "ubuntu:22.04", *names)
+            )
+        )
         alias = f" AS stage{i}" if draw(st.booleans()) else ""
         if alias:
             names.append(f"stage{i}")
@@ -285,8 +335,13 @@ def dockerfile_doc(draw: st.DrawFn) -> str:
                 body = "\n".join(draw(pipconf_lines()))
                 lines.append(f"COPY <<EOF /etc/pip.conf\n{body}\nEOF\n")
             elif k == 10:
-                lines.append(draw(st.sampled_from(("WORKDIR /app", "COPY requirements.txt .",
-                                                   "USER app", "# build step"))))  # fmt: skip
+                lines.append(
+                    draw(
+                        st.sampled_from(
+                            ("WORKDIR /app", "COPY requirements.txt .", "USER app", "# build step")
+                        )
+                    )
+                )
             else:
                 lines.append(f"RUN {draw(fallback())}")
     return "\n".join(lines) + "\n"
@@ -374,14 +429,21 @@ def requirements_doc(draw: st.DrawFn) -> str:
             opt = draw(st.sampled_from(("--extra-index-url", "--index-url", "-i")))
             lines.append(f"{opt} \\\n    {draw(urls)}")
         elif k == 6:
-            lines.append(f"{draw(st.sampled_from(('-i', '--extra-index-url')))} {draw(urls)}"
-                         "  # the mirror")  # fmt: skip
+            lines.append(
+                f"{draw(st.sampled_from(('-i', '--extra-index-url')))} {draw(urls)}  # the mirror"
+            )
         elif k == 7:
-            lines.append(draw(st.sampled_from(("# pinned", "", "-r base.txt",
-                                               "--find-links ./wheels"))))  # fmt: skip
+            lines.append(
+                draw(st.sampled_from(("# pinned", "", "-r base.txt", "--find-links ./wheels")))
+            )
         else:
-            lines.append(draw(st.sampled_from(("requests==2.31.0", "flask>=2", "numpy",
-                                               "torch==2.1.0", "corp-utils"))))  # fmt: skip
+            lines.append(
+                draw(
+                    st.sampled_from(
+                        ("requests==2.31.0", "flask>=2", "numpy", "torch==2.1.0", "corp-utils")
+                    )
+                )
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -397,8 +459,11 @@ def pipconf_doc(draw: st.DrawFn) -> str:
     lines += draw(pipconf_lines())
     if draw(st.integers(0, 3)) == 0:  # an http index with its trusted-host
         u, h = draw(http_with_host())
-        lines += ["[install]" if "[install]" not in lines else "", f"index-url = {u}",
-                  f"trusted-host = {h}"]  # fmt: skip
+        lines += [
+            "[install]" if "[install]" not in lines else "",
+            f"index-url = {u}",
+            f"trusted-host = {h}",
+        ]
         lines = [ln for ln in lines if ln != ""]
         if lines.count("[install]") > 1 or _dup_keys(lines):
             lines = ["[global]", f"index-url = {u}", f"trusted-host = {h}"]
@@ -431,17 +496,25 @@ def compose_doc(draw: st.DrawFn) -> str:
         lines.append('version: "3.8"')
     anchor = draw(st.booleans())
     if anchor:
-        lines += ["x-pip-env: &pip-env", f"  PIP_INDEX_URL: {draw(urls)}",
-                  f"  PIP_TRUSTED_HOST: {draw(hosts)}"]  # fmt: skip
+        lines += [
+            "x-pip-env: &pip-env",
+            f"  PIP_INDEX_URL: {draw(urls)}",
+            f"  PIP_TRUSTED_HOST: {draw(hosts)}",
+        ]
     lines.append("services:")
     for i in range(draw(st.integers(1, 2))):
         lines.append(f"  svc{i}:")
         lines.append("    image: python:3.12")
         if draw(st.booleans()):
             lines += ["    build:", "      context: .", "      args:"]
-            names = draw(st.lists(st.sampled_from(("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL",
-                                                   "PIP_TRUSTED_HOST")), min_size=1, max_size=3,
-                                  unique=True))  # fmt: skip
+            names = draw(
+                st.lists(
+                    st.sampled_from(("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST")),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                )
+            )
             list_form = draw(st.booleans())
             for n in names:
                 v = draw(hosts) if n == "PIP_TRUSTED_HOST" else draw(urls)
@@ -452,14 +525,26 @@ def compose_doc(draw: st.DrawFn) -> str:
             list_form = draw(st.booleans()) and not anchor
             if anchor and not list_form:
                 lines.append("      <<: *pip-env")
-            names = draw(st.lists(st.sampled_from(("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL",
-                                                   "PIP_TRUSTED_HOST", "TZ")), min_size=1,
-                                  max_size=3, unique=True))  # fmt: skip
+            names = draw(
+                st.lists(
+                    st.sampled_from(
+                        ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "TZ")
+                    ),
+                    min_size=1,
+                    max_size=3,
+                    unique=True,
+                )
+            )
             for n in names:
                 if anchor and n in ("PIP_INDEX_URL", "PIP_TRUSTED_HOST"):
                     continue
-                v = ("Asia/Shanghai" if n == "TZ" else draw(hosts) if n == "PIP_TRUSTED_HOST"
-                     else draw(urls))  # fmt: skip
+                v = (
+                    "Asia/Shanghai"
+                    if n == "TZ"
+                    else draw(hosts)
+                    if n == "PIP_TRUSTED_HOST"
+                    else draw(urls)
+                )
                 q = draw(quotes)
                 lines.append(f"      - {q}{n}={v}{q}" if list_form else f"      {n}: {q}{v}{q}")
             if lines[-1] == "    environment:":

@@ -97,8 +97,7 @@ def _hadolint_run(todo: list[str]) -> None:
         [_hadolint_binary(), "--no-fail", "--no-color", "--format", "json", *names],
         cwd=_SCRATCH,  # no .hadolint.yaml here, and HOME is empty: no configuration
         env=env(),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+        capture_output=True,
         text=True,
         timeout=300,
         check=False,
