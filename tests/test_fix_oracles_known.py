@@ -162,6 +162,15 @@ RUN pip install requests \\
 COPY . /app
 """,
     ),
+    "dockerfile-parse/first-flag-removed-above-a-comment-line": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN python -m pip install --extra-index-url=http://mirrors.aliyun.com/pypi/simple/ \\
+    # the mirror
+    requests
+""",
+    ),
     "compose-structure/environment-list-left-empty": (
         "compose.yaml",
         f"""\

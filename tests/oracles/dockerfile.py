@@ -38,15 +38,24 @@ NEEDS_ARGUMENTS = {
 }
 
 
+INSTRUCTIONS = NEEDS_ARGUMENTS | {"ONBUILD", "HEALTHCHECK", "MAINTAINER"}
+
+
 def parse(text: str) -> tuple[list[buildkit.Command] | None, str | None]:
-    """(instructions, None) or (None, BuildKit's error)."""
+    """(instructions, None) or (None, BuildKit's error).
+
+    The ``dockerfile`` package is BuildKit's parser layer; the two refusals of BuildKit's
+    instruction layer that a rewrite can cause are checked here as well: an unknown
+    instruction, an instruction without arguments.
+    """
     try:
         cmds = list(buildkit.parse_string(text))
     except buildkit.GoParseError as e:
         return None, str(e)
-    # the instruction layer of BuildKit refuses an instruction without arguments
     for c in cmds:
         name = (c.sub_cmd or c.cmd).upper()
+        if c.cmd.upper() not in INSTRUCTIONS or name not in INSTRUCTIONS:
+            return None, f"line {c.start_line}: unknown instruction: {c.cmd}"
         if name in NEEDS_ARGUMENTS and not c.value:
             return None, f"line {c.start_line}: {name} requires at least one argument"
     return cmds, None

@@ -181,7 +181,7 @@ def files(root: Path) -> dict[str, str]:
         rel = p.relative_to(root).as_posix()
         if p.is_file() and not rel.startswith(".git/"):
             try:
-                out[rel] = p.read_text(encoding="utf-8")
+                out[rel] = p.read_bytes().decode("utf-8")  # line endings as they are
             except UnicodeDecodeError:
                 continue
     return out
