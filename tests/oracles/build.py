@@ -234,6 +234,23 @@ TOOLS = (
     "date",
 )
 PRELUDE = "command_not_found_handle() { return 0; }\n"
+RUN_OK = "PIPSRC-ORACLE: RUN ok"
+# what a base image has and a RUN may write into without creating it first
+IMAGE_DIRS = (
+    "etc/sudoers.d",
+    "etc/ssh",
+    "etc/apt",
+    "etc/xdg",
+    "var/lib/apt/lists",
+    "var/run",
+    "var/cache",
+    "srv",
+    "opt",
+    "home",
+    "usr/local/bin",
+    "tmp",
+    "root",
+)
 
 
 def to_sandbox(text: str, rootfs: Path) -> str:
@@ -341,7 +358,7 @@ def plan_dockerfile(
     env_lines: dict[int, list[str]] = {}
     for st in dockerfile.stages(cmds):
         root = rootfs_of[st.index]
-        lines = ["set -u", f'ROOTFS="{root}"', 'WORKDIR="$ROOTFS"', f'export HOME="{root}/root"']
+        lines = [f'ROOTFS="{root}"', 'WORKDIR="$ROOTFS"', f'export HOME="{root}/root"']
         inherited: list[str] = []
         if st.parent is not None:
             lines.append(f'/bin/cp -a "{rootfs_of[st.parent]}/." "$ROOTFS/"')
@@ -388,7 +405,7 @@ def plan_dockerfile(
                     lines.append(
                         f'(cd "$WORKDIR" 2>/dev/null || cd "$ROOTFS"; exec /bin/bash '
                         f'"$STAGE_DIR/run{n}.sh") || {{ echo "PIPSRC-ORACLE: {p.label} '
-                        f'failed: $?"; exit 1; }}'
+                        f'failed: $?"; exit 1; }}\necho "{RUN_OK}"'
                     )
         env_lines[st.index] = mine
         plans.append(StagePlan(st.index, "\n".join(lines) + "\n", runs))
@@ -441,6 +458,7 @@ class Outcome:
     output: str
     installs: list[Install] = field(default_factory=list)
     calls: list[dict[str, Any]] = field(default_factory=list)
+    runs_ok: int = 0  # RUN instructions that succeeded, in order (a build stops at a failure)
 
 
 def _collect(log: Path, farm: Farm) -> tuple[list[Install], list[dict[str, Any]]]:
@@ -495,8 +513,13 @@ def build(
     box: Toolbox,
     work: Path,
     build_args: dict[str, str] | None = None,
+    script_args: tuple[str, ...] = (),
 ) -> list[Outcome]:
-    """Run ``target`` (a Dockerfile or a shell script among ``files``) in a fresh sandbox."""
+    """Run ``target`` (a Dockerfile or a shell script among ``files``) in a fresh sandbox.
+
+    ``build_args`` are ``docker build --build-arg`` values; ``script_args`` the arguments a
+    shell script is run with.
+    """
     _open(work)
     ctx = work / "context"
     for rel, text in files.items():
@@ -521,7 +544,7 @@ def build(
         for plan in plans:
             stage_dir = work / f"stage{plan.index}"
             root, log = roots[plan.index], stage_dir / "log"
-            for d in (stage_dir, root, root / "root", root / "tmp", root / "etc", log):
+            for d in (stage_dir, root, log, *(root / d for d in IMAGE_DIRS)):
                 _open(d)
             for i, body in enumerate(plan.runs):
                 (stage_dir / f"run{i}.sh").write_text(body, encoding="utf-8")
@@ -529,21 +552,23 @@ def build(
             env = dict(program_env(box, root, log), STAGE_DIR=str(stage_dir))
             rc, out = _run(["/bin/bash", str(stage_dir / "driver.sh")], env, root)
             installs, calls = _collect(log, farm)
-            outcomes.append(Outcome(f"stage {plan.index}", rc, out, installs, calls))
+            ok = out.count(RUN_OK)
+            out = "\n".join(ln for ln in out.splitlines() if ln != RUN_OK)
+            outcomes.append(Outcome(f"stage {plan.index}", rc, out, installs, calls, ok))
         return outcomes
     root, log = work / "rootfs", work / "log"
-    for d in (root, root / "root", root / "tmp", root / "etc", log):
+    for d in (root, log, *(root / d for d in IMAGE_DIRS)):
         _open(d)
     text = files[target]
     first, _, rest = text.partition("\n")
     if not first.startswith("#!"):
         first, rest = "", text
-    script = work / "script.sh"
+    script = ctx / target  # where it was: a script may find its files from $0
     script.write_text(
         first + "\n" + PRELUDE + to_sandbox(farm.to_loopback(rest), root), encoding="utf-8"
     )
     cwd = ctx / Path(target).parent
-    rc, out = _run(["/bin/bash", str(script)], program_env(box, root, log), cwd)
+    rc, out = _run(["/bin/bash", str(script), *script_args], program_env(box, root, log), cwd)
     installs, calls = _collect(log, farm)
     return [Outcome("script", rc, out, installs, calls)]
 
@@ -552,9 +577,17 @@ def build(
 
 
 def compare(
-    before: list[Outcome], after: list[Outcome], farm: Farm, policy_host: str = "mirrors.aliyun.com"
+    before: list[Outcome],
+    after: list[Outcome],
+    farm: Farm,
+    policy_host: str = "mirrors.aliyun.com",
+    kept: set[str] | frozenset[str] = frozenset(),
 ) -> list[Disagreement]:
-    """The build oracle (see the module docstring) for one target, stage by stage."""
+    """The build oracle (see the module docstring) for one target, stage by stage.
+
+    ``kept``: hosts of indexes the files keep on purpose (``# pipsrc: ignore``): a package
+    may still come from them after the fix.
+    """
 
     def cls(h: str) -> str:
         if h == policy_host:
@@ -564,6 +597,16 @@ def compare(
 
     out: list[Disagreement] = []
     for b, a in zip(before, after, strict=False):
+        if b.rc != 0 and a.runs_ok < b.runs_ok:
+            out.append(
+                Disagreement(
+                    "build-broke",
+                    f"real pip ({a.label})",
+                    f"RUN #{a.runs_ok + 1} succeeded before the fix, fails after it:\n"
+                    f"{_tail(a.output)}",
+                )
+            )
+            continue
         if b.rc != 0:
             continue
         if a.rc != 0:
@@ -598,7 +641,7 @@ def compare(
                             f"from {sorted(after_hosts)} after",
                         )
                     )
-            elif {cls(h) for h in after_hosts} != {"policy"}:
+            elif {cls(h) for h in after_hosts - set(kept)} - {"policy"}:
                 out.append(
                     Disagreement(
                         "build-source-changed",
