@@ -107,24 +107,24 @@ def run_api(inp: Input, modes: tuple[str, ...] = MODES) -> CaseResult:
     fixes = {m: fix_text(inp.text, inp.path, policy, unsafe=m == "unsafe") for m in modes}  # type: ignore[operator]
     result.fixes = fixes
     _prefetch(inp.path, inp.text, list(fixes.values()))
-    before_findings = check_text(inp.text, inp.path, policy)  # type: ignore[operator]
-    done: dict[str, list[Disagreement]] = {}
+    findings = {inp.text: check_text(inp.text, inp.path, policy)}  # type: ignore[operator]
+    oracles: dict[str, list[Disagreement]] = {}
     for mode, after in fixes.items():
-        key = f"{mode}:{after}" if after != inp.text else "same"
-        if key not in done:
-            found = core.compare(inp.path, inp.text, after, siblings=inp.siblings)
-            found += _check_after_fix(before_findings, check_text(after, inp.path, policy), mode)  # type: ignore[operator]
-            again = fix_text(after, inp.path, policy, unsafe=mode == "unsafe")  # type: ignore[operator]
-            if again != after:
-                found.append(
-                    Disagreement(
-                        "fix-not-idempotent",
-                        "pipsrc fix",
-                        "a second fix changes it again:\n" + _diff(after, again),
-                    )
+        if after not in oracles:
+            oracles[after] = core.compare(inp.path, inp.text, after, siblings=inp.siblings)
+            findings.setdefault(after, check_text(after, inp.path, policy))  # type: ignore[operator]
+        found = list(oracles[after])
+        found += _check_after_fix(findings[inp.text], findings[after], mode)
+        again = fix_text(after, inp.path, policy, unsafe=mode == "unsafe")  # type: ignore[operator]
+        if again != after:
+            found.append(
+                Disagreement(
+                    "fix-not-idempotent",
+                    "pipsrc fix",
+                    "a second fix changes it again:\n" + _diff(after, again),
                 )
-            done[key] = found
-        result.found[mode] = done[key]
+            )
+        result.found[mode] = found
     return result
 
 
