@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.oracles.harness import run_cli_tree, scratch
+from tests.oracles.harness import run_cli_tree
 from tests.oracles.model import CaseResult, failure
 
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
@@ -198,8 +198,8 @@ RUN pip install --no-cache-dir requests==2.31.0
 
 
 @pytest.fixture(scope="module")
-def results() -> Iterator[dict[str, CaseResult]]:
-    src = scratch() / "src"
+def results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, CaseResult]]:
+    src = tmp_path_factory.mktemp("known") / "src"
     dirs: dict[str, str] = {}
     for i, (case, (name, text)) in enumerate(CASES.items()):
         d = src / f"case{i:02d}"

@@ -19,7 +19,6 @@ import json
 import shutil
 import subprocess
 import sys
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,7 +265,3 @@ def _pip_config_list(before: Path, after: Path) -> list[Disagreement]:
     if code_b == 0 and code_a != 0:
         return [Disagreement("pipconf-parse", "pip config list", " ".join(lines_a)[:300])]
     return []
-
-
-def scratch() -> Path:
-    return Path(tempfile.mkdtemp(prefix="pipsrc-oracle-"))
