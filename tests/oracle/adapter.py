@@ -61,7 +61,9 @@ def pipsrc_answer(repo_dir: Path, path: str, line: int) -> dict[str, Any]:
     out: dict[str, Any] = {"source": eff.source, "command": site.command}
     s = eff.setting
     if s is not None:
-        out["setting"] = f"{s.key} {s.raw!r} ({s.method.value}{', ' + eff.detail if eff.detail else ''})"
+        out["setting"] = (
+            f"{s.key} {s.raw!r} ({s.method.value}{', ' + eff.detail if eff.detail else ''})"
+        )
     elif eff.detail:
         out["setting"] = eff.detail
     if eff.source == "no-index":

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.oracle.adapter import pipsrc_answer
+from tests.oracle.classes import CLASSES, suspects
 from tests.oracle.sandbox import Observation, Sandbox, name_of
 from tests.oracle.scenario import Rendered, Scenario, describe
 
@@ -117,18 +118,29 @@ def disagreement(s: Scenario, obs: Observation) -> str | None:
 def report(s: Scenario, obs: Observation, problem: str, mine: dict[str, Any]) -> str:
     urls = obs.urls
     lines = [f"DISAGREEMENT: {problem}", f"scenario {s.key}: {s.title or describe(s)}",
-             f"  {describe(s)}", ""]  # fmt: skip
+             f"  {describe(s)}"]  # fmt: skip
+    for c in suspects(s, obs.answer, mine):
+        lines.append(f"  suspected class [{c}]: {CLASSES[c]}")
+    lines.append("")
     for rel, text in sorted(obs.rendered.files.items()):
-        lines.append(f"--- {rel}" + ("   <- install command at line "
-                                      f"{obs.rendered.line}" if rel == obs.rendered.path else ""))
+        lines.append(
+            f"--- {rel}"
+            + (
+                f"   <- install command at line {obs.rendered.line}"
+                if rel == obs.rendered.path
+                else ""
+            )
+        )
         for name, url in urls.items():
             text = text.replace(url, f"<{name}>")
         lines += ["    " + ln for ln in text.rstrip("\n").splitlines()]
     real = obs.answer
-    lines += ["", f"real {s.tool}: {json.dumps(real)}", f"pipsrc:   {json.dumps(mine)}"]
+    answers = f"real {s.tool}: {json.dumps(real)}\npipsrc:   {json.dumps(mine)}"
     out = obs.output
     for name, url in urls.items():
         out = out.replace(url, f"<{name}>")
+        answers = answers.replace(url, f"<{name}>")
+    lines += ["", *answers.splitlines()]
     tail = out.strip().splitlines()[-8:]
     lines += ["", f"{s.tool} output (exit {obs.returncode}, last lines):"]
     lines += ["    " + ln for ln in tail]

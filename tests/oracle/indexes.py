@@ -70,7 +70,7 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
     protocol_version = "HTTP/1.0"
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+    def log_message(self, format: str, *args: object) -> None:
         pass  # the access log is self.server.hits
 
     # -- the proxy side: everything that is not a loopback index ------------------------
@@ -154,15 +154,20 @@ class Indexes:
     def __init__(self, wheels: dict[str, Path]) -> None:
         self._server = _Server(wheels)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                        kwargs={"poll_interval": 0.05})
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, kwargs={"poll_interval": 0.05}
+        )
 
     def __enter__(self) -> Indexes:
         self._thread.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
@@ -184,7 +189,7 @@ class Indexes:
         """Indexes whose page for ``project`` (any project if None) was read, first read first."""
         out: list[str] = []
         for h in self.hits:
-            if project is not None and h.project not in (project, "") :
+            if project is not None and h.project not in (project, ""):
                 continue
             if h.index.startswith("other:loopback"):
                 continue

@@ -4,7 +4,8 @@ Every run gets, in a temporary directory of its own:
 
 * ``repo/``: the rendered repository; the script runs there (``bash build.sh``, or the
   Dockerfile turned into a script);
-* ``venv/``: a fresh ``python -m venv --without-pip`` (tens of milliseconds) whose
+* ``venv/``: a fresh virtual environment (what ``python -m venv --without-pip`` makes,
+  written directly in about a millisecond) whose
   ``site-packages`` holds a ``.pth`` line pointing at one shared, byte-compiled copy of the
   test environment's pip, plus ``pip``/``pip3`` launchers and a ``uv`` link. So ``pip``,
   ``pip3``, ``python -m pip`` and ``uv`` on ``PATH`` are the venv's, ``sys.prefix`` is the
@@ -157,13 +158,26 @@ class Sandbox:
         return Path(tempfile.mkdtemp(dir=self.base, prefix=f"{n:04d}-{scenario.key}-"))
 
     def _venv(self, target: Path) -> Path:
-        subprocess.run([str(self.python), "-m", "venv", "--without-pip", str(target)],
-                       check=True, capture_output=True)  # fmt: skip
-        site = next(target.glob("lib/python*/site-packages"))
+        """What ``python -m venv --without-pip --symlinks`` makes, minus the activation
+        scripts, written directly (a tenth of the time of running the venv module)."""
+        py = self.python
+        version = "{}.{}".format(*sys.version_info[:2])
+        (target / "bin").mkdir(parents=True)
+        site = target / "lib" / f"python{version}" / "site-packages"
+        site.mkdir(parents=True)
+        (target / "lib64").symlink_to("lib")
+        (target / "pyvenv.cfg").write_text(
+            f"home = {py.parent}\ninclude-system-site-packages = false\n"
+            f"version = {'.'.join(map(str, sys.version_info[:3]))}\nexecutable = {py}\n",
+            encoding="utf-8",
+        )
+        (target / "bin" / f"python{version}").symlink_to(py)
+        for alias in ("python", "python3"):
+            (target / "bin" / alias).symlink_to(f"python{version}")
         (site / "oracle-shared-pip.pth").write_text(f"{self.pipdir}\n", encoding="utf-8")
         launcher = (f"#!{target}/bin/python\nimport sys\nfrom pip._internal.cli.main import main\n"
                     "sys.exit(main())\n")  # fmt: skip
-        for name in ("pip", "pip3"):
+        for name in ("pip", "pip3", f"pip{version}"):
             path = target / "bin" / name
             path.write_text(launcher, encoding="utf-8")
             path.chmod(0o755)

@@ -72,7 +72,9 @@ class PipConf:
     index: str | None = None  # index-url
     extras: tuple[str, ...] = ()  # extra-index-url
     no_index: bool = False
-    writer: str = "heredoc"  # heredoc | printf | copy (Dockerfile COPY of a committed file)
+    # heredoc | printf (after a separate mkdir) | mkdir&&printf (one line) | copy (Dockerfile
+    # COPY of a committed file)
+    writer: str = "heredoc"
 
     def body(self, urls: dict[str, str]) -> str:
         lines = [f"[{self.section}]"]
@@ -212,9 +214,21 @@ class Scenario:
     @property
     def key(self) -> str:
         """A short stable id of the scenario's content (for test ids and reproduction)."""
-        data = repr((self.command, self.flags, self.env, self.pipconfs, self.config_sets,
-                     self.config_file, self.config_file_how, self.reqs, self.uv, self.form,
-                     self.package))
+        data = repr(
+            (
+                self.command,
+                self.flags,
+                self.env,
+                self.pipconfs,
+                self.config_sets,
+                self.config_file,
+                self.config_file_how,
+                self.reqs,
+                self.uv,
+                self.form,
+                self.package,
+            )
+        )
         return hashlib.sha1(data.encode()).hexdigest()[:10]
 
     @property
@@ -314,9 +328,11 @@ def _config_file_value(s: Scenario) -> str:
 
 def _write_conf_shell(path: str, body: str, writer: str) -> list[str]:
     directory = path.rsplit("/", 1)[0]
-    if writer == "printf":
+    if writer in ("printf", "mkdir&&printf"):
         fmt = body.replace("\\", "\\\\").replace("%", "%%").replace("\n", "\\n")
-        return [f"mkdir -p {directory}", f"printf '{fmt}' > {path}"]
+        if writer == "printf":
+            return [f"mkdir -p {directory}", f"printf '{fmt}' > {path}"]
+        return [f"mkdir -p {directory} && printf '{fmt}' > {path}"]
     return [f"mkdir -p {directory}", f"cat > {path} <<'EOF'", body.rstrip("\n"), "EOF"]
 
 
@@ -354,8 +370,8 @@ def render(s: Scenario, urls: dict[str, str]) -> Rendered:
         if e.how != "prefix":
             lines.append(f"export {e.name}={shlex.quote(e.rendered(urls))}"
                          if e.rendered(urls) else f"export {e.name}=")  # fmt: skip
-    for c in s.config_sets:
-        lines.append(c.argv(urls))
+    for cs in s.config_sets:
+        lines.append(cs.argv(urls))
     lines.append(install_line)
     script = "\n".join(lines) + "\n"
     files["build.sh"] = script
@@ -380,15 +396,18 @@ def _dockerfile(s: Scenario, urls: dict[str, str], install_line: str) -> tuple[s
             continue
         directory = path.rsplit("/", 1)[0]
         fmt = c.body(urls).replace("%", "%%").replace("\n", "\\n")
-        lines.append(f"RUN mkdir -p {directory} && printf '{fmt}' > {path}")
+        if c.writer == "mkdir&&printf":
+            lines.append(f"RUN mkdir -p {directory} && printf '{fmt}' > {path}")
+        else:
+            lines += [f"RUN mkdir -p {directory}", f"RUN printf '{fmt}' > {path}"]
     for u in s.uv:
         if u.where in ("user", "system"):
             path, body = _uv_user_conf(u, urls)
             directory = path.rsplit("/", 1)[0]
             fmt = body.replace("%", "%%").replace("\n", "\\n")
-            lines.append(f"RUN mkdir -p {directory} && printf '{fmt}' > {path}")
-    for c in s.config_sets:
-        lines.append(f"RUN {c.argv(urls)}")
+            lines += [f"RUN mkdir -p {directory}", f"RUN printf '{fmt}' > {path}"]
+    for cs in s.config_sets:
+        lines.append(f"RUN {cs.argv(urls)}")
     exports = [e for e in s.env if e.how == "export"]
     run = install_line
     if exports:

@@ -10,6 +10,7 @@ every run; each becomes one parametrized test. How many: :func:`count`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from hypothesis import HealthCheck, Phase, given, settings
@@ -41,7 +42,9 @@ def count() -> int:
     profile's ``max_examples`` but at least 300 (ci and dev: 300; long: 1,500)."""
     if os.environ.get("ORACLE_SCENARIOS"):
         return int(os.environ["ORACLE_SCENARIOS"])
-    return max(MIN_SCENARIOS, min(settings.default.max_examples * 3 // 10, 5000))
+    active = settings.default
+    examples = active.max_examples if active is not None else 100
+    return max(MIN_SCENARIOS, min(examples * 3 // 10, 5000))
 
 
 def _weighted(*pairs: tuple[int, object]) -> st.SearchStrategy[object]:
@@ -59,7 +62,11 @@ def pip_confs(draw: st.DrawFn, form: str, command: str) -> tuple[PipConf, ...]:
         no_index = draw(_weighted((12, False), (1, True)))
         if index is None and not extras and not no_index:
             index = draw(names)
-        writers = ["heredoc", "printf"] if form == "shell" else ["printf"]
+        writers = (
+            ["heredoc", "printf", "mkdir&&printf"]
+            if form == "shell"
+            else ["printf", "mkdir&&printf"]
+        )
         if form == "dockerfile" and CONF_PATHS[level].startswith("/etc/"):
             writers.append("copy")
         writer = draw(st.sampled_from(writers))
@@ -76,14 +83,15 @@ def envs(draw: st.DrawFn, tool: str, form: str) -> tuple[Env, ...]:
     out = []
     for name in chosen:
         if name in BOOL_ENV:
-            # "1" (rare: it hides everything else), or set but empty
+            # "1" (it hides every index), or set but empty
             empty = draw(_weighted((2, False), (1, True)))
-            out.append(Env(name, (), draw(st.sampled_from(hows)), bool(empty)))
+            out.append(Env(name, (), str(draw(st.sampled_from(hows))), bool(empty)))
             continue
         empty = draw(_weighted((6, False), (1, True)))
         many = name in ("PIP_EXTRA_INDEX_URL", "UV_INDEX", "UV_EXTRA_INDEX_URL")
         value = tuple(draw(st.lists(names, min_size=1, max_size=2 if many else 1, unique=True)))
-        out.append(Env(name, () if empty else value, draw(st.sampled_from(hows)), empty))
+        how = str(draw(st.sampled_from(hows)))
+        out.append(Env(name, () if empty else value, how, bool(empty)))
     return tuple(out)
 
 
@@ -101,7 +109,9 @@ def config_sets(draw: st.DrawFn) -> tuple[ConfigSet, ...]:
 
 
 @st.composite
-def req_files(draw: st.DrawFn, tool: str) -> tuple[tuple[tuple[str, str], ...], tuple[ReqFile, ...]]:
+def req_files(
+    draw: st.DrawFn, tool: str
+) -> tuple[tuple[tuple[str, str], ...], tuple[ReqFile, ...]]:
     """(the CLI's -r/-c flags, the files)."""
     flags: list[tuple[str, str]] = []
     files: list[ReqFile] = []
@@ -145,9 +155,13 @@ def uv_confs(draw: st.DrawFn, command: str) -> tuple[UvConf, ...]:
     for where in wheres:
         index_url = draw(st.none() | names)
         extra = tuple(draw(st.lists(names, max_size=1)))
-        entries = draw(st.lists(st.tuples(names, st.booleans()), max_size=2, unique_by=lambda t: t[0]))
-        pip = not project and where in ("uv.toml", "pyproject") and draw(
-            _weighted((3, False), (1, True))
+        entries = draw(
+            st.lists(st.tuples(names, st.booleans()), max_size=2, unique_by=lambda t: t[0])
+        )
+        pip = (
+            not project
+            and where in ("uv.toml", "pyproject")
+            and draw(_weighted((3, False), (1, True)))
         )
         no_index = draw(_weighted((15, False), (1, True)))
         if index_url is None and not extra and not entries and not no_index:
@@ -215,11 +229,53 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 def valid(s: Scenario) -> bool:
     """Scenarios a real client refuses for reasons outside the index model are left out."""
+    if s.config_file == "devnull" and s.config_sets:
+        return (
+            False  # pip config set: "Cannot write to PIP_CONFIG_VALUE when it is set to /dev/null"
+        )
     if s.tool == "uv":
         req_index = sum(1 for r in s.reqs for o, _ in r.options if o in ("-i", "--index-url"))
         if req_index > 1:
             return False  # uv: "Multiple `--index-url` values provided"
+        if uv_roles_overlap(s):
+            return False
     return True
+
+
+def uv_roles_overlap(s: Scenario) -> bool:
+    """Whether one index is both a default index and an extra index somewhere in ``s``.
+
+    uv consults each URL once, so such an index is read at its extra position and the run
+    no longer shows which index was the default (lowest priority) one: the harness reads
+    uv's default index as the last one consulted. These scenarios are left out.
+    """
+    default: set[str] = set()
+    extra: set[str] = set()
+    for flag, value in s.flags:
+        if flag in ("-i", "--index-url", "--default-index"):
+            default.add(value)
+        elif flag in ("--extra-index-url", "--index"):
+            extra.add(value)
+    for e in s.env:
+        if e.empty:
+            continue
+        if e.name in ("UV_INDEX_URL", "UV_DEFAULT_INDEX"):
+            default.update(e.value)
+        elif e.name in ("UV_INDEX", "UV_EXTRA_INDEX_URL"):
+            extra.update(e.value)
+    for r in s.reqs:
+        for opt, value in r.options:
+            if opt in ("-i", "--index-url"):
+                default.add(value)
+            elif opt == "--extra-index-url":
+                extra.add(value)
+    for u in s.uv:
+        if u.index_url:
+            default.add(u.index_url)
+        extra.update(u.extra_index_url)
+        for name, is_default in u.index:
+            (default if is_default else extra).add(name)
+    return bool(default & extra)
 
 
 def generated(n: int | None = None) -> list[Scenario]:
@@ -240,10 +296,8 @@ def generated(n: int | None = None) -> list[Scenario]:
         if len(out) >= n:
             raise Enough
 
-    try:
+    with contextlib.suppress(Enough):
         collect()
-    except Enough:
-        pass
     return list(out.values())[:n]
 
 

@@ -55,15 +55,24 @@ def test_generated(oracle: Oracle, scenario: Scenario) -> None:
 
 # -- the harness itself ---------------------------------------------------------------------------
 SELF = {
-    "pip-merges": Scenario("pip download", (("-i", "A"), ("--extra-index-url", "C"),
-                                            ("--extra-index-url", "B")), package=PROBE),
-    "uv-first-index": Scenario("uv pip install", (("-i", "A"), ("--extra-index-url", "B"),
-                                                  ("--extra-index-url", "C")), package=PROBE),
+    "pip-merges": Scenario(
+        "pip download",
+        (("-i", "A"), ("--extra-index-url", "C"), ("--extra-index-url", "B")),
+        package=PROBE,
+    ),
+    "uv-first-index": Scenario(
+        "uv pip install",
+        (("-i", "A"), ("--extra-index-url", "B"), ("--extra-index-url", "C")),
+        package=PROBE,
+    ),
     "pip-default": Scenario("pip download"),
     "uv-default": Scenario("uv pip install"),
     "no-machine-config": Scenario("pip download", (("--no-index", ""),), package=PROBE),
-    "private-etc": Scenario("pip download", pipconfs=(PipConf("global-etc", index="A"),),
-                            env=(Env("PIP_EXTRA_INDEX_URL", ("B",)),)),
+    "private-etc": Scenario(
+        "pip download",
+        pipconfs=(PipConf("global-etc", index="A"),),
+        env=(Env("PIP_EXTRA_INDEX_URL", ("B",)),),
+    ),
 }
 
 
