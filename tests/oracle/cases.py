@@ -167,6 +167,24 @@ CASES: list[Scenario] = [
     ),
     Scenario(
         "pip install",
+        env=(Env("PIP_NO_INDEX", how="prefix", raw="false"),),
+        flags=(("-i", "A"),),
+        title="PIP_NO_INDEX=false pip install -i",
+    ),
+    Scenario(
+        "pip install",
+        env=(Env("PIP_NO_INDEX", how="prefix", raw="0"),),
+        flags=(("-i", "A"),),
+        title="PIP_NO_INDEX=0 pip install -i",
+    ),
+    Scenario(
+        "pip install",
+        env=(Env("PIP_NO_INDEX", how="prefix", empty=True),),
+        flags=(("-i", "A"),),
+        title="PIP_NO_INDEX= pip install -i (empty prefix)",
+    ),
+    Scenario(
+        "pip install",
         env=(Env("PIP_NO_INDEX", empty=True),),
         flags=(("-i", "A"),),
         title="an empty PIP_NO_INDEX",

@@ -28,6 +28,12 @@ CLASSES: dict[str, str] = {
     "files, /dev/null disables all files, the named file is not followed)",
     "req-i-vs-cli": "for pip a requirements/constraints file's -i replaces the CLI's -i; "
     "pipsrc lets the CLI win",
+    "req-order": "with several requirements/constraints files, pip's last-read file's -i wins "
+    "(constraints are read before requirements); pipsrc takes the first in command-line order",
+    "uv-precedence": "uv's own precedence: --default-index beats --index-url, UV_DEFAULT_INDEX "
+    "beats UV_INDEX_URL whatever the order, UV_DEFAULT_INDEX beats a requirements file's -i; "
+    "pipsrc uses the last one written and puts requirements files before the environment",
+    "empty-no-index": "an empty or false PIP_NO_INDEX (as a VAR=x prefix) is taken as --no-index",
     "nested": "index options in a nested -r/-c file (or a later file) are not followed",
     "no-index": "--no-index from a requirements file, PIP_NO_INDEX or pip.conf is not seen",
     "and-list-write": "a pip.conf written by `mkdir -p DIR && printf ... > FILE` is not seen "
@@ -78,6 +84,22 @@ def suspects(s: Scenario, real: dict[str, Any], mine: dict[str, Any]) -> list[st
                and ("-c", "constraints.txt") not in s.flags]  # fmt: skip
     if any(o in ("-i", "--index-url", "--no-index") for r in nested for o, _ in r.options):
         out.append("nested")
+    reqs_i = [r for r in s.reqs if any(o in ("-i", "--index-url") for o, _ in r.options)]
+    if pip and len(reqs_i) >= 2:
+        out.append("req-order")
+    if not pip:
+        cli = {f for f, _ in s.flags}
+        env = {e.name for e in s.env if not e.empty}
+        both_cli = bool({"-i", "--index-url"} & cli) and "--default-index" in cli
+        both_env = {"UV_INDEX_URL", "UV_DEFAULT_INDEX"} <= env
+        env_vs_req = bool(env & {"UV_INDEX_URL", "UV_DEFAULT_INDEX"}) and bool(reqs_i)
+        if both_cli or both_env or env_vs_req:
+            out.append("uv-precedence")
+    if any(
+        e.name == "PIP_NO_INDEX" and e.how == "prefix" and (e.empty or e.raw in ("0", "false"))
+        for e in s.env
+    ):
+        out.append("empty-no-index")
     if real.get("no_index") != mine.get("no_index"):
         no_idx = any(o == "--no-index" for r in s.reqs for o, _ in r.options)
         no_idx |= any(e.name == "PIP_NO_INDEX" and not e.empty for e in s.env)

@@ -8,6 +8,8 @@ client runs overlap however the tests are ordered; each test then waits for its 
 from __future__ import annotations
 
 import os
+import resource
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +25,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
+_STATS: dict[str, float] = {}
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _STATS:
+        terminalreporter.write_line(
+            "oracle: {runs:.0f} real client runs ({mode}) in {wall:.1f}s wall; CPU: "
+            "{children:.1f}s in the clients, {own:.1f}s in pytest (pipsrc, servers, "
+            "hypothesis)".format(mode=_MODE[0] if _MODE else "?", **_STATS)
+        )
+
+
+_MODE: list[str] = []
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     here = Path(__file__).parent
     for item in items:
@@ -34,7 +51,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def oracle(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Oracle]:
+    t0 = time.monotonic()
+    r0 = resource.getrusage(resource.RUSAGE_SELF)
+    c0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     o = Oracle(tmp_path_factory.mktemp("oracle"))
+    _MODE.append(o.mode)
     selected: list[Scenario] = []
     for item in request.session.items:
         callspec = getattr(item, "callspec", None)
@@ -42,6 +63,15 @@ def oracle(
             selected.append(callspec.params["scenario"])
     o.submit(selected)
     yield o
+    o.pool.shutdown(wait=True)
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    c1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    _STATS.update(
+        runs=len(o.futures),
+        wall=time.monotonic() - t0,
+        children=c1.ru_utime + c1.ru_stime - c0.ru_utime - c0.ru_stime,
+        own=r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime,
+    )
     record = os.environ.get("ORACLE_RECORD")
     if record:
         o.record(Path(record), selected)

@@ -109,8 +109,11 @@ class Env:
     value: tuple[str, ...] = ()  # index names; () with name in BOOL_ENV means "1"
     how: str = "export"  # export | prefix (VAR=x cmd) | env (ENV in the Dockerfile) | arg (ARG)
     empty: bool = False  # the variable is set to the empty string
+    raw: str = ""  # a literal value instead (PIP_NO_INDEX=false ...)
 
     def rendered(self, urls: dict[str, str]) -> str:
+        if self.raw:
+            return self.raw
         if self.empty:
             return ""
         if self.name in BOOL_ENV:
@@ -454,7 +457,7 @@ def describe(s: Scenario) -> str:
     if s.flags:
         parts.append("flags=" + " ".join(f"{f} {v}".strip() for f, v in s.flags))
     for e in s.env:
-        v = '""' if e.empty else (" ".join(e.value) or "1")
+        v = e.raw or ('""' if e.empty else (" ".join(e.value) or "1"))
         parts.append(f"{e.name}={v}({e.how})")
     for c in s.pipconfs:
         items = [f"index={c.index}"] if c.index else []
