@@ -230,6 +230,28 @@ CASES: list[Scenario] = [
     ),
     Scenario(
         "pip install",
+        pipconfs=(PipConf("site", index="A"),),
+        title="$VIRTUAL_ENV/pip.conf (the site file, by variable)",
+    ),
+    Scenario(
+        "pip install",
+        pipconfs=(PipConf("site-opt", index="A"), PipConf("user", index="B")),
+        title="/opt/venv/pip.conf (site, literal path) beats user even when user is written last",
+    ),
+    Scenario(
+        "pip install",
+        pipconfs=(PipConf("site-opt", index="A", writer="copy"),),
+        form="dockerfile",
+        title="COPY pip.conf /opt/venv/pip.conf (the site file)",
+    ),
+    Scenario(
+        "pip install",
+        pipconfs=(PipConf("site-opt", index="B"),),
+        config_sets=(ConfigSet("--user", "global.index-url", ("A",)),),
+        title="pip config set --user after a site file: the site file still wins",
+    ),
+    Scenario(
+        "pip install",
         pipconfs=(PipConf("user", index="A"), PipConf("global-etc", index="B")),
         title="user beats global even when global is written last",
     ),
@@ -323,8 +345,8 @@ CASES: list[Scenario] = [
     ),
     Scenario(
         "pip install",
-        pipconfs=(PipConf("site", index="A"), PipConf("user", section="install", index="B")),
-        title="a user [install] beats a site [global] (sections before levels)",
+        pipconfs=(PipConf("user", section="install", index="B"), PipConf("site-opt", index="A")),
+        title="a user [install] beats a site [global] written later (sections before levels)",
     ),
     # --- pip config set -----------------------------------------------------------------------
     Scenario(

@@ -38,6 +38,8 @@ CLASSES: dict[str, str] = {
     "no-index": "--no-index from a requirements file, PIP_NO_INDEX or pip.conf is not seen",
     "and-list-write": "a pip.conf written by `mkdir -p DIR && printf ... > FILE` is not seen "
     "(tree-sitter-bash attaches the redirect to the whole && list)",
+    "var-path": "a pip.conf written to a path with a variable ($VIRTUAL_ENV/pip.conf, "
+    "$HOME/...) is not seen",
     "prefix-tool": "a VAR=x prefix of the other tool (PIP_* before uv, UV_* before pip) is "
     "taken as the index",
 }
@@ -106,6 +108,8 @@ def suspects(s: Scenario, real: dict[str, Any], mine: dict[str, Any]) -> list[st
         no_idx |= any(c.no_index for c in s.pipconfs)
         if no_idx:
             out.append("no-index")
+    if pip and any(c.level == "site" for c in s.pipconfs):
+        out.append("var-path")
     if pip and any(c.writer == "mkdir&&printf" for c in s.pipconfs):
         out.append("and-list-write")
     other = UV_ENV if pip else PIP_ENV

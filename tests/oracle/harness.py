@@ -43,7 +43,7 @@ class Oracle:
         return self.sandbox.mode
 
     def runnable(self, s: Scenario) -> bool:
-        return self.mode == "namespace" or not s.needs_etc
+        return self.mode == "namespace" or not s.needs_namespace
 
     def submit(self, scenarios: list[Scenario]) -> None:
         with self._lock:

@@ -25,9 +25,13 @@ proxies pointing at the run's recording proxy, no caches, no retries.
 (``unshare --mount``, as root, or ``--map-root-user`` with unprivileged user namespaces),
 each run gets a copy-on-write overlay of ``/etc`` with the machine's ``/etc/pip.conf``,
 ``/etc/xdg/pip`` and ``/etc/uv`` removed: scenarios then write the real global paths and
-nothing reaches the host's ``/etc``. Otherwise (``mode == "env"``), ``XDG_CONFIG_DIRS``
-points into the run's directory, the host's ``/etc/pip.conf`` stays readable (it must not
-set an index) and scenarios that write under ``/etc`` are skipped with that reason.
+nothing reaches the host's ``/etc``. The run's venv is also bind-mounted at ``/opt/venv``
+(in an overlay of ``/opt``), as in many Dockerfiles, so the site file can be written by
+its literal path ``/opt/venv/pip.conf`` as well as by ``$VIRTUAL_ENV/pip.conf``.
+Otherwise (``mode == "env"``), ``XDG_CONFIG_DIRS`` points into the run's directory, the host's ``/etc/pip.conf`` stays readable (it must not
+set an index), the venv is only at its temporary path, and scenarios that write under
+``/etc`` or ``/opt`` are skipped with that reason
+(``ORACLE_NO_NAMESPACE=1`` forces this mode).
 """
 
 from __future__ import annotations
@@ -54,9 +58,15 @@ _INIT = r"""set -e
 T="$1"; shift
 mount -t overlay overlay -o "lowerdir=/etc,upperdir=$T/etc-up,workdir=$T/etc-work" /etc
 rm -rf /etc/pip.conf /etc/xdg/pip /etc/uv
+if [ -d "$T/venv" ]; then
+    mount -t overlay overlay -o "lowerdir=/opt,upperdir=$T/opt-up,workdir=$T/opt-work" /opt
+    mkdir -p /opt/venv
+    mount --bind "$T/venv" /opt/venv
+fi
 cd "$T/repo"
 exec bash "$@"
 """
+VENV = "/opt/venv"  # where the run's venv is seen inside the private mount namespace
 
 # how each client says "I looked, the package is not there" (the run got as far as resolving)
 _RESOLUTION_FAILED = (
@@ -130,13 +140,20 @@ class Sandbox:
         self._lock = threading.Lock()
 
     def _probe_namespace(self) -> list[str] | None:
+        if os.environ.get("ORACLE_NO_NAMESPACE"):
+            return None  # force the env-only mode (to test it)
         unshare = shutil.which("unshare")
         if unshare is None or sys.platform != "linux":
             return None
+        if not os.path.isdir("/opt") or os.path.exists(VENV):
+            return None
         probe = Path(tempfile.mkdtemp(dir=self.base, prefix="probe-"))
-        for d in ("etc-up", "etc-work", "repo"):
+        for d in ("etc-up", "etc-work", "opt-up", "opt-work", "repo", "venv"):
             (probe / d).mkdir()
-        (probe / "repo" / "t.sh").write_text("test ! -e /etc/pip.conf && touch /etc/x.conf\n")
+        (probe / "venv" / "mark").touch()
+        (probe / "repo" / "t.sh").write_text(
+            "test ! -e /etc/pip.conf && touch /etc/x.conf && test -e /opt/venv/mark\n"
+        )
         try:
             for argv in ([unshare, "--mount"], [unshare, "--mount", "--map-root-user"]):
                 try:
@@ -144,7 +161,7 @@ class Sandbox:
                                          capture_output=True, timeout=30, check=False)  # fmt: skip
                 except (OSError, subprocess.TimeoutExpired):
                     continue
-                if out.returncode == 0 and not Path("/etc/x.conf").exists():
+                if out.returncode == 0 and not os.path.exists("/etc/x.conf"):
                     return argv
             return None
         finally:
@@ -157,9 +174,10 @@ class Sandbox:
             n = self._counter
         return Path(tempfile.mkdtemp(dir=self.base, prefix=f"{n:04d}-{scenario.key}-"))
 
-    def _venv(self, target: Path) -> Path:
+    def _venv(self, target: Path, seen_as: str | None = None) -> Path:
         """What ``python -m venv --without-pip --symlinks`` makes, minus the activation
-        scripts, written directly (a tenth of the time of running the venv module)."""
+        scripts, written directly (a tenth of the time of running the venv module).
+        ``seen_as``: the path the run sees it at (``/opt/venv`` in the namespace)."""
         py = self.python
         version = "{}.{}".format(*sys.version_info[:2])
         (target / "bin").mkdir(parents=True)
@@ -175,7 +193,8 @@ class Sandbox:
         for alias in ("python", "python3"):
             (target / "bin" / alias).symlink_to(f"python{version}")
         (site / "oracle-shared-pip.pth").write_text(f"{self.pipdir}\n", encoding="utf-8")
-        launcher = (f"#!{target}/bin/python\nimport sys\nfrom pip._internal.cli.main import main\n"
+        root = seen_as or str(target)
+        launcher = (f"#!{root}/bin/python\nimport sys\nfrom pip._internal.cli.main import main\n"
                     "sys.exit(main())\n")  # fmt: skip
         for name in ("pip", "pip3", f"pip{version}"):
             path = target / "bin" / name
@@ -231,10 +250,12 @@ class Sandbox:
                 extra = before(repo, rendered, urls) if before is not None else None
                 runner = work / "run.sh"
                 runner.write_text(rendered.script, encoding="utf-8")
-                venv = self._venv(work / "venv")
+                namespaced = self.mode == "namespace"
+                self._venv(work / "venv", VENV if namespaced else None)
+                venv = Path(VENV) if namespaced else work / "venv"
                 env = self.environment(work, ix, venv)
-                if self.mode == "namespace":
-                    for d in ("etc-up", "etc-work"):
+                if namespaced:
+                    for d in ("etc-up", "etc-work", "opt-up", "opt-work"):
                         (work / d).mkdir()
                     argv = [*(self.unshare or []), "bash", str(self.init), str(work), str(runner)]
                 else:

@@ -37,12 +37,13 @@ CONF_PATHS = {
     "user-legacy": "~/.pip/pip.conf",
     "user": "~/.config/pip/pip.conf",
     "site": "$VIRTUAL_ENV/pip.conf",
+    "site-opt": "/opt/venv/pip.conf",  # the same file, by the literal path of the venv
 }
 PIP_LEVELS = (*CONF_PATHS, "file")
 CONFIG_FILE_PATH = "ci/pip.conf"  # the committed file PIP_CONFIG_FILE names
 MISSING_CONFIG_FILE = "ci/missing.conf"
-# writing any of these needs the sandbox's private /etc (see sandbox.py)
-NEEDS_ETC = ("/etc/",)
+# writing any of these needs the sandbox's private /etc and /opt/venv (see sandbox.py)
+NEEDS_NAMESPACE = ("/etc/", "/opt/")
 
 COMMANDS = (
     "pip install",
@@ -235,11 +236,11 @@ class Scenario:
         return hashlib.sha1(data.encode()).hexdigest()[:10]
 
     @property
-    def needs_etc(self) -> bool:
-        """Whether the scenario writes under /etc (needs the sandbox's private /etc)."""
+    def needs_namespace(self) -> bool:
+        """Whether the scenario writes under /etc or /opt/venv (the sandbox's private ones)."""
         paths = [CONF_PATHS.get(c.level, "") for c in self.pipconfs]
         paths += [u.path for u in self.uv]
-        return any(p.startswith(NEEDS_ETC) for p in paths) or any(
+        return any(p.startswith(NEEDS_NAMESPACE) for p in paths) or any(
             c.flag == "--global" for c in self.config_sets
         )
 

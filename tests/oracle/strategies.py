@@ -20,6 +20,7 @@ from tests.oracle.scenario import (
     BOOL_ENV,
     CONF_PATHS,
     NAMES,
+    NEEDS_NAMESPACE,
     PIP_COMMANDS,
     PIP_ENV,
     PROJECT_COMMANDS,
@@ -67,7 +68,7 @@ def pip_confs(draw: st.DrawFn, form: str, command: str) -> tuple[PipConf, ...]:
             if form == "shell"
             else ["printf", "mkdir&&printf"]
         )
-        if form == "dockerfile" and CONF_PATHS[level].startswith("/etc/"):
+        if form == "dockerfile" and CONF_PATHS[level].startswith(NEEDS_NAMESPACE):
             writers.append("copy")
         writer = draw(st.sampled_from(writers))
         out.append(PipConf(level, str(section), index, extras, bool(no_index), writer))

@@ -36,7 +36,7 @@ GEN_PARAMS = [pytest.param(s, id=f"{i:04d}-{s.key}") for i, s in enumerate(GENER
 
 def _check(oracle: Oracle, scenario: Scenario) -> None:
     if not oracle.runnable(scenario):
-        pytest.skip("writes under /etc: needs a private mount namespace (unshare), unavailable")
+        pytest.skip("writes under /etc or /opt/venv: needs a private mount namespace (unshare)")
     obs = oracle.result(scenario)
     problem = disagreement(scenario, obs)
     if problem is not None:
