@@ -28,10 +28,10 @@ each run gets a copy-on-write overlay of ``/etc`` with the machine's ``/etc/pip.
 nothing reaches the host's ``/etc``. The run's venv is also bind-mounted at ``/opt/venv``
 (in an overlay of ``/opt``), as in many Dockerfiles, so the site file can be written by
 its literal path ``/opt/venv/pip.conf`` as well as by ``$VIRTUAL_ENV/pip.conf``.
-Otherwise (``mode == "env"``), ``XDG_CONFIG_DIRS`` points into the run's directory, the host's ``/etc/pip.conf`` stays readable (it must not
-set an index), the venv is only at its temporary path, and scenarios that write under
-``/etc`` or ``/opt`` are skipped with that reason
-(``ORACLE_NO_NAMESPACE=1`` forces this mode).
+Otherwise (``mode == "env"``), ``XDG_CONFIG_DIRS`` points into the run's directory, the
+host's ``/etc/pip.conf`` stays readable (it must not set an index), the venv is only at its
+temporary path, and scenarios that write under ``/etc`` or ``/opt`` are skipped with that
+reason (``ORACLE_NO_NAMESPACE=1`` forces this mode).
 """
 
 from __future__ import annotations
