@@ -30,9 +30,10 @@ CLASSES: dict[str, str] = {
     "pipsrc lets the CLI win",
     "req-order": "with several requirements/constraints files, pip's last-read file's -i wins "
     "(constraints are read before requirements); pipsrc takes the first in command-line order",
-    "uv-precedence": "uv's own precedence: --default-index beats --index-url, UV_DEFAULT_INDEX "
-    "beats UV_INDEX_URL whatever the order, UV_DEFAULT_INDEX beats a requirements file's -i; "
-    "pipsrc uses the last one written and puts requirements files before the environment",
+    "uv-precedence": "uv ranks default-index sources by kind, not position: "
+    "--default-index/UV_DEFAULT_INDEX beat --index-url/UV_INDEX_URL (UV_DEFAULT_INDEX even "
+    "beats a command-line -i); the environment beats a requirements file's -i; pipsrc uses "
+    "CLI > requirements > environment and the last one written",
     "empty-no-index": "an empty or false PIP_NO_INDEX (as a VAR=x prefix) is taken as --no-index",
     "nested": "index options in a nested -r/-c file (or a later file) are not followed",
     "no-index": "--no-index from a requirements file, PIP_NO_INDEX or pip.conf is not seen",
@@ -90,12 +91,10 @@ def suspects(s: Scenario, real: dict[str, Any], mine: dict[str, Any]) -> list[st
     if pip and len(reqs_i) >= 2:
         out.append("req-order")
     if not pip:
-        cli = {f for f, _ in s.flags}
-        env = {e.name for e in s.env if not e.empty}
-        both_cli = bool({"-i", "--index-url"} & cli) and "--default-index" in cli
-        both_env = {"UV_INDEX_URL", "UV_DEFAULT_INDEX"} <= env
-        env_vs_req = bool(env & {"UV_INDEX_URL", "UV_DEFAULT_INDEX"}) and bool(reqs_i)
-        if both_cli or both_env or env_vs_req:
+        cli = {f for f, _ in s.flags} & {"-i", "--index-url", "--default-index"}
+        env = {e.name for e in s.env if not e.empty} & {"UV_INDEX_URL", "UV_DEFAULT_INDEX"}
+        sources = len(cli) + len(env) + (1 if reqs_i else 0)
+        if sources >= 2:
             out.append("uv-precedence")
     if any(
         e.name == "PIP_NO_INDEX" and e.how == "prefix" and (e.empty or e.raw in ("0", "false"))
