@@ -49,9 +49,9 @@ class Oracle:
         with self._lock:
             for s in scenarios:
                 if s.key not in self.futures and self.runnable(s):
-                    self.futures[s.key] = self.pool.submit(self._one, s)
+                    self.futures[s.key] = self.pool.submit(self.run_one, s)
 
-    def _one(self, s: Scenario) -> Observation:
+    def run_one(self, s: Scenario) -> Observation:
         def before(repo: Path, rendered: Rendered, urls: dict[str, str]) -> dict[str, Any]:
             try:
                 return pipsrc_answer(repo, rendered.path, rendered.line)

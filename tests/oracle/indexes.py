@@ -184,15 +184,3 @@ class Indexes:
     def hits(self) -> list[Hit]:
         with self._server._lock:
             return list(self._server.hits)
-
-    def consulted(self, project: str | None = None) -> list[str]:
-        """Indexes whose page for ``project`` (any project if None) was read, first read first."""
-        out: list[str] = []
-        for h in self.hits:
-            if project is not None and h.project not in (project, ""):
-                continue
-            if h.index.startswith("other:loopback"):
-                continue
-            if h.index not in out:
-                out.append(h.index)
-        return out

@@ -104,7 +104,7 @@ def shrink(oracle: Oracle, s: Scenario, first: Observation) -> tuple[Scenario, O
     while True:
         candidates = simpler(best)
         futs: list[tuple[Scenario, Future[Observation]]] = [
-            (c, oracle.pool.submit(oracle._one, c)) for c in candidates if oracle.runnable(c)
+            (c, oracle.pool.submit(oracle.run_one, c)) for c in candidates if oracle.runnable(c)
         ]
         for c, fut in futs:
             obs = fut.result()

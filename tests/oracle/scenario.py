@@ -281,18 +281,12 @@ def _install_argv(s: Scenario, urls: dict[str, str]) -> str:
             words += [flag, value]
         else:
             words += [flag, urls[value]]
-    if cmd in ("pip download", "pip wheel"):
-        head = {"pip download": "pip download --no-deps -d dist",
-                "pip wheel": "pip wheel --no-deps -w dist"}[cmd]  # fmt: skip
-    elif cmd == "uv pip compile":
-        head = "uv pip compile"
-        if not has_req_arg:
-            words.insert(0, "requirements.in")
-    elif cmd in PROJECT_COMMANDS:
-        head = cmd
-    else:
-        head = cmd
-    if cmd not in PROJECT_COMMANDS and cmd != "uv pip compile" and not has_req_arg:
+    heads = {"pip download": "pip download --no-deps -d dist",
+             "pip wheel": "pip wheel --no-deps -w dist"}  # fmt: skip
+    head = heads.get(cmd, cmd)
+    if cmd == "uv pip compile" and not has_req_arg:
+        words.insert(0, "requirements.in")
+    elif cmd not in PROJECT_COMMANDS and cmd != "uv pip compile" and not has_req_arg:
         words.insert(0, s.package)
     return " ".join([head, *words])
 
@@ -349,8 +343,6 @@ def render(s: Scenario, urls: dict[str, str]) -> Rendered:
     files = _files(s, urls)
     install = _install_argv(s, urls)
     prefix_env = [e for e in s.env if e.how == "prefix"]
-    if s.config_file and s.config_file_how == "prefix":
-        pass  # rendered below with the prefixes
     prefixes = [f"{e.name}={shlex.quote(e.rendered(urls))}" if e.rendered(urls) else f"{e.name}="
                 for e in prefix_env]  # fmt: skip
     if s.config_file and s.config_file_how == "prefix":
