@@ -34,3 +34,40 @@ settings.register_profile(
     "fuzz", max_examples=200_000, deadline=None, suppress_health_check=list(HealthCheck)
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# --- disagreements with the real tools that are known and being worked on ---------------
+#
+# The oracle harnesses (tests/oracle: real pip and uv; tests/oracles: bash, BuildKit,
+# hadolint, pip's parsers, real builds) list the tests that still disagree in
+# ``known_*.txt`` beside them. Each is an expected failure, strictly: a listed test that
+# starts passing fails the run until it is struck off the list, so the lists only shrink.
+
+_KNOWN = {
+    "tests/oracle/known_disagreements.txt": "pipsrc's effective index disagrees with pip/uv",
+    "tests/oracles/known_failures.txt": "a fix the real tools reject",
+}
+
+
+def _known() -> dict[str, str]:
+    from pathlib import Path
+
+    here = Path(__file__).resolve().parent.parent
+    out: dict[str, str] = {}
+    for rel, why in _KNOWN.items():
+        path = here / rel
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip() and not line.startswith("#"):
+                    out[line.strip()] = f"known: {why} ({rel})"
+    return out
+
+
+def pytest_collection_modifyitems(config: object, items: list[object]) -> None:
+    import pytest
+
+    known = _known()
+    for item in items:
+        why = known.get(getattr(item, "nodeid", ""))
+        if why is not None:
+            item.add_marker(pytest.mark.xfail(strict=True, reason=why))  # type: ignore[attr-defined]
