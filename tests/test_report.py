@@ -209,7 +209,10 @@ def test_every_number_is_counted_from_the_run(repo: Path) -> None:
         "src/jupyterhub/Dockerfile.gpu",
     ]
     assert "nightly pulls from PyPI on purpose" in exceptions[0][3]
-    assert numbers["Files that depend on configuration from elsewhere"] == 1
+    deps = text.split("### 4. ")[1].split("\n## ")[0]
+    listed = [ln for ln in deps.splitlines() if ln.startswith("- `")]
+    assert numbers["Files that depend on configuration from elsewhere"] == len(listed) == 2
+    assert any("uses the index set in `requirements.txt`" in ln for ln in listed)  # pip: file -i
     # the verification table: one row per pip install command, none left on PyPI
     verification = [rows for h, _, rows in parse_tables(text) if h == "Verification"]
     assert len(verification[1]) == numbers["pip install commands found"]

@@ -31,7 +31,7 @@ class _Shared:
 class Repository(Protocol):
     """Documents of the repository beyond the ones being checked, read on demand."""
 
-    def get(self, rel: str) -> Document | None: ...
+    def get(self, rel: str, kind: str | None = None) -> Document | None: ...
 
     def documents(self) -> list[Document]: ...
 
@@ -74,15 +74,16 @@ class Context:
             shared.dominant_known = True
         return shared.dominant
 
-    def find_file(self, doc: Document, name: str) -> Document | None:
-        """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it."""
+    def find_file(self, doc: Document, name: str, kind: str | None = None) -> Document | None:
+        """A file a document refers to (``-r x.txt``, ``COPY pip.conf ...``) if pipsrc read it;
+        ``kind`` is what the reference makes it, for a file whose name says nothing."""
         if "$" in name or "://" in name:
             return None
         base = posixpath.dirname(doc.path)
         for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
             found = self.docs.get(candidate)
             if found is None and self.repository is not None:
-                found = self.repository.get(candidate)
+                found = self.repository.get(candidate, kind)
             if found is not None:
                 return found
         return None

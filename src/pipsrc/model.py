@@ -36,6 +36,22 @@ class SettingKind(StrEnum):
     TRUSTED_HOST = "trusted-host"
     FIND_LINKS = "find-links"
     NO_INDEX = "no-index"
+    CONFIG_FILE = "config-file"  # PIP_CONFIG_FILE: which pip.conf pip reads (or /dev/null)
+
+
+class Level(StrEnum):
+    """Where pip reads a configuration file from, in its load order (later wins, key by
+    key): global (each $XDG_CONFIG_DIRS/pip/pip.conf, then /etc/pip.conf), the legacy user
+    file, the user file, the site file (sys.prefix/pip.conf), then PIP_CONFIG_FILE's."""
+
+    GLOBAL_XDG = "global-xdg"
+    GLOBAL = "global"
+    USER_LEGACY = "user-legacy"
+    USER = "user"
+    SITE = "site"
+    ENV_FILE = "env-file"  # the file PIP_CONFIG_FILE names
+    AUTO = "auto"  # `pip config set` without a flag: the site file if one exists, else user
+    OTHER = "other"  # a path pip reads only through PIP_CONFIG_FILE
 
 
 class Method(StrEnum):
@@ -177,10 +193,19 @@ class Setting:
     # why it has no ``removal`` although its command could be deleted (said by the rules
     # that would remove it): removing it would break the script or the build
     kept: str | None = None
+    # pip configuration (pip.conf, ``pip config set``): which file pip reads it from, and
+    # the path it was written to (matched against PIP_CONFIG_FILE)
+    level: str | None = None
+    written_to: str | None = None
+    # the assignment this item belongs to: items of one list value share it (pip takes a
+    # list from one source whole); defaults to the item's own position
+    assign: int = -1
 
     def __post_init__(self) -> None:
         if self.position < 0:
             self.position = (self.use_span or self.span).start
+        if self.assign < 0:
+            self.assign = self.position
 
 
 @record
@@ -194,6 +219,7 @@ class InstallSite:
     # settings written on this command line (CLI flags and VAR=x prefixes)
     settings: list[Setting] = field(default_factory=list)
     requirement_files: list[str] = field(default_factory=list)  # -r / -c arguments as written
+    constraint_files: list[str] = field(default_factory=list)  # those given with -c
     index: int = -1  # its position in Document.sites, filled in by Document
     # configured by something pipsrc cannot see (a RUN --mount of a pip.conf)
     opaque_config: bool = False
@@ -220,6 +246,8 @@ class Scope:
     nl: str = "\n"
     # facts the effective-index model needs beyond settings:
     config_files: list[str] = field(default_factory=list)  # pip.conf paths COPY'd/written here
+    # repository pip.conf files COPY'd in: (source in the repository, destination path, offset)
+    config_copies: list[tuple[str, str, int]] = field(default_factory=list)
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
 
 
@@ -255,6 +283,8 @@ class Document:
     problems: list[ParseProblem] = field(default_factory=list)
     # references to other files: (-r/-c) includes, COPY sources ...
     includes: list[str] = field(default_factory=list)
+    # ``-r``/``-c`` lines of a requirements file, in order: (offset, name, is a constraint)
+    include_marks: list[tuple[int, str, bool]] = field(default_factory=list)
     # ``pip config unset SECTION.KEY`` commands: (scope id, key, offset). A ``set`` of a key
     # that is unset later must stay (pip fails "No such key" otherwise).
     unsets: list[tuple[str, str, int]] = field(default_factory=list)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from pipsrc.model import SettingKind, Tool
+from pipsrc.model import Level, SettingKind, Tool
 
 K = SettingKind
 
@@ -50,7 +50,8 @@ ENV_VARS: dict[str, EnvVar] = {
     "UV_EXTRA_INDEX_URL": EnvVar(K.EXTRA_INDEX, Tool.UV, split=True),
     "UV_INDEX": EnvVar(K.EXTRA_INDEX, Tool.UV, split=True, named=True),
     "UV_INSECURE_HOST": EnvVar(K.TRUSTED_HOST, Tool.UV, split=True),
-    "UV_NO_INDEX": EnvVar(K.NO_INDEX, Tool.UV),
+    # (uv has no UV_NO_INDEX: uv 0.13 ignores it, whatever some guides say)
+    "PIP_CONFIG_FILE": EnvVar(K.CONFIG_FILE, Tool.PIP),
     # Pipenv swaps pypi.org sources for this mirror at run time; PDM replaces PyPI with it
     "PIPENV_PYPI_MIRROR": EnvVar(K.INDEX, Tool.PIPENV),
     "PDM_PYPI_URL": EnvVar(K.INDEX, Tool.PDM),
@@ -124,7 +125,9 @@ UV_VALUE_OPTIONS = frozenset(
     }
 )  # fmt: skip
 UV_SHORT_VALUE_OPTIONS = frozenset({"-r", "-c", "-e", "-p", "-C", "-o"})
-UV_INSTALL_COMMANDS = ("install", "sync")
+# `uv pip ...` subcommands that resolve from an index, and uv's project commands that do
+UV_INSTALL_COMMANDS = ("install", "sync", "compile", "lock")
+UV_PROJECT_COMMANDS = ("sync", "lock")
 
 # -r/-c and their long forms: the files an install reads options from
 REQUIREMENT_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint"})
@@ -194,3 +197,39 @@ PIP_SECTIONS = frozenset(
 def config_key(name: str) -> str:
     """pip's normalisation of a configuration key: ``INDEX_URL`` -> ``index-url``."""
     return name.lower().replace("_", "-").removeprefix("--")
+
+
+def config_level(path: str) -> str:
+    """The level pip reads a pip.conf written to ``path`` at (:class:`~pipsrc.model.Level`).
+
+    ``~``, ``$HOME`` and ``/root`` or ``/home/NAME`` are a user's home; a ``pip.conf`` directly
+    in a directory that looks like a ``sys.prefix`` (``$VIRTUAL_ENV``, ``/usr/local``,
+    ``/opt/venv``, a ``venv``/``.venv``/``env``/``conda`` directory) is the site file.
+    """
+    p = path.strip().strip("\"'").replace("${", "$").replace("}", "")
+    home = ("~/", "$HOME/", "/root/")
+    if p.startswith("$XDG_CONFIG_HOME/pip/"):
+        return Level.USER
+    if p.startswith("$XDG_CONFIG_DIRS/") or (
+        p.startswith("/etc/xdg/") and p.endswith("/pip/pip.conf")
+    ):
+        return Level.GLOBAL_XDG
+    if p in ("/etc/pip.conf", "/etc/pip.ini"):
+        return Level.GLOBAL
+    rel = next((p[len(h) :] for h in home if p.startswith(h)), None)
+    if rel is None and p.startswith("/home/") and p.count("/") >= 3:
+        rel = p.split("/", 3)[3]
+    if rel is not None:
+        if rel in (".pip/pip.conf", ".pip/pip.ini"):
+            return Level.USER_LEGACY
+        if rel in (".config/pip/pip.conf", ".config/pip/pip.ini"):
+            return Level.USER
+        return Level.OTHER
+    prefix = p.rsplit("/", 1)[0] if p.endswith(("/pip.conf", "/pip.ini")) else ""
+    if prefix in _PREFIXES or prefix.startswith("/opt/") or prefix.rsplit("/", 1)[-1] in _ENVS:
+        return Level.SITE
+    return Level.OTHER
+
+
+_PREFIXES = frozenset({"$VIRTUAL_ENV", "$CONDA_PREFIX", "/usr/local", "/usr", "/venv"})
+_ENVS = frozenset({"venv", ".venv", "env", ".env", "conda", "miniconda3", "anaconda3"})

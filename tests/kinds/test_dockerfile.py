@@ -83,7 +83,7 @@ def test_d6_copy_heredoc_pip_conf() -> None:
     doc = p(text)
     s = one(doc, method=Method.PIP_CONF)
     assert line(doc, s) == 4 and s.editable and s.section == "global"
-    assert doc.scopes[0].config_files == ["/etc/pip.conf"]
+    assert s.written_to == "/etc/pip.conf" and s.level == "global"
 
 
 def test_d7_tab_heredoc_terminator() -> None:
@@ -262,9 +262,12 @@ def test_only_pair_removes_whole_instruction() -> None:
     assert text[: s.removal.start] + text[s.removal.end :] == "FROM a\nRUN x\n"
 
 
-def test_pip_config_file_env_is_opaque() -> None:
-    assert p("FROM a\nENV PIP_CONFIG_FILE=/opt/pip.conf\n").scopes[0].opaque_config
-    assert not p("FROM a\nENV PIP_CONFIG_FILE=/dev/null\n").scopes[0].opaque_config
+def test_pip_config_file_env_is_a_setting() -> None:
+    # which file it names is for the resolution to judge (tests/test_resolution.py)
+    doc = p("FROM a\nENV PIP_CONFIG_FILE=/opt/pip.conf\n")
+    s = one(doc, key="PIP_CONFIG_FILE")
+    assert (s.kind, s.value) == (SettingKind.CONFIG_FILE, "/opt/pip.conf")
+    assert not doc.scopes[0].opaque_config
 
 
 def test_copy_pip_conf_records_config_files() -> None:

@@ -295,10 +295,18 @@ def test_env_prefix_via_env_command() -> None:
     assert s.site == 0 and s.value == "https://a/simple"
 
 
-def test_pip_config_file_opaque() -> None:
-    doc = p("export PIP_CONFIG_FILE=/opt/pip.conf\n")
-    assert doc.scopes[0].opaque_config
-    assert not p("export PIP_CONFIG_FILE=/dev/null\n").scopes[0].opaque_config
+def test_pip_config_file_outside_the_repository_is_opaque() -> None:
+    # the named file is not in the repository: pipsrc cannot say which index pip uses
+    doc = p("export PIP_CONFIG_FILE=/opt/pip.conf\npip install x\n")
+    assert one(doc, key="PIP_CONFIG_FILE").kind is SettingKind.CONFIG_FILE
+    assert effective(doc) == "config-file"
+    # /dev/null: pip reads no file at all, so PyPI
+    assert effective(p("export PIP_CONFIG_FILE=/dev/null\npip install x\n")) == "default"
+
+
+def test_uv_pip_compile_is_an_install_site() -> None:
+    doc = p(f"UV_INDEX_URL={TUNA} uv pip compile in.txt\n")
+    assert [s.command for s in doc.sites] == ["uv pip compile"] and effective(doc) == "env"
 
 
 def test_scope_insert_point() -> None:
@@ -397,8 +405,8 @@ TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
 
 def effective(doc: Document, site: int = -1) -> str:
     from pipsrc.context import Context
-    from pipsrc.effective import effective_index
     from pipsrc.policy import Policy
+    from pipsrc.resolution import effective_index
 
     return effective_index(doc, doc.sites[site], Context(Policy())).source
 
@@ -525,9 +533,10 @@ def test_build_arg_pip_index_is_judged_as_the_index_it_hands_on() -> None:
 
 
 def test_compose_and_scripts_read_the_same_variables() -> None:
-    # one vocabulary: UV_NO_INDEX is read in a script as in compose
-    doc = p("export UV_NO_INDEX=1\nuv pip install x\n")
-    assert [s.kind for s in doc.settings] == [SettingKind.NO_INDEX]
+    # one vocabulary: UV_DEFAULT_INDEX is read in a script as in compose; uv has no
+    # UV_NO_INDEX (``uv pip install --help`` names no variable for --no-index)
+    doc = p(f"export UV_DEFAULT_INDEX={TUNA}\nexport UV_NO_INDEX=1\nuv pip install x\n")
+    assert [(s.key, s.kind) for s in doc.settings] == [("UV_DEFAULT_INDEX", SettingKind.INDEX)]
 
 
 def test_build_arg_in_a_broken_script_is_not_editable() -> None:
@@ -540,7 +549,7 @@ def test_build_arg_in_a_broken_script_is_not_editable() -> None:
 
 
 @pytest.mark.parametrize(
-    "cmd", ["make wheels", "./build.sh", "tox -e py312", "pip list", "uv pip compile in.txt"]
+    "cmd", ["make wheels", "./build.sh", "tox -e py312", "pip list", "uv pip list"]
 )
 def test_prefix_on_other_command_is_command_scoped(cmd: str) -> None:
     text = f"echo hi\nPIP_INDEX_URL={TUNA} UV_INDEX_URL={TUNA} {cmd}\npip install x\n"

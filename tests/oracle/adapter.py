@@ -1,19 +1,15 @@
 """pipsrc's side of the comparison, behind one function: :func:`pipsrc_answer`.
 
-ALL coupling to pipsrc's internals lives in this module. Today pipsrc's JSON output
-(``python -m pipsrc check --format json``) counts install sites per file but does not say
-which index each one uses, so the adapter calls the library in-process:
-``pipsrc.engine.check`` on the rendered repository, then
-``pipsrc.analysis.effective_index(doc, site, ctx)`` for the install site on the given line.
-
-When the JSON output gains its planned per-site entry::
+ALL coupling to pipsrc lives in this module. pipsrc's JSON output
+(``python -m pipsrc check --format json``) has, per install command::
 
     "sites": [{"path", "line", "command", "tool",
                "effective": {"indexes": [url, ...], "source": ..., "chain": [...]}}]
 
-replace the body of :func:`pipsrc_answer` with :func:`_from_json` (already written below,
-unused until then): it runs the CLI and reads that entry, and also returns the full
-``indexes`` list, which the harness then compares too.
+:func:`pipsrc_answer` builds exactly that entry in-process (the function that renders the
+JSON, ``pipsrc.output.json_format.site_entries``); :func:`_from_json` reads it from the
+command line instead, as a user's tool would. Both return the full ordered ``indexes``
+list, which the harness compares.
 
 The answer is the harness's normalised structure, with URLs (the harness maps them to the
 symbolic names A/B/C/"default"):
@@ -39,43 +35,48 @@ _LOCK = threading.Lock()
 
 
 def pipsrc_answer(repo_dir: Path, path: str, line: int) -> dict[str, Any]:
-    """pipsrc's effective index for the install command at ``path:line`` of the repository."""
-    from pipsrc.effective import effective_index
-    from pipsrc.engine.repository import make_context
+    """pipsrc's effective index for the install command at ``path:line`` of the repository:
+    the ``sites`` entry of its JSON output, computed in-process (the same function renders
+    it) to spare a process per scenario."""
     from pipsrc.engine.run import check
+    from pipsrc.output.json_format import site_entries
     from pipsrc.policy import Policy
 
     with _LOCK:
         result = check([str(repo_dir)], Policy())
-        ctx = make_context(result.files, result.policy, False, result.repository)
-        files = {r.path: r for r in result.files}
-        found = files.get(path)
-        if found is None or found.doc is None:
-            return {"error": f"pipsrc did not read {path} (read: {sorted(files)})"}
-        doc = found.doc
-        sites = [s for s in doc.sites if doc.text.count("\n", 0, s.span.start) + 1 == line]
-        if not sites:
-            commands = [(doc.text.count("\n", 0, s.span.start) + 1, s.command) for s in doc.sites]
-            return {"error": f"pipsrc found no install site on {path}:{line} (sites: {commands})"}
-        site = sites[-1]
-        eff = effective_index(doc, site, ctx)
-    out: dict[str, Any] = {"source": eff.source, "command": site.command}
-    s = eff.setting
-    if s is not None:
-        out["setting"] = (
-            f"{s.key} {s.raw!r} ({s.method.value}{', ' + eff.detail if eff.detail else ''})"
-        )
-    elif eff.detail:
-        out["setting"] = eff.detail
-    if eff.source == "no-index":
-        out.update(index=None, no_index=True)
-    elif eff.source == "default":
-        out.update(index="default", no_index=False)
-    elif s is not None and s.value is not None:
-        out.update(index=s.value, no_index=False)
-    else:
-        out.update(index=f"unresolved ({eff.source}: {eff.detail})", no_index=False)
-    return out
+        sites = site_entries(result)
+    return _answer(sites, path, line)
+
+
+def _answer(sites: list[dict[str, Any]], path: str, line: int) -> dict[str, Any]:
+    for site in sites:
+        if site["path"] == path and site["line"] == line:
+            eff = site["effective"]
+            indexes = list(eff.get("indexes", []))
+            no_index = eff.get("source") == "no-index"
+            primary = indexes[-1] if site["tool"] == "uv" and indexes else None
+            if site["tool"] != "uv" and indexes:
+                primary = indexes[0]
+            index = None if no_index else _named(primary, eff)
+            return {
+                "indexes": [_named(i, eff) for i in indexes],
+                "index": index,
+                "no_index": no_index,
+                "source": eff.get("source"),
+                "setting": json.dumps(eff.get("chain", [])),
+            }
+    listed = [(s["path"], s["line"], s["command"]) for s in sites]
+    return {"error": f"pipsrc found no install site on {path}:{line} (sites: {listed})"}
+
+
+def _named(url: str | None, eff: dict[str, Any]) -> str:
+    """The answer's form of one index: its URL, ``default`` for pypi.org, or an
+    ``unresolved`` note (which never equals a real answer)."""
+    if url is None:
+        return f"unresolved ({eff.get('source')}: {eff.get('detail')})"
+    if url.rstrip("/") in ("https://pypi.org/simple", "https://pypi.python.org/simple"):
+        return "default"
+    return url
 
 
 def _from_json(repo_dir: Path, path: str, line: int) -> dict[str, Any]:  # pragma: no cover
@@ -84,17 +85,4 @@ def _from_json(repo_dir: Path, path: str, line: int) -> dict[str, Any]:  # pragm
         [sys.executable, "-m", "pipsrc", "check", "--format", "json", str(repo_dir)],
         capture_output=True, text=True, check=False, cwd=repo_dir,
     )  # fmt: skip
-    data = json.loads(proc.stdout)
-    for site in data.get("sites", []):
-        if site["path"] == path and site["line"] == line:
-            eff = site["effective"]
-            indexes = list(eff.get("indexes", []))
-            no_index = eff.get("source") == "no-index"
-            return {
-                "indexes": indexes,
-                "index": None if no_index else (indexes[0] if indexes else "default"),
-                "no_index": no_index,
-                "source": eff.get("source"),
-                "setting": json.dumps(eff.get("chain", [])),
-            }
-    return {"error": f"pipsrc JSON has no site at {path}:{line}"}
+    return _answer(json.loads(proc.stdout).get("sites", []), path, line)

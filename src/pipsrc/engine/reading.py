@@ -106,7 +106,34 @@ def collect(
             kinds.prepare(kind)
     for r, doc in zip(todo, map_files(parse_read, todo), strict=True):
         r.doc = doc
+    if any(os.path.isdir(p) for p in paths):
+        files = _with_referenced(files, root, exclude)
     return root, files, skipped
+
+
+def _with_referenced(
+    files: list[FileResult], root: str, exclude: tuple[str, ...]
+) -> list[FileResult]:
+    """``files`` and the files they name that discovery did not find (``-r deps.txt``,
+    ``COPY ci/mirror.conf /etc/pip.conf``), read as the kind the reference gives them,
+    and the files those name in turn (:mod:`pipsrc.engine.references`)."""
+    from pipsrc.engine.references import referenced
+
+    known = {r.path for r in files}
+    batch = files
+    added: list[FileResult] = []
+    while True:
+        docs = [r.doc for r in batch if r.doc is not None]
+        cands = referenced(docs, root, known, exclude)
+        if not cands:
+            break
+        batch = [read(c) for c in cands]
+        for r in batch:
+            if r.doc is None and r.original is not None:
+                r.doc = parse_read(r)
+        known.update(c.path for c in cands)
+        added += batch
+    return sorted([*files, *added], key=lambda r: r.path) if added else files
 
 
 def root_for(paths: list[str]) -> str:

@@ -35,22 +35,23 @@ class RepositoryContext:
         self._docs: dict[str, Document | None] = {}
         self._complete = False
 
-    def get(self, rel: str) -> Document | None:
-        """The context document at ``rel`` (a posix path relative to the root), if any."""
+    def get(self, rel: str, kind: str | None = None) -> Document | None:
+        """The context document at ``rel`` (a posix path relative to the root), if any;
+        ``kind`` is the kind a reference gives a file that discovery would not read."""
         if rel in self.named:
             return None
-        if rel not in self._docs and not self._complete:
-            self._docs[rel] = self._load(rel)
+        if rel not in self._docs or (self._docs[rel] is None and kind is not None):
+            self._docs[rel] = self._load(rel, kind)
         return self._docs.get(rel)
 
-    def _load(self, rel: str) -> Document | None:
+    def _load(self, rel: str, hint: str | None = None) -> Document | None:
         if rel.startswith(("/", "../")) or rel == ".." or excluded(rel, self.exclude):
             return None
         real = os.path.join(self.root, *rel.split("/"))
         resolved = os.path.realpath(real)
         if not resolved.startswith(self.root_real + os.sep) or not os.path.isfile(real):
             return None  # never read through a link out of the repository
-        kind = classify(rel)
+        kind = classify(rel) or hint
         return context_doc(Candidate(rel, real, kind)) if kind is not None else None
 
     def documents(self) -> list[Document]:

@@ -176,6 +176,7 @@ class _Parser:
             stage.env = {k: v for k, v in stage.env.items() if k not in parent.scope_args}
             stage.posix = parent.posix
             scope.config_files.extend(parent.scope.config_files)
+            scope.config_copies.extend(parent.scope.config_copies)
             scope.opaque_config = parent.scope.opaque_config
         self.stages.append(stage)
         self.stage = stage
@@ -272,8 +273,6 @@ class _Parser:
         span = r.span if r.use_span is not None or r.exact else None
         self.stage.env[name] = VarDef(r.value, span, r.exact, exported=True)
         self.stage.scope_args.discard(name)
-        if name == "PIP_CONFIG_FILE" and r.value != "/dev/null":
-            self.stage.scope.opaque_config = True
 
     def _ctx(self, res: Resolver) -> Ctx:
         assert self.stage is not None
@@ -341,18 +340,21 @@ class _Parser:
         if ins.heredocs:
             if not is_pip_config_path(dest):
                 return
-            scope.config_files.append(dest)
             for hd in ins.heredocs:
-                self._pipconf_body(hd.body_start, hd.body_end, hd.strip_tabs, not hd.quoted)
+                self._pipconf_body(hd.body_start, hd.body_end, hd.strip_tabs, not hd.quoted, dest)
             return
         for src in sources:
             base = posixpath.basename(src.rstrip("/"))
             if is_pip_config_path(dest) or (dest.endswith("/") and base in ("pip.conf", "pip.ini")):
                 scope.config_files.append(src)
+                target = dest + base if dest.endswith("/") else dest
+                scope.config_copies.append((src, target, ins.line_start))
                 if not from_other:
                     self.doc.includes.append(src)
 
-    def _pipconf_body(self, a: int, b: int, strip_tabs: bool, expanding: bool) -> None:
+    def _pipconf_body(
+        self, a: int, b: int, strip_tabs: bool, expanding: bool, dest: str | None = None
+    ) -> None:
         assert self.stage is not None
         try:
             from pipsrc.kinds import pipconf
@@ -363,7 +365,7 @@ class _Parser:
         res = Resolver(self.text, SegMap.shifted(0, len(self.text)), dict(self.stage.env),
                        self.text)  # fmt: skip
         sub = pipconf.parse(content.text, self.doc.path)
-        merge_pipconf(self._ctx(res), sub, content, expanding, False)
+        merge_pipconf(self._ctx(res), sub, content, expanding, False, dest)
 
 
 def parse(text: str, path: str) -> Document:

@@ -17,24 +17,34 @@ from pipsrc.model import (
     Insertion,
     InstallSite,
     ParseProblem,
-    Scope,
     Setting,
     Span,
 )
+from pipsrc.records import replace
 from pipsrc.syntax.emit import Ctx
 from pipsrc.syntax.words import Content, Piece, SegMap, literal_pieces, orig_end
+from pipsrc.vocabulary import config_level
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
 
-def merge_pipconf(ctx: Ctx, sub: Document, content: Content, expanding: bool, bad: bool) -> None:
+def merge_pipconf(
+    ctx: Ctx,
+    sub: Document,
+    content: Content,
+    expanding: bool,
+    bad: bool,
+    written_to: str | None = None,
+) -> None:
     """Re-base a pip.conf body's settings into the host file, resolving ``$VAR`` values.
 
     Each setting is located through the content map into the logical text and
     then through the resolver into the file, so a ``$MIRROR`` in an unquoted
-    heredoc resolves like any shell word (span at its literal definition).
+    heredoc resolves like any shell word (span at its literal definition). ``written_to``
+    is the path the body is written to: which file pip reads it from.
     """
+    level = config_level(written_to) if written_to else None
     logical = ctx.res.logical
     cmap = content.cmap
     text = ctx.doc.text
@@ -61,12 +71,14 @@ def merge_pipconf(ctx: Ctx, sub: Document, content: Content, expanding: bool, ba
             at = res_map.orig(orig_end(cmap, s.sibling.offset) - 1) + 1
             sibling = Insertion(at, s.sibling.template, s.sibling.nl)
         pos = res_map.orig(cmap.orig(s.position)) if s.position >= 0 else -1
-        new = Setting(s.kind, s.key, text[res.span.start : res.span.end], value, res.span,
-                      s.method, ctx.scope, s.tool,
+        position = pos if res.use_span is None else res.use_span.start
+        assign = res_map.orig(cmap.orig(s.assign))
+        new = replace(s, raw=text[res.span.start : res.span.end], value=value, span=res.span,
+                      scope=ctx.scope,
                       editable=s.editable and res.exact and not bad and ctx.editable,
-                      removal=removal, use_span=res.use_span, ineffective=s.ineffective,
-                      section=s.section, sibling=sibling,
-                      position=pos if res.use_span is None else res.use_span.start)  # fmt: skip
+                      removal=removal, use_span=res.use_span, sibling=sibling,
+                      position=position, assign=assign, level=level,
+                      written_to=written_to)  # fmt: skip
         ctx.doc.settings.append(new)
     for c in sub.comments:
         span, contiguous = ctx.res.fspan(cmap.orig(c.span.start), orig_end(cmap, c.span.end))
@@ -105,26 +117,28 @@ def rebase(
         if s.sibling is not None:
             sibling = Insertion(orig_end(fmap, s.sibling.offset), s.sibling.template,
                                 s.sibling.nl)  # fmt: skip
-        new = Setting(s.kind, s.key, raw, s.value, span, s.method, scope_id(s.scope), s.tool,
+        new = replace(s, raw=raw, span=span, scope=scope_id(s.scope),
                       editable=s.editable and contiguous and raw == s.raw and ok(s),
-                      removal=removal, use_span=use, ineffective=s.ineffective,
-                      section=s.section, sibling=sibling, position=fmap.orig(s.position),
+                      removal=removal, use_span=use, sibling=sibling,
+                      position=fmap.orig(s.position), assign=fmap.orig(s.assign),
                       site=None if s.site is None else s.site + site_base)  # fmt: skip
         new_of[id(s)] = new
         doc.settings.append(new)
     for site in sub.sites:
         ns = InstallSite(sp(site.span)[0], scope_id(site.scope), site.command, site.tool,
                          [new_of[id(x)] for x in site.settings if id(x) in new_of],
-                         list(site.requirement_files))  # fmt: skip
+                         list(site.requirement_files), list(site.constraint_files))  # fmt: skip
         ns.index = len(doc.sites)
         doc.sites.append(ns)
     if add_scopes:
         for sc in sub.scopes:
+            at = None if sc.insert_at is None else fmap.orig(sc.insert_at)
+            parent = None if sc.parent is None else scope_id(sc.parent)
+            copies = [(src, dest, fmap.orig(off)) for src, dest, off in sc.config_copies]
             doc.scopes.append(
-                Scope(scope_id(sc.id), fmap.orig(sc.start), orig_end(fmap, sc.end), sc.name,
-                      sc.base_image, None if sc.parent is None else scope_id(sc.parent),
-                      sc.fragment, None if sc.insert_at is None else fmap.orig(sc.insert_at),
-                      sc.insert_style, sc.nl, list(sc.config_files), sc.opaque_config)
+                replace(sc, id=scope_id(sc.id), start=fmap.orig(sc.start),
+                        end=orig_end(fmap, sc.end), parent=parent, insert_at=at,
+                        config_files=list(sc.config_files), config_copies=copies)
             )  # fmt: skip
     for c in sub.comments:
         span, contiguous = sp(c.span)

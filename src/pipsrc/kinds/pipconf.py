@@ -90,11 +90,15 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def parse(text: str, path: str) -> Document:
-    """Parse pip.conf text into located settings, recording why pip would refuse it."""
+def parse(text: str, path: str, section: str | None = None) -> Document:
+    """Parse pip.conf text into located settings, recording why pip would refuse it.
+
+    ``section``: the text is appended (``echo ... >> pip.conf``) to a file whose last
+    section it is; it continues that section instead of lacking a header.
+    """
     doc = Document(path=path, kind=FileKind.PIPCONF, text=text)
     doc.scopes.append(Scope(id="file", start=0, end=len(text), nl=majority_newline(text)))
-    options, real_sections = _scan(doc, text)
+    options, real_sections = _scan(doc, text, section)
     seen: dict[tuple[str | None, str], _Option] = {}
     overridden: dict[int, str] = {}
     for opt in options:
@@ -109,7 +113,7 @@ def parse(text: str, path: str) -> Document:
             why = overridden.get(id(opt)) or _section_ineffective(opt.section, real_sections)
             sibling = _sibling(text, opt, options) if _KEYS[opt.norm] in URL_KINDS else None
             _settings(doc, text, opt, why, sibling)
-    _cross_check(doc, text)
+    _cross_check(doc, text, section)
     return doc
 
 
@@ -125,9 +129,12 @@ def _section_ineffective(section: str | None, real_sections: set[str]) -> str | 
     return f"pip reads only [global] and per-command sections, not [{section}]"
 
 
-def _scan(doc: Document, text: str) -> tuple[list[_Option], set[str]]:
+def _scan(doc: Document, text: str, section: str | None) -> tuple[list[_Option], set[str]]:
     """Replay ``RawConfigParser._read`` with offsets; record comments and problems."""
     scanner = _Scanner(doc, text)
+    if section is not None:
+        scanner.section, scanner.in_section = section, True
+        scanner.sections_seen.add(section)
     for start, end, end_nl in _lines(text):
         scanner.line(start, end, end_nl)
     return scanner.options, scanner.sections_seen
@@ -311,6 +318,7 @@ def _add(
             ineffective=why,
             section=opt.section,
             sibling=sibling if why is None else None,
+            assign=opt.line_start,  # the items of one key are one value to pip
         )
     )
 
@@ -358,15 +366,19 @@ def _sibling(text: str, opt: _Option, options: list[_Option]) -> Insertion | Non
     return Insertion(anchor.end, "{nl}" + item, anchor.nl or majority_newline(text))
 
 
-def _cross_check(doc: Document, text: str) -> None:
-    """Let configparser confirm the file loads; report its error if the scanner missed it."""
+def _cross_check(doc: Document, text: str, section: str | None) -> None:
+    """Let configparser confirm the file loads; report its error if the scanner missed it
+    (appended text is checked under the header of the section it continues)."""
     if any(p.blocks_fix for p in doc.problems):
         return
     parser = configparser.RawConfigParser(strict=True)
+    head = f"[{section}]\n" if section is not None else ""
     try:
-        parser.read_string(text)
+        parser.read_string(head + text)
     except configparser.Error as exc:
         lineno = getattr(exc, "lineno", None)
+        if isinstance(lineno, int) and head:
+            lineno -= 1
         offset = 0
         if isinstance(lineno, int) and lineno > 1:
             pos = -1
@@ -386,3 +398,10 @@ BOM_PROBLEM = (
     "byte order mark before the first section: pip cannot read this file "
     '("File contains no section headers"); save it without a BOM'
 )
+
+
+def last_section(doc: Document, text: str) -> str | None:
+    """The section the end of a pip.conf text is in (where appended lines land)."""
+    sections = [ln.strip()[1:-1] for ln in text.splitlines() if ln.strip().startswith("[")]
+    sections = [x for x in sections if x]
+    return sections[-1] if sections else None

@@ -147,7 +147,9 @@ def _apply_options(
     if not requirement_line:
         for f in found:
             if f.dest in ("requirement", "constraint") and f.value is not None:
-                doc.includes.append(f.value.value[f.a : f.b])
+                name = f.value.value[f.a : f.b]
+                doc.includes.append(name)
+                doc.include_marks.append((ll.start, name, f.dest == "constraint"))
                 break
     # line-level removal: the whole physical line(s) when this line is only options
     only_one = len(found) == 1 and not requirement_line

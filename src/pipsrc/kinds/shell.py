@@ -320,8 +320,6 @@ class _Walker(NodeReader):
             env[name] = VarDef(res.value, res.span, res.exact, exported)
         else:
             env[name] = VarDef(res.value, None, False, exported)
-        if name == "PIP_CONFIG_FILE" and exported and res.value != "/dev/null":
-            self.scope.opaque_config = True
         if exported and name in ENV_VARS:
             self._exported(node, name, res, decl)
 

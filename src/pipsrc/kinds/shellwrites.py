@@ -16,7 +16,7 @@ from typing import Any
 
 from pipsrc import kinds
 from pipsrc.kinds.embedded import merge_pipconf, rebase
-from pipsrc.model import Scope, Setting
+from pipsrc.model import Document, Scope, Setting
 from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
 from pipsrc.syntax.words import Content, SegMap, Tok, build_content
 
@@ -49,6 +49,9 @@ class FileWrites:
         self.logical = reader.logical
         self.text = reader.text
         self.scope = scope
+        # pip.conf paths written so far -> the section their text ends in (for ``>>``)
+        self.written: dict[str, str | None] = {}
+        self.appending = False  # the redirect being read is ``>>``
 
     def redirects(self, node: Any) -> None:
         """``echo/printf ... > pip.conf``, ``cat <<EOF > pip.conf``, ``tee``, Dockerfiles."""
@@ -66,7 +69,7 @@ class FileWrites:
         if not heredocs and body_cmd is not None and conf:
             content = self._echo_content(*body_cmd)
             if content is not None:
-                self._merge_pipconf(content, expanding=True)
+                self._merge_pipconf(content, expanding=True, target=conf[0])
                 self.scope.config_files.extend(conf)
 
     def _collect(self, node: Any) -> tuple[list[str], list[Any], BodyCommand | None]:
@@ -94,15 +97,26 @@ class FileWrites:
                     body_cmd = cmd
             elif t in ("redirected_statement", "pipeline"):
                 stack.extend(n.children)
+            elif t == "list":
+                # tree-sitter-bash hangs `a && printf ... > f`'s redirect on the whole list;
+                # bash gives it to the last command, whose output is the body
+                stack.append(n.children[-1])
         return targets, heredocs, body_cmd
 
     def _redirect_target(self, n: Any) -> str | None:
-        """The static path a writing redirect (``>``, ``>>``, ``>|``, ``&>``) writes to."""
+        """The path a writing redirect (``>``, ``>>``, ``>|``, ``&>``) writes to: its value,
+        else (``$VIRTUAL_ENV/pip.conf``) the value its variables have here, else the word
+        as written, which still names a pip.conf and the level pip reads it at."""
         op = n.children[0].type if n.children else ""
         dest = n.child_by_field_name("destination")
-        if op in _WRITES and dest is not None:
-            return self.reader.tok(dest).value
-        return None
+        if op not in _WRITES or dest is None:
+            return None
+        self.appending = op == ">>"
+        tok = self.reader.tok(dest)
+        if tok.value is not None:
+            return tok.value
+        resolved = self.ctx.res.resolve(tok.pieces, tok.start).value
+        return resolved or self.logical[tok.start : tok.end].strip("\"'")
 
     def _tee_or_body(self, n: Any, targets: list[str]) -> BodyCommand | None:
         """A ``tee`` adds its file arguments to ``targets``; an ``echo``/``printf`` is
@@ -155,7 +169,7 @@ class FileWrites:
         content = build_content(chunks, decode=False)
         bad = self.ctx.is_bad(ba, bb)
         if conf:
-            self._merge_pipconf(content, expanding=not quoted, bad=bad)
+            self._merge_pipconf(content, expanding=not quoted, bad=bad, target=conf[0])
             self.scope.config_files.extend(conf)
         elif dockerfiles:
             self._merge_dockerfile(content, expanding=not quoted, bad=bad)
@@ -196,10 +210,19 @@ class FileWrites:
             else:
                 chunks.append((self.logical[p.start : p.end], p.start, p.var is not None))
 
-    def _merge_pipconf(self, content: Content, expanding: bool, bad: bool = False) -> None:
+    def _merge_pipconf(
+        self, content: Content, expanding: bool, bad: bool = False, target: str | None = None
+    ) -> None:
+        """Merge a pip.conf body written to ``target``; appended (``>>``) to a file written
+        earlier here, it continues that file's last section."""
         # through the registry: a kind module never imports another one (no import cycle)
-        sub = kinds.parse("pipconf", content.text, self.ctx.doc.path)
-        merge_pipconf(self.ctx, sub, content, expanding, bad)
+        pipconf = kinds.module("pipconf")
+        section = self.written.get(target) if self.appending and target else None
+        sub: Document = pipconf.parse(content.text, self.ctx.doc.path, section)
+        merge_pipconf(self.ctx, sub, content, expanding, bad, target)
+        if target:
+            last = pipconf.last_section(sub, content.text)
+            self.written[target] = last if last is not None else section
 
     def _merge_dockerfile(self, content: Content, expanding: bool, bad: bool) -> None:
         ranges = []

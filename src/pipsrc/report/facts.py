@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 
 from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
-from pipsrc.effective import Effective, effective_index
 from pipsrc.engine.repository import make_context
 from pipsrc.engine.results import Change, FileResult, Finding, RunResult
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
 from pipsrc.redaction import redact
+from pipsrc.resolution import Effective, effective_index
 from pipsrc.textio import LineIndex
 from pipsrc.urls import identity, parse_url
 from pipsrc.vocabulary import URL_KINDS

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from pipsrc import kinds
 from pipsrc.context import Context
-from pipsrc.effective import effective_index
 from pipsrc.model import (
     Applicability,
     Document,
@@ -15,6 +14,7 @@ from pipsrc.model import (
     Fix,
     Tool,
 )
+from pipsrc.resolution import effective_index
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,

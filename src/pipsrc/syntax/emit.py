@@ -95,11 +95,12 @@ def emit_env(
         return [ctx.add(s, site)]
     out: list[Setting] = []
     items = _env_items(res, spec)
+    assign = position if position >= 0 else (res.use_span or res.span).start
     for item, span, exact, item_removal in items:
         value = item if res.value is not None else None
         s = Setting(
             spec.kind, name, ctx.doc.text[span.start : span.end], value, span, method, ctx.scope,
-            spec.tool,
+            spec.tool, assign=assign,
             editable=exact and ok and ctx.editable and value is not None,
             removal=item_removal if len(items) > 1 else removal,
             use_span=res.use_span,

@@ -266,11 +266,18 @@ def _long_index_option(
     value_opts = UV_VALUE_OPTIONS if tool is Tool.UV else PIP_VALUE_OPTIONS
     if not eq and full in REQUIREMENT_FILE_OPTIONS | value_opts:
         if full in REQUIREMENT_FILE_OPTIONS and i < len(words):
-            site.requirement_files.append(_word_text(ctx, words[i]))
+            _read_file(site, _word_text(ctx, words[i]), full == "--constraint")
         return None, i + 1
     if eq and full in REQUIREMENT_FILE_OPTIONS:
-        site.requirement_files.append(rest)
+        _read_file(site, rest, full == "--constraint")
     return None, i
+
+
+def _read_file(site: InstallSite, name: str, constraint: bool) -> None:
+    """A ``-r``/``-c`` file the install reads options from (constraints are read first)."""
+    site.requirement_files.append(name)
+    if constraint:
+        site.constraint_files.append(name)
 
 
 def _short_index_option(
@@ -288,10 +295,10 @@ def _short_index_option(
     if short in short_value:
         if len(v) == 2 and i < len(words):
             if short in ("-r", "-c"):
-                site.requirement_files.append(_word_text(ctx, words[i]))
+                _read_file(site, _word_text(ctx, words[i]), short == "-c")
             return None, i + 1
         if short in ("-r", "-c"):
-            site.requirement_files.append(v[2:])
+            _read_file(site, v[2:], short == "-c")
     return None, i
 
 

@@ -6,7 +6,7 @@ configuration (``Method.PIP_CONFIG``), not to the command line it is written on.
 
 from __future__ import annotations
 
-from pipsrc.model import Document, Insertion, Method, Setting, Tool
+from pipsrc.model import Document, Insertion, Level, Method, Setting, Tool
 from pipsrc.syntax.emit import Ctx
 from pipsrc.syntax.words import Tok, command_removal, skip_options, split_items
 from pipsrc.vocabulary import CONFIG_KEYS, LIST_KINDS, URL_KINDS, config_key
@@ -16,6 +16,9 @@ def pip_config(
     ctx: Ctx, words: list[Tok], i: int, spelling: str, lstart: int, lend: int, bad: bool
 ) -> None:
     """``pip config [--global|--user|--site] set section.key value``."""
+    flags = {w.value for w in words[i:] if w.value in _LEVEL_FLAGS}
+    level = _LEVEL_FLAGS[sorted(flags)[0]] if len(flags) == 1 else Level.AUTO
+    words = words[:i] + [w for w in words[i:] if w.value not in _LEVEL_FLAGS]
     i = skip_options(words, i, ("--editor",))
     unset = words[i + 1].value if i + 1 < len(words) and words[i].value == "unset" else None
     if unset:
@@ -53,8 +56,12 @@ def pip_config(
                     editable=exact and not bad and ctx.editable and value is not None,
                     removal=item_removal if len(items) > 1 else removal,
                     use_span=res.use_span, section=section, sibling=sibling,
-                    kept=kept)  # fmt: skip
+                    kept=kept, level=level, assign=cmd.start)  # fmt: skip
         ctx.add(s)
+
+
+# which file `pip config set` writes (`--user` writes PIP_CONFIG_FILE's file when it is set)
+_LEVEL_FLAGS = {"--global": Level.GLOBAL, "--user": Level.USER, "--site": Level.SITE}
 
 
 def config_key_of(key: str) -> str:

@@ -1,0 +1,61 @@
+"""Files read because another file names them, whatever their own name.
+
+``pip install -r deps/base.txt`` makes ``deps/base.txt`` a requirements file and ``COPY
+ci/mirror.conf /etc/pip.conf`` makes ``ci/mirror.conf`` a pip.conf, though neither name
+is one discovery knows. pip reads their index options all the same, so pipsrc reads,
+checks and fixes them as the kind their reference gives them; a file named by a reference
+is found beside the file that names it, else from the root (a Dockerfile's build context).
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections.abc import Iterator
+
+from pipsrc.discover import Candidate, excluded
+from pipsrc.model import Document
+
+
+def references(doc: Document) -> Iterator[tuple[str, str]]:
+    """The files ``doc`` makes pip read, each with the kind it is read as."""
+    for site in doc.sites:
+        for name in site.requirement_files:
+            yield name, "requirements"
+    if doc.kind == "requirements":
+        for name in doc.includes:
+            yield name, "requirements"
+    for scope in doc.scopes:
+        for src, _dest, _at in scope.config_copies:
+            yield src, "pipconf"
+
+
+def referenced(
+    docs: list[Document], root: str, known: set[str], exclude: tuple[str, ...]
+) -> list[Candidate]:
+    """The files ``docs`` refer to that are in the repository under ``root`` and not
+    ``known`` (already read), once each, in the order they are first named."""
+    out: dict[str, Candidate] = {}
+    for doc in docs:
+        for name, kind in references(doc):
+            rel = _locate(root, doc.path, name)
+            fresh = rel is not None and rel not in known and rel not in out
+            if fresh and rel is not None and not excluded(rel, exclude):
+                out[rel] = Candidate(rel, os.path.join(root, *rel.split("/")), kind)
+    return list(out.values())
+
+
+def _locate(root: str, base_path: str, name: str) -> str | None:
+    """The repository path of a referenced file (beside the referrer first), or None for a
+    name with a variable or a URL, or a file outside the repository or not there."""
+    if not name or "$" in name or "://" in name or name.startswith(("/", "~")):
+        return None
+    root_real = os.path.realpath(root)
+    base = posixpath.dirname(base_path)
+    for rel in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
+        if rel.startswith("../") or rel == "..":
+            continue
+        real = os.path.realpath(os.path.join(root, *rel.split("/")))
+        if real.startswith(root_real + os.sep) and os.path.isfile(real):
+            return rel
+    return None
