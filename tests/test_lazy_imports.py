@@ -17,6 +17,7 @@ WATCHED = (
     "tree_sitter",
     "tree_sitter_bash",
     "tomllib",
+    "tomlkit",
     "importlib.resources",
     "pickle",
     "difflib",
@@ -79,6 +80,15 @@ def test_toml_parser_only_for_a_toml_policy(tmp_path: Path) -> None:
     assert "tomllib" not in loaded(tmp_path)
     (tmp_path / "pipsrc.toml").write_text('index = "aliyun"\n')
     assert "tomllib" in loaded(tmp_path, "check")
+
+
+def test_tomlkit_only_for_a_project_file_of_an_installing_tool(tmp_path: Path) -> None:
+    # a pyproject.toml of a project that configures no installer is not even parsed
+    text = '[project]\nname = "x"\n[tool.ruff]\nline-length = 99\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert "tomlkit" not in loaded(tmp_path)
+    (tmp_path / "uv.toml").write_text('index-url = "https://mirrors.aliyun.com/pypi/simple/"\n')
+    assert "tomlkit" in loaded(tmp_path)
 
 
 def test_json_and_difflib_only_when_asked_for(tmp_path: Path) -> None:

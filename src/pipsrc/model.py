@@ -26,6 +26,8 @@ class FileKind(StrEnum):
     REQUIREMENTS = "requirements"
     PIPCONF = "pipconf"
     COMPOSE = "compose"
+    PROJECT = "project"  # pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml
+    LOCKFILE = "lockfile"
 
 
 class SettingKind(StrEnum):
@@ -37,6 +39,7 @@ class SettingKind(StrEnum):
     FIND_LINKS = "find-links"
     NO_INDEX = "no-index"
     CONFIG_FILE = "config-file"  # PIP_CONFIG_FILE: which pip.conf pip reads (or /dev/null)
+    LOCKED_INDEX = "locked-index"  # an index a lock file was resolved against (never edited)
 
 
 class Level(StrEnum):
@@ -65,6 +68,8 @@ class Method(StrEnum):
     PIP_CONF = "pip.conf"  # pip.conf/pip.ini, also bodies written by echo/printf/heredoc
     COMPOSE_ENV = "compose env"
     COMPOSE_ARG = "compose build arg"
+    PROJECT = "project file"  # pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml
+    LOCK = "lock file"  # uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pixi.lock
 
 
 class Tool(StrEnum):
@@ -75,6 +80,8 @@ class Tool(StrEnum):
     BOTH = "both"
     PIPENV = "pipenv"
     PDM = "pdm"
+    POETRY = "poetry"
+    PIXI = "pixi"
 
 
 class Applicability(StrEnum):
@@ -200,6 +207,9 @@ class Setting:
     # the assignment this item belongs to: items of one list value share it (pip takes a
     # list from one source whole); defaults to the item's own position
     assign: int = -1
+    # an index read only for the packages that name it (a uv ``explicit`` index, a Poetry
+    # ``explicit`` source, a Pipfile source after the first): not a dependency-confusion risk
+    pinned: bool = False
 
     def __post_init__(self) -> None:
         if self.position < 0:

@@ -88,6 +88,15 @@ REGISTRY: list[KindSpec] = [
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
         words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
     ),
+    KindSpec(
+        "project",
+        "pipsrc.kinds.project",
+        names=(r"pyproject\.toml", r"uv\.toml", r"Pipfile", r"\.?pdm\.toml", r"pixi\.toml"),
+        # pyproject.toml files are many and mostly about other tools: parsed only when
+        # they hold a table of a tool that installs
+        words=r"tool\.(?:uv|poetry|pdm|pixi)\b|^\[\[?(?:source|index|pip|pypi|pypi-options)\b"
+        r"|^(?:extra-)?index-url|find-links|allow-insecure-host|pipsrc",
+    ),
 ]
 
 

@@ -24,6 +24,7 @@ from pipsrc.rules.common import (
     CORP_ALLOWED,
     TORCH,
     TORCH_PER_COMMAND,
+    TUNA,
     judged,
     kept_note,
     off_policy,
@@ -82,6 +83,7 @@ class ExtraIndexOffPolicy(Rule):
             f"      PIP_EXTRA_INDEX_URL: {CORP}\n",
             policy=CORP_ALLOWED,
         ),
+        Example("Pipfile", f'[[source]]\nname = "aliyun"\nurl = "{ALIYUN}"\nverify_ssl = true\n'),
     )
     bad = (
         Example(
@@ -114,6 +116,11 @@ class ExtraIndexOffPolicy(Rule):
             "        - PIP_EXTRA_INDEX_URL=https://pypi.org/simple\n",
             fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
             f"        - PIP_INDEX_URL={ALIYUN}\n",
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\nextra-index-url = ["{TUNA}"]\n',
+            fixed=f'[tool.uv]\nindex-url = "{ALIYUN}"\n',
         ),
     )
 
@@ -177,6 +184,7 @@ class RedundantExtraIndex(Rule):
             f"      - PIP_EXTRA_INDEX_URL={CORP}\n",
             mirror=None,
         ),
+        Example("uv.toml", f'index-url = "{ALIYUN}"\n'),
     )
     bad = (
         Example(
@@ -212,6 +220,12 @@ class RedundantExtraIndex(Rule):
             fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
             "      TZ: Asia/Shanghai\n",
             mirror=None,
+        ),
+        Example(
+            "uv.toml",
+            f'index-url = "{ALIYUN}"\nextra-index-url = [\n  "{TORCH}",\n  "{ALIYUN}",\n]\n',
+            fixed=f'index-url = "{ALIYUN}"\nextra-index-url = [\n  "{TORCH}",\n]\n',
+            policy='extra-indexes = ["https://download.pytorch.org/whl/*"]\n',
         ),
     )
 
@@ -266,6 +280,13 @@ class ExceptionAsExtraIndex(Rule):
             f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
             f"        PIP_INDEX_URL: {ALIYUN}\n        TORCH_INDEX_URL: {TORCH}\n",
         ),
+        # uv's explicit index serves only the packages pinned to it
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\n\n[[tool.uv.index]]\nname = "pytorch"\n'
+            f'url = "{TORCH}"\nexplicit = true\n\n'
+            '[tool.uv.sources]\ntorch = { index = "pytorch" }\n',
+        ),
     )
     bad = (
         Example(
@@ -287,11 +308,16 @@ class ExceptionAsExtraIndex(Rule):
             f"services:\n  trainer:\n    build:\n      context: .\n      args:\n"
             f"        PIP_INDEX_URL: {ALIYUN}\n        PIP_EXTRA_INDEX_URL: {TORCH}\n",
         ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\n\n[[tool.uv.index]]\nname = "pytorch"\n'
+            f'url = "{TORCH}"\n',
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
         for s in judged(doc):
-            if s.kind != SettingKind.EXTRA_INDEX or s.value is None:
+            if s.kind != SettingKind.EXTRA_INDEX or s.value is None or s.pinned:
                 continue
             exc = ctx.policy.exception_for(s.value)
             if exc is None or ctx.policy.allowed_extra(s.value):

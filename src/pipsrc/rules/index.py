@@ -56,6 +56,7 @@ class IndexOffPolicy(Rule):
             "docker-compose.yml",
             f"services:\n  app:\n    build: .\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n",
         ),
+        Example("pyproject.toml", f'[tool.uv]\nindex-url = "{ALIYUN}"\n'),
     )
     bad = (
         Example(
@@ -93,6 +94,12 @@ class IndexOffPolicy(Rule):
             "-i https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\nrequests\n",
             fixed="-i https://mirrors.aliyun.com/pypi/simple\nrequests\n",
             unsafe=True,
+        ),
+        Example(
+            "pyproject.toml",
+            f'[[tool.poetry.source]]\nname = "tuna"\nurl = "{TUNA}"\npriority = "primary"\n',
+            fixed='[[tool.poetry.source]]\nname = "tuna"\n'
+            'url = "https://mirrors.aliyun.com/pypi/simple"\npriority = "primary"\n',
         ),
     )
 
@@ -159,6 +166,12 @@ class InconsistentIndex(Rule):
             f"  worker:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
             mirror=None,
         ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\n\n[[tool.pdm.source]]\nname = "pypi"\n'
+            f'url = "{ALIYUN}"\n',
+            mirror=None,
+        ),
     )
     bad = (
         Example(
@@ -189,6 +202,12 @@ class InconsistentIndex(Rule):
             "docker-compose.yml",
             f"services:\n  api:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
             f"  worker:\n    environment:\n      PIP_INDEX_URL: {TUNA}\n",
+            mirror=None,
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\n\n[tool.pixi.pypi-options]\n'
+            f'index-url = "{ALIYUN}"\n\n[[tool.pdm.source]]\nname = "pypi"\nurl = "{TUNA}"\n',
             mirror=None,
         ),
     )
@@ -242,6 +261,11 @@ class LegacyMirrorUrl(Rule):
             "      - PIP_INDEX_URL=https://mirrors.ustc.edu.cn/pypi/simple\n",
             mirror=None,
         ),
+        Example(
+            "Pipfile",
+            f'[[source]]\nname = "tuna"\nurl = "{TUNA}"\nverify_ssl = true\n',
+            mirror=None,
+        ),
     )
     bad = (
         Example(
@@ -275,6 +299,12 @@ class LegacyMirrorUrl(Rule):
             "services:\n  app:\n    environment:\n"
             "      - PIP_INDEX_URL=https://mirrors.tuna.tsinghua.edu.cn/pypi/web/simple\n",
             fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={TUNA}\n",
+            mirror=None,
+        ),
+        Example(
+            "uv.toml",
+            'index-url = "https://pypi.mirrors.ustc.edu.cn/simple/"\n',
+            fixed='index-url = "https://mirrors.ustc.edu.cn/pypi/simple/"\n',
             mirror=None,
         ),
     )

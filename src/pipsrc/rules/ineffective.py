@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pipsrc.context import Context
 from pipsrc.effective import ENV_METHODS, live, scope_settings
 from pipsrc.model import Document, Method, Severity
-from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN
 from pipsrc.textio import LineIndex
 
@@ -25,6 +25,8 @@ class IneffectiveSetting(Rule):
         "variable set earlier in the same scope (the variable wins). Someone reading the "
         "file believes the index is configured; pip does not."
     )
+    # what pip ignores: the project files of other tools hold nothing pip reads
+    kinds = ALL_KINDS - {"project"}
     fix_safety = "None: the intent behind a broken setting needs a human."
     good = (
         Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),

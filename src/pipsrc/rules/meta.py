@@ -32,6 +32,7 @@ class ParseError(Rule):
             "build.sh",
             f'#!/bin/sh\nif [ -n "$CI" ]; then\n  pip install -i {ALIYUN} flask\nfi\n',
         ),
+        Example("pyproject.toml", f'[tool.uv]\nindex-url = "{ALIYUN}"\n'),
     )
     bad = (
         Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\nindex-url = {ALIYUN}\n"),
@@ -45,6 +46,7 @@ class ParseError(Rule):
             "build.sh",
             f'#!/bin/sh\nif [ -n "$CI" ]; then\n  pip install -i {ALIYUN} flask\n',
         ),
+        Example("pyproject.toml", f'[tool.uv\nindex-url = "{ALIYUN}"\n'),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -95,6 +97,11 @@ class UnusedSuppression(Rule):
             "      # pipsrc: ignore[PS101] staging tests the TUNA mirror\n"
             "      PIP_INDEX_URL: https://pypi.tuna.tsinghua.edu.cn/simple\n",
         ),
+        Example(
+            "pyproject.toml",
+            "[tool.uv]\n# pipsrc: ignore[PS101] the CI runners sit next to TUNA\n"
+            'index-url = "https://pypi.tuna.tsinghua.edu.cn/simple"\n',
+        ),
     )
     bad = (
         Example(
@@ -124,6 +131,11 @@ class UnusedSuppression(Rule):
             "      # pipsrc: ignore[PS101] staging tests the TUNA mirror\n"
             f"      PIP_INDEX_URL: {ALIYUN}\n",
             fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"  # pipsrc: ignore[PS101]\n',
+            fixed=f'[tool.uv]\nindex-url = "{ALIYUN}"\n',
         ),
     )
 

@@ -51,6 +51,13 @@ class CredentialsInUrl(Rule):
             "        PIP_INDEX_URL: https://${PYPI_USER}:${PYPI_TOKEN}@pypi.corp.example/simple\n",
             mirror=None,
         ),
+        # PDM expands ${VAR} in source URLs at use time
+        Example(
+            "pyproject.toml",
+            '[[tool.pdm.source]]\nname = "corp"\n'
+            'url = "https://${PDM_USER}:${PDM_TOKEN}@pypi.corp.example/simple"\n',
+            mirror=None,
+        ),
     )
     bad = (
         Example(
@@ -81,6 +88,13 @@ class CredentialsInUrl(Rule):
             "docker-compose.yml",
             "services:\n  app:\n    build:\n      context: .\n      args:\n        PIP_INDEX_URL: "
             "https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\n",
+            mirror=None,
+        ),
+        Example(
+            "Pipfile",
+            '[[source]]\nname = "corp"\n'
+            'url = "https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple"\n'
+            "verify_ssl = true\n",
             mirror=None,
         ),
     )

@@ -9,7 +9,7 @@ from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Tool
-from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN, judged, off_policy
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
@@ -77,6 +77,12 @@ class PlainHttpIndex(Rule):
             mirror=None,
             policy='allow-http = ["devpi.internal"]\n',
         ),
+        Example(
+            "Pipfile",
+            f'[[source]]\nname = "proxy"\nurl = "{PROXY}"\nverify_ssl = false\n',
+            mirror=None,
+            policy='allow-http = ["devpi.internal"]\n',
+        ),
     )
     # with https the trusted-host is needless, and goes too (PS204, also unsafe)
     bad = (
@@ -116,6 +122,14 @@ class PlainHttpIndex(Rule):
             f"        PIP_INDEX_URL: {HTTP_ALIYUN}\n        PIP_TRUSTED_HOST: mirrors.aliyun.com\n",
             fixed=f"services:\n  app:\n    build:\n      context: .\n      args:\n"
             f"        PIP_INDEX_URL: {ALIYUN}\n",
+            unsafe=True,
+            mirror=None,
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{HTTP_ALIYUN}"\n'
+            'allow-insecure-host = ["mirrors.aliyun.com"]\n',
+            fixed=f'[tool.uv]\nindex-url = "{ALIYUN}"\n',
             unsafe=True,
             mirror=None,
         ),
@@ -163,6 +177,8 @@ class MissingTrustedHost(Rule):
         "pip skips an http index whose host is not a trusted-host and falls back to nothing: "
         "the install fails with 'not a trusted or secure host'."
     )
+    # uv, Poetry, PDM and Pipenv use an http index without a trusted-host
+    kinds = ALL_KINDS - {"project"}
     fix_safety = (
         "Unsafe in general (it turns off a check); safe for a host the policy allows over "
         "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."

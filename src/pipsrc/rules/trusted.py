@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Severity
-from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN
 from pipsrc.rules.transport import PROXY, PROXY_TRUSTED
 from pipsrc.urls import bare_trusted_host, parse_url
@@ -33,6 +33,12 @@ class StaleTrustedHost(Rule):
             "pip.conf",
             "[global]\nindex-url = http://mirrors.cloud.aliyuncs.com/pypi/simple/\n"
             "trusted-host = mirrors.cloud.aliyuncs.com\n",
+            mirror=None,
+        ),
+        Example(
+            "uv.toml",
+            'index-url = "http://mirrors.cloud.aliyuncs.com/pypi/simple/"\n'
+            'allow-insecure-host = ["mirrors.cloud.aliyuncs.com"]\n',
             mirror=None,
         ),
     )
@@ -64,6 +70,11 @@ class StaleTrustedHost(Rule):
             f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n"
             "      PIP_TRUSTED_HOST: pypi.douban.com\n",
             fixed=f"services:\n  app:\n    environment:\n      PIP_INDEX_URL: {ALIYUN}\n",
+        ),
+        Example(
+            "uv.toml",
+            f'index-url = "{ALIYUN}"\nallow-insecure-host = ["pypi.douban.com"]\n',
+            fixed=f'index-url = "{ALIYUN}"\n',
         ),
     )
 
@@ -111,6 +122,12 @@ class NeedlessTrustedHost(Rule):
             f"[global]\nindex-url = {ALIYUN}\ntrusted-host = mirrors.aliyun.com\n",
             policy='trusted-host = "always"\n',
         ),
+        Example(
+            "pyproject.toml",
+            '[tool.uv]\nindex-url = "http://mirrors.cloud.aliyuncs.com/pypi/simple/"\n'
+            'allow-insecure-host = ["mirrors.cloud.aliyuncs.com"]\n',
+            mirror=None,
+        ),
     )
     bad = (
         Example(
@@ -145,6 +162,12 @@ class NeedlessTrustedHost(Rule):
             f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n"
             "      - PIP_TRUSTED_HOST=mirrors.aliyun.com\n",
             fixed=f"services:\n  app:\n    environment:\n      - PIP_INDEX_URL={ALIYUN}\n",
+            unsafe=True,
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.uv]\nindex-url = "{ALIYUN}"\nallow-insecure-host = ["mirrors.aliyun.com"]\n',
+            fixed=f'[tool.uv]\nindex-url = "{ALIYUN}"\n',
             unsafe=True,
         ),
     )
@@ -182,6 +205,8 @@ class MalformedTrustedHost(Rule):
     name = "malformed-trusted-host"
     summary = "A trusted-host with a scheme or path, which pip ignores."
     why = "pip parses `https://mirrors.aliyun.com` as the host `https`: the entry does nothing."
+    # uv's allow-insecure-host takes a host, a host:port or a URL alike
+    kinds = ALL_KINDS - {"project"}
     fix_safety = "Safe: the bare host (with its port)."
     fix_applicability = Applicability.SAFE
     good = PROXY_TRUSTED
