@@ -81,9 +81,14 @@ class Context:
             return None
         base = posixpath.dirname(doc.path)
         for candidate in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
-            found = self.docs.get(candidate)
-            if found is None and self.repository is not None:
-                found = self.repository.get(candidate, kind)
+            found = self.document(candidate, kind)
             if found is not None:
                 return found
         return None
+
+    def document(self, rel: str, kind: str | None = None) -> Document | None:
+        """The document at the repository path ``rel``, if pipsrc read it (or can)."""
+        found = self.docs.get(rel)
+        if found is None and self.repository is not None:
+            found = self.repository.get(rel, kind)
+        return found

@@ -55,6 +55,10 @@ class Level(StrEnum):
     ENV_FILE = "env-file"  # the file PIP_CONFIG_FILE names
     AUTO = "auto"  # `pip config set` without a flag: the site file if one exists, else user
     OTHER = "other"  # a path pip reads only through PIP_CONFIG_FILE
+    # uv's configuration files (uv.toml): the project's, the user's, the system's
+    UV_PROJECT = "uv-project"
+    UV_USER = "uv-user"
+    UV_SYSTEM = "uv-system"
 
 
 class Method(StrEnum):

@@ -13,6 +13,7 @@ configuration loader, ``uv pip install --help``, Pipenv's and PDM's configuratio
 
 from __future__ import annotations
 
+import posixpath
 from typing import NamedTuple
 
 from pipsrc.model import Level, SettingKind, Tool
@@ -229,6 +230,21 @@ def config_level(path: str) -> str:
     if prefix in _PREFIXES or prefix.startswith("/opt/") or prefix.rsplit("/", 1)[-1] in _ENVS:
         return Level.SITE
     return Level.OTHER
+
+
+def uv_config_level(path: str) -> str | None:
+    """The level uv reads a ``uv.toml`` written to ``path`` at, or None if it is not one."""
+    p = path.strip().strip("\"'").replace("${", "$").replace("}", "")
+    if posixpath.basename(p) != "uv.toml":
+        return None
+    if p.startswith(("~/.config/uv/", "$HOME/.config/uv/", "/root/.config/uv/",
+                     "$XDG_CONFIG_HOME/uv/")) or (
+        p.startswith("/home/") and p.endswith("/.config/uv/uv.toml")
+    ):  # fmt: skip
+        return Level.UV_USER
+    if p in ("/etc/uv/uv.toml", "/etc/xdg/uv/uv.toml") or p.startswith("$XDG_CONFIG_DIRS/"):
+        return Level.UV_SYSTEM
+    return Level.UV_PROJECT if "/" not in p.removeprefix("./") else None
 
 
 _PREFIXES = frozenset({"$VIRTUAL_ENV", "$CONDA_PREFIX", "/usr/local", "/usr", "/venv"})

@@ -36,6 +36,7 @@ def merge_pipconf(
     expanding: bool,
     bad: bool,
     written_to: str | None = None,
+    level: str | None = None,
 ) -> None:
     """Re-base a pip.conf body's settings into the host file, resolving ``$VAR`` values.
 
@@ -44,7 +45,8 @@ def merge_pipconf(
     heredoc resolves like any shell word (span at its literal definition). ``written_to``
     is the path the body is written to: which file pip reads it from.
     """
-    level = config_level(written_to) if written_to else None
+    if level is None and written_to:
+        level = config_level(written_to)
     logical = ctx.res.logical
     cmap = content.cmap
     text = ctx.doc.text

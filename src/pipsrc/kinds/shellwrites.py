@@ -19,6 +19,7 @@ from pipsrc.kinds.embedded import merge_pipconf, rebase
 from pipsrc.model import Document, Scope, Setting
 from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
 from pipsrc.syntax.words import Content, SegMap, Tok, build_content
+from pipsrc.vocabulary import uv_config_level
 
 _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
 _WRITES = (">", ">>", ">|", "&>")
@@ -60,7 +61,7 @@ class FileWrites:
             parent = node.parent
             if parent is not None and parent.type == "redirected_statement":
                 return  # handled with its statement
-        conf = [p for p in targets if is_pip_config_path(p)]
+        conf = [p for p in targets if is_pip_config_path(p) or uv_config_level(p)]
         dockerfiles = [p for p in targets if _DOCKERFILE_NAME.fullmatch(posixpath.basename(p))]
         if not conf and not dockerfiles:
             return
@@ -69,8 +70,7 @@ class FileWrites:
         if not heredocs and body_cmd is not None and conf:
             content = self._echo_content(*body_cmd)
             if content is not None:
-                self._merge_pipconf(content, expanding=True, target=conf[0])
-                self.scope.config_files.extend(conf)
+                self._merge_config(content, expanding=True, target=conf[0])
 
     def _collect(self, node: Any) -> tuple[list[str], list[Any], BodyCommand | None]:
         """Everything a redirected statement writes: the paths it writes to (``>`` targets
@@ -169,8 +169,7 @@ class FileWrites:
         content = build_content(chunks, decode=False)
         bad = self.ctx.is_bad(ba, bb)
         if conf:
-            self._merge_pipconf(content, expanding=not quoted, bad=bad, target=conf[0])
-            self.scope.config_files.extend(conf)
+            self._merge_config(content, expanding=not quoted, bad=bad, target=conf[0])
         elif dockerfiles:
             self._merge_dockerfile(content, expanding=not quoted, bad=bad)
 
@@ -209,6 +208,19 @@ class FileWrites:
                 chunks.append((p.value, p.start, p.exact))
             else:
                 chunks.append((self.logical[p.start : p.end], p.start, p.var is not None))
+
+    def _merge_config(
+        self, content: Content, expanding: bool, bad: bool = False, target: str = ""
+    ) -> None:
+        """A configuration file's body written to ``target``: a pip.conf or a uv.toml."""
+        level = uv_config_level(target)
+        if level is None:
+            self._merge_pipconf(content, expanding, bad, target)
+            self.scope.config_files.append(target)
+            return
+        project = kinds.module("project")
+        sub: Document = project.parse(content.text, "uv.toml")
+        merge_pipconf(self.ctx, sub, content, expanding, bad, target, level)
 
     def _merge_pipconf(
         self, content: Content, expanding: bool, bad: bool = False, target: str | None = None
