@@ -209,3 +209,67 @@ def test_uv_reads_extra_indexes_before_the_default(tmp_path: Path) -> None:
 def test_uv_environment_beats_a_requirements_index(tmp_path: Path) -> None:
     files = {**sh(f"UV_INDEX_URL={A} uv pip install -r r.txt"), "r.txt": f"-i {B}\nx\n"}
     assert indexes(tmp_path, files) == [A]
+
+
+def test_a_file_written_again_loses_what_it_held(tmp_path: Path) -> None:
+    files = sh(
+        write("/etc/pip.conf", conf(index_url=A, extra_index_url=B)),
+        write("/etc/pip.conf", conf(extra_index_url=C)),
+        "pip install x",
+    )
+    assert indexes(tmp_path, files) == [PYPI, C]
+
+
+def test_the_site_file_is_one_file_whatever_its_name(tmp_path: Path) -> None:
+    files = sh(
+        write("$VIRTUAL_ENV/pip.conf", conf(index_url=A)),
+        write("~/.config/pip/pip.conf", conf(index_url=B)),
+        write("/opt/venv/pip.conf", conf("wheel", index_url=C)),
+        "pip install x",
+    )
+    assert indexes(tmp_path, files) == [B]
+
+
+def test_uv_project_config_and_the_pip_table(tmp_path: Path) -> None:
+    pyproject = (
+        '[project]\nname = "p"\nversion = "0"\n\n'
+        f'[tool.uv]\nindex-url = "{A}"\nextra-index-url = ["{B}"]\n\n'
+        f'[tool.uv.pip]\nindex-url = "{C}"\n'
+    )
+    files = {**sh("uv pip install x", "uv sync"), "pyproject.toml": pyproject}
+    assert indexes(tmp_path, files, line=2) == [B, C]  # uv pip reads [tool.uv.pip] first
+    assert indexes(tmp_path, files, line=3) == [B, A]  # uv sync never reads it
+
+
+def test_uv_toml_beside_pyproject_shadows_tool_uv(tmp_path: Path) -> None:
+    files = {
+        **sh("uv sync"),
+        "pyproject.toml": f'[project]\nname = "p"\nversion = "0"\n[tool.uv]\nindex-url = "{A}"\n',
+        "uv.toml": f'index-url = "{B}"\n',
+    }
+    assert indexes(tmp_path, files) == [B]
+
+
+def test_uv_sync_prefers_a_configured_default_index_to_uv_index_url(tmp_path: Path) -> None:
+    files = {
+        **sh(f"UV_INDEX_URL={A} uv sync", f"UV_INDEX_URL={A} uv pip install x"),
+        "pyproject.toml": f'[project]\nname = "p"\nversion = "0"\n\n'
+        f'[[tool.uv.index]]\nurl = "{B}"\ndefault = true\n',
+    }
+    assert indexes(tmp_path, files, line=2) == [B]
+    assert indexes(tmp_path, files, line=3) == [A]
+
+
+def test_uv_user_and_system_files_written_by_the_script(tmp_path: Path) -> None:
+    files = sh(
+        write("/etc/uv/uv.toml", f'index-url = "{A}"\nextra-index-url = ["{C}"]\n'),
+        write("~/.config/uv/uv.toml", f'index-url = "{B}"\n'),
+        "uv pip install x",
+    )
+    assert indexes(tmp_path, files) == [C, B]
+
+
+def test_uv_no_config_reads_no_file(tmp_path: Path) -> None:
+    files = sh(write("~/.config/uv/uv.toml", f'index-url = "{B}"\n'),
+               "UV_NO_CONFIG=1 uv pip install x")  # fmt: skip
+    assert indexes(tmp_path, files) == [PYPI]

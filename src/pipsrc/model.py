@@ -302,6 +302,9 @@ class Document:
     # ``pip config unset SECTION.KEY`` commands: (scope id, key, offset). A ``set`` of a key
     # that is unset later must stay (pip fails "No such key" otherwise).
     unsets: list[tuple[str, str, int]] = field(default_factory=list)
+    # configuration files written whole (``>``, ``cat >``, ``COPY``): (scope id, path, offset);
+    # what an earlier write put in the same file is gone after it
+    overwrites: list[tuple[str, str, int]] = field(default_factory=list)
 
     def scope(self, scope_id: str) -> Scope | None:
         for s in self.scopes:

@@ -53,6 +53,8 @@ ENV_VARS: dict[str, EnvVar] = {
     "UV_INSECURE_HOST": EnvVar(K.TRUSTED_HOST, Tool.UV, split=True),
     # (uv has no UV_NO_INDEX: uv 0.13 ignores it, whatever some guides say)
     "PIP_CONFIG_FILE": EnvVar(K.CONFIG_FILE, Tool.PIP),
+    # uv: a true UV_NO_CONFIG reads no uv.toml and no [tool.uv]
+    "UV_NO_CONFIG": EnvVar(K.CONFIG_FILE, Tool.UV),
     # Pipenv swaps pypi.org sources for this mirror at run time; PDM replaces PyPI with it
     "PIPENV_PYPI_MIRROR": EnvVar(K.INDEX, Tool.PIPENV),
     "PDM_PYPI_URL": EnvVar(K.INDEX, Tool.PDM),
@@ -230,6 +232,26 @@ def config_level(path: str) -> str:
     if prefix in _PREFIXES or prefix.startswith("/opt/") or prefix.rsplit("/", 1)[-1] in _ENVS:
         return Level.SITE
     return Level.OTHER
+
+
+# lock files, each with the command that writes it again from its project file
+RELOCK: dict[str, str] = {
+    "uv.lock": "uv lock",
+    "poetry.lock": "poetry lock",
+    "Pipfile.lock": "pipenv lock",
+    "pdm.lock": "pdm lock",
+    "pixi.lock": "pixi lock",
+}
+
+
+# the locks a project file is the source of
+LOCKS_OF: dict[str, tuple[str, ...]] = {
+    "pyproject.toml": ("uv.lock", "poetry.lock", "pdm.lock", "pixi.lock"),
+    "uv.toml": ("uv.lock",),
+    "Pipfile": ("Pipfile.lock",),
+    "pdm.toml": ("pdm.lock",),
+    "pixi.toml": ("pixi.lock",),
+}
 
 
 def uv_config_level(path: str) -> str | None:

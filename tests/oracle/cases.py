@@ -597,4 +597,31 @@ CASES: list[Scenario] = [
     ),
     Scenario("uv sync", env=(Env("UV_INDEX_URL", ("C",)),), title="uv sync, UV_INDEX_URL"),
     Scenario("uv sync", (("--default-index", "A"),), title="uv sync --default-index"),
+    Scenario(
+        "uv pip install",
+        uv=(
+            UvConf("pyproject", index_url="A", extra_index_url=("B",)),
+            UvConf("pyproject", index_url="C", pip=True),
+        ),
+        title="uv pip: [tool.uv.pip] index-url over [tool.uv]'s, whose extras stay",
+    ),
+    Scenario(
+        "uv sync",
+        uv=(
+            UvConf("pyproject", index_url="A", extra_index_url=("B",)),
+            UvConf("pyproject", index_url="C", pip=True),
+        ),
+        title="uv sync: [tool.uv] with its extras, [tool.uv.pip] ignored",
+    ),
+    Scenario(
+        "uv pip install",
+        uv=(UvConf("system", index_url="A", extra_index_url=("C",)), UvConf("user", index_url="B")),
+        title="uv: the user file's index-url beats the system's; the system's extras stay",
+    ),
+    Scenario(
+        "uv pip install",
+        env=(Env("UV_INDEX_URL", ("A",)),),
+        uv=(UvConf("pyproject", index=(("B", False),)),),
+        title="uv pip: a configured [[index]] comes after UV_INDEX_URL's default in the list",
+    ),
 ]

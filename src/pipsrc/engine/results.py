@@ -99,5 +99,23 @@ class RunResult:
         return [r for r in self.files if r.changed]
 
     @property
+    def stale_locks(self) -> list[tuple[str, str]]:
+        """(lock path, the command that writes it again) for each lock beside a project file
+        this fix changed: the lock still names the old index."""
+        import os
+        import posixpath
+
+        from pipsrc.vocabulary import LOCKS_OF, RELOCK
+
+        out = []
+        for r in self.changed_files:
+            base, name = posixpath.split(r.path)
+            for lock in LOCKS_OF.get(name, ()):
+                rel = posixpath.join(base, lock)
+                if os.path.isfile(os.path.join(self.root, *rel.split("/"))):
+                    out.append((rel, RELOCK[lock]))
+        return out
+
+    @property
     def errors(self) -> list[str]:
         return [f"{r.path}: {r.error}" for r in self.files if r.error]

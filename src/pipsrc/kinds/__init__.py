@@ -46,7 +46,10 @@ class KindSpec:
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
 # Dockerfile template, ``requirements.in`` a requirements file).
-_INDEX_WORDS = r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+_INDEX_WORDS = (
+    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+    r"|uv\s+(?:sync|lock)\b|uv\.toml"
+)
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
 _NOT_DOCKERFILE = r"py|pyc|pyi|md|rst|txt|json|ya?ml|toml|js|ts|go|rs|java|html|css|lock|cfg"
 REGISTRY: list[KindSpec] = [
@@ -87,6 +90,12 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
         words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+    KindSpec(
+        "lockfile",
+        "pipsrc.kinds.lockfile",
+        names=(r"uv\.lock", r"poetry\.lock", r"Pipfile\.lock", r"pdm\.lock", r"pixi\.lock"),
+        words=r"registry|package\.source|_meta|url|indexes",
     ),
     KindSpec(
         "project",

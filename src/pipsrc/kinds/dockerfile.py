@@ -340,6 +340,7 @@ class _Parser:
         if ins.heredocs:
             if not is_pip_config_path(dest):
                 return
+            self.doc.overwrites.append((scope.id, dest, ins.line_start))
             for hd in ins.heredocs:
                 self._pipconf_body(hd.body_start, hd.body_end, hd.strip_tabs, not hd.quoted, dest)
             return
@@ -349,6 +350,7 @@ class _Parser:
                 scope.config_files.append(src)
                 target = dest + base if dest.endswith("/") else dest
                 scope.config_copies.append((src, target, ins.line_start))
+                self.doc.overwrites.append((scope.id, target, ins.line_start))
                 if not from_other:
                     self.doc.includes.append(src)
 

@@ -65,6 +65,9 @@ class FileWrites:
         dockerfiles = [p for p in targets if _DOCKERFILE_NAME.fullmatch(posixpath.basename(p))]
         if not conf and not dockerfiles:
             return
+        if conf and not self.appending:
+            at = self.ctx.res.segmap.orig(self.reader.rng(node)[0])
+            self.ctx.doc.overwrites += [(self.ctx.scope, path, at) for path in conf]
         for hd in heredocs:
             self._heredoc(hd, conf, dockerfiles)
         if not heredocs and body_cmd is not None and conf:

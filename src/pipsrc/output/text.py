@@ -79,6 +79,9 @@ def trailer(result: RunResult, opts: RenderOptions) -> list[str]:
             lines.append(f"{verb} {_plural(n_changes, 'edit')} in {_plural(len(changed), 'file')}.")
         else:
             lines.append("Nothing to fix.")
+        state = "would be" if result.mode == "diff" else "is now"
+        for lock, command in result.stale_locks:
+            lines.append(f"{safe_path(show(lock))} {state} stale: run `{command}` to lock again.")
     summary = summary_line(result, opts)
     if summary:
         lines.append(summary)

@@ -81,6 +81,7 @@ def _pip_config(view: View) -> tuple[dict[str, list[Setting]], tuple[str, str] |
         return {}, None  # pip reads no configuration file at all
     settings = [s for s in view.visible if s.method in CONFIG_METHODS]
     settings += _copied(view)
+    settings = _not_overwritten(view, settings)
     settings += _named_file(view, named)
     ranked = _ranked(settings, named, pcf[0].position if pcf else None)
     if pcf and named is None:
@@ -92,6 +93,27 @@ def _pip_config(view: View) -> tuple[dict[str, list[Setting]], tuple[str, str] |
         opaque = opaque or ("config-file", f"PIP_CONFIG_FILE={named}")
     # else: a repository path that is not in the repository; pip ignores a missing file
     return _merge(ranked, view.site.command.rsplit(" ", 1)[-1]), opaque
+
+
+def _not_overwritten(view: View, settings: list[Setting]) -> list[Setting]:
+    """Without what a later write of the whole file replaced. There is one site file
+    (``sys.prefix/pip.conf``), so every path pip reads at the site level is that file."""
+    writes = [
+        (path, at) for scope, path, at in view.doc.overwrites
+        if scope in view.chain_ids and at < view.site.span.start
+    ]  # fmt: skip
+    if not writes:
+        return settings
+
+    def same(a: str, b: str | None) -> bool:
+        if b is None:
+            return False
+        return a == b or config_level(a) == config_level(b) == Level.SITE
+
+    return [
+        s for s in settings
+        if not any(at > s.position and same(path, s.written_to) for path, at in writes)
+    ]  # fmt: skip
 
 
 def _repo_config(view: View, pcf: Setting) -> str | None:

@@ -21,8 +21,9 @@ if TYPE_CHECKING:
     from pipsrc.context import Context
 
 
-# every file kind of the registry: what a rule applies to unless it says otherwise
-ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY)
+# every file kind that holds configuration: what a rule applies to unless it says otherwise
+# (a lock file is a tool's output, judged by its own rule only)
+ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY) - {"lockfile"}
 
 
 @record(frozen=True)

@@ -37,6 +37,7 @@ from pipsrc.vocabulary import (
     UV_INDEX_OPTIONS,
     UV_INSTALL_COMMANDS,
     UV_NAMED_OPTIONS,
+    UV_PROJECT_COMMANDS,
     UV_SHORT_VALUE_OPTIONS,
     UV_VALUE_OPTIONS,
 )
@@ -131,6 +132,8 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
             i = after
         elif base == "uv" and value_at(words, i + 1) == "pip":
             return Tool.UV, "uv pip", i + 2, extra
+        elif base == "uv" and value_at(words, i + 1) in UV_PROJECT_COMMANDS:
+            return Tool.UV, "uv", i + 1, extra
         elif _PIP_NAME.fullmatch(base):
             return Tool.PIP, base, i + 1, extra
         elif _PY_NAME.fullmatch(base):
