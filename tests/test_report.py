@@ -170,7 +170,12 @@ def test_report_names_exactly_the_changes_made(repo: Path, lang: str) -> None:
         new = new or old
         before_lines = before_tree[path].decode().splitlines()
         after_lines = after_tree[path].decode().splitlines()
-        if before_cell.startswith("`"):
+        if before_cell.startswith("`") and " ⏎ " in before_cell:
+            # a removal over several lines (a TOML array, after an earlier round removed one
+            # of its items): its lines, stripped, in order among the file's, around its line
+            rest = iter(x.strip() for x in before_lines[: int(old) + 5])
+            assert all(c in rest for c in unquote(before_cell).split(" ⏎ ")), (path, line_cell)
+        elif before_cell.startswith("`"):
             assert unquote(before_cell) in before_lines[int(old) - 1], (path, line_cell)
         if after_cell.startswith("`"):
             assert unquote(after_cell) in after_lines[int(new) - 1], (path, line_cell)
@@ -198,9 +203,10 @@ def test_every_number_is_counted_from_the_run(repo: Path) -> None:
         [p for p in before_tree if before_tree[p] != after_tree[p]]
     )
     edits = sum(len(rows) for h, _, rows in parse_tables(text) if re.match(r"2\.\d+ ", h))
-    assert numbers["Edits made"] == edits == 20
+    assert numbers["Edits made"] == edits == 19
     assert numbers["Findings left"] == len(after_check["findings"]) == 8
-    assert numbers["Warnings"] == 8 and "Errors" not in numbers
+    # PS201's https fix is unsafe: singleuser's http Aliyun index is left
+    assert numbers["Warnings"] == 7 and numbers["Errors"] == 1
     # PyTorch's CUDA index, and the extra index a suppression comment accepts on purpose
     exceptions = next(rows for h, _, rows in parse_tables(text) if h == "3. Exceptions kept")
     assert numbers["Exceptions kept"] == len(exceptions) == 2
@@ -227,7 +233,7 @@ def test_report_command_describes_the_tree_and_changes_nothing(repo: Path) -> No
     assert tree(repo) == before
     numbers = overview(text)
     assert "Files changed" not in numbers
-    assert numbers["Findings left"] == 23  # fixtures/seed000/check.txt
+    assert numbers["Findings left"] == 21  # fixtures/seed000/check.txt
     assert "This run only read the files: nothing was changed." in text
     status = next(rows for h, _, rows in parse_tables(text) if h == "File status")
     assert not any("✏️" in r[1] for r in status)

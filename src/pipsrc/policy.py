@@ -17,7 +17,7 @@ from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.records import record, replace
-from pipsrc.urls import identity, matches_glob, parse_url, same_index
+from pipsrc.urls import matches_glob, parse_url, same_index, same_mirror
 
 POLICY_FILES = ("pipsrc.toml", ".pipsrc.toml", "pyproject.toml")
 TRUSTED_HOST_MODES = ("auto", "always", "never")
@@ -110,7 +110,8 @@ class Policy:
         return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http)
 
     def is_policy_index(self, value: str) -> bool:
-        return self.index is not None and identity(value) == identity(self.index)
+        """The policy index, over https or http: the same mirror (an http one is PS201's)."""
+        return self.index is not None and same_mirror(value, self.index)
 
     def allowed_extra(self, value: str) -> bool:
         return any(_url_glob_match(p, value) for p in self.extra_indexes)

@@ -181,6 +181,13 @@ def identity(value: str, *, index: bool = True) -> str | None:
     return None if url is None else _key(url, index=index)
 
 
+def same_mirror(a: str, b: str) -> bool:
+    """Whether two index URLs name the same index, http and https alike: the same mirror,
+    one of them over a downgraded transport (config-surface §C.3)."""
+    ka, kb = identity(a), identity(b)
+    return ka is not None and kb is not None and ka.split("://", 1)[1] == kb.split("://", 1)[1]
+
+
 def same_index(a: str, b: str) -> bool:
     """Whether two index URLs name the same index (never by comparing credentials)."""
     ia = identity(a)

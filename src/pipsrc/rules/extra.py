@@ -29,12 +29,17 @@ from pipsrc.rules.common import (
     kept_note,
     off_policy,
 )
-from pipsrc.urls import identity, rewrite_like
+from pipsrc.urls import rewrite_like, same_mirror
 
 
 def _primaries(doc: Document, s: Setting) -> list[Setting]:
     scope = scope_settings(doc, s.scope)
     return [p for p in live(scope) if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool]
+
+
+def repeats_primary(doc: Document, s: Setting) -> bool:
+    """An extra index that is its scope's primary index (over http or https)."""
+    return any(same_mirror(s.value or "", p.value or "") for p in _primaries(doc, s))
 
 
 class ExtraIndexOffPolicy(Rule):
@@ -132,6 +137,8 @@ class ExtraIndexOffPolicy(Rule):
             if s.kind != SettingKind.EXTRA_INDEX or not off_policy(s, ctx):
                 continue
             assert s.value is not None
+            if repeats_primary(doc, s):
+                continue  # PS103 reports it (one finding per value)
             known = catalogue().match(s.value)
             fix = None
             if known is not None and known.mirror.kind == "mirror" and s.editable:
@@ -233,10 +240,7 @@ class RedundantExtraIndex(Rule):
         for s in judged(doc):
             if s.kind != SettingKind.EXTRA_INDEX:
                 continue
-            key = identity(s.value or "")
-            if key is None:
-                continue
-            if any(identity(p.value or "") == key for p in _primaries(doc, s)):
+            if repeats_primary(doc, s):
                 fix = None
                 if s.removal is not None and s.editable:
                     fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")

@@ -11,6 +11,7 @@ from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Tool
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN, judged, off_policy
+from pipsrc.rules.extra import repeats_primary
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
 PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
@@ -144,6 +145,10 @@ class PlainHttpIndex(Rule):
                 continue
             if url.host in ("localhost", "127.0.0.1", "::1"):
                 continue
+            if s.kind is not SettingKind.FIND_LINKS and off_policy(s, ctx):
+                continue  # PS101/PS102 replace or remove it (one finding per value)
+            if s.kind is SettingKind.EXTRA_INDEX and repeats_primary(doc, s):
+                continue  # PS103 removes it
             fix = None
             match = catalogue().match(s.value or "")
             if (
