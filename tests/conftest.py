@@ -69,6 +69,9 @@ def pytest_collection_modifyitems(config: object, items: list[object]) -> None:
 
     known = {} if os.environ.get("PIPSRC_KNOWN_OFF") else _known()  # OFF: see them all fail
     for item in items:
+        path = str(getattr(item, "path", ""))
+        if "/tests/e2e/" in path or "/tests/oracle/" in path:
+            item.add_marker(pytest.mark.slow)  # type: ignore[attr-defined]
         why = known.get(getattr(item, "nodeid", ""))
         if why is not None:
             item.add_marker(pytest.mark.xfail(strict=True, reason=why))  # type: ignore[attr-defined]
