@@ -37,14 +37,16 @@ from tests.oracles.harness import (
     run_cli_tree,
 )
 from tests.oracles.model import CaseResult, Disagreement, failure
-from tests.oracles.strategies import DOCS, REQ_SIBLINGS
-from tests.test_fixtures import FIXTURES, PROXY, SCENARIOS
+from tests.oracles.strategies import DOCS, NAMED_DOCS, REQ_SIBLINGS
+from tests.test_fixtures import FIXTURES, POLICY_URL, SCENARIOS
 
 # Dockerfiles and shell scripts carry most of the syntax (and cost most: hadolint, bash -n)
-WEIGHTS = {"dockerfile": 2, "shell": 3, "requirements": 2, "pipconf": 1, "compose": 1}
+WEIGHTS = {"dockerfile": 2, "shell": 3, "requirements": 2, "pipconf": 1, "compose": 1, "project": 1}
 
 
 def _input(kind: str) -> st.SearchStrategy[Input]:
+    if kind in NAMED_DOCS:
+        return NAMED_DOCS[kind]().map(lambda named: Input(named[0], named[1], {}))
     path, doc = DOCS[kind]
     siblings = REQ_SIBLINGS if kind == "requirements" else {}
     return doc().map(lambda text: Input(path, text, dict(siblings)))
@@ -62,8 +64,6 @@ def test_generated_fixes_agree_with_every_oracle(inp: Input) -> None:
 
 
 # --- fixtures ----------------------------------------------------------------------------------
-
-POLICY_URL = {"seed000": "https://mirrors.aliyun.com/pypi/simple/", "devpi": PROXY}
 
 
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
@@ -254,7 +254,7 @@ def test_generators_reach_the_constructs_fixes_broke_before() -> None:
         "continuation": "\\\n",
     }
 
-    @settings(max_examples=300, derandomize=True, database=None)
+    @settings(max_examples=400, derandomize=True, database=None)
     @given(inputs)
     def probe(inp: Input) -> None:
         kind = core.kind_of(inp.path)

@@ -30,9 +30,8 @@ from tests.oracles.harness import MODES, files, fix_only, git_tree, pipsrc_cli
 from tests.oracles.model import CaseResult, failure
 from tests.oracles.strategies import dockerfile_doc, shell_doc
 from tests.oracles.urls import host_of
-from tests.test_fixtures import FIXTURES, PROXY, SCENARIOS
+from tests.test_fixtures import FIXTURES, POLICY_URL, PROXY, SCENARIOS
 
-POLICY_HOST = {"seed000": "mirrors.aliyun.com", "devpi": "devpi.internal:3141"}
 # how the fixtures' scripts are run (their README: `./build.sh dev` installs the dev tools)
 SCRIPT_ARGS = {"build.sh": ("dev",)}
 WORKERS = 4  # targets built at once (each builds before and after the fix side by side)
@@ -124,7 +123,7 @@ def test_fixture_builds_still_install_after_the_fix(
                     before,
                     afters,
                     t,
-                    policy_host=POLICY_HOST[name],
+                    policy_host=host_of(POLICY_URL[name]),
                     policy_args=tuple(SCENARIOS[name]),
                     script_args=SCRIPT_ARGS.get(t, ()),
                 ),

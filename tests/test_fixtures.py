@@ -25,6 +25,9 @@ SCENARIOS = {
     "devpi": ["--proxy", PROXY],
     "projects": ["--mirror", "aliyun"],
 }
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+# the index each scenario's policy names (what the fix oracles expect the fixed files to use)
+POLICY_URL = {name: PROXY if "--proxy" in args else ALIYUN for name, args in SCENARIOS.items()}
 UPDATE = os.environ.get("PIPSRC_UPDATE_FIXTURES") == "1"
 # a git-ignored file the run must never read or touch (it cannot be committed with the fixture)
 IGNORED = ("ignored/Dockerfile", "FROM python:3.12\nRUN pip install -i https://pypi.org/simple x\n")

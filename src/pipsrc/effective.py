@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from pipsrc.model import Document, Method, Setting, SettingKind
+from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.urls import identity, parse_url, trusted_host_matches
 from pipsrc.vocabulary import URL_KINDS
@@ -20,6 +20,24 @@ if TYPE_CHECKING:
     pass
 
 ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
+
+
+def reaches_index(site: InstallSite) -> bool:
+    """Whether an install asks an index for anything. ``--no-deps`` with only wheel files
+    to install asks for nothing; with local paths, URLs or VCS sources it still asks for
+    their build requirements unless ``--no-build-isolation`` is given too (pip installs
+    setuptools & co. into an isolated environment from the index)."""
+    targets = site.targets
+    if "--no-deps" not in site.options or not targets or site.requirement_files:
+        return True
+    if any(t is None or t.startswith("-") for t in targets):
+        return True
+    names = [t for t in targets if t is not None]
+    if all(t.lower().endswith(".whl") for t in names):
+        return False
+    sources = all("/" in t or t.startswith(".") or "://" in t or t.endswith(".zip")
+                  or t.endswith(".tar.gz") for t in names)  # fmt: skip
+    return not (sources and "--no-build-isolation" in site.options)
 
 
 def live(settings: Iterable[Setting]) -> Iterator[Setting]:
@@ -65,6 +83,18 @@ def trusted_users(entry: str, settings: Iterable[Setting]) -> list[tuple[Setting
     return [(s, v) for s, v in index_hosts(settings) if trusted_host_matches(entry, v)]
 
 
+def _general(s: Setting) -> bool:
+    """An index that can be a repository's usual one: any configured default (pip.conf,
+    a variable, a project file), but a command's own ``--index-url`` only when it is PyPI or
+    a catalogued mirror (a per-package vendor feed is not the usual index)."""
+    if s.site is None:
+        return True
+    from pipsrc.catalogue import catalogue
+
+    match = catalogue().match(s.value or "")
+    return match is not None and match.mirror.kind == "mirror"
+
+
 def dominant_index(docs: Iterable[Document], policy: Policy) -> str | None:
     """The most common primary index of the repository (consistency mode)."""
     counts: Counter[str] = Counter()
@@ -73,7 +103,7 @@ def dominant_index(docs: Iterable[Document], policy: Policy) -> str | None:
         for s in live(doc.settings):
             if s.kind != SettingKind.INDEX or not s.value:
                 continue
-            if policy.exception_for(s.value) is not None:
+            if policy.exception_for(s.value) is not None or not _general(s):
                 continue
             key = identity(s.value)
             if key is None:

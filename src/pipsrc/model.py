@@ -13,9 +13,12 @@ translation). Line and column numbers are derived only for reporting.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from pipsrc.records import field, record
+
+_TEMPLATE = re.compile(r"\{\{|\{%")  # Jinja and the like: no URL or host has one
 
 
 class FileKind(StrEnum):
@@ -216,6 +219,9 @@ class Setting:
     pinned: bool = False
 
     def __post_init__(self) -> None:
+        if self.value is not None and "{" in self.value and _TEMPLATE.search(self.value):
+            # a placeholder a template engine fills in ({{ PYPI_URL }}, {% ... %}): unknown
+            self.value, self.editable = None, False
         if self.position < 0:
             self.position = (self.use_span or self.span).start
         if self.assign < 0:
@@ -237,6 +243,9 @@ class InstallSite:
     index: int = -1  # its position in Document.sites, filled in by Document
     # configured by something pipsrc cannot see (a RUN --mount of a pip.conf)
     opaque_config: bool = False
+    # what it installs (None: a word with a variable) and the long options it is given
+    targets: list[str | None] = field(default_factory=list)
+    options: list[str] = field(default_factory=list)
 
 
 @record

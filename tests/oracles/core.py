@@ -9,6 +9,8 @@
 * requirements: pip's parser, and the options pip then sees
 * pip.conf: pip's loader, configparser in strict mode, the values pip then sees
 * compose: ruamel.yaml, and the document's structure
+* project files (pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml): tomllib, and every
+  table that configures no index unchanged
 * every kind: no private or vendor index lost, no URL from nowhere
 
 "Accepted before => accepted after": a tool that already rejected the input says nothing.
@@ -24,11 +26,11 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from tests.oracles import compose, dockerfile, pipfiles, shell, tools
+from tests.oracles import compose, dockerfile, pipfiles, project, shell, tools
 from tests.oracles.model import Disagreement
 from tests.oracles.urls import POLICY_URL, canonical_forms, classify, host_of, normalise, urls_in
 
-KINDS = ("dockerfile", "shell", "requirements", "pipconf", "compose")
+KINDS = ("dockerfile", "shell", "requirements", "pipconf", "compose", "project")
 
 
 def kind_of(path: str) -> str | None:
@@ -43,6 +45,8 @@ def kind_of(path: str) -> str | None:
         return "pipconf"
     if re.fullmatch(r"(docker-)?compose.*\.ya?ml", name):
         return "compose"
+    if name in ("pyproject.toml", "uv.toml", "pipfile", "pdm.toml", "pixi.toml"):
+        return "project"
     return None
 
 
@@ -75,6 +79,8 @@ def compare(
         out += pipconf_oracles(before, after, policy)
     elif kind == "compose":
         out += compose_oracles(before, after)
+    elif kind == "project":
+        out += project_oracles(before, after)
     out += url_oracles(before, after, policy)
     return out
 
@@ -352,6 +358,20 @@ def compose_oracles(before: str, after: str) -> list[Disagreement]:
                 )
             )
     return out
+
+
+def project_oracles(before: str, after: str) -> list[Disagreement]:
+    db, _ = project.load(before)
+    da, err_a = project.load(after)
+    if db is None:
+        return []
+    if da is None:
+        return [Disagreement("project-parse", "tomllib", _first_line(err_a or ""))]
+    changed = project.changed_outside_index_tables(db, da)
+    return [
+        Disagreement("project-structure", "tomllib", f"[{key}] changed, not an index table")
+        for key in changed
+    ]
 
 
 # --- URLs, every kind --------------------------------------------------------------------------

@@ -554,6 +554,47 @@ def compose_doc(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+@st.composite
+def _uv_tables(draw: st.DrawFn, prefix: str) -> list[str]:
+    """``[tool.uv]``-shaped settings: index-url/extra-index-url keys or ``[[index]]`` tables."""
+    lines: list[str] = []
+    if draw(st.booleans()):
+        lines += [f"[{prefix}uv]" if prefix else "", f'index-url = "{draw(urls)}"']
+        extras = draw(st.lists(urls, max_size=2, unique=True))
+        if extras:
+            lines.append("extra-index-url = [" + ", ".join(f'"{u}"' for u in extras) + "]")
+    for i in range(draw(st.integers(0 if lines else 1, 2))):
+        lines += ["", f"[[{prefix}uv.index]]" if prefix else "[[index]]", f'name = "idx{i}"']
+        lines.append(f'url = "{draw(urls)}"')
+        if draw(st.booleans()):
+            lines.append("default = true")
+    return lines
+
+
+@st.composite
+def project_doc(draw: st.DrawFn) -> tuple[str, str]:
+    """A pyproject.toml (uv, Poetry or PDM), uv.toml or Pipfile with index settings."""
+    form = draw(st.sampled_from(("uv", "poetry", "pdm", "uv.toml", "Pipfile")))
+    if form == "uv.toml":
+        return "uv.toml", "\n".join(draw(_uv_tables(""))).lstrip("\n") + "\n"
+    if form == "Pipfile":
+        lines: list[str] = []
+        for i in range(draw(st.integers(1, 2))):
+            lines += ["[[source]]", f'url = "{draw(urls)}"', "verify_ssl = true"]
+            lines += [f'name = "src{i}"', ""]
+        lines += ["[packages]", 'requests = "*"']
+        return "Pipfile", "\n".join(lines) + "\n"
+    lines = ["[project]", 'name = "demo"', 'version = "0.1.0"', 'dependencies = ["requests"]', ""]
+    if form == "uv":
+        lines += draw(_uv_tables("tool."))
+    else:
+        table = "tool.poetry.source" if form == "poetry" else "tool.pdm.source"
+        for i in range(draw(st.integers(1, 2))):
+            lines += [f"[[{table}]]", f'name = "src{i}"', f'url = "{draw(urls)}"', ""]
+    lines += ["", "[tool.ruff]", "line-length = 100"]
+    return "pyproject.toml", "\n".join(lines) + "\n"
+
+
 DOCS = {
     "dockerfile": ("Dockerfile", dockerfile_doc),
     "shell": ("build.sh", shell_doc),
@@ -561,3 +602,5 @@ DOCS = {
     "pipconf": ("pip.conf", pipconf_doc),
     "compose": ("docker-compose.yml", compose_doc),
 }
+# kinds whose strategy draws the file name too: kind -> strategy of (path, text)
+NAMED_DOCS = {"project": project_doc}

@@ -65,7 +65,7 @@ D: list[Case] = [
     Case("D11", "legacy ENV form and a quoted pair among others",
          {"Dockerfile": b(f'{FROM}ENV PIP_INDEX_URL {OLD}\n')
           + b(f'ENV A=1 PIP_EXTRA_INDEX_URL="{OLD}" B=2\n')},
-         "fix", ("Dockerfile:2:19: PS101", "Dockerfile:3:30: PS102"),
+         "fix", ("Dockerfile:2:19: PS101", "Dockerfile:3:30: PS103"),
          after={"Dockerfile": b(f'{FROM}ENV PIP_INDEX_URL {NEW}\nENV A=1 B=2\n')}),
     one("D12", "lower-case ONBUILD RUN", "Dockerfile",
         f"{FROM}onbuild run pip install -i {OLD} x\n", "fix", "Dockerfile:2:28: PS101"),
@@ -123,7 +123,7 @@ S: list[Case] = [
     one("S6", "commented-out pip install", "build.sh", f"# pip install -i {OLD}\n", "clean"),
     Case("S7", "command prefix and export", {"build.sh": b(
         f"PIP_INDEX_URL={OLD} pip install x\nexport PIP_EXTRA_INDEX_URL={OLD}\n")},
-        "fix", ("build.sh:1:15: PS101", "build.sh:2:28: PS103"),
+        "fix", ("build.sh:1:15: PS101", "build.sh:2:28: PS102"),
         after={"build.sh": b(f"PIP_INDEX_URL={NEW} pip install x\n")}),
     one("S8", "index inside a bash array", "build.sh",
         f'ARGS=(-i {OLD}); pip install "${{ARGS[@]}}" p\n', "fix", "build.sh:1:10: PS101"),

@@ -219,6 +219,12 @@ class _Parser:
                         emit_env(ctx, name, r, Method.BUILD_ARG, removal=None, sibling=None)
                 else:
                     self.stage.env[name] = VarDef(None, exported=True)
+                    if name in ENV_VARS:
+                        # its value comes from the build (--build-arg, compose build.args)
+                        at = segmap.span(a, b)[0].end
+                        r = Resolved(None, "", Span(at, at), False, None)
+                        emit_env(self._ctx(res), name, r, Method.BUILD_ARG, removal=None,
+                                 sibling=None)  # fmt: skip
                 continue
             pieces = value_pieces(logical[vstart:b], vstart)
             r = res.resolve(pieces, vstart)

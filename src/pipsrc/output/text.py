@@ -19,6 +19,8 @@ _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
 
 
 def _plural(n: int, word: str) -> str:
+    if word == "info":
+        return f"{n} info"  # a mass noun: "2 info", as ruff and hadolint print it
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 

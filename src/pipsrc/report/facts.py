@@ -35,7 +35,7 @@ CHANGED, EXCEPTION, DEPENDS, VIOLATION, CONFIGURED = (
     "configured",
 )
 # where an install command gets its index from, when it is not its own file
-DEPENDENCY_SOURCES = ("inherited", "image", "config-file", "requirements")
+DEPENDENCY_SOURCES = ("inherited", "image", "config-file", "build-arg", "requirements")
 PYPI = "https://pypi.org/simple"
 
 

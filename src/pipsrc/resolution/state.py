@@ -3,7 +3,7 @@ them, built source by source."""
 
 from __future__ import annotations
 
-from pipsrc.model import Setting, Tool
+from pipsrc.model import Method, Setting, Tool
 from pipsrc.records import field, record
 from pipsrc.urls import identity
 
@@ -76,6 +76,8 @@ class State:
     def set_index(self, s: Setting, source: str, path: str, detail: str = "") -> None:
         if self.index is not None:
             self.chain.append(self.used(self.index, "replaced"))
+        if source == "env" and s.method is Method.BUILD_ARG and s.value is None:
+            source, detail = "build-arg", s.key  # ``ARG PIP_INDEX_URL``: the build passes it
         self.index, self.source, self.detail = self.note(s, path), source, detail
 
     def used(self, s: Setting, role: str) -> Used:

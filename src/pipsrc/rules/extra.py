@@ -33,8 +33,14 @@ from pipsrc.urls import rewrite_like, same_mirror
 
 
 def _primaries(doc: Document, s: Setting) -> list[Setting]:
+    """The primary indexes that apply where ``s`` does: the scope's, and a command's own
+    ``--index-url`` only for that command's own extras."""
     scope = scope_settings(doc, s.scope)
-    return [p for p in live(scope) if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool]
+    return [
+        p for p in live(scope)
+        if p.kind == SettingKind.INDEX and p.value and p.tool == s.tool
+        and (p.site is None or p.site == s.site)
+    ]  # fmt: skip
 
 
 def repeats_primary(doc: Document, s: Setting) -> bool:

@@ -24,7 +24,7 @@ from pipsrc.rules.common import (
     moved_trusted_hosts,
     off_policy,
 )
-from pipsrc.urls import identity, parse_url, rewrite_like
+from pipsrc.urls import parse_url, rewrite_like, same_mirror
 
 
 class IndexOffPolicy(Rule):
@@ -131,6 +131,15 @@ class IndexOffPolicy(Rule):
             )
 
 
+_JUDGED = (SettingKind.INDEX, SettingKind.EXTRA_INDEX)
+
+
+def public_mirror(value: str) -> bool:
+    """PyPI or a catalogued public mirror: an index anyone could use instead of another."""
+    match = catalogue().match(value)
+    return match is not None and match.mirror.kind == "mirror"
+
+
 class InconsistentIndex(Rule):
     code = "PS105"
     name = "inconsistent-index"
@@ -219,16 +228,19 @@ class InconsistentIndex(Rule):
         if dominant is None and doc.path not in ctx.docs:
             return
         for s in judged(doc):
-            if s.kind != SettingKind.INDEX or parse_url(s.value or "") is None:
+            if s.kind not in _JUDGED or parse_url(s.value or "") is None:
                 continue
             if ctx.policy.exception_for(s.value or "") is not None:
                 continue
+            if s.kind is SettingKind.EXTRA_INDEX and not public_mirror(s.value or ""):
+                continue  # a private or vendor extra is not "another usual index"
             # a single-document run (examples, stdin) measures against its own first index
             ref = dominant or s.value
-            if identity(s.value or "") != identity(ref or ""):
+            if not same_mirror(s.value or "", ref or ""):
+                what = "extra index" if s.kind is SettingKind.EXTRA_INDEX else "index"
                 yield Violation(
                     s.span,
-                    f"index {s.value} differs from the repository's usual index {ref}",
+                    f"{what} {s.value} differs from the repository's usual index {ref}",
                     s.value or "",
                 )
 

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 
 from pipsrc.context import Context
 from pipsrc.effective import ENV_METHODS, live, scope_settings
-from pipsrc.model import Document, Method, Severity
+from pipsrc.model import Document, Method, Setting, Severity
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
-from pipsrc.rules.common import ALIYUN
+from pipsrc.rules.common import ALIYUN, TUNA
 from pipsrc.textio import LineIndex
+from pipsrc.urls import identity
 
 
 class IneffectiveSetting(Rule):
@@ -30,6 +31,12 @@ class IneffectiveSetting(Rule):
     fix_safety = "None: the intent behind a broken setting needs a human."
     good = (
         Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),
+        # the config persists the build argument's own value into the image
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nARG PIP_INDEX_URL={ALIYUN}\n"
+            "RUN pip config set global.index-url ${PIP_INDEX_URL} && pip install x\n",
+        ),
         Example("pip.conf", f"[global]\n# aliyun\nindex-url = {ALIYUN}\n"),
         Example(
             "Dockerfile",
@@ -51,7 +58,7 @@ class IneffectiveSetting(Rule):
         Example(
             "Dockerfile",
             f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
-            f"RUN pip config set global.index-url {ALIYUN} && pip install x\n",
+            f"RUN pip config set global.index-url {TUNA} && pip install x\n",
         ),
         Example(
             "build.sh",
@@ -79,15 +86,25 @@ class IneffectiveSetting(Rule):
                 and e.site is None
                 and (e.scope != s.scope or e.position < s.position)
             ]
+            if earlier and _same_value(earlier[-1], s):
+                continue  # `pip config set global.index-url $PIP_INDEX_URL`: it persists it
             if earlier:
                 lines = lines or LineIndex(doc.text)
                 line = lines.line_col(earlier[-1].position)[0]
                 yield Violation(
-                    s.span,
+                    s.use_span or s.span,
                     f"{s.key} is shadowed by {earlier[-1].key} set on line {line}:"
                     " the environment variable wins",
                     s.raw,
                 )
+
+
+def _same_value(env: Setting, config: Setting) -> bool:
+    """The configuration writes the variable's own value (through it, or the same URL)."""
+    if env.span == config.span:
+        return True
+    a, b = identity(env.value or ""), identity(config.value or "")
+    return a is not None and a == b
 
 
 RULES: tuple[type[Rule], ...] = (IneffectiveSetting,)

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 
 from pipsrc import kinds
 from pipsrc.context import Context
+from pipsrc.effective import reaches_index
 from pipsrc.model import (
     Applicability,
     Document,
     Edit,
     Fix,
+    Severity,
     Tool,
 )
 from pipsrc.resolution import effective_index
@@ -19,8 +21,16 @@ from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
 )
-from pipsrc.urls import host_port, parse_url
+from pipsrc.urls import host_port, parse_url, same_mirror
 from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
+
+# installs whose index is decided outside this file: what they depend on, at info level
+_ELSEWHERE = {
+    "inherited": "`{cmd}` depends on the Dockerfile this fragment is included in: no index is "
+    "configured in the fragment",
+    "build-arg": "`{cmd}` uses the build argument {detail}, which has no default here: the "
+    "index is whatever the build passes in",
+}
 
 
 class ImplicitPypi(Rule):
@@ -87,9 +97,17 @@ class ImplicitPypi(Rule):
         target = ctx.target_index
         if not ctx.policy.require_index or target is None:
             return
+        if ctx.policy.index is None and same_mirror(target, "https://pypi.org/simple"):
+            return  # consistency mode, and the repository's usual index is PyPI itself
         fixed_scopes: set[str] = set()
         for site in doc.sites:
+            if not reaches_index(site):
+                continue  # --no-deps with wheel files: it asks no index for anything
             eff = effective_index(doc, site, ctx)
+            if eff.source in _ELSEWHERE:
+                yield Violation(site.span, _ELSEWHERE[eff.source].format(
+                    cmd=site.command, detail=eff.detail), severity=Severity.INFO)  # fmt: skip
+                continue
             if not eff.implicit_pypi:
                 continue
             scope = doc.scope(site.scope)

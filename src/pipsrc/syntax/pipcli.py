@@ -117,12 +117,7 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
     while i < len(words):
         v = words[i].value
         if v is None:
-            tok = words[i]
-            one_var = len(tok.pieces) == 1 and tok.pieces[0].var
-            if one_var and value_at(words, i + 1) == "-m" and value_at(words, i + 2) == "pip":
-                src = ctx.res.logical[tok.start : tok.end].strip("\"'")
-                return Tool.PIP, f"{src} -m pip", i + 3, extra
-            return None
+            return _variable_pip(ctx, words, i, extra)
         base = v.rsplit("/", 1)[-1]
         if base == "env":
             i = _env_prefix(words, i + 1, extra)
@@ -141,6 +136,28 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
             return None if found is None else (*found[:3], extra)
         else:
             return None
+    return None
+
+
+_VAR_WORD = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?((?:/[\w.+-]+)*)")
+
+
+def _variable_pip(ctx: Ctx, words: list[Tok], i: int, extra: list[Assign]) -> Found | None:
+    """pip named through a variable: ``"$PYTHON" -m pip``, ``$VENV/bin/pip``, or
+    ``$PIP_CMD install`` (a variable whose name says pip, before a pip subcommand)."""
+    tok = words[i]
+    src = ctx.res.logical[tok.start : tok.end].strip("\"'")
+    resolved = ctx.res.resolve(tok.pieces, tok.start).value
+    m = _VAR_WORD.fullmatch(src)
+    base = (resolved or (m.group(2) if m else "")).rsplit("/", 1)[-1]
+    python = m is not None or bool(resolved and _PY_NAME.fullmatch(base))
+    if python and value_at(words, i + 1) == "-m" and value_at(words, i + 2) == "pip":
+        return Tool.PIP, f"{src} -m pip", i + 3, extra
+    if _PIP_NAME.fullmatch(base):
+        return Tool.PIP, src, i + 1, extra
+    named_pip = m is not None and not m.group(2) and "pip" in m.group(1).lower()
+    if named_pip and value_at(words, i + 1) in (*PIP_INSTALL_COMMANDS, "config"):
+        return Tool.PIP, src, i + 1, extra
     return None
 
 
@@ -316,12 +333,16 @@ def _flags(ctx: Ctx, words: list[Tok], i: int, tool: Tool, site: InstallSite, ba
             continue
         word = _option_word(w)
         if word is None:
+            site.targets.append(None)  # $PKGS, "$WHEEL": not known here
             continue
         v, partial = word
         if v == "--":
             break
         if not v.startswith("-") or v == "-":
+            site.targets.append(v)
             continue
+        if v.startswith("--"):
+            site.options.append(_long_option(v.partition("=")[0], tool) or v)
         read = _long_index_option if v.startswith("--") else _short_index_option
         opt, i = read(site, words, i, v, tool, ctx)
         if opt is None:

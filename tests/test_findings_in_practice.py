@@ -1,0 +1,187 @@
+"""Findings as real repositories showed they must be: each case is a pattern seen in public
+repositories (docs/real-world.md), written here from scratch in its smallest form."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipsrc.api import check_text
+from pipsrc.engine.run import check
+from pipsrc.policy import Policy
+
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+TORCH_CPU = "https://download.pytorch.org/whl/cpu/"
+
+
+def codes(text: str, path: str, mirror: str | None = "aliyun") -> list[tuple[int, str, str]]:
+    """(line, code, severity) of the findings on one file."""
+    policy = Policy().with_index(mirror) if mirror else Policy()
+    found = check_text(text, path, policy, cli_index=mirror is not None)
+    return [(f.line, f.code, f.severity) for f in found]
+
+
+def repo_codes(tmp_path: Path, files: dict[str, str], mirror: str | None = None) -> list[str]:
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    policy = Policy().with_index(mirror) if mirror else Policy()
+    result = check([str(tmp_path)], policy)
+    return [f"{f.path}:{f.line}:{f.code}" for f in result.findings]
+
+
+# -- installs that ask no index --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pip install --no-deps /wheels/app-1.0-py3-none-any.whl",
+        "pip install --no-deps /wheels/*.whl",
+        "pip wheel --no-deps --no-build-isolation ./pkg -w /w",
+        "pip install --no-index --find-links /wheels app",
+    ],
+)
+def test_installs_that_ask_no_index_are_not_ps104(command: str) -> None:
+    assert codes(f"FROM python:3.12\nRUN {command}\n", "Dockerfile") == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        # build isolation: pip fetches the build backend (setuptools ...) from the index
+        "pip install --no-deps ./pkg",
+        "pip wheel --no-deps git+https://github.com/acme/app.git -w /w",
+        "pip install --no-deps -r requirements.txt",
+    ],
+)
+def test_installs_that_still_ask_an_index_are_ps104(command: str) -> None:
+    assert codes(f"FROM python:3.12\nRUN {command}\n", "Dockerfile") == [(2, "PS104", "error")]
+
+
+# -- what comes from elsewhere -----------------------------------------------------------------
+
+
+def test_a_build_argument_without_default_is_information_not_an_error() -> None:
+    text = "FROM python:3.12\nARG PIP_INDEX_URL\nRUN pip install flask\n"
+    assert codes(text, "Dockerfile") == [(3, "PS104", "info")]
+
+
+def test_a_fragment_says_it_depends_on_where_it_is_included() -> None:
+    assert codes("RUN pip install flask\n", "Dockerfile.fragment") == [(1, "PS104", "info")]
+
+
+def test_an_install_before_the_config_that_follows_it_is_unconfigured() -> None:
+    text = (
+        "FROM python:3.12\nRUN pip install flask\n"
+        f"RUN pip config set global.index-url {ALIYUN}\nRUN pip install gunicorn\n"
+    )
+    assert codes(text, "Dockerfile") == [(2, "PS104", "error")]
+
+
+# -- pip spelled through a variable -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"$VENV/bin/pip install -i {TUNA} x",
+        f'"$PYTHON" -m pip install -i {TUNA} x',
+        f"$PIP_CMD install -i {TUNA} x",
+        f"${{PYTHON_BIN}} -m pip install -i {TUNA} x",
+    ],
+)
+def test_pip_through_a_variable_is_an_install(line: str) -> None:
+    assert codes(f"#!/bin/sh\n{line}\n", "build.sh") == [(2, "PS101", "error")]
+
+
+def test_a_variable_not_named_like_pip_is_not_guessed() -> None:
+    assert codes(f"#!/bin/sh\n$TOOL install -i {TUNA} x\n", "build.sh") == []
+
+
+# -- templates ---------------------------------------------------------------------------------
+
+
+def test_template_placeholders_are_unknown_values_not_other_indexes() -> None:
+    text = (
+        "FROM python:3.12\nRUN pip config set global.index-url {{ pypi_index }} && "
+        "pip config set global.trusted-host {{ pypi_host }}\nRUN pip install x\n"
+    )
+    assert codes(text, "Dockerfile.j2") == []
+
+
+# -- one finding per value, and the right one --------------------------------------------------
+
+
+def test_plain_http_off_policy_index_is_one_finding() -> None:
+    text = "#!/bin/sh\npip install -i http://pypi.douban.com/simple/ x\n"
+    assert codes(text, "build.sh") == [(2, "PS101", "error")]
+
+
+def test_the_policy_mirror_over_http_is_ps201_only() -> None:
+    text = "[global]\nindex-url = http://mirrors.aliyun.com/pypi/simple/\n"
+    assert [c for _l, c, _s in codes(text, "pip.conf")] == ["PS201"]
+
+
+def test_an_extra_repeating_the_primary_is_ps103_only() -> None:
+    text = f"-i {TUNA}\n--extra-index-url {TUNA}\nx\n"
+    assert codes(text, "requirements.txt") == [(1, "PS101", "error"), (2, "PS103", "error")]
+
+
+def test_a_stage_extra_is_not_compared_with_another_commands_own_index() -> None:
+    text = (
+        f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\n"
+        f"RUN pip config set global.extra-index-url {TORCH_CPU}\n"
+        f"RUN pip install --index-url {TORCH_CPU} torch\n"
+    )
+    assert "PS103" not in [c for _l, c, _s in codes(text, "Dockerfile")]
+
+
+def test_config_persisting_the_build_argument_is_not_shadowed() -> None:
+    text = (
+        f"FROM python:3.12\nARG PIP_INDEX_URL={ALIYUN}\n"
+        "RUN pip config set global.index-url ${PIP_INDEX_URL} && pip install x\n"
+    )
+    assert codes(text, "Dockerfile") == []
+
+
+def test_a_shadowed_config_is_reported_where_it_is_written() -> None:
+    text = (
+        f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\n"
+        f"RUN pip config set global.index-url {TUNA} && pip install x\n"
+    )
+    assert (3, "PS401", "warning") in codes(text, "Dockerfile")
+
+
+# -- consistency mode (no policy) ----------------------------------------------------------------
+
+
+def test_consistency_mode_on_pypi_does_not_call_pypi_an_error(tmp_path: Path) -> None:
+    files = {
+        "a/Dockerfile": "FROM python:3.12\nRUN pip install -i https://pypi.org/simple a\n",
+        "b/Dockerfile": "FROM python:3.12\nRUN pip install b\n",
+    }
+    assert repo_codes(tmp_path, files) == []
+
+
+def test_consistency_mode_reports_an_extra_index_that_bypasses_the_usual_one(
+    tmp_path: Path,
+) -> None:
+    files = {
+        "pip.conf": f"[global]\nindex-url = {ALIYUN}\n",
+        "requirements.txt": "--extra-index-url https://pypi.org/simple\nx\n",
+    }
+    assert repo_codes(tmp_path, files) == ["requirements.txt:1:PS105"]
+
+
+def test_a_vendor_feed_used_per_command_is_never_the_usual_index(tmp_path: Path) -> None:
+    feed = "https://feeds.vendor.example/onnx/pypi/simple/"
+    files = {
+        "a/Dockerfile": f"FROM python:3.12\nRUN pip install onnxruntime-gpu --index-url {feed}\n",
+        "b/Dockerfile": f"FROM python:3.12\nRUN pip install ort-nightly --index-url {feed}\n",
+        "c/Dockerfile": f"FROM python:3.12\nENV PIP_INDEX_URL={TUNA}\nRUN pip install requests\n",
+    }
+    found = repo_codes(tmp_path, files)
+    assert "c/Dockerfile:2:PS105" not in found
