@@ -15,6 +15,7 @@ from pipsrc.model import (
     SettingKind,
     Severity,
 )
+from pipsrc.origin import left_note, origin
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
@@ -37,9 +38,17 @@ class IndexOffPolicy(Rule):
         "index makes builds slow, flaky or dependent on an index nobody vetted."
     )
     fix_safety = (
-        "Safe: the value is replaced by the policy URL, keeping quotes and the trailing-slash "
-        "style; a trusted-host that belonged to the old index moves with it to the new host. "
-        "Credentials in the old URL are never copied (such a fix is unsafe)."
+        "By what the old index is. Safe when it is PyPI or a catalogued public mirror (or "
+        "one of its aliases or legacy addresses): the value is replaced by the policy URL, "
+        "keeping quotes and the trailing-slash style, and a trusted-host that served only "
+        "the old index follows the policy for the new one in the same fix (removed for an "
+        'https index under `trusted-host = "auto"`, moved to the new host for an http '
+        "one). Unsafe for a catalogued mirror's cloud-internal address and for an "
+        "uncatalogued host shaped like a public mirror, and when the old URL carries "
+        "credentials (they are never copied). No fix at all for an index that may publish "
+        "packages no mirror has: a private address (RFC 1918, `.local`, `.internal`, "
+        "`.corp`, `.lan`, a single-label host), an internal proxy (devpi, Nexus, "
+        "Artifactory ...), a vendor's index, or any other unknown host; the finding says so."
     )
     fix_applicability = Applicability.SAFE
     also = frozenset({Applicability.UNSAFE})
@@ -90,9 +99,29 @@ class IndexOffPolicy(Rule):
         # the old URL carries a password: the fix drops it, so it waits for --unsafe-fixes
         Example(
             "requirements.txt",
-            "-i https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\nrequests\n",
+            "-i https://deploy:SENTINEL0123456789abcdef@pypi.tuna.tsinghua.edu.cn/simple\n"
+            "requests\n",
             fixed="-i https://mirrors.aliyun.com/pypi/simple\nrequests\n",
             unsafe=True,
+        ),
+        # the cloud-internal address of a mirror: the build may reach nothing else
+        Example(
+            "pip.conf",
+            "[global]\nindex-url = http://mirrors.cloud.aliyuncs.com/pypi/simple/\n"
+            "trusted-host = mirrors.cloud.aliyuncs.com\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            unsafe=True,
+        ),
+        # a company's Nexus may hold packages no mirror has: reported, never replaced
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN pip install -i "
+            "https://nexus.corp.example/repository/pypi-group/simple corp-utils\n",
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\npip config set global.index-url http://10.8.0.12:3141/root/dev/+simple/\n"
+            "pip config set global.trusted-host 10.8.0.12:3141\npip install corp-utils\n",
         ),
     )
 
@@ -105,19 +134,18 @@ class IndexOffPolicy(Rule):
                 continue
             assert s.value is not None
             fix = None
-            if s.editable:
+            safety = origin(s.value).replace_safety
+            if s.editable and safety is not None:
                 parsed = parse_url(s.value)
-                unsafe = parsed is not None and parsed.has_credentials
+                if parsed is not None and parsed.has_credentials:
+                    safety = Applicability.UNSAFE
                 edits = [Edit.replace(s.span, rewrite_like(s.raw, target))]
                 edits += moved_trusted_hosts(doc, s, ctx, target)
-                fix = Fix(
-                    tuple(edits),
-                    Applicability.UNSAFE if unsafe else Applicability.SAFE,
-                    f"Use the policy index {target}",
-                )
+                fix = Fix(tuple(edits), safety, f"Use the policy index {target}")
+            note = f" ({left_note(s.value)})" if safety is None else ""
             yield Violation(
                 s.span,
-                f"index {s.value} is not the policy index {target}",
+                f"index {s.value} is not the policy index {target}{note}",
                 s.value,
                 fix,
                 [s.use_span] if s.use_span else [],

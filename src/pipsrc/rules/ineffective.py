@@ -10,6 +10,7 @@ from pipsrc.model import Document, Method, Severity
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN
 from pipsrc.textio import LineIndex
+from pipsrc.urls import same_index
 
 
 class IneffectiveSetting(Rule):
@@ -22,7 +23,8 @@ class IneffectiveSetting(Rule):
         "`-i=URL` (pip reads `=URL`), `PIP_INDEX` (not a pip variable), an inline `#` in a "
         "pip.conf value (it becomes part of the URL), comma-separated lists, `${VAR}` in "
         "exec-form RUN or pip.conf (never expanded), and `pip config set` under a `PIP_*` "
-        "variable set earlier in the same scope (the variable wins). Someone reading the "
+        "variable set earlier in the same scope (the variable wins; only an info finding "
+        "when both name the same index). Someone reading the "
         "file believes the index is configured; pip does not."
     )
     fix_safety = "None: the intent behind a broken setting needs a human."
@@ -49,7 +51,9 @@ class IneffectiveSetting(Rule):
         Example(
             "Dockerfile",
             f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
-            f"RUN pip config set global.index-url {ALIYUN} && pip install x\n",
+            "RUN pip config set global.index-url https://pypi.tuna.tsinghua.edu.cn/simple && "
+            "pip install x\n",
+            mirror=None,
         ),
         Example(
             "build.sh",
@@ -80,11 +84,18 @@ class IneffectiveSetting(Rule):
             if earlier:
                 lines = lines or LineIndex(doc.text)
                 line = lines.line_col(earlier[-1].position)[0]
+                same = s.value is not None and same_index(s.value, earlier[-1].value or "")
+                # the same index either way: nothing is lost, so it is only worth knowing
                 yield Violation(
                     s.span,
                     f"{s.key} is shadowed by {earlier[-1].key} set on line {line}:"
-                    " the environment variable wins",
+                    + (
+                        " both name the same index, so it has no effect"
+                        if same
+                        else " the environment variable wins"
+                    ),
                     s.raw,
+                    severity=Severity.INFO if same else None,
                 )
 
 
