@@ -270,6 +270,20 @@ class ParseProblem:
 
 
 @record
+class BuildArg:
+    """A compose ``build.args`` entry not named like an index variable: what it means depends
+    on the Dockerfile the service builds (``dockerfile``: its path relative to the compose
+    file's directory), where an ``ARG`` of that name may feed an index setting."""
+
+    scope: str
+    dockerfile: str
+    name: str
+    raw: str  # the value as written at ``span``
+    value: str | None  # None: not a literal (a ``${VAR}``, an escape)
+    span: Span
+
+
+@record
 class Document:
     """The located settings of one file (or of a document embedded in one)."""
 
@@ -288,6 +302,8 @@ class Document:
     # ``pip config unset SECTION.KEY`` commands: (scope id, key, offset). A ``set`` of a key
     # that is unset later must stay (pip fails "No such key" otherwise).
     unsets: list[tuple[str, str, int]] = field(default_factory=list)
+    # compose ``build.args`` whose meaning the Dockerfile they build decides
+    build_args: list[BuildArg] = field(default_factory=list)
 
     def scope(self, scope_id: str) -> Scope | None:
         for s in self.scopes:

@@ -140,9 +140,11 @@ def fix_all(
 
 def reads_any(doc: Document, paths: set[str], ctx: Context) -> bool:
     """Whether linting ``doc`` reads one of ``paths``: the requirements files of its
-    install sites and the pip.conf files of its scopes (:meth:`Context.find_file`)."""
+    install sites, the pip.conf files of its scopes and the Dockerfiles its compose build
+    args feed (:meth:`Context.find_file`)."""
     names = [n for site in doc.sites for n in site.requirement_files]
     names += [n for scope in doc.scopes for n in scope.config_files]
+    names += [arg.dockerfile for arg in doc.build_args]
     for name in names:
         ref = ctx.find_file(doc, name)
         if ref is not None and ref.path in paths:

@@ -18,6 +18,7 @@ of a fix, is :mod:`pipsrc.kinds.composevalues`.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 import warnings
 from typing import Any
@@ -236,6 +237,41 @@ class _Walker:
                 args = self.merged(build[1]).get("args")
                 if args is not None:
                     self.variables(args[1], Method.COMPOSE_ARG, scope_id, span)
+                    dockerfile = self._dockerfile(build[1])
+                    if dockerfile is not None:
+                        self.values.build_args(self._entries(args[1]), scope_id, dockerfile)
+
+    def _entries(self, node: Any) -> list[tuple[str, Any, int]]:
+        """(name, value scalar, characters before the value) of an ``args`` node in map or
+        list form."""
+        out: list[tuple[str, Any, int]] = []
+        if isinstance(node, self.Mapping):
+            for name, (_key, value, _owner) in self.merged(node).items():
+                if isinstance(value, self.Scalar) and not is_null(value):
+                    out.append((str(name), value, 0))
+        elif isinstance(node, self.Sequence):
+            for item in node.value:
+                if isinstance(item, self.Scalar):
+                    name, eq, _ = str(item.value).partition("=")
+                    if eq:
+                        out.append((name, item, len(name) + 1))
+        return out
+
+    def _dockerfile(self, build: Any) -> str | None:
+        """The path of the Dockerfile a ``build:`` mapping builds (``context`` joined with
+        ``dockerfile``), relative to the compose file; None for a remote context."""
+        items = self.merged(build)
+
+        def scalar(key: str, default: str) -> str | None:
+            entry = items.get(key)
+            if entry is None:
+                return default
+            return str(entry[1].value) if isinstance(entry[1], self.Scalar) else None
+
+        context, dockerfile = scalar("context", "."), scalar("dockerfile", "Dockerfile")
+        if context is None or dockerfile is None or "://" in context or "$" in context:
+            return None
+        return posixpath.normpath(posixpath.join(context, dockerfile))
 
     def extensions(self, root: Any) -> None:
         """Settings inside top-level ``x-`` fields that no service reached."""

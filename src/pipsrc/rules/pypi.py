@@ -3,6 +3,7 @@ the configuration its fix inserts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipsrc import kinds
@@ -12,6 +13,7 @@ from pipsrc.model import (
     Document,
     Edit,
     Fix,
+    Scope,
     Tool,
 )
 from pipsrc.resolution import effective_index
@@ -19,6 +21,7 @@ from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
 )
+from pipsrc.syntax.words import SegMap
 from pipsrc.urls import host_port, parse_url
 from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
 
@@ -87,11 +90,9 @@ class ImplicitPypi(Rule):
         target = ctx.target_index
         if not ctx.policy.require_index or target is None:
             return
+        implicit = [site for site in doc.sites if effective_index(doc, site, ctx).implicit_pypi]
         fixed_scopes: set[str] = set()
-        for site in doc.sites:
-            eff = effective_index(doc, site, ctx)
-            if not eff.implicit_pypi:
-                continue
+        for site in implicit:
             scope = doc.scope(site.scope)
             fix = None
             if (
@@ -102,10 +103,11 @@ class ImplicitPypi(Rule):
                 and site.scope not in fixed_scopes
             ):
                 fixed_scopes.add(site.scope)
-                snippet = config_snippet(scope.insert_style, ctx, site.tool, scope.nl)
-                if snippet:
+                first = min(s.span.start for s in implicit if s.scope == site.scope)
+                edit = configure(doc, scope, ctx, site.tool, first)
+                if edit is not None:
                     fix = Fix(
-                        (Edit.insert(scope.insert_at, snippet),),
+                        (edit,),
                         Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
                         f"Configure the index {ctx.policy.index} for this scope",
                     )
@@ -117,19 +119,65 @@ class ImplicitPypi(Rule):
             )
 
 
-def config_snippet(style: str | None, ctx: Context, tool: Tool, nl: str) -> str | None:
-    """The lines PS104 inserts, in the syntax of the scope's kind: the policy index
-    (and trusted-host for plain http)."""
+def config_pairs(ctx: Context, tool: Tool) -> list[tuple[str, str]]:
+    """The variables PS104 sets: the policy index (and trusted-host for plain http)."""
     index = ctx.policy.index
     if index is None or tool not in INDEX_VAR:
-        return None
+        return []
     pairs = [(INDEX_VAR[tool], index)]
     parsed = parse_url(index)
     if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
         hp = host_port(index)
         if hp and ctx.policy.trusted_host != "never":
             pairs.append((TRUSTED_VAR[tool], hp))
-    return kinds.config_lines(style, pairs, nl)
+    return pairs
+
+
+def configure(doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int) -> Edit | None:
+    """The edit that configures the policy index for a scope whose installs from ``first``
+    on use pypi.org: the kind's configuration lines at the scope's insertion point, except
+    in a Dockerfile stage that declares a build argument of the same name, which an ``ENV``
+    would shadow (an ``ENV`` always wins over the ``ARG``: ``--build-arg`` and compose
+    ``build.args`` would stop reaching pip). There the ``ARG`` gets the policy index as its
+    default, or, when it comes after an install or already has a default, an ``ARG`` with
+    that default is inserted instead of the ``ENV``."""
+    pairs = config_pairs(ctx, tool)
+    if not pairs or scope.insert_at is None:
+        return None
+    if scope.insert_style == "dockerfile":
+        args = stage_args(doc.text, scope)
+        if any(name in args for name, _ in pairs):
+            name, value = pairs[0]
+            at, default = args.get(name, (first, "-"))
+            if len(pairs) == 1 and at < first and not default:
+                # `ARG NAME` or `ARG NAME=` (empty: unset): the default becomes the index
+                eq = "=" if default is None else ""
+                return Edit.insert(at + len("=") - len(eq), f'{eq}"{value}"')
+            body = " ".join(f'{k}="{v}"' for k, v in pairs)
+            return Edit.insert(scope.insert_at, f"ARG {body}{scope.nl}")
+    snippet = kinds.config_lines(scope.insert_style, pairs, scope.nl)
+    return None if snippet is None else Edit.insert(scope.insert_at, snippet)
+
+
+def stage_args(text: str, scope: Scope) -> dict[str, tuple[int, str | None]]:
+    """The build arguments a Dockerfile stage declares: name -> (offset just after the name
+    in its first declaration, its default as written or None)."""
+    from pipsrc.syntax.dockerscan import scan
+
+    out: dict[str, tuple[int, str | None]] = {}
+    for ins in scan(text).instrs:
+        if not scope.start <= ins.line_start < scope.end:
+            continue
+        logical = ins.logical(text)
+        m = re.match(r"[ \t]*(?:ONBUILD[ \t]+)?ARG[ \t]+", logical, re.IGNORECASE)
+        if m is None:
+            continue
+        for w in re.finditer(r"[^\s=]+(=\S*)?", logical[m.end() :]):
+            name = w.group(0).split("=", 1)[0]
+            end = m.end() + w.start() + len(name)
+            at = SegMap.from_file_ranges(ins.ranges).orig(end - 1) + 1
+            out.setdefault(name, (at, w.group(1)[1:] if w.group(1) else None))
+    return out
 
 
 RULES: tuple[type[Rule], ...] = (ImplicitPypi,)
