@@ -31,6 +31,7 @@ from pipsrc.model import (
     Method,
     ParseProblem,
     Scope,
+    Setting,
     Span,
 )
 from pipsrc.textio import majority_newline
@@ -231,12 +232,12 @@ class _Walker:
             items = self.merged(svc)
             env = items.get("environment")
             if env is not None:
-                self.variables(env[1], Method.COMPOSE_ENV, scope_id, span)
+                self.variables(env[1], Method.COMPOSE_ENV, scope_id, span, env)
             build = items.get("build")
             if build is not None and isinstance(build[1], self.Mapping):
                 args = self.merged(build[1]).get("args")
                 if args is not None:
-                    self.variables(args[1], Method.COMPOSE_ARG, scope_id, span)
+                    self.variables(args[1], Method.COMPOSE_ARG, scope_id, span, args)
                     dockerfile = self._dockerfile(build[1])
                     if dockerfile is not None:
                         self.values.build_args(self._entries(args[1]), scope_id, dockerfile)
@@ -297,9 +298,37 @@ class _Walker:
                     stack.extend((item, method) for item in node.value)
 
     def variables(
+        self,
+        node: Any,
+        method: Method,
+        scope: str,
+        service: tuple[int, int] | None,
+        parent: tuple[Any, Any, Any] | None = None,
+    ) -> None:
+        """An ``environment``/``args`` node in map or list form (``parent``: its key, the
+        node and the mapping that holds it)."""
+        first = len(self.doc.settings)
+        self._variables(node, method, scope, service)
+        if len(getattr(node, "value", ())) == 1:
+            self._only_entry(self.doc.settings[first:], parent)
+
+    def _only_entry(self, settings: list[Setting], parent: tuple[Any, Any, Any] | None) -> None:
+        """The only entry of an ``environment:``/``args:`` goes with its key (compose would
+        read ``environment:`` with nothing under it as null), or stays when that key is the
+        only one of its mapping."""
+        removal = None
+        if parent is not None and len(self.merged(parent[2])) > 1:
+            removal = self.values.entry_removal(*parent)
+        for st in settings:
+            if st.removal is None:
+                continue
+            st.removal = removal
+            if removal is None:
+                st.kept = "it is the only entry of a mapping that would be left empty"
+
+    def _variables(
         self, node: Any, method: Method, scope: str, service: tuple[int, int] | None
     ) -> None:
-        """An ``environment``/``args`` node in map or list form."""
         if isinstance(node, self.Mapping):
             for name, (key, value, owner) in self.merged(node).items():
                 if name not in ENV_VARS or id(key) in self.reported:

@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipsrc.rules import extra, index, ineffective, meta, pypi, security, transport, trusted
+from pipsrc.rules import (
+    extra,
+    fallback,
+    index,
+    ineffective,
+    meta,
+    pypi,
+    security,
+    transport,
+    trusted,
+)
 from pipsrc.rules.base import Example, Rule, Violation
 
-_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, meta)
+_MODULES = (index, extra, fallback, pypi, transport, trusted, security, ineffective, meta)
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )

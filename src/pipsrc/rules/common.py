@@ -71,13 +71,19 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> li
         if not any(u is s for u, _ in users):
             continue
         # every other user of this trusted-host is also being moved to the policy index
-        if all(u is s or _moved_safely(u, ctx) for u, _ in users):
+        # what still needs it after the fix: other http indexes that stay (https ones never)
+        if all(u is s or _moved_safely(u, ctx) or _https(v) for u, v in users):
             entry = bare_trusted_host(th.value) or th.value
             if not keep and th.removal is not None:
                 edits.append(Edit.delete(th.removal))
             elif entry != new_host and not th.raw.startswith(("http://", "https://")):
                 edits.append(Edit.replace(th.span, new_host))
     return edits
+
+
+def _https(value: str) -> bool:
+    parsed = parse_url(value)
+    return parsed is not None and parsed.scheme == "https"
 
 
 def _moved_safely(u: Setting, ctx: Context) -> bool:

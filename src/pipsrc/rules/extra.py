@@ -247,7 +247,10 @@ class RedundantExtraIndex(Rule):
             key = identity(s.value or "")
             if key is None:
                 continue
-            if any(identity(p.value or "") == key for p in _primaries(doc, s)):
+            primaries = _primaries(doc, s)
+            # several primaries (two `-i` lines, an ENV and a pip config): which one pip uses
+            # depends on their order and source, so only an extra equal to all is redundant
+            if primaries and all(identity(p.value or "") == key for p in primaries):
                 fix = None
                 if s.removal is not None and s.editable:
                     fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")

@@ -8,12 +8,14 @@ from collections.abc import Iterator
 
 from pipsrc import kinds
 from pipsrc.context import Context
+from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import (
     Applicability,
     Document,
     Edit,
     Fix,
     Scope,
+    SettingKind,
     Tool,
 )
 from pipsrc.resolution import effective_index
@@ -21,8 +23,9 @@ from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
 )
+from pipsrc.rules.fallback import feeds_a_fallback
 from pipsrc.syntax.words import SegMap
-from pipsrc.urls import host_port, parse_url
+from pipsrc.urls import bare_trusted_host, host_port, parse_url, trusted_host_matches
 from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
 
 
@@ -38,9 +41,11 @@ class ImplicitPypi(Rule):
     fix_safety = (
         "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
         "names the index on the command line, so `pipsrc fix` applies it then: "
-        "`ENV PIP_INDEX_URL=...` after the stage's FROM, or `export PIP_INDEX_URL=...` near "
-        "the top of a script. A Dockerfile fragment without FROM is reported as depending on "
-        "configuration elsewhere instead."
+        "`ENV PIP_INDEX_URL=...` after the stage's FROM (or the default of the stage's "
+        "`ARG PIP_INDEX_URL`, which an `ENV` would shadow), or `export PIP_INDEX_URL=...` near "
+        "the top of a script. Still unsafe when it would turn a `|| pip install x` fallback "
+        "to PyPI into a second try of the policy index (see PS109). A Dockerfile fragment "
+        "without FROM is reported as depending on configuration elsewhere instead."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
@@ -105,10 +110,14 @@ class ImplicitPypi(Rule):
                 fixed_scopes.add(site.scope)
                 first = min(s.span.start for s in implicit if s.scope == site.scope)
                 edit = configure(doc, scope, ctx, site.tool, first)
+                # a `|| pip install x` fallback to PyPI would try the policy index again
+                collapses = feeds_a_fallback(doc, None, site.scope, ctx)
                 if edit is not None:
                     fix = Fix(
-                        (edit,),
-                        Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
+                        (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
+                        Applicability.SAFE
+                        if ctx.cli_index and not collapses
+                        else Applicability.UNSAFE,
                         f"Configure the index {ctx.policy.index} for this scope",
                     )
             yield Violation(
@@ -157,6 +166,25 @@ def configure(doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int)
             return Edit.insert(scope.insert_at, f"ARG {body}{scope.nl}")
     snippet = kinds.config_lines(scope.insert_style, pairs, scope.nl)
     return None if snippet is None else Edit.insert(scope.insert_at, snippet)
+
+
+def idle_trusted_hosts(doc: Document, scope_id: str, ctx: Context) -> list[Edit]:
+    """Removals of the scope's trusted-hosts for the policy's own host that no index uses
+    yet: once the policy index (https) is configured they would only turn off certificate
+    checks (PS204), so the configuration goes in without them."""
+    index = parse_url(ctx.policy.index or "")
+    if index is None or index.scheme != "https" or ctx.policy.trusted_host != "auto":
+        return []
+    in_scope = scope_settings(doc, scope_id)
+    out = []
+    for th in live(in_scope):
+        if th.kind != SettingKind.TRUSTED_HOST or not th.value or th.removal is None:
+            continue
+        entry = bare_trusted_host(th.value) or th.value
+        ours = trusted_host_matches(entry, index.scheme + "://" + index.host_port + "/")
+        if ours and not trusted_users(entry, in_scope) and th.editable:
+            out.append(Edit.delete(th.removal))
+    return out
 
 
 def stage_args(text: str, scope: Scope) -> dict[str, tuple[int, str | None]]:
