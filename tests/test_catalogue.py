@@ -30,7 +30,20 @@ REQUIRED_MIRRORS = [
     "netease",
     "baidu",
 ]
-REQUIRED_VENDORS = ["pytorch", "nvidia", "paddlepaddle", "jax", "intel", "jetson"]
+REQUIRED_VENDORS = [
+    "pytorch",
+    "nvidia",
+    "paddlepaddle",
+    "jax",
+    "intel",
+    "jetson",
+    "rocm",
+    "habana",
+    "ascend",
+    "neuron",
+    "onnxruntime",
+    "vllm",
+]
 
 
 def _mirror(mirror_id: str) -> Mirror:
@@ -225,6 +238,23 @@ VENDOR_URLS = [
     ("https://pypi.jetson-ai-lab.io/jp6/cu126", "jetson"),
     ("https://pypi.jetson-ai-lab.dev/jp6/cu126", "jetson"),
     ("https://data.pyg.org/whl/torch-2.4.0+cu121.html", "pyg"),
+    # as real repositories write them (searched on GitHub for this catalogue)
+    ("https://storage.googleapis.com/libtpu-releases/index.html", "jax"),
+    ("https://storage.googleapis.com/libtpu-wheels/index.html", "jax"),
+    ("https://developer.download.nvidia.com/compute/redist/jp/v51", "jetson"),
+    ("https://repo.radeon.com/rocm/manylinux/rocm-rel-6.2/", "rocm"),
+    ("https://repo.radeon.com/rocm/manylinux/gfx1151", "rocm"),
+    ("https://vault.habana.ai/artifactory/api/pypi/gaudi-pt-modules/simple", "habana"),
+    ("https://repo.huaweicloud.com/ascend/repos/pypi", "ascend"),
+    ("https://repo.huaweicloud.com/ascend/repos/pypi/simple", "ascend"),
+    ("https://mirrors.huaweicloud.com/ascend/repos/pypi/variant", "ascend"),
+    ("https://triton-ascend.osinfra.cn/pypi/simple", "ascend"),
+    ("https://pip.repos.neuron.amazonaws.com/", "neuron"),
+    (
+        "https://aiinfra.pkgs.visualstudio.com/PublicPackages/_packaging/ORT-Nightly/pypi/simple/",
+        "onnxruntime",
+    ),
+    ("https://wheels.vllm.ai/nightly/cu129", "vllm"),
 ]
 
 

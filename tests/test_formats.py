@@ -393,10 +393,14 @@ PCT_SECRET = "SENTINELpct4242"
 TOKEN = "SENTINELtok9876543210"
 PROXY_SECRET = "SENTINELproxy5555"
 SECRETS = (SECRET, PCT_SECRET, TOKEN, PROXY_SECRET)
+# credentials on a public mirror's URL: the fixes that rewrite them (unsafe: the credential
+# is dropped) still run, so the diffs show the old values (a private host gets no fix at all)
 LEAKY = {
-    "requirements.txt": f"-i https://deploy:{SECRET}@pypi.corp.example/simple\nflask\n",
-    "pip.conf": f"[global]\nindex-url = https://u%40corp:{PCT_SECRET}%21x@pypi.corp.example/simple\n",
-    "Dockerfile": f"FROM python:3.12\nENV PIP_INDEX_URL=https://{TOKEN}@pypi.corp.example/simple\n"
+    "requirements.txt": f"-i https://deploy:{SECRET}@pypi.tuna.tsinghua.edu.cn/simple\nflask\n",
+    "pip.conf": "[global]\n"
+    f"index-url = https://u%40corp:{PCT_SECRET}%21x@pypi.tuna.tsinghua.edu.cn/simple\n",
+    "Dockerfile": "FROM python:3.12\n"
+    f"ENV PIP_INDEX_URL=https://{TOKEN}@pypi.tuna.tsinghua.edu.cn/simple\n"
     "RUN pip install flask\n",
     "docker-compose.yml": "services:\n  a:\n    environment:\n"
     f"      PIP_EXTRA_INDEX_URL: https://{TOKEN}@x.example/simple\n",

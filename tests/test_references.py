@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.cliutil import invoke
 
-OLD = "https://old.example/simple"
+OLD = "https://pypi.tuna.tsinghua.edu.cn/simple"  # a public mirror: its fix is safe
 ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 
 

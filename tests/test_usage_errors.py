@@ -78,7 +78,7 @@ def test_the_format_names_are_the_renderers() -> None:
     ("words", "expected"),
     [
         ("pipsrc check --mirror al", ["aliyun"]),
-        ("pipsrc check --select PS10", [f"PS10{i}" for i in range(1, 9)]),
+        ("pipsrc check --select PS10", [f"PS10{i}" for i in range(1, 10)]),
         ("pipsrc fix --ignore implicit", ["implicit-pypi"]),
         ("pipsrc check --format ju", ["junit"]),
         ("pipsrc check --fail-on w", ["warning"]),

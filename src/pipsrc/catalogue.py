@@ -1,7 +1,7 @@
 """The mirror catalogue (SPEC §7): what pipsrc knows about public indexes.
 
-The data lives in :mod:`pipsrc.mirrors` so that adding a mirror is a data change reviewed
-on its own, not a code change. It is parsed once per process (lazily: a run
+The data lives in :mod:`pipsrc.mirrors` and :mod:`pipsrc.vendors` so that adding a mirror is
+a data change reviewed on its own, not a code change. It is parsed once per process (lazily: a run
 that never compares URLs never reads it) into immutable :class:`Mirror` records and two
 lookup tables, so :meth:`Catalogue.match` costs one URL parse and one dict lookup (plus
 a few glob tests for a host that has vendor patterns) instead of a regex scan over every
@@ -369,5 +369,6 @@ def catalogue() -> Catalogue:
     """The packaged catalogue (:mod:`pipsrc.mirrors`), validated and indexed on first use
     and shared for the process; a run that never compares URLs never loads it."""
     from pipsrc.mirrors import MIRRORS
+    from pipsrc.vendors import VENDORS
 
-    return Catalogue(_mirror_from(entry, i) for i, entry in enumerate(MIRRORS))
+    return Catalogue(_mirror_from(entry, i) for i, entry in enumerate([*MIRRORS, *VENDORS]))

@@ -8,12 +8,13 @@ never writes into state another file's lint reads.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import ChainMap
 from collections.abc import Mapping
 from typing import Protocol
 
 from pipsrc.effective import dominant_index
-from pipsrc.model import Document
+from pipsrc.model import Document, Method, Setting
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
 
@@ -92,3 +93,46 @@ class Context:
         if found is None and self.repository is not None:
             found = self.repository.get(rel, kind)
         return found
+
+    def linked_settings(self, doc: Document) -> list[Setting]:
+        """Settings a compose file holds only through the Dockerfile a service builds: a
+        ``build.args`` entry (any name) for an ``ARG`` that feeds an index setting there
+        (``ARG PIP_MIRROR=...`` then ``pip install -i $PIP_MIRROR``). Each reads as a setting
+        of what it feeds, at the compose value, so the rules judge and fix it with the
+        Dockerfile's default (``docker compose build`` would pass the old index otherwise)."""
+        out: list[Setting] = []
+        seen: set[tuple[int, str]] = set()
+        for arg in doc.build_args:
+            target = self.find_file(doc, arg.dockerfile, "dockerfile")
+            if target is None:
+                continue
+            for fed in target.settings:
+                if arg_name(target.text, fed) != arg.name:
+                    continue
+                if (arg.span.start, fed.kind) in seen:
+                    continue
+                seen.add((arg.span.start, fed.kind))
+                fields = (arg.name, arg.raw, arg.value, arg.span, Method.COMPOSE_ARG, arg.scope)
+                out.append(Setting(fed.kind, *fields, fed.tool, editable=arg.value is not None))
+        return out
+
+
+_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_ARG_BEFORE = re.compile(r"(?:^|[\s])([A-Za-z_][A-Za-z0-9_]*)=[\"']?$")
+
+
+def arg_name(text: str, s: Setting) -> str | None:
+    """The Dockerfile ``ARG`` a setting takes its value from: the one whose default it was
+    resolved from (its literal then sits in that ``ARG``), or the variable it names when it
+    could not be resolved."""
+    if s.use_span is not None:
+        line_start = text.rfind("\n", 0, s.span.start) + 1
+        head = text[line_start : s.span.start]
+        if re.match(r"[ \t]*ARG[ \t]", head, re.IGNORECASE):
+            m = _ARG_BEFORE.search(head)
+            return m.group(1) if m else None
+        return None
+    if s.value is None:
+        m = _VAR.match(s.raw)
+        return m.group(1) if m else None
+    return None

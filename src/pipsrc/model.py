@@ -293,6 +293,20 @@ class ParseProblem:
 
 
 @record
+class BuildArg:
+    """A compose ``build.args`` entry not named like an index variable: what it means depends
+    on the Dockerfile the service builds (``dockerfile``: its path relative to the compose
+    file's directory), where an ``ARG`` of that name may feed an index setting."""
+
+    scope: str
+    dockerfile: str
+    name: str
+    raw: str  # the value as written at ``span``
+    value: str | None  # None: not a literal (a ``${VAR}``, an escape)
+    span: Span
+
+
+@record
 class Document:
     """The located settings of one file (or of a document embedded in one)."""
 
@@ -314,6 +328,8 @@ class Document:
     # configuration files written whole (``>``, ``cat >``, ``COPY``): (scope id, path, offset);
     # what an earlier write put in the same file is gone after it
     overwrites: list[tuple[str, str, int]] = field(default_factory=list)
+    # compose ``build.args`` whose meaning the Dockerfile they build decides
+    build_args: list[BuildArg] = field(default_factory=list)
 
     def scope(self, scope_id: str) -> Scope | None:
         for s in self.scopes:

@@ -52,6 +52,8 @@ class Policy:
     index_id: str | None = None  # catalogue id when the index came from the catalogue
     proxy: bool = False  # the index is an internal proxy (--proxy)
     extra_indexes: tuple[str, ...] = ()
+    # indexes the later attempts of an install fallback chain go to, in order (PS101, PS109)
+    fallback_indexes: tuple[str, ...] = ()
     trusted_host: str = "auto"
     allow_http: tuple[str, ...] = ()
     require_index: bool = True
@@ -271,6 +273,19 @@ def _extra_indexes(value: Any, fail: Fail) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _fallback_indexes(value: Any, fail: Fail) -> tuple[str, ...]:
+    out = []
+    for item in _strings("fallback-indexes")(value, fail):
+        try:
+            url = catalogue().resolve(item)
+        except UnknownMirror as exc:
+            raise fail(str(exc)) from None
+        if parse_url(url) is None:
+            raise fail(f"fallback-indexes: {item!r} is not a catalogue id or an http(s) URL")
+        out.append(url)
+    return tuple(out)
+
+
 def _exceptions(value: Any, fail: Fail) -> tuple[Exception_, ...]:
     if not isinstance(value, list):
         raise fail("exceptions must be a list of {url, reason} tables")
@@ -314,6 +329,7 @@ class Key:
 
 SCHEMA: tuple[Key, ...] = (
     Key("extra-indexes", "extra_indexes", _extra_indexes),
+    Key("fallback-indexes", "fallback_indexes", _fallback_indexes),
     Key("trusted-host", "trusted_host", _choice("trusted-host", TRUSTED_HOST_MODES)),
     Key("allow-http", "allow_http", _strings("allow-http")),
     Key("require-index", "require_index", _boolean("require-index")),

@@ -216,3 +216,57 @@ def test_a_single_file_is_judged_against_the_whole_repository(
     assert ("c/requirements.txt", 1, 4, "PS105") in grouped_findings(body), body
     assert re.search(r"PS105 .*mirrors\.aliyun\.com", body), body
     assert "a/requirements.txt" not in body and "pip.conf" not in body
+
+
+def test_the_fix_and_check_hook_pair_passes_on_a_second_commit(
+    hook_repo: Path, tmp_path: Path, precommit_env: dict[str, str]
+) -> None:
+    """The issue's demo: a repository that runs `pipsrc-fix` then `pipsrc` (same options) on
+    every commit. The second commit touches files whose trusted-hosts belonged to the old
+    mirrors: the fix moves the indexes, drops those trusted-hosts, and the check that runs
+    right after it passes; committing again (the fixed files staged) passes both hooks."""
+    from tests.test_fixtures import FIXTURES
+
+    root = tmp_path / "demo"
+    shutil.copytree(FIXTURES / "seed000" / "before", root)
+    sha = run(["git", "rev-parse", "HEAD"], precommit_env, cwd=hook_repo).stdout.strip()
+    hooks = "\n".join(
+        f"      - id: {hook}\n        args: [--mirror, aliyun]\n        verbose: true"
+        for hook in ("pipsrc-fix", "pipsrc")
+    )
+    (root / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {hook_repo}\n    rev: {sha}\n    hooks:\n{hooks}\n", encoding="utf-8"
+    )
+    git(root, "init", "-q", env=precommit_env)
+    git(root, "add", "-A", env=precommit_env)
+    git(root, "commit", "-q", "--no-gpg-sign", "--no-verify", "-m", "first", env=precommit_env)
+    out = run([sys.executable, "-m", "pre_commit", "install"], precommit_env, cwd=root)
+    assert out.returncode == 0, out.stdout
+
+    touched = (
+        "requirements.txt",
+        "pip.conf",
+        "docker-compose.yml",
+        "src/jupyterhub/Dockerfile.cpu",
+    )
+    for name in touched:
+        with (root / name).open("a", encoding="utf-8") as f:
+            f.write("\n# touched by the second commit\n")
+    git(root, "add", *touched, env=precommit_env)
+    commit = ["git", *GIT_ID, "commit", "--no-gpg-sign", "-m", "second"]
+    first = run(commit, precommit_env, cwd=root, timeout=900)
+    results = {m["id"]: (m["status"], m["body"]) for m in HOOK_LINE.finditer(first.stdout)}
+    assert first.returncode == 1, first.stdout  # the fix changed files: commit again
+    assert results["pipsrc-fix"][0] == "Failed", first.stdout
+    assert results["pipsrc"][0] == "Passed", first.stdout  # check after fix: clean
+    fixed = tree(root)
+    for name in touched:
+        assert "trusted-host" not in fixed[name].lower().replace("trusted_host", "trusted-host")
+        assert "tuna" not in fixed[name] and "ustc" not in fixed[name], fixed[name]
+
+    git(root, "add", *touched, env=precommit_env)
+    second = run(commit, precommit_env, cwd=root, timeout=900)
+    results = {m["id"]: (m["status"], m["body"]) for m in HOOK_LINE.finditer(second.stdout)}
+    assert second.returncode == 0, second.stdout
+    assert results["pipsrc-fix"][0] == "Passed" and results["pipsrc"][0] == "Passed", second.stdout
+    assert tree(root) == fixed

@@ -45,7 +45,8 @@ def test_map_form_environment() -> None:
     assert s.editable and line(doc, s) == 5 and s.scope == "service:app"
     scope = doc.scope("service:app")
     assert scope is not None and scope.start == text.index("app:") and scope.end <= len(text)
-    assert cut(text, s) == "services:\n  app:\n    image: python\n    environment:\n"
+    # the only entry goes with its key (compose reads a bare `environment:` as null)
+    assert cut(text, s) == "services:\n  app:\n    image: python\n"
 
 
 @pytest.mark.parametrize(
@@ -58,14 +59,14 @@ def test_map_form_environment() -> None:
 )
 def test_y1_list_form_with_different_indents(item: str, raw: str) -> None:
     text = (
-        "services:\n  a:\n    environment:\n      " + item + "\n"
-        "  b:\n    environment:\n    " + item + "\n"
+        "services:\n  a:\n    environment:\n      " + item + "\n      - TZ=UTC\n"
+        "  b:\n    environment:\n    " + item + "\n    - TZ=UTC\n"
     )
     doc = parse(text, "compose.yaml")
     assert_spans(doc)
     assert [(s.raw, s.scope, line(doc, s)) for s in doc.settings] == [
         (raw, "service:a", 4),
-        (raw, "service:b", 7),
+        (raw, "service:b", 8),
     ]
     assert all(s.editable for s in doc.settings)
     assert cut(text, doc.settings[0]) == text.replace("      " + item + "\n", "", 1)
@@ -102,12 +103,13 @@ def test_build_args_map_and_list() -> None:
 def test_list_values_split_on_whitespace() -> None:
     text = (
         "services:\n  a:\n    environment:\n      - PIP_EXTRA_INDEX_URL=https://a/s https://b/s\n"
+        "      - TZ=UTC\n"
     )
     doc = parse(text, "compose.yml")
     assert_spans(doc)
     a, b = doc.settings
     assert (a.raw, b.raw) == ("https://a/s", "https://b/s")
-    assert cut(text, a).endswith("=https://b/s\n") and cut(text, b).endswith("=https://a/s\n")
+    assert "=https://b/s\n" in cut(text, a) and "=https://a/s\n" in cut(text, b)
 
 
 def test_y2_anchor_reported_once_at_the_anchor() -> None:
@@ -231,11 +233,15 @@ def test_y9_override_tag_and_flow_sequence() -> None:
 
 
 def test_y10_crlf() -> None:
-    text = f"services:\r\n  a:\r\n    environment:\r\n      - PIP_INDEX_URL={OLD}\r\n"
+    text = (
+        "services:\r\n  a:\r\n    image: python\r\n    environment:\r\n"
+        f"      - PIP_INDEX_URL={OLD}\r\n"
+    )
     doc = parse(text, "compose.yml")
     assert_spans(doc)
     (s,) = doc.settings
-    assert cut(text, s) == "services:\r\n  a:\r\n    environment:\r\n"
+    # the only entry goes with its key
+    assert cut(text, s) == "services:\r\n  a:\r\n    image: python\r\n"
 
 
 def test_y11_tab_after_colon_is_a_parse_problem() -> None:
@@ -294,10 +300,10 @@ def test_comments_outside_scalars_only() -> None:
 
 
 def test_no_final_newline() -> None:
-    text = f"services:\n  a:\n    environment:\n      PIP_INDEX_URL: {OLD}"
+    text = f"services:\n  a:\n    image: python\n    environment:\n      PIP_INDEX_URL: {OLD}"
     doc = parse(text, "compose.yml")
     (s,) = doc.settings
-    assert s.span.end == len(text) and cut(text, s) == "services:\n  a:\n    environment:\n"
+    assert s.span.end == len(text) and cut(text, s) == "services:\n  a:\n    image: python\n"
 
 
 def test_empty_document() -> None:

@@ -33,8 +33,14 @@ def changed_scalars(
     problems: list[str] = []
     changes: list[tuple[str, Any, Any]] = []
     if isinstance(before, dict) and isinstance(after, dict):
-        # a fix may drop an index setting (a stale PIP_TRUSTED_HOST ...), nothing else
-        before = {k: v for k, v in before.items() if k in after or str(k) not in REMOVABLE}
+        # a fix may drop an index setting (a stale PIP_TRUSTED_HOST ...), nothing else; an
+        # `environment:`/`args:` that held nothing else may go with it (compose reads a
+        # missing one as an empty one; a null one is still a structural change)
+        before = {
+            k: v
+            for k, v in before.items()
+            if k in after or (str(k) not in REMOVABLE and not _only_removable(v))
+        }
         after = {k: v for k, v in after.items() if k in before or str(k) not in REMOVABLE}
         if list(before) != list(after):
             problems.append(f"{path or '/'}: keys {list(before)} -> {list(after)}")
@@ -70,3 +76,12 @@ def changed_scalars(
     elif before != after:
         changes.append((path, before, after))
     return problems, changes
+
+
+def _only_removable(value: Any) -> bool:
+    """A non-empty mapping or list of index settings only (what a fix may drop)."""
+    if isinstance(value, dict):
+        return bool(value) and all(str(k) in REMOVABLE for k in value)
+    if isinstance(value, list):
+        return bool(value) and all(str(x).split("=")[0] in REMOVABLE for x in value)
+    return False

@@ -124,18 +124,44 @@ def _walk_oracles(b: shell.Findings, a: shell.Findings, where: str) -> list[Disa
                 f"compound left with an empty body: {', '.join(empty)}",
             )
         )
-    for i in range(min(len(b.chains), len(a.chains))):
-        sb, sa = set(b.chains[i]), set(a.chains[i])
+    for i, j in _paired_chains(b.chain_texts, a.chain_texts):
+        sb, sa = set(b.chains[i]), set(a.chains[j])
         if len(sb) > 1 and len(sa) == 1:
             out.append(
                 Disagreement(
                     "fallback-collapsed",
                     f"shell walk ({where})",
-                    f"{b.chain_texts[i]!r} -> {a.chain_texts[i]!r}: every branch "
-                    f"now installs the same way ({_sig(a.chains[i][0])})",
+                    f"{b.chain_texts[i]!r} -> {a.chain_texts[j]!r}: every branch "
+                    f"now installs the same way ({_sig(a.chains[j][0])})",
                 )
             )
     return out
+
+
+def _paired_chains(before: list[str], after: list[str]) -> list[tuple[int, int]]:
+    """Which fallback chain after the fix is which one before it: the chains in order, by
+    their commands with the URLs and their flags left out (a fix that cut a chain to one
+    attempt leaves no chain to pair, rather than shifting the others)."""
+    import difflib
+
+    def shape(text: str) -> str:
+        return re.sub(r"(?:-i|--index-url|--extra-index-url)[= ]\S+|https?://\S+", "", text)
+
+    # a chain the fix left as it was is itself after the fix (and collapsed nothing)
+    exact = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    same_i = {i + k for i, _j, n in exact.get_matching_blocks() for k in range(n)}
+    same_j = {j + k for _i, j, n in exact.get_matching_blocks() for k in range(n)}
+    rest_b = [i for i in range(len(before)) if i not in same_i]
+    rest_a = [j for j in range(len(after)) if j not in same_j]
+    sm = difflib.SequenceMatcher(
+        a=[shape(before[i]) for i in rest_b], b=[shape(after[j]) for j in rest_a], autojunk=False
+    )
+    return [
+        (rest_b[i1 + k], rest_a[j1 + k])
+        for op, i1, i2, j1, j2 in sm.get_opcodes()
+        if op in ("equal", "replace")
+        for k in range(min(i2 - i1, j2 - j1))
+    ]
 
 
 def _sig(sig: tuple[str, ...]) -> str:
@@ -191,9 +217,24 @@ def dockerfile_oracles(before: str, after: str) -> list[Disagreement]:
     if any(code == "DL1000" for code, _ in hb):
         return out  # hadolint could not read it before the fix: it has nothing to compare
     for code, message in _new(hb.elements(), ha.elements()):
+        if _latent(code, message, before):
+            continue
         cls = "hadolint-parse" if code == "DL1000" else "hadolint-finding"
         out.append(Disagreement(cls, "hadolint", f"new {code}: {message}"))
     return out
+
+
+def _latent(code: str, message: str, before: str) -> bool:
+    """A shellcheck parser warning about a word the file already had (SC1010 on `echo done`):
+    shellcheck drops such warnings from a command that has an analysis finding (SC2015 on
+    `A && B || C`), so a fix that removes the `|| C` brings it to light rather than causes
+    it. Only warnings that quote the word they are about, present before, qualify."""
+    m = re.search(r"'([^']+)'", message)
+    return (
+        code.startswith("SC1")
+        and m is not None
+        and re.search(rf"(?<![\w-]){re.escape(m.group(1))}(?![\w-])", before) is not None
+    )
 
 
 # --- requirements ----------------------------------------------------------------------------
@@ -265,7 +306,7 @@ def _index_intent(
                         f"{cls} {role} {before[i]} is gone: pip now uses {list(after)}",
                     )
                 )
-        elif cls == "public" and u in na:
+        elif cls == "public" and u in na and not _policy_over_http(u, pol):
             out.append(
                 Disagreement(
                     "public-index-left", oracle, f"public {role} {before[i]} is still used"
@@ -375,6 +416,12 @@ def project_oracles(before: str, after: str) -> list[Disagreement]:
 
 
 # --- URLs, every kind --------------------------------------------------------------------------
+
+
+def _policy_over_http(url: str, policy: str) -> bool:
+    """The policy index itself over http: PS201's https fix is unsafe (SPEC §7), so a safe
+    fix may leave it."""
+    return url.startswith("http://") and normalise("https://" + url[7:]) == policy
 
 
 def suppressed(text: str) -> set[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import dockerfile as buildkit
@@ -241,13 +242,63 @@ def compare(before: list[buildkit.Command], after: list[buildkit.Command]) -> Co
     it held; any other name an ENV/ARG declares must stay.
     """
     out = Comparison()
-    kb, ka = [_key(c) for c in before], [_key(c) for c in after]
     stage_of = []
     n = -1
     for c in after:
         if c.cmd.upper() == "FROM":
             n += 1
         stage_of.append(max(n, 0))
+    # an ENV/ARG holding index settings only may come or go: align the other instructions
+    # first (two such ENVs look alike, and matching them would misalign the RUNs around)
+    core_b = [c for c in before if not _removable(c)]
+    core_a = [c for c in after if not _removable(c)]
+    sm = difflib.SequenceMatcher(
+        a=[_key(c) for c in core_b], b=[_key(c) for c in core_a], autojunk=False
+    )
+    if sm.ratio() < 1.0 or len(core_b) != len(core_a):
+        return _compare_all(before, after, stage_of, out)
+    for b, a in zip(core_b, core_a, strict=True):
+        out.pairs.append((b, a))
+        lost = [k for k in names_of(b) if k not in names_of(a) and k not in REMOVABLE]
+        added = [k for k in names_of(a) if k not in names_of(b) and k not in REMOVABLE]
+        if lost or added:
+            out.problems.append(
+                f"line {b.start_line}: {name(b)} names {names_of(b)} -> {names_of(a)}"
+            )
+    # an index-only ENV/ARG of the same stage and names is the one from before (its value
+    # maybe edited); any other one after the fix was inserted by it
+    left = Counter(
+        (_stage(before, c), c.cmd.upper(), tuple(names_of(c))) for c in before if _removable(c)
+    )
+    for j, c in enumerate(after):
+        if not _removable(c):
+            continue
+        key = (stage_of[j], c.cmd.upper(), tuple(names_of(c)))
+        if left[key] > 0:
+            left[key] -= 1
+        else:
+            out.inserted.append((stage_of[j], c))
+    return out
+
+
+def _stage(cmds: list[buildkit.Command], c: buildkit.Command) -> int:
+    n = -1
+    for x in cmds:
+        if x.cmd.upper() == "FROM":
+            n += 1
+        if x is c:
+            break
+    return max(n, 0)
+
+
+def _compare_all(
+    before: list[buildkit.Command],
+    after: list[buildkit.Command],
+    stage_of: list[int],
+    out: Comparison,
+) -> Comparison:
+    """The whole sequences aligned at once (when the other instructions differ)."""
+    kb, ka = [_key(c) for c in before], [_key(c) for c in after]
     sm = difflib.SequenceMatcher(a=kb, b=ka, autojunk=False)
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         if op == "equal":

@@ -199,6 +199,22 @@ class _F:
         self.__dict__.update(d)
 
 
+def _mine(findings: list[dict[str, object]], root: Path, rel: str) -> list[_F]:
+    """The findings of ``rel``: the command line names files as it was given the tree (an
+    absolute path here), so each is compared relative to ``root``."""
+    out = []
+    for f in findings:
+        path = Path(str(f.get("path", "")))
+        if path.is_absolute():
+            try:
+                path = path.relative_to(root)
+            except ValueError:
+                continue
+        if path.as_posix() == rel:
+            out.append(_F(f))
+    return out
+
+
 def run_cli_tree(
     before_root: Path,
     work: Path,
@@ -242,8 +258,9 @@ def run_cli_tree(
             found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed)
             if core.kind_of(rel) == "pipconf" and after != res.before:
                 found += _pip_config_list(before_check / rel, tree / rel)
-            mine = lambda fs, rel=rel: [_F(f) for f in fs if f.get("path") == rel]  # noqa: E731
-            found += _check_after_fix(mine(before_findings), mine(after_findings), mode)
+            found += _check_after_fix(
+                _mine(before_findings, before_check, rel), _mine(after_findings, tree, rel), mode
+            )
             if after_again.get(rel) != after:
                 found.append(
                     Disagreement(

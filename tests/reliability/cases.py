@@ -91,7 +91,7 @@ D: list[Case] = [
         "Dockerfile:1:17: PS900 unsupported line endings (CR)"),
     one("D20", "credentials in ENV", "Dockerfile",
         f"{FROM}ENV PIP_INDEX_URL=https://deploy:{SENTINEL}@pypi.corp.example/simple\n",
-        "report", "Dockerfile:2:19: PS101 [unsafe fix] index https://deploy:****@",
+        "report", "Dockerfile:2:19: PS101 index https://deploy:****@",
         'Dockerfile:2:19: PS301 index URL embeds credentials (user "deploy" with a password)',
         absent=(SENTINEL,)),
     Case("D21", "two stages, each with the old index; fixed in one run",
@@ -108,9 +108,9 @@ S: list[Case] = [
     one("S1", "literal index with trusted-host, then a dynamic pip config set", "build.sh",
         f"pip install -i {OLD} --trusted-host pypi.tuna.tsinghua.edu.cn pkg && "
         'pip config set global.index-url "$URL"\n', "fix", "build.sh:1:16: PS101",
-        "build.sh:1:72: PS204", after={"build.sh": swap(
-            f"pip install -i {OLD} --trusted-host pypi.tuna.tsinghua.edu.cn pkg && "
-            'pip config set global.index-url "$URL"\n', (OLD, NEW), (TUNA, ALIYUN))}),
+        "build.sh:1:72: PS204", after={"build.sh": b(
+            f"pip install -i {NEW} pkg && "
+            'pip config set global.index-url "$URL"\n')}),
     one("S2", "--index-url=VALUE: only the text after = changes", "build.sh",
         f"python -m pip install --index-url={OLD} pkg\n", "fix", "build.sh:1:35: PS101"),
     one("S3", "single-quoted index of uv pip (quotes kept)", "build.sh",
@@ -124,7 +124,9 @@ S: list[Case] = [
     Case("S7", "command prefix and export", {"build.sh": b(
         f"PIP_INDEX_URL={OLD} pip install x\nexport PIP_EXTRA_INDEX_URL={OLD}\n")},
         "fix", ("build.sh:1:15: PS101", "build.sh:2:28: PS102"),
-        after={"build.sh": b(f"PIP_INDEX_URL={NEW} pip install x\n")}),
+        # the exported extra applies where no primary is set: it moves to the policy index
+        after={"build.sh": b(f"PIP_INDEX_URL={NEW} pip install x\n"
+                             f"export PIP_EXTRA_INDEX_URL={NEW}\n")}),
     one("S8", "index inside a bash array", "build.sh",
         f'ARGS=(-i {OLD}); pip install "${{ARGS[@]}}" p\n', "fix", "build.sh:1:10: PS101"),
     one("S9", "unterminated quote", "build.sh", f'pip install -i "{OLD} pkg\n', "error",
@@ -178,10 +180,10 @@ R: list[Case] = [
             f"-i {OLD}\r\nflask\r\n", (OLD, NEW), encoding="utf-16-le")}),
     one("R9", "no trailing newline", "requirements.txt", f"flask\n-i {OLD}", "fix",
         "requirements.txt:2:4: PS101"),
-    one("R10", "trusted-host left behind by the fix", "requirements.txt",
+    one("R10", "trusted-host of the moved index removed with it", "requirements.txt",
         f"-i {OLD}\n--trusted-host {TUNA}\nflask\n", "fix",
         "requirements.txt:1:4: PS101", "requirements.txt:2:16: PS204",
-        after={"requirements.txt": b(f"-i {NEW}\n--trusted-host {ALIYUN}\nflask\n")}),
+        after={"requirements.txt": b(f"-i {NEW}\nflask\n")}),
     one("R11", "10 MB single-line file", "requirements.txt", b"a" * 10_000_000, "skip",
         "requirements.txt: file is larger than 2048 KiB: skipped", budget=1.0),
     one("R12", "VCS requirement with an oauth2 token (not an index URL: no PS301)",
@@ -207,7 +209,7 @@ P: list[Case] = [
     one("P5", "trusted_host spelled with an underscore", "pip.conf",
         f"[global]\nindex-url = {OLD}\ntrusted_host = {TUNA}\n", "fix",
         "pip.conf:2:13: PS101", "pip.conf:3:16: PS204",
-        after={"pip.conf": b(f"[global]\nindex-url = {NEW}\ntrusted_host = {ALIYUN}\n")}),
+        after={"pip.conf": b(f"[global]\nindex-url = {NEW}\n")}),
     Case("P6", "index-url in [global] and [install]", {"pip.conf": b(
         f"[global]\nindex-url = {OLD}\n[install]\nindex-url = {OLD}\n")},
         "fix", ("pip.conf:2:13: PS101", "pip.conf:4:13: PS101"),
@@ -375,9 +377,10 @@ F: list[Case] = [
         "error", "requirements.txt:1:1: PS900 binary file (NUL byte)"),
     one("F16", "mixed CRLF and LF: each line keeps its own ending", "Dockerfile", MIXED,
         "fix", "Dockerfile:3:20: PS101"),
+    # a single-label host is an intranet name: reported, never replaced
     one("F17a", "ReDoS probe: https:// + 'a' x 5000 + '!'", "requirements.txt",
-        "-i https://" + "a" * 5000 + "!\n", "fix", "requirements.txt:1:4: PS101", budget=1.0,
-        after={"requirements.txt": b(f"-i {NEW}\n")}),
+        "-i https://" + "a" * 5000 + "!\n", "report", "requirements.txt:1:4: PS101",
+        budget=1.0),
     one("F17b", "ReDoS probe: https:// + ':' x 5000", "requirements.txt",
         "-i https://" + ":" * 5000 + "\n", "clean", budget=1.0),
 ]

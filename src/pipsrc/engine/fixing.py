@@ -1,7 +1,11 @@
 """The fix loop: texts in; new texts, changes and findings out; nothing shared is written.
 
 Each file is fixed in passes: lint, apply the wanted fixes (:func:`pipsrc.edits.apply_fixes`),
-parse the result again, until nothing is left to apply (at most :data:`MAX_PASSES`). A file's
+parse the result again and check that it still means what it meant
+(:func:`pipsrc.engine.meaning.why_not`: its shell programs parse, its instructions are the
+same, no ``pip config unset`` lost its ``set``, no compose list was emptied), until nothing is
+left to apply (at most :data:`MAX_PASSES`). A fix that fails the check is withheld, alone:
+its finding stays, saying why, and the other fixes go ahead. A file's
 lints see the other files as they were when the round began (:meth:`Context.overlay`), so no
 result depends on the order files are fixed in. A fix may change a file that other files read
 (the requirements file of a ``pip install -r``, a copied ``pip.conf``): those files are fixed
@@ -27,13 +31,19 @@ if TYPE_CHECKING:
 
 MAX_PASSES = 10
 MAX_ROUNDS = 10
-_UNPARSABLE = "internal error: a fix made the file unparsable; all changes reverted"
+
+# a fix, by what it does in the text of its pass: (code, title, edits)
+FixKey = tuple[str, str, tuple[tuple[int, int, str], ...]]
 
 
 def wanted(fix_: Fix, unsafe: bool) -> bool:
     return fix_.applicability == Applicability.SAFE or (
         unsafe and fix_.applicability == Applicability.UNSAFE
     )
+
+
+def fix_key(code: str, fix_: Fix) -> FixKey:
+    return code, fix_.title, tuple(sorted((e.start, e.end, e.replacement) for e in fix_.edits))
 
 
 @record
@@ -48,6 +58,8 @@ class FileFix:
     maps: list[PositionMap] = field(default_factory=list)  # one per applied pass
     # change, its pass, offset in that pass's text, the edit's start
     pending: list[tuple[Change, int, int, int]] = field(default_factory=list)
+    # fixes the meaning check refused, in the current text's offsets, and why
+    withheld: dict[FixKey, str] = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -55,22 +67,23 @@ class FileFix:
 
     def run(self, view: Context, enabled: set[str], unsafe: bool) -> bool:
         """Fix this file against ``view`` (the other files); whether its text changed."""
-        from pipsrc.edits import apply_fixes
-
         start = self.doc
         for _ in range(MAX_PASSES):
             self._lint(view, enabled)
             if not self.doc.fixable or self.error:
                 break
-            by_fix = {f.fix: f for f in self.findings if f.fix and wanted(f.fix, unsafe)}
-            applied = apply_fixes(self.doc.text, by_fix) if by_fix else None
-            if applied is None or applied.text == self.doc.text:
+            by_fix = {
+                f.fix: f
+                for f in self.findings
+                if f.fix and wanted(f.fix, unsafe) and fix_key(f.code, f.fix) not in self.withheld
+            }
+            withheld = len(self.withheld)
+            done = self._apply(by_fix) if by_fix else None
+            if done is None:
+                if len(self.withheld) > withheld:
+                    self._lint(view, enabled)  # the findings say why their fix was withheld
                 break
-            new_doc = parse_safely(self.doc.kind, applied.text, self.doc.path)
-            if not new_doc.fixable:
-                self._revert(_UNPARSABLE, view, enabled)
-                break
-            self._record(applied, by_fix, new_doc)
+            self._record(*done, by_fix)
         else:
             self.error = (
                 f"fixes did not converge after {MAX_PASSES} passes; changes kept up to the last one"
@@ -78,23 +91,60 @@ class FileFix:
             self._lint(view, enabled)
         return self.doc is not start
 
+    def _apply(self, by_fix: dict[Fix, Finding]) -> tuple[Applied, Document] | None:
+        """Apply the fixes that keep the file's meaning (:mod:`pipsrc.engine.meaning`); the
+        others are withheld, each with why. None when nothing is left to apply."""
+        from pipsrc.edits import apply_fixes
+
+        done = self._try(apply_fixes(self.doc.text, by_fix))
+        if not isinstance(done, str):
+            return done
+        applied = apply_fixes(self.doc.text, by_fix).applied
+        for fx in applied:  # which fix is it? each one alone
+            why = self._try(apply_fixes(self.doc.text, [fx]))
+            if isinstance(why, str):
+                self.withheld[fix_key(by_fix[fx].code, fx)] = why
+        kept: list[Fix] = []
+        for fx in applied:  # the rest, one at a time: together they may still clash
+            if fix_key(by_fix[fx].code, fx) in self.withheld:
+                continue
+            if isinstance(self._try(apply_fixes(self.doc.text, [*kept, fx])), tuple):
+                kept.append(fx)
+        result = self._try(apply_fixes(self.doc.text, kept)) if kept else None
+        return result if isinstance(result, tuple) else None
+
+    def _try(self, applied: Applied) -> tuple[Applied, Document] | str | None:
+        """The applied fixes and the new document, or why the new text may not be kept
+        (None: it changes nothing)."""
+        from pipsrc.engine.meaning import why_not
+
+        if not applied.applied or applied.text == self.doc.text:
+            return None
+        new_doc = parse_safely(self.doc.kind, applied.text, self.doc.path)
+        why = why_not(self.doc, new_doc)
+        return why if why is not None else (applied, new_doc)
+
     def _lint(self, view: Context, enabled: set[str]) -> None:
         self.suppressed = []
         ctx = view.overlay({self.doc.path: self.doc})
         self.findings = lint(self.doc, ctx, enabled, self.suppressed)
+        if self.withheld:
+            for f in self.findings:
+                why = self.withheld.get(fix_key(f.code, f.fix)) if f.fix else None
+                if why is not None:
+                    f.message += f" (fix withheld: {redact(why)})"
+                    f.fix, f.applicability = None, None
 
-    def _revert(self, error: str, view: Context, enabled: set[str]) -> None:
-        self.doc, self.maps, self.pending, self.error = self.original, [], [], error
-        self._lint(view, enabled)
-
-    def _record(self, applied: Applied, by_fix: dict[Fix, Finding], new_doc: Document) -> None:
+    def _record(self, applied: Applied, new_doc: Document, by_fix: dict[Fix, Finding]) -> None:
         from pipsrc.edits import PositionMap
 
         for fx in applied.applied:
             for e in fx.edits:
                 change, at = describe(self.doc, self.doc.path, by_fix[fx].code, e)
                 self.pending.append((change, len(self.maps), at, e.start))
-        self.maps.append(PositionMap.of(e for fx in applied.applied for e in fx.edits))
+        pmap = PositionMap.of(e for fx in applied.applied for e in fx.edits)
+        self.maps.append(pmap)
+        self.withheld = carry_withheld(self.withheld, pmap)
         self.doc = new_doc
 
     def changes(self) -> list[Change]:
@@ -138,11 +188,29 @@ def fix_all(
     return fixes
 
 
+def carry_withheld(withheld: dict[FixKey, str], pmap: PositionMap) -> dict[FixKey, str]:
+    """The withheld fixes in the next pass's text (a fix whose text a pass changed is
+    forgotten: the rule that made it will say what it wants now)."""
+    out: dict[FixKey, str] = {}
+    for (code, title, edits), why in withheld.items():
+        moved = []
+        for start, end, replacement in edits:
+            new_start, new_end = pmap.forward(start), pmap.forward(end)
+            if new_end - new_start != end - start:
+                break
+            moved.append((new_start, new_end, replacement))
+        else:
+            out[(code, title, tuple(moved))] = why
+    return out
+
+
 def reads_any(doc: Document, paths: set[str], ctx: Context) -> bool:
     """Whether linting ``doc`` reads one of ``paths``: the requirements files of its
-    install sites and the pip.conf files of its scopes (:meth:`Context.find_file`)."""
+    install sites, the pip.conf files of its scopes and the Dockerfiles its compose build
+    args feed (:meth:`Context.find_file`)."""
     names = [n for site in doc.sites for n in site.requirement_files]
     names += [n for scope in doc.scopes for n in scope.config_files]
+    names += [arg.dockerfile for arg in doc.build_args]
     for name in names:
         ref = ctx.find_file(doc, name)
         if ref is not None and ref.path in paths:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pipsrc.context import Context
 from pipsrc.engine.results import Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
+from pipsrc.records import replace
 from pipsrc.redaction import redact
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, Violation, resolve_codes
 from pipsrc.suppress import Suppression, parse_suppressions, suppressed
@@ -32,7 +33,7 @@ def rules(enabled: set[str]) -> list[Rule]:
 
 def lintable(doc: Document) -> bool:
     """Whether any rule could find anything in ``doc``: rules read only these."""
-    return bool(doc.settings or doc.sites or doc.comments or doc.problems)
+    return bool(doc.settings or doc.sites or doc.comments or doc.problems or doc.build_args)
 
 
 def lint(
@@ -48,6 +49,10 @@ def lint(
     """
     if not lintable(doc):
         return []  # every rule reads only these: the common case of a monorepo costs nothing
+    if doc.build_args:
+        linked = ctx.linked_settings(doc)
+        if linked:  # read with the settings of the Dockerfiles they feed (rules see both)
+            doc = replace(doc, settings=[*doc.settings, *linked])
     lines = LineIndex(doc.text)
     sups = parse_suppressions(doc.comments, lines, ALIASES)
     ignored = (

@@ -89,7 +89,7 @@ REGISTRY: list[KindSpec] = [
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
-        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|args",  # args: build args linked to ARGs
     ),
     KindSpec(
         "lockfile",

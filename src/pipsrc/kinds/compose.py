@@ -18,6 +18,7 @@ of a fix, is :mod:`pipsrc.kinds.composevalues`.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 import warnings
 from typing import Any
@@ -30,6 +31,7 @@ from pipsrc.model import (
     Method,
     ParseProblem,
     Scope,
+    Setting,
     Span,
 )
 from pipsrc.textio import majority_newline
@@ -230,12 +232,47 @@ class _Walker:
             items = self.merged(svc)
             env = items.get("environment")
             if env is not None:
-                self.variables(env[1], Method.COMPOSE_ENV, scope_id, span)
+                self.variables(env[1], Method.COMPOSE_ENV, scope_id, span, env)
             build = items.get("build")
             if build is not None and isinstance(build[1], self.Mapping):
                 args = self.merged(build[1]).get("args")
                 if args is not None:
-                    self.variables(args[1], Method.COMPOSE_ARG, scope_id, span)
+                    self.variables(args[1], Method.COMPOSE_ARG, scope_id, span, args)
+                    dockerfile = self._dockerfile(build[1])
+                    if dockerfile is not None:
+                        self.values.build_args(self._entries(args[1]), scope_id, dockerfile)
+
+    def _entries(self, node: Any) -> list[tuple[str, Any, int]]:
+        """(name, value scalar, characters before the value) of an ``args`` node in map or
+        list form."""
+        out: list[tuple[str, Any, int]] = []
+        if isinstance(node, self.Mapping):
+            for name, (_key, value, _owner) in self.merged(node).items():
+                if isinstance(value, self.Scalar) and not is_null(value):
+                    out.append((str(name), value, 0))
+        elif isinstance(node, self.Sequence):
+            for item in node.value:
+                if isinstance(item, self.Scalar):
+                    name, eq, _ = str(item.value).partition("=")
+                    if eq:
+                        out.append((name, item, len(name) + 1))
+        return out
+
+    def _dockerfile(self, build: Any) -> str | None:
+        """The path of the Dockerfile a ``build:`` mapping builds (``context`` joined with
+        ``dockerfile``), relative to the compose file; None for a remote context."""
+        items = self.merged(build)
+
+        def scalar(key: str, default: str) -> str | None:
+            entry = items.get(key)
+            if entry is None:
+                return default
+            return str(entry[1].value) if isinstance(entry[1], self.Scalar) else None
+
+        context, dockerfile = scalar("context", "."), scalar("dockerfile", "Dockerfile")
+        if context is None or dockerfile is None or "://" in context or "$" in context:
+            return None
+        return posixpath.normpath(posixpath.join(context, dockerfile))
 
     def extensions(self, root: Any) -> None:
         """Settings inside top-level ``x-`` fields that no service reached."""
@@ -261,9 +298,37 @@ class _Walker:
                     stack.extend((item, method) for item in node.value)
 
     def variables(
+        self,
+        node: Any,
+        method: Method,
+        scope: str,
+        service: tuple[int, int] | None,
+        parent: tuple[Any, Any, Any] | None = None,
+    ) -> None:
+        """An ``environment``/``args`` node in map or list form (``parent``: its key, the
+        node and the mapping that holds it)."""
+        first = len(self.doc.settings)
+        self._variables(node, method, scope, service)
+        if len(getattr(node, "value", ())) == 1:
+            self._only_entry(self.doc.settings[first:], parent)
+
+    def _only_entry(self, settings: list[Setting], parent: tuple[Any, Any, Any] | None) -> None:
+        """The only entry of an ``environment:``/``args:`` goes with its key (compose would
+        read ``environment:`` with nothing under it as null), or stays when that key is the
+        only one of its mapping."""
+        removal = None
+        if parent is not None and len(self.merged(parent[2])) > 1:
+            removal = self.values.entry_removal(*parent)
+        for st in settings:
+            if st.removal is None:
+                continue
+            st.removal = removal
+            if removal is None:
+                st.kept = "it is the only entry of a mapping that would be left empty"
+
+    def _variables(
         self, node: Any, method: Method, scope: str, service: tuple[int, int] | None
     ) -> None:
-        """An ``environment``/``args`` node in map or list form."""
         if isinstance(node, self.Mapping):
             for name, (key, value, owner) in self.merged(node).items():
                 if name not in ENV_VARS or id(key) in self.reported:

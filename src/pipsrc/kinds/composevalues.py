@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from pipsrc.model import Document, Insertion, Method, Setting, Span, Tool
+from pipsrc.model import BuildArg, Document, Insertion, Method, Setting, Span, Tool
 from pipsrc.records import record
 from pipsrc.syntax.emit import pip_index_ineffective
 from pipsrc.syntax.variables import expand
@@ -156,6 +156,28 @@ class ValueLocator:
             span = Span(found, found + len(token))
             return span, span.end
         return Span(*loc.region), cursor
+
+    def build_args(self, entries: list[tuple[str, Any, int]], scope: str, dockerfile: str) -> None:
+        """``build.args`` entries (name, value scalar, characters before the value) not named
+        like an index variable, for the rules to read against the Dockerfile they feed
+        (:class:`~pipsrc.model.BuildArg`)."""
+        for name, value, skip in entries:
+            if name in ENV_VARS or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+                continue
+            loc = self._locate(value)
+            text = loc.value[skip:].strip()
+            if not text:
+                continue
+            start = loc.value.find(text, skip)
+            if loc.exact:
+                span = Span(loc.base + start, loc.base + start + len(text))
+                raw = self.text[span.start : span.end]
+                literal = raw == text and "$" not in text
+            else:
+                span, raw, literal = Span(*loc.region), self.text[slice(*loc.region)], False
+            self.doc.build_args.append(
+                BuildArg(scope, dockerfile, name, raw, text if literal else None, span)
+            )
 
     def unresolved(
         self, name: str, node: Any, method: Method, scope: str, removal: Span | None

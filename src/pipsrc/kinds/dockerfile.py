@@ -93,6 +93,7 @@ class _Parser:
                     ParseProblem(ins.line_start, f"could not read instruction: {exc}", True)
                 )
         self._unused_global_args()
+        _keep_runs_apart(self.doc, sc.instrs, kws)
         return self.doc
 
     def _keyword(self, ins: Instr) -> str:
@@ -206,6 +207,8 @@ class _Parser:
                     self.global_args[name] = VarDef(None)
                     continue
                 assert self.stage is not None
+                if name in self.stage.scope_args:
+                    continue  # declared again in the stage: it keeps the value it has
                 self.stage.scope_args.add(name)
                 g = self.global_args.get(name)
                 if g is not None:
@@ -374,6 +377,63 @@ class _Parser:
                        self.text)  # fmt: skip
         sub = pipconf.parse(content.text, self.doc.path)
         merge_pipconf(self._ctx(res), sub, content, expanding, False, dest)
+
+
+_QUOTED = re.compile(r"'[^']*'|\"(?:[^\"\\]|\\.)*\"")
+_CONNECTOR = re.compile(r"&&|\|\||;|\|")
+
+
+def _commands(body: str) -> int:
+    """How many commands a ``RUN`` line holds (1 + its top-level connectors, roughly)."""
+    body = re.sub(r"\\\r?\n", " ", body)
+    body = "\n".join(ln for ln in body.splitlines() if not ln.lstrip().startswith("#"))
+    return 1 + len(_CONNECTOR.findall(_QUOTED.sub("", body)))
+
+
+def _keep_runs_apart(doc: Document, instrs: list[Instr], kws: list[str]) -> None:
+    """A removal that would leave a ``RUN`` with one command next to another one-command
+    ``RUN`` makes hadolint ask to consolidate them (DL3059): such a command is left, and
+    the rule that would remove it says why."""
+    single = _singles(doc.text, instrs, kws)
+    for st in doc.settings:
+        if st.removal is not None and _lone(doc.text, instrs, kws, single, st.removal):
+            st.removal = None
+            st.kept = LONE_RUNS
+
+
+LONE_RUNS = (
+    "removing it would leave one-command RUN instructions in a row, which hadolint asks to "
+    "consolidate (DL3059): edit them together by hand"
+)
+
+
+def _singles(text: str, instrs: list[Instr], kws: list[str]) -> list[bool]:
+    return [
+        kw == "RUN" and not ins.heredocs and _commands(text[ins.line_start : ins.end]) == 1
+        for ins, kw in zip(instrs, kws, strict=True)
+    ]
+
+
+def _lone(text: str, instrs: list[Instr], kws: list[str], single: list[bool], r: Span) -> bool:
+    """Whether deleting ``r`` inside a ``RUN`` of several commands leaves it one command long
+    next to a one-command ``RUN``."""
+    k = next((k for k, ins in enumerate(instrs) if ins.line_start <= r.start < ins.end), -1)
+    if k < 0 or kws[k] != "RUN" or single[k] or instrs[k].heredocs:
+        return False
+    ins = instrs[k]
+    if r.start <= ins.line_start and r.end >= ins.end:
+        return False
+    if _commands(text[ins.line_start : r.start] + text[r.end : ins.end]) != 1:
+        return False
+    return (k > 0 and single[k - 1]) or (k + 1 < len(instrs) and single[k + 1])
+
+
+def leaves_lone_runs(text: str, removal: Span) -> bool:
+    """Whether deleting ``removal`` from a Dockerfile makes hadolint's DL3059 appear (a rule
+    that removes a whole command checks it with this)."""
+    sc = scan(text)
+    kws = [(ins.logical(text).split(None, 1) or [""])[0].upper() for ins in sc.instrs]
+    return _lone(text, sc.instrs, kws, _singles(text, sc.instrs, kws), removal)
 
 
 def parse(text: str, path: str) -> Document:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from pipsrc.rules import (
     extra,
+    fallback,
     index,
     ineffective,
     lock,
@@ -18,7 +19,7 @@ from pipsrc.rules import (
 )
 from pipsrc.rules.base import Example, Rule, Violation
 
-_MODULES = (index, extra, lock, pypi, transport, trusted, security, ineffective, meta)
+_MODULES = (index, extra, fallback, lock, pypi, transport, trusted, security, ineffective, meta)
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )

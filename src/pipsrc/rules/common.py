@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import (
+    Applicability,
     Document,
     Edit,
     Setting,
     SettingKind,
 )
+from pipsrc.origin import origin
 from pipsrc.rules.base import Example
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
@@ -47,12 +49,20 @@ def off_policy(s: Setting, ctx: Context) -> bool:
     return not (s.kind == SettingKind.EXTRA_INDEX and policy.allowed_extra(value))
 
 
-def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> list[Edit]:
-    """Trusted-host entries that belonged to ``s`` and move with it (PS203)."""
-    new_host = host_port(new)
-    old = s.value
-    if new_host is None or old is None:
+def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None) -> list[Edit]:
+    """Trusted-host entries that belonged only to ``s``, which a fix moves to ``new`` (or
+    removes, when ``new`` is None): they follow the policy for the new index in the same fix
+    (SPEC §6, PS203), moved to the new host when it is served over http or the policy says
+    ``trusted-host = "always"``, removed otherwise, so that ``fix`` never leaves a PS204 (or
+    a trusted-host for nothing) behind."""
+    new_host = host_port(new) if new is not None else ""
+    if new_host is None or s.value is None:
         return []
+    parsed = parse_url(new) if new is not None else None
+    keep = new is not None and (
+        ctx.policy.trusted_host == "always"
+        or (parsed is not None and parsed.scheme == "http" and ctx.policy.trusted_host != "never")
+    )
     edits = []
     in_scope = scope_settings(doc, s.scope)
     for th in live(in_scope):
@@ -62,11 +72,29 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str) -> li
         if not any(u is s for u, _ in users):
             continue
         # every other user of this trusted-host is also being moved to the policy index
-        if all(u is s or (off_policy(u, ctx) and u.editable) for u, _ in users):
+        # what still needs it after the fix: other http indexes that stay (https ones never)
+        if all(u is s or _moved_safely(u, ctx) or _https(v) for u, v in users):
             entry = bare_trusted_host(th.value) or th.value
-            if entry != new_host and not th.raw.startswith(("http://", "https://")):
+            if not keep and th.removal is not None:
+                edits.append(Edit.delete(th.removal))
+            elif entry != new_host and not th.raw.startswith(("http://", "https://")):
                 edits.append(Edit.replace(th.span, new_host))
     return edits
+
+
+def _https(value: str) -> bool:
+    parsed = parse_url(value)
+    return parsed is not None and parsed.scheme == "https"
+
+
+def _moved_safely(u: Setting, ctx: Context) -> bool:
+    """Whether a safe fix moves ``u`` to the policy index too (it serves no trusted-host
+    then)."""
+    return (
+        off_policy(u, ctx)
+        and u.editable
+        and origin(u.value or "").replace_safety == Applicability.SAFE
+    )
 
 
 def kept_note(s: Setting, fix: object) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings
 from pipsrc.model import (
@@ -17,6 +16,7 @@ from pipsrc.model import (
     SettingKind,
     Severity,
 )
+from pipsrc.origin import left_note, origin
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
@@ -27,6 +27,7 @@ from pipsrc.rules.common import (
     TUNA,
     judged,
     kept_note,
+    moved_trusted_hosts,
     off_policy,
 )
 from pipsrc.urls import rewrite_like, same_mirror
@@ -44,8 +45,11 @@ def _primaries(doc: Document, s: Setting) -> list[Setting]:
 
 
 def repeats_primary(doc: Document, s: Setting) -> bool:
-    """An extra index that is its scope's primary index (over http or https)."""
-    return any(same_mirror(s.value or "", p.value or "") for p in _primaries(doc, s))
+    """An extra index that is the primary index wherever it applies (over http or https).
+    With several primaries (two `-i` lines, an ENV and a pip config) which one pip uses
+    depends on their order and source, so only an extra equal to all of them is redundant."""
+    primaries = _primaries(doc, s)
+    return bool(primaries) and all(same_mirror(s.value or "", p.value or "") for p in primaries)
 
 
 class ExtraIndexOffPolicy(Rule):
@@ -58,12 +62,16 @@ class ExtraIndexOffPolicy(Rule):
         "dependency confusion (a public package shadowing an internal one)."
     )
     fix_safety = (
-        "Safe when the extra index is PyPI or a catalogued mirror: it is removed when the "
-        "scope already has a primary index (pointing it at the policy index would only "
-        "duplicate it), otherwise pointed at the policy index. No fix for unknown private "
-        "indexes: only their owner knows whether they are needed."
+        "Safe when the extra index is PyPI or a catalogued public mirror: it is removed when "
+        "a primary index applies wherever it does (pointing it at the policy index would "
+        "only duplicate it; a command's own `--index-url` does not count for a stage-wide "
+        "extra index), otherwise pointed at the policy index. Unsafe for a mirror's "
+        "cloud-internal address or an uncatalogued mirror-shaped host. No fix for private, "
+        "proxy, vendor or other unknown indexes: only their owner knows which packages "
+        "exist only there."
     )
     fix_applicability = Applicability.SAFE
+    also = frozenset({Applicability.UNSAFE})
     needs_policy = True
     # the company's index, which the policy allows as an extra index
     good = (
@@ -133,6 +141,21 @@ class ExtraIndexOffPolicy(Rule):
             f'[tool.uv]\nindex-url = "{ALIYUN}"\nextra-index-url = ["{TUNA}"]\n',
             fixed=f'[tool.uv]\nindex-url = "{ALIYUN}"\n',
         ),
+        # a mirror the catalogue does not know: it probably mirrors PyPI, but only probably
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://mirrors.sustech.edu.cn/pypi/web/simple\nx\n",
+            fixed=f"-i {ALIYUN}\nx\n",
+            unsafe=True,
+        ),
+        # the stage-wide extra index serves every install; the one command's own -i does
+        # not make it redundant, and a vendor's index is never dropped
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\n"
+            "ENV PIP_EXTRA_INDEX_URL=https://repos.gpu-vendor.example.com/r/maca/simple\n"
+            f"RUN pip install -i {ALIYUN} maca-runtime\nRUN pip install -r requirements.txt\n",
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -145,24 +168,24 @@ class ExtraIndexOffPolicy(Rule):
             assert s.value is not None
             if repeats_primary(doc, s):
                 continue  # PS103 reports it (one finding per value)
-            known = catalogue().match(s.value)
+            safety = origin(s.value).replace_safety
             fix = None
-            if known is not None and known.mirror.kind == "mirror" and s.editable:
+            if safety is not None and s.editable:
                 if _primaries(doc, s) and s.removal is not None:
                     fix = Fix(
-                        (Edit.delete(s.removal),), Applicability.SAFE, "Remove the extra index"
+                        (Edit.delete(s.removal), *moved_trusted_hosts(doc, s, ctx, None)),
+                        safety,
+                        "Remove the extra index",
                     )
                 elif not _primaries(doc, s):
                     fix = Fix(
                         (Edit.replace(s.span, rewrite_like(s.raw, target)),),
-                        Applicability.SAFE,
+                        safety,
                         f"Use the policy index {target}",
                     )
+            note = f" ({left_note(s.value)})" if safety is None else kept_note(s, fix)
             yield Violation(
-                s.span,
-                f"extra index {s.value} is not allowed by the policy{kept_note(s, fix)}",
-                s.value,
-                fix,
+                s.span, f"extra index {s.value} is not allowed by the policy{note}", s.value, fix
             )
 
 
@@ -249,7 +272,11 @@ class RedundantExtraIndex(Rule):
             if repeats_primary(doc, s):
                 fix = None
                 if s.removal is not None and s.editable:
-                    fix = Fix((Edit.delete(s.removal),), Applicability.SAFE, "Remove it")
+                    fix = Fix(
+                        (Edit.delete(s.removal), *moved_trusted_hosts(doc, s, ctx, None)),
+                        Applicability.SAFE,
+                        "Remove it",
+                    )
                 message = f"extra index {s.value} repeats the primary index{kept_note(s, fix)}"
                 yield Violation(s.span, message, s.value or "", fix)
 

@@ -12,9 +12,12 @@ from pipsrc.model import (
     Document,
     Edit,
     Fix,
+    InstallSite,
+    Setting,
     SettingKind,
     Severity,
 )
+from pipsrc.origin import left_note, origin
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
@@ -24,7 +27,8 @@ from pipsrc.rules.common import (
     moved_trusted_hosts,
     off_policy,
 )
-from pipsrc.urls import parse_url, rewrite_like, same_mirror
+from pipsrc.rules.fallback import branch_of, chain_target, feeds_a_fallback
+from pipsrc.urls import parse_url, rewrite_like, same_index, same_mirror
 
 
 class IndexOffPolicy(Rule):
@@ -37,9 +41,20 @@ class IndexOffPolicy(Rule):
         "index makes builds slow, flaky or dependent on an index nobody vetted."
     )
     fix_safety = (
-        "Safe: the value is replaced by the policy URL, keeping quotes and the trailing-slash "
-        "style; a trusted-host that belonged to the old index moves with it to the new host. "
-        "Credentials in the old URL are never copied (such a fix is unsafe)."
+        "By what the old index is. Safe when it is PyPI or a catalogued public mirror (or "
+        "one of its aliases or legacy addresses): the value is replaced by the policy URL, "
+        "keeping quotes and the trailing-slash style, and a trusted-host that served only "
+        "the old index follows the policy for the new one in the same fix (removed for an "
+        'https index under `trusted-host = "auto"`, moved to the new host for an http '
+        "one). Unsafe for a catalogued mirror's cloud-internal address and for an "
+        "uncatalogued host shaped like a public mirror, and when the old URL carries "
+        "credentials (they are never copied). No fix at all for an index that may publish "
+        "packages no mirror has: a private address (RFC 1918, `.local`, `.internal`, "
+        "`.corp`, `.lan`, a single-label host), an internal proxy (devpi, Nexus, "
+        "Artifactory ...), a vendor's index, or any other unknown host; the finding says so. "
+        "In an install fallback (`pip install -i A x || pip install -i B x`) the attempts go to "
+        "the policy index and the policy's `fallback-indexes` in order, or are left (PS109); a "
+        "setting that a `|| pip install x` fallback reads is rewritten only as an unsafe fix."
     )
     fix_applicability = Applicability.SAFE
     also = frozenset({Applicability.UNSAFE})
@@ -91,7 +106,8 @@ class IndexOffPolicy(Rule):
         # the old URL carries a password: the fix drops it, so it waits for --unsafe-fixes
         Example(
             "requirements.txt",
-            "-i https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple\nrequests\n",
+            "-i https://deploy:SENTINEL0123456789abcdef@pypi.tuna.tsinghua.edu.cn/simple\n"
+            "requests\n",
             fixed="-i https://mirrors.aliyun.com/pypi/simple\nrequests\n",
             unsafe=True,
         ),
@@ -101,6 +117,25 @@ class IndexOffPolicy(Rule):
             fixed='[[tool.poetry.source]]\nname = "tuna"\n'
             'url = "https://mirrors.aliyun.com/pypi/simple"\npriority = "primary"\n',
         ),
+        # the cloud-internal address of a mirror: the build may reach nothing else
+        Example(
+            "pip.conf",
+            "[global]\nindex-url = http://mirrors.cloud.aliyuncs.com/pypi/simple/\n"
+            "trusted-host = mirrors.cloud.aliyuncs.com\n",
+            fixed=f"[global]\nindex-url = {ALIYUN}\n",
+            unsafe=True,
+        ),
+        # a company's Nexus may hold packages no mirror has: reported, never replaced
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN pip install -i "
+            "https://nexus.corp.example/repository/pypi-group/simple corp-utils\n",
+        ),
+        Example(
+            "build.sh",
+            "#!/bin/sh\npip config set global.index-url http://10.8.0.12:3141/root/dev/+simple/\n"
+            "pip config set global.trusted-host 10.8.0.12:3141\npip install corp-utils\n",
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -108,25 +143,59 @@ class IndexOffPolicy(Rule):
         if target is None:
             return
         for s in judged(doc):
-            if s.kind != SettingKind.INDEX or not off_policy(s, ctx):
+            if s.kind != SettingKind.INDEX or s.value is None:
                 continue
-            assert s.value is not None
-            fix = None
-            if s.editable:
-                parsed = parse_url(s.value)
-                unsafe = parsed is not None and parsed.has_credentials
-                edits = [Edit.replace(s.span, rewrite_like(s.raw, target))]
-                edits += moved_trusted_hosts(doc, s, ctx, target)
-                fix = Fix(
-                    tuple(edits),
-                    Applicability.UNSAFE if unsafe else Applicability.SAFE,
-                    f"Use the policy index {target}",
-                )
+            branch = branch_of(doc, s) if s.site is not None else None
+            if branch is not None:
+                yield from self._branch(doc, s, ctx, *branch)
+            elif off_policy(s, ctx):
+                yield self._judge(doc, s, ctx, target, f"the policy index {target}")
+
+    @staticmethod
+    def _judge(doc: Document, s: Setting, ctx: Context, target: str, what: str) -> Violation:
+        """The finding on an index that should be ``target``, with the fix its origin
+        allows (:mod:`pipsrc.origin`)."""
+        assert s.value is not None
+        fix = None
+        safety = origin(s.value).replace_safety
+        if s.editable and safety is not None:
+            parsed = parse_url(s.value)
+            if parsed is not None and parsed.has_credentials:
+                safety = Applicability.UNSAFE
+            if s.site is None and doc.sites and feeds_a_fallback(doc, s, s.scope, ctx):
+                safety = Applicability.UNSAFE  # a `|| pip install x` reads it: see PS109
+            edits = [Edit.replace(s.span, rewrite_like(s.raw, target))]
+            edits += moved_trusted_hosts(doc, s, ctx, target)
+            fix = Fix(tuple(edits), safety, f"Use {what}")
+        note = f" ({left_note(s.value)})" if safety is None else ""
+        return Violation(
+            s.span,
+            f"index {s.value} is not {what}{note}",
+            s.value,
+            fix,
+            [s.use_span] if s.use_span else [],
+        )
+
+    def _branch(
+        self, doc: Document, s: Setting, ctx: Context, chain: list[InstallSite], k: int
+    ) -> Iterator[Violation]:
+        """An index of an install fallback chain (:mod:`pipsrc.rules.fallback`): the first
+        attempt goes to the policy index, the others to the policy's fallbacks in order;
+        where that would make the attempts alike, the index is left and PS109 says why."""
+        assert s.value is not None
+        target = chain_target(chain, k, ctx)
+        if target is not None:
+            if not same_index(s.value, target) and (k > 0 or off_policy(s, ctx)):
+                what = f"the policy index {target}" if k == 0 else f"fallback index {target}"
+                yield self._judge(doc, s, ctx, target, what)
+        elif off_policy(s, ctx):
+            line = doc.text.count("\n", 0, chain[0].span.start) + 1
             yield Violation(
                 s.span,
-                f"index {s.value} is not the policy index {target}",
+                f"index {s.value} is not the policy index {ctx.policy.index} (left as it is: "
+                f"it is attempt {k + 1} of the install fallback on line {line}, see PS109)",
                 s.value,
-                fix,
+                None,
                 [s.use_span] if s.use_span else [],
             )
 

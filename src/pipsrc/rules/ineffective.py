@@ -10,7 +10,7 @@ from pipsrc.model import Document, Method, Setting, Severity
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN, TUNA
 from pipsrc.textio import LineIndex
-from pipsrc.urls import identity
+from pipsrc.urls import identity, same_index
 
 
 class IneffectiveSetting(Rule):
@@ -23,7 +23,8 @@ class IneffectiveSetting(Rule):
         "`-i=URL` (pip reads `=URL`), `PIP_INDEX` (not a pip variable), an inline `#` in a "
         "pip.conf value (it becomes part of the URL), comma-separated lists, `${VAR}` in "
         "exec-form RUN or pip.conf (never expanded), and `pip config set` under a `PIP_*` "
-        "variable set earlier in the same scope (the variable wins). Someone reading the "
+        "variable set earlier in the same scope (the variable wins; only an info finding "
+        "when both name the same index). Someone reading the "
         "file believes the index is configured; pip does not."
     )
     # what pip ignores: the project files of other tools hold nothing pip reads
@@ -59,6 +60,7 @@ class IneffectiveSetting(Rule):
             "Dockerfile",
             f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
             f"RUN pip config set global.index-url {TUNA} && pip install x\n",
+            mirror=None,
         ),
         Example(
             "build.sh",
@@ -91,11 +93,18 @@ class IneffectiveSetting(Rule):
             if earlier:
                 lines = lines or LineIndex(doc.text)
                 line = lines.line_col(earlier[-1].position)[0]
+                same = s.value is not None and same_index(s.value, earlier[-1].value or "")
+                # the same index either way: nothing is lost, so it is only worth knowing
                 yield Violation(
                     s.use_span or s.span,
                     f"{s.key} is shadowed by {earlier[-1].key} set on line {line}:"
-                    " the environment variable wins",
+                    + (
+                        " both name the same index, so it has no effect"
+                        if same
+                        else " the environment variable wins"
+                    ),
                     s.raw,
+                    severity=Severity.INFO if same else None,
                 )
 
 

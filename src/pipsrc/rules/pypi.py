@@ -3,16 +3,20 @@ the configuration its fix inserts."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipsrc import kinds
 from pipsrc.context import Context
-from pipsrc.effective import reaches_index
+from pipsrc.effective import live, reaches_index, scope_settings, trusted_users
 from pipsrc.model import (
     Applicability,
     Document,
     Edit,
     Fix,
+    InstallSite,
+    Scope,
+    SettingKind,
     Severity,
     Tool,
 )
@@ -21,7 +25,9 @@ from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.common import (
     ALIYUN,
 )
-from pipsrc.urls import host_port, parse_url, same_mirror
+from pipsrc.rules.fallback import feeds_a_fallback
+from pipsrc.syntax.words import SegMap
+from pipsrc.urls import bare_trusted_host, host_port, parse_url, same_mirror, trusted_host_matches
 from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
 
 # installs whose index is decided outside this file: what they depend on, at info level
@@ -31,6 +37,10 @@ _ELSEWHERE = {
     "build-arg": "`{cmd}` uses the build argument {detail}, which has no default here: the "
     "index is whatever the build passes in",
 }
+_FALLBACK_NOTE = (
+    " (left as it is: configuring the policy index would make a `|| pip install` fallback to"
+    " PyPI try the policy index again; name the fallback's index with `fallback-indexes`)"
+)
 
 
 class ImplicitPypi(Rule):
@@ -45,9 +55,11 @@ class ImplicitPypi(Rule):
     fix_safety = (
         "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
         "names the index on the command line, so `pipsrc fix` applies it then: "
-        "`ENV PIP_INDEX_URL=...` after the stage's FROM, or `export PIP_INDEX_URL=...` near "
-        "the top of a script. A Dockerfile fragment without FROM is reported as depending on "
-        "configuration elsewhere instead."
+        "`ENV PIP_INDEX_URL=...` after the stage's FROM (or the default of the stage's "
+        "`ARG PIP_INDEX_URL`, which an `ENV` would shadow), or `export PIP_INDEX_URL=...` near "
+        "the top of a script. Still unsafe when it would turn a `|| pip install x` fallback "
+        "to PyPI into a second try of the policy index (see PS109). A Dockerfile fragment "
+        "without FROM is reported as depending on configuration elsewhere instead."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
@@ -99,55 +111,142 @@ class ImplicitPypi(Rule):
             return
         if ctx.policy.index is None and same_mirror(target, "https://pypi.org/simple"):
             return  # consistency mode, and the repository's usual index is PyPI itself
-        fixed_scopes: set[str] = set()
+        implicit, from_args = [], []
         for site in doc.sites:
             if not reaches_index(site):
                 continue  # --no-deps with wheel files: it asks no index for anything
             eff = effective_index(doc, site, ctx)
             if eff.source in _ELSEWHERE:
-                yield Violation(site.span, _ELSEWHERE[eff.source].format(
-                    cmd=site.command, detail=eff.detail), severity=Severity.INFO)  # fmt: skip
-                continue
-            if not eff.implicit_pypi:
-                continue
-            scope = doc.scope(site.scope)
-            fix = None
-            if (
-                scope is not None
-                and scope.insert_at is not None
-                and ctx.policy.index is not None
-                and doc.fixable
-                and site.scope not in fixed_scopes
-            ):
-                fixed_scopes.add(site.scope)
-                snippet = config_snippet(scope.insert_style, ctx, site.tool, scope.nl)
-                if snippet:
-                    fix = Fix(
-                        (Edit.insert(scope.insert_at, snippet),),
-                        Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
-                        f"Configure the index {ctx.policy.index} for this scope",
-                    )
+                message = _ELSEWHERE[eff.source].format(cmd=site.command, detail=eff.detail)
+                from_args.append((site, message))
+            elif eff.implicit_pypi:
+                implicit.append(site)
+        fixed_scopes: set[str] = set()
+        for site in implicit:
+            fix, note = self._configure(doc, site, ctx, implicit, fixed_scopes)
             yield Violation(
                 site.span,
-                f"`{site.command}` uses pypi.org: no index is configured for it",
+                f"`{site.command}` uses pypi.org: no index is configured for it{note}",
                 "",
                 fix,
             )
+        # a build argument with no default: giving it the policy index as its default keeps
+        # every --build-arg working, but an empty one may mean PyPI on purpose (unsafe)
+        for site, message in from_args:
+            fix, _ = self._configure(doc, site, ctx, [site], fixed_scopes)
+            if fix is not None:
+                fix = Fix(fix.edits, Applicability.UNSAFE, fix.title)
+            yield Violation(site.span, message, "", fix, severity=Severity.INFO)
+
+    @staticmethod
+    def _configure(
+        doc: Document, site: InstallSite, ctx: Context, sites: list[InstallSite], done: set[str]
+    ) -> tuple[Fix | None, str]:
+        """The fix configuring the policy index for the site's scope (once per scope), or
+        why there is none."""
+        scope = doc.scope(site.scope)
+        if (
+            scope is None
+            or scope.insert_at is None
+            or ctx.policy.index is None
+            or not doc.fixable
+            or site.scope in done
+        ):
+            return None, ""
+        done.add(site.scope)
+        first = min(s.span.start for s in sites if s.scope == site.scope)
+        edit = configure(doc, scope, ctx, site.tool, first)
+        if edit is None:
+            return None, ""
+        # a `|| pip install x` fallback to PyPI would try the policy index again: which
+        # index the fallback should use is the author's call (PS109)
+        if feeds_a_fallback(doc, None, site.scope, ctx):
+            return None, _FALLBACK_NOTE
+        return Fix(
+            (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
+            Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
+            f"Configure the index {ctx.policy.index} for this scope",
+        ), ""
 
 
-def config_snippet(style: str | None, ctx: Context, tool: Tool, nl: str) -> str | None:
-    """The lines PS104 inserts, in the syntax of the scope's kind: the policy index
-    (and trusted-host for plain http)."""
+def config_pairs(ctx: Context, tool: Tool) -> list[tuple[str, str]]:
+    """The variables PS104 sets: the policy index (and trusted-host for plain http)."""
     index = ctx.policy.index
     if index is None or tool not in INDEX_VAR:
-        return None
+        return []
     pairs = [(INDEX_VAR[tool], index)]
     parsed = parse_url(index)
     if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
         hp = host_port(index)
         if hp and ctx.policy.trusted_host != "never":
             pairs.append((TRUSTED_VAR[tool], hp))
-    return kinds.config_lines(style, pairs, nl)
+    return pairs
+
+
+def configure(doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int) -> Edit | None:
+    """The edit that configures the policy index for a scope whose installs from ``first``
+    on use pypi.org: the kind's configuration lines at the scope's insertion point, except
+    in a Dockerfile stage that declares a build argument of the same name, which an ``ENV``
+    would shadow (an ``ENV`` always wins over the ``ARG``: ``--build-arg`` and compose
+    ``build.args`` would stop reaching pip). There the ``ARG`` gets the policy index as its
+    default, or, when it comes after an install or already has a default, an ``ARG`` with
+    that default is inserted instead of the ``ENV``."""
+    pairs = config_pairs(ctx, tool)
+    if not pairs or scope.insert_at is None:
+        return None
+    if scope.insert_style == "dockerfile":
+        args = stage_args(doc.text, scope)
+        if any(name in args for name, _ in pairs):
+            name, value = pairs[0]
+            at, default = args.get(name, (first, "-"))
+            if len(pairs) == 1 and at < first and not default:
+                # `ARG NAME` or `ARG NAME=` (empty: unset): the default becomes the index
+                eq = "=" if default is None else ""
+                return Edit.insert(at + len("=") - len(eq), f'{eq}"{value}"')
+            body = " ".join(f'{k}="{v}"' for k, v in pairs)
+            return Edit.insert(scope.insert_at, f"ARG {body}{scope.nl}")
+    snippet = kinds.config_lines(scope.insert_style, pairs, scope.nl)
+    return None if snippet is None else Edit.insert(scope.insert_at, snippet)
+
+
+def idle_trusted_hosts(doc: Document, scope_id: str, ctx: Context) -> list[Edit]:
+    """Removals of the scope's trusted-hosts for the policy's own host that no index uses
+    yet: once the policy index (https) is configured they would only turn off certificate
+    checks (PS204), so the configuration goes in without them."""
+    index = parse_url(ctx.policy.index or "")
+    if index is None or index.scheme != "https" or ctx.policy.trusted_host != "auto":
+        return []
+    in_scope = scope_settings(doc, scope_id)
+    out = []
+    for th in live(in_scope):
+        if th.kind != SettingKind.TRUSTED_HOST or not th.value or th.removal is None:
+            continue
+        entry = bare_trusted_host(th.value) or th.value
+        ours = trusted_host_matches(entry, index.scheme + "://" + index.host_port + "/")
+        if ours and not trusted_users(entry, in_scope) and th.editable:
+            out.append(Edit.delete(th.removal))
+    return out
+
+
+def stage_args(text: str, scope: Scope) -> dict[str, tuple[int, str | None]]:
+    """The build arguments a Dockerfile stage declares: name -> (offset just after the name
+    in its first declaration, its default as written or None)."""
+    from pipsrc.syntax.dockerscan import scan
+
+    out: dict[str, tuple[int, str | None]] = {}
+    for ins in scan(text).instrs:
+        if not scope.start <= ins.line_start < scope.end:
+            continue
+        logical = ins.logical(text)
+        m = re.match(r"[ \t]*(?:ONBUILD[ \t]+)?ARG[ \t]+", logical, re.IGNORECASE)
+        if m is None:
+            continue
+        for w in re.finditer(r"[^\s=]+(=\S*)?", logical[m.end() :]):
+            name = w.group(0).split("=", 1)[0]
+            end = m.end() + w.start() + len(name)
+            at = SegMap.from_file_ranges(ins.ranges).orig(end - 1) + 1
+            out.setdefault(name, (at, w.group(1)[1:] if w.group(1) else None))
+    return out
 
 
 RULES: tuple[type[Rule], ...] = (ImplicitPypi,)

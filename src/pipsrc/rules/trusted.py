@@ -22,9 +22,10 @@ class StaleTrustedHost(Rule):
         "certificate checks for a host nobody meant to trust any more."
     )
     fix_safety = (
-        "Safe. When the trusted-host belonged to an index that a fix moves, it moves with "
-        "the index to the new host (a minimal edit, which PS204 then judges); otherwise it "
-        "is removed."
+        "Safe: it is removed. When it belonged to an index that a fix moves (PS101, PS102), "
+        "that fix already takes it along: moved to the new host when the new index is "
+        'served over http or the policy says `trusted-host = "always"`, removed otherwise, '
+        "so `fix` never leaves a PS204 behind."
     )
     fix_applicability = Applicability.SAFE
     good = (

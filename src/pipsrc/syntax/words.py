@@ -312,10 +312,12 @@ def split_items(res: Resolved, named: bool = False) -> list[tuple[str, Span, boo
     return out
 
 
-# A run of blanks, possibly across line continuations, that separates two words.
-_GAP = r"(?:[ \t]|[\\`]\r?\n)"
+# A run of blanks, possibly across line continuations, that separates two words; in a
+# Dockerfile, comment lines inside a continuation are skipped (BuildKit drops them).
+_GAP = r"(?:[ \t]|[\\`]\r?\n(?:[ \t]*#[^\n]*\n)*)"
 _TRAIL = re.compile(_GAP + "+")
 _LEAD = re.compile(_GAP + "+\\Z")
+_COMMENT_LINE = re.compile(r"\n[ \t]*#")
 
 
 def word_removal(text: str, start: int, end: int) -> Span:
@@ -323,35 +325,51 @@ def word_removal(text: str, start: int, end: int) -> Span:
 
     The following run is taken when more words follow on the command, so a flag
     on its own continuation line disappears with its ``\\``; otherwise the
-    preceding run, so ``pip install x -i URL`` becomes ``pip install x``.
+    preceding run, so ``pip install x -i URL`` becomes ``pip install x``. A following run
+    that reaches a comment line (or crosses one: a Dockerfile continuation) is never taken
+    (the comment would join the command's line); and a last word after a comment line takes
+    the continuation before the comment with it, so the instruction ends where it did
+    (the comment, which was about it, goes too) instead of swallowing the next one.
     """
     m = _TRAIL.match(text, end)
-    if m and m.end() < len(text) and text[m.end()] not in "\r\n;&|)":
+    if (
+        m
+        and m.end() < len(text)
+        and text[m.end()] not in "\r\n;&|)#"
+        and not _COMMENT_LINE.search(m.group(0))
+    ):
         return Span(start, m.end())
-    lo = max(0, start - 200)
+    lo = max(0, start - 400)
     back = _LEAD.search(text[lo:start])
     if back:
         return Span(lo + back.start(), end)
-    if m:
+    if m and not _COMMENT_LINE.search(m.group(0)) and text[m.end() : m.end() + 1] != "#":
         return Span(start, m.end())
     return Span(start, end)
 
 
-_AND_AFTER = re.compile(r"[ \t]*(?:\\\r?\n[ \t]*)*(?:&&|;)[ \t]*(?:\\\r?\n[ \t]*)*")
-_AND_BEFORE = re.compile(r"[ \t]*(?:\\\r?\n[ \t]*)*(?:&&|;)[ \t]*(?:\\\r?\n[ \t]*)*\Z")
+_CONT = r"(?:\\\r?\n(?:[ \t]*#[^\n]*\n)*[ \t]*)"  # a continuation, comment lines after it
+_AND_AFTER = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*({_CONT}*)")
+_AND_BEFORE = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*{_CONT}*\Z")
 
 
 def command_removal(text: str, start: int, end: int, line_start: int) -> Span | None:
     """Span deleting a whole command with its ``&&``/``;`` connector, or None.
 
     A command alone on its line goes with the line; a command that is the only
-    thing after ``RUN`` or in a ``$(...)`` cannot be removed cleanly (None).
+    thing after ``RUN`` or in a ``$(...)`` cannot be removed cleanly (None). Comment lines
+    inside a Dockerfile continuation are crossed: one above the next command stays with
+    it; one between the previous connector and a removed last command goes with that.
     """
     m = _AND_AFTER.match(text, end)
-    if m and m.end() < len(text) and text[m.end()] not in "\r\n":
-        return Span(start, m.end())
-    lo = max(0, start - 200)
+    lo = max(0, start - 400)
     back = _AND_BEFORE.search(text[lo:start])
+    if m and m.end() < len(text) and text[m.end()] not in "\r\n":
+        if not _COMMENT_LINE.search(m.group(1)):
+            return Span(start, m.end())
+        # the next command keeps the comment line above it: the connector before this
+        # command goes instead, or only this command's own connector, not the continuation
+        return Span(lo + back.start(), end) if back else Span(start, m.start(1))
     if back:
         return Span(lo + back.start(), end)
     line_end = text.find("\n", end)
