@@ -26,6 +26,8 @@ class FileKind(StrEnum):
     REQUIREMENTS = "requirements"
     PIPCONF = "pipconf"
     COMPOSE = "compose"
+    CONDARC = "condarc"
+    CONDA_ENV = "conda-env"
 
 
 class SettingKind(StrEnum):
@@ -37,6 +39,12 @@ class SettingKind(StrEnum):
     FIND_LINKS = "find-links"
     NO_INDEX = "no-index"
     CONFIG_FILE = "config-file"  # PIP_CONFIG_FILE: which pip.conf pip reads (or /dev/null)
+    # conda (Tool.CONDA): never read by pip or uv, so the pip rules never see them
+    CHANNEL = "channel"  # an item of `channels:` or `-c`: a name, `defaults`, or a URL
+    DEFAULT_CHANNEL = "default-channel"  # an item of `default_channels:` (what defaults is)
+    CHANNEL_ALIAS = "channel-alias"  # the base URL bare channel names are resolved against
+    CUSTOM_CHANNEL = "custom-channel"  # `custom_channels.NAME: BASE` (NAME is appended)
+    OVERRIDE_CHANNELS = "override-channels"  # --override-channels: configured channels unused
 
 
 class Level(StrEnum):
@@ -65,6 +73,10 @@ class Method(StrEnum):
     PIP_CONF = "pip.conf"  # pip.conf/pip.ini, also bodies written by echo/printf/heredoc
     COMPOSE_ENV = "compose env"
     COMPOSE_ARG = "compose build arg"
+    CONDARC = ".condarc"
+    CONDA_ENV = "environment.yml"
+    CONDA_CLI = "conda CLI flag"  # conda/mamba/micromamba install|create -c
+    CONDA_CONFIG = "conda config"  # conda config --add/--set ..., micromamba config ...
 
 
 class Tool(StrEnum):
@@ -75,6 +87,7 @@ class Tool(StrEnum):
     BOTH = "both"
     PIPENV = "pipenv"
     PDM = "pdm"
+    CONDA = "conda"  # conda, mamba and micromamba (channels, not indexes)
 
 
 class Applicability(StrEnum):

@@ -42,6 +42,9 @@ class KindSpec:
     # an extension-less file whose first bytes match this is of this kind
     sniff: str | None = None
     comment: str = "#"  # line comments (suppressions live in them)
+    # whether its files hold pip or uv settings (the PS1xx-PS4xx rules apply to it); a
+    # .condarc holds only conda's channels
+    pip: bool = True
 
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
@@ -87,6 +90,22 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
         words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+    KindSpec(
+        "condarc",
+        "pipsrc.kinds.condarc",
+        names=(r"(?i:\.?condarc(?:\.ya?ml)?|\.mambarc)", r"condarc\.d/[^/]*\.(?i:ya?ml)"),
+        words=r"channel|pipsrc",
+        pip=False,
+    ),
+    KindSpec(
+        "conda-env",
+        "pipsrc.kinds.condaenv",
+        names=(
+            r"(?i:(?:[^/]*[-_.])?environments?(?:[-_.][^/]*)?\.ya?ml)",
+            r"(?i:env(?:[-_.][^/]*)?\.ya?ml|conda[-_.]?env[^/]*\.ya?ml)",
+        ),
+        words=r"channels|pip|::|pipsrc",
     ),
 ]
 
