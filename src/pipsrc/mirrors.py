@@ -95,7 +95,7 @@ MIRRORS: list[dict[str, Any]] = [
             "pytorch",
             "pytorch-lts",
             "simpleitk",
-        ],  # fmt: skip
+        ],
         "conda_status": "verified",
         "file_hosts": [
             "pypi.tuna.tsinghua.edu.cn",
@@ -140,7 +140,7 @@ MIRRORS: list[dict[str, Any]] = [
             "pytorch",
             "pytorch-lts",
             "simpleitk",
-        ],  # fmt: skip
+        ],
         "conda_status": "verified",
         "file_hosts": [
             "mirrors.bfsu.edu.cn",

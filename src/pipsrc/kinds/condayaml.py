@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from pipsrc.kinds.compose import _Walker
-from pipsrc.model import Document, Insertion, Method, ParseProblem, Setting, SettingKind, Span
-from pipsrc.model import Tool
+from pipsrc.model import Document, Insertion, Method, ParseProblem, Setting, SettingKind, Span, Tool
 from pipsrc.textio import line_ending_at, majority_newline
 
 
