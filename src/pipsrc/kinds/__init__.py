@@ -49,7 +49,9 @@ class KindSpec:
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
 # Dockerfile template, ``requirements.in`` a requirements file).
-_INDEX_WORDS = r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+_INDEX_WORDS = (
+    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS|conda|mamba"
+)
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
 _NOT_DOCKERFILE = r"py|pyc|pyi|md|rst|txt|json|ya?ml|toml|js|ts|go|rs|java|html|css|lock|cfg"
 REGISTRY: list[KindSpec] = [

@@ -21,8 +21,11 @@ if TYPE_CHECKING:
     from pipsrc.context import Context
 
 
-# every file kind of the registry: what a rule applies to unless it says otherwise
-ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY)
+# every file kind that holds pip or uv settings: what a rule applies to unless it says
+# otherwise (a .condarc holds only conda channels: no pip rule can fire there)
+ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY if spec.pip)
+# every file kind of the registry (parse errors, suppressions, credentials)
+EVERY_KIND: frozenset[str] = frozenset(spec.kind for spec in REGISTRY)
 
 
 @record(frozen=True)
