@@ -213,6 +213,10 @@ class Setting:
     # the assignment this item belongs to: items of one list value share it (pip takes a
     # list from one source whole); defaults to the item's own position
     assign: int = -1
+    # not written: what the tool uses when the file says nothing (an environment file's
+    # channels are followed by conda's configured ones unless it lists `nodefaults`);
+    # ``span`` is where the file would say it, ``sibling`` how to say otherwise
+    implied: bool = False
 
     def __post_init__(self) -> None:
         if self.position < 0:

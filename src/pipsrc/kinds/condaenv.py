@@ -16,10 +16,22 @@ from __future__ import annotations
 from typing import Any
 
 from pipsrc import kinds
+from pipsrc.conda import DEFAULTS, NODEFAULTS
 from pipsrc.kinds.compose import prepare as _prepare_yaml
 from pipsrc.kinds.compose import read_yaml, yaml_comments
 from pipsrc.kinds.condayaml import CondaYaml
-from pipsrc.model import Document, FileKind, Method, ParseProblem, Scope, SettingKind, Span
+from pipsrc.model import (
+    Document,
+    FileKind,
+    Insertion,
+    Method,
+    ParseProblem,
+    Scope,
+    Setting,
+    SettingKind,
+    Span,
+    Tool,
+)
 from pipsrc.records import replace
 from pipsrc.textio import majority_newline
 
@@ -46,10 +58,57 @@ def parse(text: str, path: str) -> Document:
         entries = y.entries(root)
         if "channels" in entries:
             y.channel_list(entries["channels"][1], K.CHANNEL, "channels")
+        _implied_defaults(y, entries)
         if "dependencies" in entries:
             _dependencies(y, entries["dependencies"][1], path)
     yaml_comments(doc, text, walker)
     return doc
+
+
+def _implied_defaults(y: CondaYaml, entries: dict[str, tuple[Any, Any, Any]]) -> None:
+    """Unless ``channels`` lists ``nodefaults``, conda solves from the configured channels
+    too: an implied ``defaults`` at the ``channels`` key (or ``dependencies``, when the file
+    names no channel), with the ``- nodefaults`` item that would leave them out."""
+    entry = entries.get("channels") or entries.get("dependencies")
+    if entry is None:
+        return
+    key, seq, _owner = entry
+    sibling = None
+    if entry is entries.get("channels"):
+        if not y.is_seq(seq) or any(str(i.value) == NODEFAULTS for i in seq.value):
+            return
+        sibling = _append_item(y, seq, NODEFAULTS)
+    span, _ = y.locate(key)
+    y.doc.settings.append(
+        Setting(
+            K.CHANNEL,
+            "channels",
+            y.text[span.start : span.end],
+            DEFAULTS,
+            span,
+            Method.CONDA_ENV,
+            "file",
+            Tool.CONDA,
+            editable=False,
+            sibling=sibling,
+            implied=True,
+        )
+    )
+
+
+def _append_item(y: CondaYaml, seq: Any, item: str) -> Insertion | None:
+    """An item added at the end of a list: a new ``- item`` line of a block list,
+    ``, item`` before the ``]`` of a flow list."""
+    if not seq.value:
+        return None
+    if getattr(seq, "flow_style", False):
+        end = seq.end_mark.index
+        close = y.text.rfind("]", 0, end)
+        last = seq.value[-1].end_mark.index
+        if close < last or y.text[last:close].strip(" \t,"):
+            return None
+        return Insertion(last, f", {item}")
+    return y.item_after(seq.value[-1], seq, item)
 
 
 def _dependencies(y: CondaYaml, node: Any, path: str) -> None:

@@ -5,10 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipsrc.rules import extra, index, ineffective, meta, pypi, security, transport, trusted
+from pipsrc.rules import (
+    conda,
+    condaalias,
+    extra,
+    index,
+    ineffective,
+    meta,
+    pypi,
+    security,
+    transport,
+    trusted,
+)
 from pipsrc.rules.base import Example, Rule, Violation
 
-_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, meta)
+_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, meta, conda, condaalias)
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )

@@ -17,7 +17,6 @@ from pipsrc.syntax.emit import Ctx
 from pipsrc.syntax.words import Piece, Tok, command_removal, literal_prefix, value_at
 from pipsrc.syntax.words import word_removal as _word_removal
 from pipsrc.vocabulary import (
-    CONDA_CHANNEL_OPTIONS,
     CONDA_CONFIG_ACTIONS,
     CONDA_INSTALL_COMMANDS,
     CONDA_PROGRAMS,
