@@ -64,7 +64,18 @@ def _rule_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> 
     return [w for w in words if w.lower().startswith(incomplete.lower())]
 
 
-_COMPLETE = {"mirror": _mirror_ids, "select": _rule_codes, "ignore": _rule_codes}
+def _conda_mirror_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Completion of --conda-mirror: the catalogue's mirrors with a conda mirror."""
+    ids = [m.id for m in catalogue().mirrors if m.conda and m.conda_status != "redirect"]
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+_COMPLETE = {
+    "mirror": _mirror_ids,
+    "conda_mirror": _conda_mirror_ids,
+    "select": _rule_codes,
+    "ignore": _rule_codes,
+}
 
 
 def _completing(choices: tuple[str, ...]) -> Callable[..., list[str]]:
