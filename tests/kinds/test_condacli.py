@@ -56,7 +56,10 @@ def test_a_variable_channel_resolves_to_its_literal() -> None:
 
 
 def test_override_channels_and_conda_run_pip() -> None:
-    text = "#!/bin/sh\nconda install --override-channels -c conda-forge x\nconda run -n e pip install y\n"
+    text = (
+        "#!/bin/sh\nconda install --override-channels -c conda-forge x\n"
+        "conda run -n e pip install y\n"
+    )
     doc = parse_shell(text, "setup.sh")
     assert_spans(doc)
     flag = one(doc, kind=K.OVERRIDE_CHANNELS)
