@@ -50,8 +50,9 @@ def off_policy(s: Setting, conda: CondaPolicy) -> tuple[bool, str | None]:
         return True, mirror_url(base, ch)
     if s.kind in (K.CHANNEL_ALIAS, K.CUSTOM_CHANNEL):
         cloud = f"{base}/cloud"
-        if not http_url(value) or same_base(value, cloud):
-            return False, None
+        fixed = doubled(s)
+        if not http_url(value) or same_base(fixed or value, cloud):
+            return False, None  # on the mirror (a doubled name is PS603's)
         name = s.key.partition(".")[2]
         if s.kind is K.CUSTOM_CHANNEL and not conda.carries(name, False):
             return True, None
