@@ -75,8 +75,8 @@ def _implied_defaults(y: CondaYaml, entries: dict[str, tuple[Any, Any, Any]]) ->
     key, seq, _owner = entry
     sibling = None
     if entry is entries.get("channels"):
-        if not y.is_seq(seq) or any(str(i.value) == NODEFAULTS for i in seq.value):
-            return
+        if not y.is_seq(seq) or any(str(i.value) in (NODEFAULTS, DEFAULTS) for i in seq.value):
+            return  # left out, or named (PS602 reports the named one)
         sibling = _append_item(y, seq, NODEFAULTS)
     span, _ = y.locate(key)
     y.doc.settings.append(

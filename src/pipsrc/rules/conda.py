@@ -120,9 +120,7 @@ class ChannelOffPolicy(Rule):
                     fix = Fix((Edit.replace(s.span, target),),
                               Applicability.UNSAFE if unsafe else Applicability.SAFE,
                               f"Use the conda mirror: {target}")  # fmt: skip
-                where = "" if target is not None else ": the mirror does not carry it"
-                yield Violation(s.span, f"{_what(s)} {s.value} is not on the conda mirror "
-                                f"{conda.mirror}{where}", s.value, fix)  # fmt: skip
+                yield Violation(s.span, _off_message(s, conda.mirror, target), s.value, fix)
             elif _unmirrored_name(doc, s):
                 msg = (
                     f"channel {s.value} is looked up at https://conda.anaconda.org/{s.value}: "
@@ -131,9 +129,13 @@ class ChannelOffPolicy(Rule):
                 yield Violation(s.span, msg, s.value)
 
 
-def _what(s: Setting) -> str:
-    return {K.CHANNEL_ALIAS: "channel_alias", K.CUSTOM_CHANNEL: s.key,
-            K.DEFAULT_CHANNEL: "default channel"}.get(s.kind, "channel")  # fmt: skip
+def _off_message(s: Setting, mirror: str, target: str | None) -> str:
+    if s.kind in (K.CHANNEL_ALIAS, K.CUSTOM_CHANNEL):
+        what = "channel_alias" if s.kind is K.CHANNEL_ALIAS else s.key
+        return f"{what} {s.value} is not the conda mirror's channel base {mirror}/cloud"
+    what = "default channel" if s.kind is K.DEFAULT_CHANNEL else "channel"
+    where = "" if target is not None else ": the mirror does not carry it"
+    return f"{what} {s.value} is not on the conda mirror {mirror}{where}"
 
 
 def _unmirrored_name(doc: Document, s: Setting) -> bool:

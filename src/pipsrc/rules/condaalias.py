@@ -17,7 +17,7 @@ from pipsrc.rules.condacommon import (
     http_url,
     off_policy,
 )
-from pipsrc.urls import rewrite_like
+from pipsrc.urls import host_port, rewrite_like
 
 _cf = "conda config --set custom_channels.conda-forge"
 _head = f"FROM continuumio/miniconda3\nRUN conda config --set channel_alias {TUNA_CONDA}/cloud"
@@ -118,14 +118,15 @@ def _alias_for(s: Setting, aliases: list[Setting]) -> Setting | None:
 
 def _apart(s: Setting, alias: Setting) -> bool:
     """A custom base on another server than the alias: other catalogued providers, or
-    other hosts (a company's own bases are compared as URLs)."""
+    other hosts. An alias that is no known base on the custom base's own host is the odd
+    one out (``…/anaconda`` without ``/cloud``), not the custom entry."""
     value, other = s.value or "", alias.value or ""
     if not (http_url(value) and http_url(other)) or same_base(value, other):
         return False
     mine, theirs = base_provider(value), base_provider(other)
     if mine is not None and theirs is not None:
         return mine[0] != theirs[0]
-    return True
+    return host_port(value) != host_port(other)
 
 
 RULES: tuple[type[Rule], ...] = (CustomChannelMismatch,)
