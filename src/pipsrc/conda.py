@@ -19,6 +19,7 @@ from pipsrc.mirrors import (
     CONDA_COMMUNITY_HOSTS,
     CONDA_DEFAULT_CHANNELS,
     CONDA_DEFAULTS,
+    CONDA_DEFAULTS_LEGACY,
     CONDA_PKGS_CHANNELS,
 )
 from pipsrc.records import record
@@ -79,7 +80,8 @@ def _bases() -> tuple[tuple[str, str, str], ...]:
         if key is not None:
             out.append((key, provider, layout))
 
-    add(CONDA_DEFAULTS + "/pkgs", ANACONDA, "pkgs")
+    for host in (CONDA_DEFAULTS, *CONDA_DEFAULTS_LEGACY):
+        add(host + "/pkgs", ANACONDA, "pkgs")
     add(CONDA_ALIAS, ANACONDA, "cloud")
     for host in CONDA_COMMUNITY_HOSTS:
         add(host, PREFIX, "cloud")

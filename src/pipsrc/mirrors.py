@@ -37,6 +37,7 @@ from typing import Any
 # ``default_channels``, by default <CONDA_DEFAULTS>/pkgs/{main,r,msys2}; a bare channel name
 # is looked up under ``channel_alias``, by default <CONDA_ALIAS>/<name>
 CONDA_DEFAULTS = "https://repo.anaconda.com"
+CONDA_DEFAULTS_LEGACY = ("https://repo.continuum.io",)  # Anaconda's old name, still in scripts
 CONDA_ALIAS = "https://conda.anaconda.org"
 CONDA_DEFAULT_CHANNELS = ("main", "r", "msys2")
 # channels under pkgs/ on a mirror laid out like repo.anaconda.com (free: retired in 2019)

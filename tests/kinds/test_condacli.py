@@ -122,3 +122,25 @@ def test_dockerfile_run_shell_and_exec_forms() -> None:
     config = doc.settings[1]
     exec_form = 'RUN ["conda", "install", "-c", "conda-forge", "x"]\n'
     assert cut(text, config).endswith("RUN conda install -c defaults numpy\n" + exec_form)
+
+
+def test_a_condarc_written_by_a_script_is_read_where_it_is_spelled() -> None:
+    text = (
+        "#!/bin/sh\ncat << EOF > $HOME/.condarc\nchannels:\n  - defaults\n"
+        f"default_channels:\n  - {TUNA}/pkgs/main\nEOF\n"
+        "echo 'channel_alias: https://conda.anaconda.org' >> ~/.condarc\n"
+    )
+    doc = parse_shell(text, "setup.sh")
+    assert_spans(doc)
+    assert [(s.kind, s.value, s.method, s.scope) for s in doc.settings] == [
+        (K.CHANNEL, "defaults", Method.CONDARC, "file"),
+        (K.DEFAULT_CHANNEL, f"{TUNA}/pkgs/main", Method.CONDARC, "file"),
+        (K.CHANNEL_ALIAS, "https://conda.anaconda.org", Method.CONDARC, "file"),
+    ]
+    assert all(s.editable for s in doc.settings)
+
+
+def test_a_condarc_body_with_a_variable_is_not_edited() -> None:
+    text = '#!/bin/sh\nM=https://mirrors.aliyun.com\ncat > ~/.condarc <<EOF\nchannel_alias: "$M"\nEOF\n'
+    (s,) = parse_shell(text, "setup.sh").settings
+    assert not s.editable

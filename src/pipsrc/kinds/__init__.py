@@ -105,7 +105,8 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.condaenv",
         names=(
             r"(?i:(?:[^/]*[-_.])?environments?(?:[-_.][^/]*)?\.ya?ml)",
-            r"(?i:env(?:[-_.][^/]*)?\.ya?ml|conda[-_.]?env[^/]*\.ya?ml)",
+            # conda.yaml: `conda env export > conda.yaml`, MLflow projects
+            r"(?i:env(?:[-_.][^/]*)?\.ya?ml|conda(?:[-_.]?env[^/]*)?\.ya?ml)",
         ),
         words=r"channels|pip|::|pipsrc",
     ),
