@@ -141,6 +141,9 @@ def test_a_condarc_written_by_a_script_is_read_where_it_is_spelled() -> None:
 
 
 def test_a_condarc_body_with_a_variable_is_not_edited() -> None:
-    text = '#!/bin/sh\nM=https://mirrors.aliyun.com\ncat > ~/.condarc <<EOF\nchannel_alias: "$M"\nEOF\n'
+    text = (
+        '#!/bin/sh\nM=https://mirrors.aliyun.com\ncat > ~/.condarc <<EOF\nchannel_alias: "$M"\n'
+        "EOF\n"
+    )
     (s,) = parse_shell(text, "setup.sh").settings
     assert not s.editable
