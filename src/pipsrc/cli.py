@@ -172,7 +172,8 @@ def mirrors(fmt: str, lang: str) -> None:
     if fmt == "json":
         rows = [
             {"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "url": m.url,
-             "conda": m.conda, "kind": m.kind, "status": m.status, "note_en": m.note_en,
+             "conda": m.conda, "conda_status": m.conda_status if m.conda else None,
+             "conda_channels": list(m.conda_channels), "kind": m.kind, "status": m.status, "note_en": m.note_en,
              "note_zh": m.note_zh}
             for m in cat.mirrors
         ]  # fmt: skip
@@ -180,6 +181,8 @@ def mirrors(fmt: str, lang: str) -> None:
         return
     for m in cat.mirrors:
         conda = f"  conda: {m.conda}" if m.conda else ""
+        if m.conda and m.conda_status != "verified":
+            conda += f" ({m.conda_status})"
         status = "" if m.reliable else f"  [{m.status}]"
         click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}{status}")
         click.echo(f"{'':<21}{m.url}{conda}")
