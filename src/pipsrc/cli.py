@@ -173,8 +173,8 @@ def mirrors(fmt: str, lang: str) -> None:
         rows = [
             {"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "url": m.url,
              "conda": m.conda, "conda_status": m.conda_status if m.conda else None,
-             "conda_channels": list(m.conda_channels), "kind": m.kind, "status": m.status, "note_en": m.note_en,
-             "note_zh": m.note_zh}
+             "conda_channels": list(m.conda_channels), "kind": m.kind, "status": m.status,
+             "note_en": m.note_en, "note_zh": m.note_zh}
             for m in cat.mirrors
         ]  # fmt: skip
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))

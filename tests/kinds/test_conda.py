@@ -184,3 +184,19 @@ def test_environment_pip_item_with_escapes_is_not_editable() -> None:
     text = 'dependencies:\n  - pip:\n    - "-i https://x.example/\\x73imple"\n'
     (s,) = [s for s in env_doc(text).settings if s.tool is Tool.PIP]
     assert not s.editable and s.value == "https://x.example/simple"
+
+
+def test_condarc_defaults_gets_room_for_default_channels() -> None:
+    text = "# team\r\nchannels:\r\n  - defaults\r\n"
+    doc = parse_rc(text, ".condarc")
+    (s,) = doc.settings
+    assert s.sibling is not None and s.sibling.offset == text.index("channels:")
+    new = text[: s.sibling.offset] + s.sibling.render(TUNA) + text[s.sibling.offset :]
+    assert condarc(new)["default_channels"] == [f"{TUNA}/pkgs/{c}" for c in ("main", "r", "msys2")]
+    assert "\r\n  - " + TUNA in new and "\n  -" not in new.replace("\r\n", "")
+    # a file that sets default_channels, or a flow mapping, gets none
+    assert (
+        parse_rc("channels: [defaults]\ndefault_channels: []\n", ".condarc").settings[0].sibling
+        is None
+    )
+    assert parse_rc("{channels: [defaults]}\n", ".condarc").settings[0].sibling is None

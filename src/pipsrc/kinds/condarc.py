@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from pipsrc.conda import CONDA_DEFAULT_CHANNELS, DEFAULTS
 from pipsrc.kinds.compose import prepare as _prepare_yaml
 from pipsrc.kinds.compose import read_yaml, yaml_comments
 from pipsrc.kinds.condayaml import CondaYaml
-from pipsrc.model import Document, FileKind, Method, Scope, SettingKind
-from pipsrc.textio import majority_newline
+from pipsrc.model import Document, FileKind, Insertion, Method, Scope, Setting, SettingKind
+from pipsrc.textio import line_ending_at, majority_newline
 
 K = SettingKind
 
@@ -50,7 +51,10 @@ def _settings(y: CondaYaml, root: Any) -> None:
     for key in ("channels", "default_channels"):
         if key in entries:
             kind = K.CHANNEL if key == "channels" else K.DEFAULT_CHANNEL
+            first = len(y.doc.settings)
             y.channel_list(entries[key][1], kind, key)
+            if key == "channels" and "default_channels" not in entries:
+                _defaults_sibling(y, entries[key][0], y.doc.settings[first:])
     if "channel_alias" in entries:
         key_node, value, owner = entries["channel_alias"]
         if y.is_scalar(value):
@@ -60,6 +64,21 @@ def _settings(y: CondaYaml, root: Any) -> None:
             y.problem(value, "channel_alias must be a URL")
     if "custom_channels" in entries:
         _custom_channels(y, entries["custom_channels"][1])
+
+
+def _defaults_sibling(y: CondaYaml, key: Any, settings: list[Setting]) -> None:
+    """Where a ``default_channels`` list would go (before the ``channels`` key, when it
+    starts a line), so that ``defaults`` can be sent to a mirror: the insertion's
+    ``{value}`` is the mirror's base URL."""
+    start = key.start_mark.index
+    line_start = y.text.rfind("\n", 0, start) + 1
+    if line_start != start:
+        return
+    nl = line_ending_at(y.text, start)
+    items = "".join(f"  - {{value}}/pkgs/{ch}{{nl}}" for ch in CONDA_DEFAULT_CHANNELS)
+    for s in settings:
+        if s.value == DEFAULTS:
+            s.sibling = Insertion(start, "default_channels:{nl}" + items, nl)
 
 
 def _custom_channels(y: CondaYaml, node: Any) -> None:

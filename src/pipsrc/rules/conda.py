@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pipsrc.conda import ANACONDA, DEFAULTS, channel_url, is_url
 from pipsrc.context import Context
-from pipsrc.model import Applicability, Document, Edit, Fix, Setting, Severity
+from pipsrc.model import Applicability, Document, Edit, Fix, Method, Setting, Severity
 from pipsrc.redaction import credentials_in
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.condacommon import (
@@ -164,7 +164,9 @@ class DefaultsChannel(Rule):
     )
     fix_safety = (
         "Unsafe: `- nodefaults` added to an environment file's channels changes what the "
-        "solver may pick. None elsewhere: what `defaults` should become needs a human."
+        "solver may pick; in a .condarc, with a conda mirror in the policy, a "
+        "`default_channels` list on the mirror (pkgs/main, r, msys2) is added. None "
+        "elsewhere: what `defaults` should become needs a human."
     )
     fix_applicability = Applicability.UNSAFE
     kinds = _KINDS
@@ -188,6 +190,16 @@ class DefaultsChannel(Rule):
             mirror=None,
         ),
         Example(".condarc", "channels:\n  - defaults\nshow_channel_urls: true\n", mirror=None),
+        Example(
+            ".condarc",
+            "# team settings\nchannels:\n  - defaults\n",
+            fixed="# team settings\ndefault_channels:\n"
+            + "".join(f"  - {TUNA_CONDA}/pkgs/{ch}\n" for ch in ("main", "r", "msys2"))
+            + "channels:\n  - defaults\n",
+            unsafe=True,
+            mirror=None,
+            policy=TUNA_POLICY,
+        ),
         Example("setup.sh", "#!/bin/sh\nconda install -y -c defaults numpy\n", mirror=None),
         Example("Dockerfile", "FROM continuumio/miniconda3\nRUN conda config --add channels "
                 "https://repo.anaconda.com/pkgs/main\n", mirror=None),
@@ -207,7 +219,8 @@ class DefaultsChannel(Rule):
                                 "unless `channels` lists `nodefaults`", "", fix)  # fmt: skip
             elif s.kind is K.CHANNEL and s.value == DEFAULTS and not mirrored:
                 yield Violation(s.span, "`defaults` is repo.anaconda.com (pkgs/main, r, msys2) "
-                                "unless default_channels points elsewhere", s.value)  # fmt: skip
+                                "unless default_channels points elsewhere", s.value,
+                                _default_channels_fix(s, ctx.policy.conda.mirror))  # fmt: skip
             elif (
                 s.kind in (K.CHANNEL, K.DEFAULT_CHANNEL)
                 and _anaconda_pkgs(s.value)
@@ -215,6 +228,14 @@ class DefaultsChannel(Rule):
             ):
                 yield Violation(s.span, f"{s.value} is Anaconda's repository "
                                     "(repo.anaconda.com)", s.value)  # fmt: skip
+
+
+def _default_channels_fix(s: Setting, mirror: str | None) -> Fix | None:
+    """A .condarc's ``default_channels`` on the conda mirror, where the parser found room."""
+    if mirror is None or s.sibling is None or s.method is not Method.CONDARC:
+        return None
+    edit = Edit.insert(s.sibling.offset, s.sibling.render(mirror))
+    return Fix((edit,), Applicability.UNSAFE, f"Send defaults to the conda mirror {mirror}")
 
 
 def _anaconda_pkgs(value: str) -> bool:
