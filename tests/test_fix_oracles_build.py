@@ -32,7 +32,11 @@ from tests.oracles.strategies import dockerfile_doc, shell_doc
 from tests.oracles.urls import host_of
 from tests.test_fixtures import FIXTURES, PROXY, SCENARIOS
 
-POLICY_HOST = {"seed000": "mirrors.aliyun.com", "devpi": "devpi.internal:3141"}
+POLICY_HOST = {
+    "seed000": "mirrors.aliyun.com",
+    "devpi": "devpi.internal:3141",
+    "conda": "pypi.tuna.tsinghua.edu.cn",
+}
 # how the fixtures' scripts are run (their README: `./build.sh dev` installs the dev tools)
 SCRIPT_ARGS = {"build.sh": ("dev",)}
 WORKERS = 4  # targets built at once (each builds before and after the fix side by side)

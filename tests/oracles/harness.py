@@ -199,6 +199,17 @@ class _F:
         self.__dict__.update(d)
 
 
+def _conda_mirror(policy_args: tuple[str, ...]) -> str | None:
+    """The conda mirror's base URL named by ``--conda-mirror`` (new URLs under it are the
+    policy's, as the policy index is)."""
+    from pipsrc.policy import CondaPolicy
+
+    if "--conda-mirror" not in policy_args:
+        return None
+    value = policy_args[policy_args.index("--conda-mirror") + 1]
+    return CondaPolicy().with_mirror(value).mirror
+
+
 def run_cli_tree(
     before_root: Path,
     work: Path,
@@ -239,7 +250,8 @@ def run_cli_tree(
                     pipfiles.parse_requirements(before_check / rel),
                     pipfiles.parse_requirements(tree / rel),
                 )
-            found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed)
+            found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed,
+                                 conda=_conda_mirror(policy_args))  # fmt: skip
             if core.kind_of(rel) == "pipconf" and after != res.before:
                 found += _pip_config_list(before_check / rel, tree / rel)
             mine = lambda fs, rel=rel: [_F(f) for f in fs if f.get("path") == rel]  # noqa: E731

@@ -23,6 +23,7 @@ CLASSES: dict[str, str] = {
     "pipconf-parse": "pip's config loader accepted the file before and rejects it after",
     "compose-parse": "ruamel.yaml loaded the compose file before and fails after",
     "compose-structure": "the compose document's structure changed beyond the edited scalars",
+    "conda-schema": "conda's documented schema accepted the file before and rejects it after",
     "options-changed": "pip sees other options than the fix intended (requirements, pip.conf)",
     "unexpected-url": "the fix wrote a URL that is neither the policy index nor one from before",
     "hadolint-parse": "hadolint reports a new parse error (DL1000)",
