@@ -75,6 +75,10 @@ LEFT = {
     ("seed000", "safe"): ["PS201"],
     # an intranet extra index nobody may replace, and two locks that need relocking
     ("projects", "*"): ["PS102", "PS108", "PS108"],
+    # nvidia is not on the conda mirror, `defaults` in a RUN and torch's index as an extra
+    # index need a human; the `defaults` of the .condarc and environment.yml have unsafe fixes
+    ("conda", "safe"): ["PS106", "PS601", "PS602", "PS602", "PS602"],
+    ("conda", "unsafe"): ["PS106", "PS601", "PS602"],
 }
 
 

@@ -24,10 +24,17 @@ SCENARIOS = {
     "seed000": ["--mirror", "aliyun"],
     "devpi": ["--proxy", PROXY],
     "projects": ["--mirror", "aliyun"],
+    "conda": ["--mirror", "tuna", "--conda-mirror", "tuna"],
 }
-ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
 # the index each scenario's policy names (what the fix oracles expect the fixed files to use)
-POLICY_URL = {name: PROXY if "--proxy" in args else ALIYUN for name, args in SCENARIOS.items()}
+MIRROR_URL = {
+    "aliyun": "https://mirrors.aliyun.com/pypi/simple/",
+    "tuna": "https://pypi.tuna.tsinghua.edu.cn/simple",
+}
+POLICY_URL = {
+    name: PROXY if "--proxy" in args else MIRROR_URL[args[args.index("--mirror") + 1]]
+    for name, args in SCENARIOS.items()
+}
 UPDATE = os.environ.get("PIPSRC_UPDATE_FIXTURES") == "1"
 # a git-ignored file the run must never read or touch (it cannot be committed with the fixture)
 IGNORED = ("ignored/Dockerfile", "FROM python:3.12\nRUN pip install -i https://pypi.org/simple x\n")

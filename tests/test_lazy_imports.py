@@ -116,3 +116,14 @@ def test_only_a_fix_that_writes_loads_the_writer(tmp_path: Path) -> None:
         out = subprocess.run(argv, capture_output=True, text=True, check=True)
         (line,) = [x for x in out.stderr.splitlines() if x.startswith("MODULES:")]
         assert line.split()[1:2] == ([expected] if expected else []), (args, line)
+
+
+def test_condarc_and_environment_files_load_yaml_only(tmp_path: Path) -> None:
+    (tmp_path / ".condarc").write_text("channels:\n  - conda-forge\n")
+    (tmp_path / "environment.yml").write_text("channels:\n  - conda-forge\n  - nodefaults\n")
+    assert loaded(tmp_path, "check", "--conda-mirror", "tuna") == {"ruamel.yaml"}
+
+
+def test_conda_in_a_script_needs_no_yaml(tmp_path: Path) -> None:
+    (tmp_path / "setup.sh").write_text("#!/bin/sh\nconda install -c conda-forge numpy\n")
+    assert loaded(tmp_path, "check", "--conda-mirror", "tuna") == {"tree_sitter"}

@@ -63,6 +63,8 @@ class Mirror:
     intranet: tuple[str, ...] = ()
     https: bool = True
     conda: str | None = None
+    conda_channels: tuple[str, ...] = ()  # community channels under <conda>/cloud/
+    conda_status: str = "reported"  # verified | reported | redirect (see pipsrc.mirrors)
     kind: Kind = "mirror"
     reason_en: str | None = None
     reason_zh: str | None = None
@@ -303,6 +305,8 @@ _FIELDS = frozenset(
         "intranet",
         "https",
         "conda",
+        "conda_channels",
+        "conda_status",
         "kind",
         "reason_en",
         "reason_zh",
@@ -341,6 +345,9 @@ def _mirror_from(entry: object, index: int) -> Mirror:
     status = entry.get("status", "ok")
     if status not in ("ok", "unreliable"):
         raise CatalogueError(f"{where}: status must be ok or unreliable")
+    conda_status = entry.get("conda_status", "reported")
+    if conda_status not in ("verified", "reported", "redirect"):
+        raise CatalogueError(f"{where}: conda_status must be verified, reported or redirect")
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", required["id"]):
         raise CatalogueError(f"{where}: id must be lower-case letters, digits and '-'")
     return Mirror(
@@ -353,6 +360,8 @@ def _mirror_from(entry: object, index: int) -> Mirror:
         intranet=_strs(entry, "intranet", where),
         https=https,
         conda=_opt_str(entry, "conda", where),
+        conda_channels=_strs(entry, "conda_channels", where),
+        conda_status=conda_status,
         kind=kind,
         reason_en=reason_en,
         reason_zh=reason_zh,

@@ -64,7 +64,18 @@ def _rule_codes(ctx: click.Context, param: click.Parameter, incomplete: str) -> 
     return [w for w in words if w.lower().startswith(incomplete.lower())]
 
 
-_COMPLETE = {"mirror": _mirror_ids, "select": _rule_codes, "ignore": _rule_codes}
+def _conda_mirror_ids(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Completion of --conda-mirror: the catalogue's mirrors with a conda mirror."""
+    ids = [m.id for m in catalogue().mirrors if m.conda and m.conda_status != "redirect"]
+    return [i for i in ids if i.startswith(incomplete)]
+
+
+_COMPLETE = {
+    "mirror": _mirror_ids,
+    "conda_mirror": _conda_mirror_ids,
+    "select": _rule_codes,
+    "ignore": _rule_codes,
+}
 
 
 def _completing(choices: tuple[str, ...]) -> Callable[..., list[str]]:
@@ -161,14 +172,17 @@ def mirrors(fmt: str, lang: str) -> None:
     if fmt == "json":
         rows = [
             {"id": m.id, "name_en": m.name_en, "name_zh": m.name_zh, "url": m.url,
-             "conda": m.conda, "kind": m.kind, "status": m.status, "note_en": m.note_en,
-             "note_zh": m.note_zh}
+             "conda": m.conda, "conda_status": m.conda_status if m.conda else None,
+             "conda_channels": list(m.conda_channels), "kind": m.kind, "status": m.status,
+             "note_en": m.note_en, "note_zh": m.note_zh}
             for m in cat.mirrors
         ]  # fmt: skip
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     for m in cat.mirrors:
         conda = f"  conda: {m.conda}" if m.conda else ""
+        if m.conda and m.conda_status != "verified":
+            conda += f" ({m.conda_status})"
         status = "" if m.reliable else f"  [{m.status}]"
         click.echo(f"{m.id:<12} {m.kind:<7} {m.name_en} / {m.name_zh}{status}")
         click.echo(f"{'':<21}{m.url}{conda}")

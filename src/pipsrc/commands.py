@@ -33,7 +33,7 @@ from pipsrc.policy import (
     has_policy,
     load_policy,
 )
-from pipsrc.records import record
+from pipsrc.records import record, replace
 from pipsrc.redaction import redact
 
 if TYPE_CHECKING:
@@ -100,6 +100,11 @@ def resolve_policy(
                 policy = policy.with_index(value, proxy=name == "proxy")
             except (UnknownMirror, BadIndex) as exc:
                 raise UsageProblem(f"{given(opts, name)}: {exc}") from None
+    if opts.conda_mirror:
+        try:
+            policy = replace(policy, conda=policy.conda.with_mirror(opts.conda_mirror))
+        except BadIndex as exc:
+            raise UsageProblem(f"{given(opts, 'conda_mirror')}: {exc}") from None
     return policy
 
 

@@ -22,6 +22,8 @@ _LANG = {
     "requirements": "text",
     "pipconf": "ini",
     "compose": "yaml",
+    "condarc": "yaml",
+    "conda-env": "yaml",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -30,6 +32,8 @@ KIND_NAMES = {
     "requirements": "requirements file",
     "pipconf": "pip.conf",
     "compose": "compose file",
+    "condarc": ".condarc",
+    "conda-env": "conda environment file",
 }
 
 

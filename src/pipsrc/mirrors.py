@@ -15,6 +15,11 @@ parsing a data file cost as much as checking three Dockerfiles.
 - ``intranet``: same provider, cloud-internal network only (often plain http)
 - ``https``: whether the canonical host serves https
 - ``conda``: base URL of the provider's conda mirror (``<base>/pkgs/main``, ``<base>/cloud/<ch>``)
+- ``conda_channels``: the community channels the conda mirror carries under ``<base>/cloud/``
+  (``defaults``' main, r and msys2 are under ``<base>/pkgs/`` on every conda mirror)
+- ``conda_status``: how the conda URLs are known: "verified" (the provider's own help page),
+  "reported" (seen in use, not on a help page: a fix to it is unsafe), "redirect" (the
+  provider only redirects to another mirror: never a fix's target)
 - ``file_hosts``: hosts the index's files are served from (lock files, redirectors)
 - ``kind``: "mirror" (a PyPI mirror) or "vendor" (an exception index, usually allowed)
 - ``reason_en``/``reason_zh``: why a vendor index is kept, shown in reports
@@ -28,6 +33,18 @@ ignored), so list each address once. The vendor indexes (``kind = "vendor"``) ar
 """
 
 from typing import Any
+
+# conda's own locations (docs.conda.io, "Mirroring channels"): ``defaults`` is
+# ``default_channels``, by default <CONDA_DEFAULTS>/pkgs/{main,r,msys2}; a bare channel name
+# is looked up under ``channel_alias``, by default <CONDA_ALIAS>/<name>
+CONDA_DEFAULTS = "https://repo.anaconda.com"
+CONDA_DEFAULTS_LEGACY = ("https://repo.continuum.io",)  # Anaconda's old name, still in scripts
+CONDA_ALIAS = "https://conda.anaconda.org"
+CONDA_DEFAULT_CHANNELS = ("main", "r", "msys2")
+# channels under pkgs/ on a mirror laid out like repo.anaconda.com (free: retired in 2019)
+CONDA_PKGS_CHANNELS = ("main", "r", "msys2", "free", "pro")
+# other public hosts serving community channels as <host>/<name> (prefix.dev)
+CONDA_COMMUNITY_HOSTS = ("https://prefix.dev", "https://repo.prefix.dev")
 
 MIRRORS: list[dict[str, Any]] = [
     {
@@ -55,6 +72,8 @@ MIRRORS: list[dict[str, Any]] = [
         ],
         "https": True,
         "conda": "https://mirrors.aliyun.com/anaconda",
+        "conda_channels": ["conda-forge", "msys2", "bioconda", "menpo", "pytorch", "nvidia"],
+        "conda_status": "reported",
         "file_hosts": [
             "mirrors.aliyun.com",
         ],
@@ -70,6 +89,16 @@ MIRRORS: list[dict[str, Any]] = [
         ],
         "https": True,
         "conda": "https://mirrors.tuna.tsinghua.edu.cn/anaconda",
+        "conda_channels": [  # mirrorz-help contents/anaconda.mdx (TUNA's help template)
+            "conda-forge",
+            "msys2",
+            "bioconda",
+            "menpo",
+            "pytorch",
+            "pytorch-lts",
+            "simpleitk",
+        ],
+        "conda_status": "verified",
         "file_hosts": [
             "pypi.tuna.tsinghua.edu.cn",
             "mirrors.tuna.tsinghua.edu.cn",
@@ -88,6 +117,7 @@ MIRRORS: list[dict[str, Any]] = [
         ],
         "https": True,
         "conda": "https://mirrors.ustc.edu.cn/anaconda",
+        "conda_status": "redirect",  # ustclug mirrorhelp docs/anaconda.md: 302 to TUNA
         "file_hosts": [
             "mirrors.ustc.edu.cn",
             "pypi.tuna.tsinghua.edu.cn",
@@ -104,6 +134,16 @@ MIRRORS: list[dict[str, Any]] = [
         "url": "https://mirrors.bfsu.edu.cn/pypi/web/simple",
         "https": True,
         "conda": "https://mirrors.bfsu.edu.cn/anaconda",
+        "conda_channels": [  # mirrorz-help contents/anaconda.mdx (TUNA's help template)
+            "conda-forge",
+            "msys2",
+            "bioconda",
+            "menpo",
+            "pytorch",
+            "pytorch-lts",
+            "simpleitk",
+        ],
+        "conda_status": "verified",
         "file_hosts": [
             "mirrors.bfsu.edu.cn",
         ],
@@ -116,6 +156,8 @@ MIRRORS: list[dict[str, Any]] = [
         "url": "https://mirror.nju.edu.cn/pypi/web/simple",
         "https": True,
         "conda": "https://mirror.nju.edu.cn/anaconda",
+        "conda_channels": ["conda-forge", "msys2", "bioconda", "menpo", "pytorch"],
+        "conda_status": "reported",
         "file_hosts": [
             "mirror.nju.edu.cn",
         ],
@@ -132,6 +174,8 @@ MIRRORS: list[dict[str, Any]] = [
         ],
         "https": True,
         "conda": "https://mirror.sjtu.edu.cn/anaconda",
+        "conda_channels": ["conda-forge", "msys2", "bioconda", "menpo", "pytorch"],
+        "conda_status": "reported",
         "file_hosts": [
             "mirror.sjtu.edu.cn",
         ],

@@ -31,6 +31,8 @@ class FileKind(StrEnum):
     COMPOSE = "compose"
     PROJECT = "project"  # pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml
     LOCKFILE = "lockfile"
+    CONDARC = "condarc"
+    CONDA_ENV = "conda-env"
 
 
 class SettingKind(StrEnum):
@@ -43,6 +45,12 @@ class SettingKind(StrEnum):
     NO_INDEX = "no-index"
     CONFIG_FILE = "config-file"  # PIP_CONFIG_FILE: which pip.conf pip reads (or /dev/null)
     LOCKED_INDEX = "locked-index"  # an index a lock file was resolved against (never edited)
+    # conda (Tool.CONDA): never read by pip or uv, so the pip rules never see them
+    CHANNEL = "channel"  # an item of `channels:` or `-c`: a name, `defaults`, or a URL
+    DEFAULT_CHANNEL = "default-channel"  # an item of `default_channels:` (what defaults is)
+    CHANNEL_ALIAS = "channel-alias"  # the base URL bare channel names are resolved against
+    CUSTOM_CHANNEL = "custom-channel"  # `custom_channels.NAME: BASE` (NAME is appended)
+    OVERRIDE_CHANNELS = "override-channels"  # --override-channels: configured channels unused
 
 
 class Level(StrEnum):
@@ -77,6 +85,10 @@ class Method(StrEnum):
     COMPOSE_ARG = "compose build arg"
     PROJECT = "project file"  # pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml
     LOCK = "lock file"  # uv.lock, poetry.lock, Pipfile.lock, pdm.lock, pixi.lock
+    CONDARC = ".condarc"
+    CONDA_ENV = "environment.yml"
+    CONDA_CLI = "conda CLI flag"  # conda/mamba/micromamba install|create -c
+    CONDA_CONFIG = "conda config"  # conda config --add/--set ..., micromamba config ...
 
 
 class Tool(StrEnum):
@@ -89,6 +101,7 @@ class Tool(StrEnum):
     PDM = "pdm"
     POETRY = "poetry"
     PIXI = "pixi"
+    CONDA = "conda"  # conda, mamba and micromamba (channels, not indexes)
 
 
 class Applicability(StrEnum):
@@ -217,6 +230,10 @@ class Setting:
     # an index read only for the packages that name it (a uv ``explicit`` index, a Poetry
     # ``explicit`` source, a Pipfile source after the first): not a dependency-confusion risk
     pinned: bool = False
+    # not written: what the tool uses when the file says nothing (an environment file's
+    # channels are followed by conda's configured ones unless it lists `nodefaults`);
+    # ``span`` is where the file would say it, ``sibling`` how to say otherwise
+    implied: bool = False
 
     def __post_init__(self) -> None:
         if self.value is not None and "{" in self.value and _TEMPLATE.search(self.value):

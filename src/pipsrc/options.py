@@ -25,6 +25,7 @@ class Options:
     paths: tuple[str, ...] = ()
     mirror: str | None = None
     proxy: str | None = None
+    conda_mirror: str | None = None
     policy_file: str | None = None
     select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
@@ -70,6 +71,8 @@ SPECS: tuple[Spec, ...] = (
          envvar="PIPSRC_MIRROR", metavar="ID|URL"),
     Spec("proxy", ("--proxy",), "Use an internal proxy (http allowed, trusted-host managed).",
          envvar="PIPSRC_PROXY", metavar="URL"),
+    Spec("conda_mirror", ("--conda-mirror",), "Use this conda mirror for conda's channels "
+         "(catalogue id or base URL).", envvar="PIPSRC_CONDA_MIRROR", metavar="ID|URL"),
     Spec("policy_file", ("--policy",), "Policy file to use.", envvar="PIPSRC_POLICY",
          path=True),
     Spec("select", ("--select",), "Only these rules (codes, names or prefixes).",

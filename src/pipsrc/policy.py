@@ -47,6 +47,51 @@ class Exception_:
 
 
 @record(frozen=True)
+class CondaPolicy:
+    """``[tool.pipsrc.conda]``: the conda mirror channels should come from, and the channels
+    allowed as they are written (the rules of PS6xx; pip's settings never read it)."""
+
+    mirror: str | None = None  # base URL laid out like the public mirrors (pkgs/, cloud/)
+    mirror_id: str | None = None  # catalogue id when the mirror came from the catalogue
+    verified: bool = True  # the catalogue's conda URLs come from the provider's help page
+    # community channels the mirror carries under cloud/ (None: any, for a mirror by URL)
+    carried: tuple[str, ...] | None = None
+    allowed: tuple[str, ...] = ()  # channel names or URL globs kept as written
+
+    def with_mirror(self, value: str) -> CondaPolicy:
+        """The conda mirror for this run: a catalogue id with conda URLs, or a base URL.
+
+        Raises :class:`BadIndex` for an id without a conda mirror (the message lists those
+        with one) or a value that is neither an id nor an http(s) URL.
+        """
+        value = value.strip()
+        if "://" in value:
+            parsed = parse_url(value)
+            if parsed is None or parsed.scheme not in ("http", "https"):
+                raise BadIndex(f"{value!r} is not an http(s) URL of a conda mirror")
+            return replace(self, mirror=value.rstrip("/"), mirror_id=None, verified=True,
+                           carried=None)  # fmt: skip
+        mirror = catalogue().get(value)
+        usable = [m.id for m in catalogue().mirrors if m.conda and m.conda_status != "redirect"]
+        if mirror is None or not mirror.conda or mirror.conda_status == "redirect":
+            what = "unknown mirror" if mirror is None else "no conda mirror of its own for"
+            raise BadIndex(f"{what} {value!r}: conda mirrors are {', '.join(usable)}")
+        return replace(self, mirror=mirror.conda, mirror_id=mirror.id,
+                       verified=mirror.conda_status == "verified",
+                       carried=mirror.conda_channels)  # fmt: skip
+
+    def allows(self, channel: str) -> bool:
+        """A channel the policy keeps as written (a name, a URL, or a URL glob)."""
+        return any(
+            a == channel or (("://" in a) and _url_glob_match(a, channel)) for a in self.allowed
+        )
+
+    def carries(self, channel: str, pkgs: bool) -> bool:
+        """Whether the mirror serves ``channel`` (defaults' channels are on every mirror)."""
+        return pkgs or self.carried is None or channel in self.carried
+
+
+@record(frozen=True)
 class Policy:
     index: str | None = None  # resolved URL of the policy index (None: consistency mode)
     index_id: str | None = None  # catalogue id when the index came from the catalogue
@@ -65,6 +110,7 @@ class Policy:
     ignore: tuple[str, ...] = ()
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     report_lang: str = "en"
+    conda: CondaPolicy = CondaPolicy()
     fail_on: str | None = None  # None: not set here (the default, "warning", applies)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the directory of that file
@@ -311,6 +357,28 @@ def _per_file_ignores(value: Any, fail: Fail) -> tuple[tuple[str, tuple[str, ...
     return tuple(out)
 
 
+def _conda(value: Any, fail: Fail) -> CondaPolicy:
+    """``[conda]``: ``mirror`` (id or base URL) and ``allowed-channels``."""
+    if not isinstance(value, dict):
+        raise fail("conda must be a table: [tool.pipsrc.conda]")
+    unknown = sorted(set(value) - {"mirror", "allowed-channels"})
+    if unknown:
+        raise fail(f"unknown conda key {unknown[0]!r} (known: mirror, allowed-channels)")
+    conda = CondaPolicy()
+    if "mirror" in value:
+        if not isinstance(value["mirror"], str) or not value["mirror"]:
+            raise fail("conda.mirror must be a catalogue id or a URL")
+        try:
+            conda = conda.with_mirror(value["mirror"])
+        except BadIndex as exc:
+            raise fail(f"conda.mirror: {exc}") from None
+    if "allowed-channels" in value:
+        conda = replace(
+            conda, allowed=_strings("conda.allowed-channels")(value["allowed-channels"], fail)
+        )
+    return conda
+
+
 def _report_lang(value: Any, fail: Fail) -> str:
     lang = value.get("lang", "en") if isinstance(value, dict) else None
     if lang not in ("en", "zh"):
@@ -341,6 +409,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("ignore", "ignore", _strings("ignore")),
     Key("per-file-ignores", "per_file_ignores", _per_file_ignores),
     Key("report", "report_lang", _report_lang),
+    Key("conda", "conda", _conda),
     Key("fail-on", "fail_on", _choice("fail-on", FAIL_ON)),
 )
 # read first and apart: --mirror/--proxy resolve the same way (Policy.with_index)

@@ -271,3 +271,50 @@ def uv_config_level(path: str) -> str | None:
 
 _PREFIXES = frozenset({"$VIRTUAL_ENV", "$CONDA_PREFIX", "/usr/local", "/usr", "/venv"})
 _ENVS = frozenset({"venv", ".venv", "env", ".env", "conda", "miniconda3", "anaconda3"})
+
+
+# --- conda, mamba and micromamba (channels, read by Tool.CONDA only) --------------------
+
+# setting kinds no pip rule reads, and no conda rule reads of pip (`pip:` items of an
+# environment file are pip settings)
+CONDA_KINDS = frozenset(
+    {K.CHANNEL, K.DEFAULT_CHANNEL, K.CHANNEL_ALIAS, K.CUSTOM_CHANNEL, K.OVERRIDE_CHANNELS}
+)
+# .condarc keys that say where packages come from (docs.conda.io configuration reference)
+CONDARC_KEYS: dict[str, SettingKind] = {
+    "channels": K.CHANNEL,
+    "default_channels": K.DEFAULT_CHANNEL,
+    "channel_alias": K.CHANNEL_ALIAS,
+    "custom_channels": K.CUSTOM_CHANNEL,
+}
+CONDA_PROGRAMS = frozenset({"conda", "mamba", "micromamba"})
+# subcommands that solve from channels and take -c/--channel (`env create` reads a file)
+CONDA_INSTALL_COMMANDS = frozenset({"install", "create", "update", "upgrade", "search"})
+CONDA_CHANNEL_OPTIONS: dict[str, SettingKind] = {
+    "-c": K.CHANNEL,
+    "--channel": K.CHANNEL,
+    "--override-channels": K.OVERRIDE_CHANNELS,
+}
+# options whose value is never a package or a channel
+CONDA_VALUE_OPTIONS = frozenset(
+    {"-n", "--name", "-p", "--prefix", "--file", "-f", "--platform", "--subdir",
+     "--repodata-fn", "--solver", "--channel-priority", "-r", "--root-prefix"}
+)  # fmt: skip
+# `conda config` actions that write a key, with the number of values each takes
+CONDA_CONFIG_ACTIONS: dict[str, int] = {
+    "--add": 2, "--prepend": 2, "--append": 2, "--set": 2, "--remove": 2, "--remove-key": 1,
+}  # fmt: skip
+# micromamba writes its configuration with words, not options
+MICROMAMBA_CONFIG_ACTIONS: dict[str, str] = {
+    "append": "--append", "prepend": "--prepend", "set": "--set", "remove": "--remove",
+}  # fmt: skip
+
+
+def conda_config_key(key: str) -> tuple[SettingKind, str | None] | None:
+    """The setting a ``conda config`` key configures: ``channels`` ... and
+    ``custom_channels.NAME`` (with NAME); None for keys that are not about channels."""
+    head, dot, name = key.partition(".")
+    kind = CONDARC_KEYS.get(head)
+    if kind is None or (kind is K.CUSTOM_CHANNEL) != bool(dot and name):
+        return None
+    return kind, name or None

@@ -47,6 +47,10 @@ def kind_of(path: str) -> str | None:
         return "compose"
     if name in ("pyproject.toml", "uv.toml", "pipfile", "pdm.toml", "pixi.toml"):
         return "project"
+    if re.fullmatch(r"\.?condarc(\.ya?ml)?|\.mambarc", name):
+        return "condarc"
+    if re.fullmatch(r"(.*[-_.])?environment([-_.].*)?\.ya?ml|env([-_.].*)?\.ya?ml", name):
+        return "conda-env"
     return None
 
 
@@ -59,6 +63,7 @@ def compare(
     siblings: dict[str, str] | None = None,
     requirements: tuple[pipfiles.RequirementsView | str, pipfiles.RequirementsView | str]
     | None = None,
+    conda: str | None = None,
 ) -> list[Disagreement]:
     """Every oracle's disagreement about the fix ``before`` -> ``after`` of ``path``.
 
@@ -81,8 +86,37 @@ def compare(
         out += compose_oracles(before, after)
     elif kind == "project":
         out += project_oracles(before, after)
-    out += url_oracles(before, after, policy)
+    elif kind in ("condarc", "conda-env"):
+        out += conda_oracles(kind, before, after)
+    out += url_oracles(before, after, policy, conda)
     return out
+
+
+def conda_oracles(kind: str, before: str, after: str) -> list[Disagreement]:
+    """conda's documented schema (conda itself does not install from PyPI): a file it
+    accepted before must still be accepted, with as many channels and pip lines."""
+    from tests.kinds import condaschema
+
+    read = condaschema.condarc if kind == "condarc" else condaschema.environment
+    try:
+        old = read(before.replace("\r\n", "\n"))
+    except Exception:
+        return []
+    try:
+        new = read(after.replace("\r\n", "\n"))
+    except Exception as exc:
+        return [Disagreement("conda-schema", "conda schema", _first_line(str(exc)))]
+    # what a fix may add: `nodefaults` to an environment's channels, `default_channels`
+    # to a .condarc (PS602's unsafe fixes); every other list keeps its length
+    if kind == "conda-env":
+        new["channels"] = [c for c in new["channels"] if c != "nodefaults"]
+        old["channels"] = [c for c in old["channels"] if c != "nodefaults"]
+    if "default_channels" not in old:
+        new.pop("default_channels", None)
+    shape = {k: len(v) for k, v in old.items() if isinstance(v, list | dict)}
+    if shape != {k: len(v) for k, v in new.items() if isinstance(v, list | dict)}:
+        return [Disagreement("conda-schema", "conda schema", f"{old} became {new}")]
+    return []
 
 
 # --- shell ---------------------------------------------------------------------------------
@@ -436,7 +470,9 @@ def suppressed(text: str) -> set[str]:
     return out
 
 
-def url_oracles(before: str, after: str, policy: str) -> list[Disagreement]:
+def url_oracles(
+    before: str, after: str, policy: str, conda: str | None = None
+) -> list[Disagreement]:
     out: list[Disagreement] = []
     nb = {normalise(u): u for u in urls_in(before)}
     na = {normalise(u): u for u in urls_in(after)}
@@ -452,8 +488,9 @@ def url_oracles(before: str, after: str, policy: str) -> list[Disagreement]:
             )
     allowed = {normalise(policy)} | {c for u in nb for c in canonical_forms(u)}
     allowed |= {"https://" + n.removeprefix("http://") for n in nb if n.startswith("http://")}
+    mirror = normalise(conda).rstrip("/") + "/" if conda else None
     for n, u in na.items():
-        if n not in allowed:
+        if n not in allowed and not (mirror and n.startswith(mirror)):
             out.append(
                 Disagreement(
                     "unexpected-url",

@@ -215,6 +215,17 @@ def _mine(findings: list[dict[str, object]], root: Path, rel: str) -> list[_F]:
     return out
 
 
+def _conda_mirror(policy_args: tuple[str, ...]) -> str | None:
+    """The conda mirror's base URL named by ``--conda-mirror`` (new URLs under it are the
+    policy's, as the policy index is)."""
+    from pipsrc.policy import CondaPolicy
+
+    if "--conda-mirror" not in policy_args:
+        return None
+    value = policy_args[policy_args.index("--conda-mirror") + 1]
+    return CondaPolicy().with_mirror(value).mirror
+
+
 def run_cli_tree(
     before_root: Path,
     work: Path,
@@ -255,7 +266,8 @@ def run_cli_tree(
                     pipfiles.parse_requirements(before_check / rel),
                     pipfiles.parse_requirements(tree / rel),
                 )
-            found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed)
+            found = core.compare(rel, res.before, after, policy=policy_url, requirements=parsed,
+                                 conda=_conda_mirror(policy_args))  # fmt: skip
             if core.kind_of(rel) == "pipconf" and after != res.before:
                 found += _pip_config_list(before_check / rel, tree / rel)
             found += _check_after_fix(

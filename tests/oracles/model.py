@@ -25,6 +25,7 @@ CLASSES: dict[str, str] = {
     "compose-structure": "the compose document's structure changed beyond the edited scalars",
     "project-parse": "tomllib loaded the project file before and fails after",
     "project-structure": "a table of the project file that configures no index changed",
+    "conda-schema": "conda's documented schema accepted the file before and rejects it after",
     "options-changed": "pip sees other options than the fix intended (requirements, pip.conf)",
     "unexpected-url": "the fix wrote a URL that is neither the policy index nor one from before",
     "hadolint-parse": "hadolint reports a new parse error (DL1000)",

@@ -108,6 +108,62 @@ def test_fuzz_compose(text: str) -> None:
     _target(FileKind.COMPOSE, text)
 
 
+CONDA_TOKENS = ("channels:\n", "  - ", "default_channels: [", "]", "channel_alias: ",
+                "custom_channels:\n", "  conda-forge: ", "defaults", "nodefaults", "::",
+                "dependencies:\n", "  - pip:\n", "      - -i ", "&a ", "*a", "'", '"', "#!final",
+                "${CONDA_MIRROR}", "\t", "? ", ": ", "{", "}")  # fmt: skip
+
+
+def conda_documents(grammar: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """The conda property grammar mutated by a few edits, or a soup of conda's tokens."""
+    from tests.test_conda_properties import CHANNELS
+
+    vocab = st.sampled_from((*CONDA_TOKENS, *CHANNELS, "\n", "\r\n", " ", "\ufeff", "镜像"))
+    piece = st.one_of(vocab, st.text(text_chars, max_size=6))
+    edit = st.tuples(st.floats(0, 1), st.integers(0, 8), piece)
+
+    def mutate(doc: str, edits: list[tuple[float, int, str]]) -> str:
+        for at, cut, new in edits:
+            i = int(at * len(doc))
+            doc = doc[:i] + new + doc[i + cut :]
+        return doc
+
+    return st.one_of(st.builds(mutate, grammar, st.lists(edit, max_size=4)),
+                     st.lists(piece, max_size=30).map("".join))  # fmt: skip
+
+
+def _conda_target(kind: str, path: str, text: str) -> None:
+    doc = kinds.parse(kind, text, path)
+    assert doc.text == text
+    assert_spans(doc)
+    for p in doc.problems:
+        assert 0 <= p.offset <= len(text), p
+    again = kinds.parse(kind, text, path)
+    assert [(s.span, s.raw) for s in again.settings] == [(s.span, s.raw) for s in doc.settings]
+
+
+def _condarc_docs() -> st.SearchStrategy[str]:
+    from tests.test_conda_properties import condarc_doc
+
+    return conda_documents(condarc_doc())
+
+
+def _env_docs() -> st.SearchStrategy[str]:
+    from tests.test_conda_properties import env_doc
+
+    return conda_documents(env_doc())
+
+
+@given(st.deferred(_condarc_docs))
+def test_fuzz_condarc(text: str) -> None:
+    _conda_target("condarc", ".condarc", text)
+
+
+@given(st.deferred(_env_docs))
+def test_fuzz_conda_env(text: str) -> None:
+    _conda_target("conda-env", "environment.yml", text)
+
+
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")
 
 

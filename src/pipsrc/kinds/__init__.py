@@ -42,12 +42,15 @@ class KindSpec:
     # an extension-less file whose first bytes match this is of this kind
     sniff: str | None = None
     comment: str = "#"  # line comments (suppressions live in them)
+    # whether its files hold pip or uv settings (the PS1xx-PS4xx rules apply to it); a
+    # .condarc holds only conda's channels
+    pip: bool = True
 
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
 # Dockerfile template, ``requirements.in`` a requirements file).
 _INDEX_WORDS = (
-    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS"
+    r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS|conda|mamba"
     r"|uv\s+(?:sync|lock)\b|uv\.toml"
 )
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
@@ -105,6 +108,23 @@ REGISTRY: list[KindSpec] = [
         # they hold a table of a tool that installs
         words=r"tool\.(?:uv|poetry|pdm|pixi)\b|^\[\[?(?:source|index|pip|pypi|pypi-options)\b"
         r"|^(?:extra-)?index-url|find-links|allow-insecure-host|pipsrc",
+    ),
+    KindSpec(
+        "condarc",
+        "pipsrc.kinds.condarc",
+        names=(r"(?i:\.?condarc(?:\.ya?ml)?|\.mambarc)", r"condarc\.d/[^/]*\.(?i:ya?ml)"),
+        words=r"channel|pipsrc",
+        pip=False,
+    ),
+    KindSpec(
+        "conda-env",
+        "pipsrc.kinds.condaenv",
+        names=(
+            r"(?i:(?:[^/]*[-_.])?environments?(?:[-_.][^/]*)?\.ya?ml)",
+            # conda.yaml: `conda env export > conda.yaml`, MLflow projects
+            r"(?i:env(?:[-_.][^/]*)?\.ya?ml|conda(?:[-_.]?env[^/]*)?\.ya?ml)",
+        ),
+        words=r"channels|pip|::|pipsrc",
     ),
 ]
 

@@ -71,6 +71,29 @@ def parse(text: str, path: str) -> Document:
     return doc
 
 
+def read_yaml(doc: Document, text: str) -> tuple[list[Any], _Walker] | None:
+    """The composed, checked documents of a YAML text and a walker over them (its
+    ``merged`` view, its ``Mapping``/``Sequence``/``Scalar`` classes, its ``values``
+    locator), for the other YAML kinds (.condarc, environment files); None when the text
+    cannot be read, with the problem and the own-line comments recorded. Call
+    :func:`yaml_comments` once the settings are located."""
+    if _flow_depth(text) > MAX_FLOW_DEPTH:
+        doc.problems.append(ParseProblem(0, _MSG_DEEP, True))
+        _own_line_comments(doc, text)
+        return None
+    roots = _compose(doc, text)
+    walker = _Walker(doc, text) if roots is not None else None
+    if roots is None or walker is None or not walker.check(roots):
+        _own_line_comments(doc, text)
+        return None
+    return roots, walker
+
+
+def yaml_comments(doc: Document, text: str, walker: _Walker) -> None:
+    """The comments of a text :func:`read_yaml` read (outside every scalar)."""
+    _comments(doc, text, walker.scalar_spans)
+
+
 def _flow_depth(text: str) -> int:
     """Maximum nesting of flow brackets (quotes ignored: an over-estimate at worst)."""
     depth = best = 0

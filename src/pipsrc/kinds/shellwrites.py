@@ -22,6 +22,8 @@ from pipsrc.syntax.words import Content, SegMap, Tok, build_content
 from pipsrc.vocabulary import uv_config_level
 
 _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
+# conda's configuration files (~/.condarc, /etc/conda/.condarc, $CONDA_PREFIX/condarc ...)
+_CONDARC_NAME = re.compile(r"\.?condarc|\.mambarc")
 _WRITES = (">", ">>", ">|", "&>")
 
 # the command whose output a redirect writes: its name and words
@@ -63,6 +65,10 @@ class FileWrites:
                 return  # handled with its statement
         conf = [p for p in targets if is_pip_config_path(p) or uv_config_level(p)]
         dockerfiles = [p for p in targets if _DOCKERFILE_NAME.fullmatch(posixpath.basename(p))]
+        condarcs = [p for p in targets if _CONDARC_NAME.fullmatch(posixpath.basename(p))]
+        if condarcs and not conf and not dockerfiles:
+            self._condarc(heredocs, body_cmd)
+            return
         if not conf and not dockerfiles:
             return
         if conf and not self.appending:
@@ -136,7 +142,31 @@ class FileWrites:
             return names[0], words
         return None
 
+    def _condarc(self, heredocs: list[Any], body_cmd: BodyCommand | None) -> None:
+        """A .condarc written by ``cat <<EOF > ~/.condarc`` or ``echo ... > ~/.condarc``:
+        its channels, located where the script spells them."""
+        for hd in heredocs:
+            found = self._heredoc_content(hd)
+            if found is not None:
+                content, quoted, bad = found
+                self._merge_embedded("condarc", content, not quoted, bad, add_scopes=False)
+        echoed = self._echo_content(*body_cmd) if not heredocs and body_cmd else None
+        if echoed is not None:
+            self._merge_embedded("condarc", echoed, True, False, add_scopes=False)
+
     def _heredoc(self, hd: Any, conf: list[str], dockerfiles: list[str]) -> None:
+        found = self._heredoc_content(hd)
+        if found is None:
+            return
+        content, quoted, bad = found
+        if conf:
+            self._merge_config(content, expanding=not quoted, bad=bad, target=conf[0])
+        elif dockerfiles:
+            self._merge_dockerfile(content, expanding=not quoted, bad=bad)
+
+    def _heredoc_content(self, hd: Any) -> tuple[Content, bool, bool] | None:
+        """A heredoc's body (tabs stripped for ``<<-``), whether its delimiter is quoted
+        (no expansion), and whether it overlaps a parse error."""
         start = body = end = None
         strip_tabs = False
         for c in hd.children:
@@ -149,7 +179,7 @@ class FileWrites:
             elif c.type == "<<-":
                 strip_tabs = True
         if start is None or body is None:
-            return
+            return None
         delim = start.text.decode("utf-8", "replace")
         quoted = any(q in delim for q in "'\"\\")
         logical = self.logical
@@ -169,12 +199,7 @@ class FileWrites:
                     s += 1
             chunks.append((logical[s:eol], s, True))
             pos = eol
-        content = build_content(chunks, decode=False)
-        bad = self.ctx.is_bad(ba, bb)
-        if conf:
-            self._merge_config(content, expanding=not quoted, bad=bad, target=conf[0])
-        elif dockerfiles:
-            self._merge_dockerfile(content, expanding=not quoted, bad=bad)
+        return build_content(chunks, decode=False), quoted, self.ctx.is_bad(ba, bb)
 
     def _echo_content(self, cmd: str, words: list[Tok]) -> Content | None:
         args = words[1:]
@@ -240,6 +265,13 @@ class FileWrites:
             self.written[target] = last if last is not None else section
 
     def _merge_dockerfile(self, content: Content, expanding: bool, bad: bool) -> None:
+        self._merge_embedded("dockerfile", content, expanding, bad, add_scopes=True)
+
+    def _merge_embedded(
+        self, kind: str, content: Content, expanding: bool, bad: bool, add_scopes: bool
+    ) -> None:
+        """Parse a written body as ``kind`` and merge it where the script spells it: its
+        scopes prefixed (a Dockerfile's stages), or its settings in the script's scope."""
         ranges = []
         for la, fa, n in zip(content.cmap._log, content.cmap._file, content.cmap._len, strict=True):
             span, contiguous = self.ctx.res.fspan(fa, fa + n)
@@ -247,11 +279,15 @@ class FileWrites:
                 return
             ranges.append((la, span.start, n))
         fmap = SegMap(ranges)
-        sub = kinds.parse("dockerfile", content.text, self.ctx.doc.path)
+        sub = kinds.parse(kind, content.text, self.ctx.doc.path)
         line = self.text.count("\n", 0, fmap.orig(0)) + 1
         prefix = f"heredoc@{line}:"
+        scope = self.ctx.scope
 
         def ok(s: Setting) -> bool:
             return not bad and not (expanding and "$" in s.raw)
 
-        rebase(self.ctx.doc, sub, fmap, lambda sid: prefix + sid, ok, add_scopes=True)
+        def scope_id(sid: str) -> str:
+            return prefix + sid if add_scopes else scope
+
+        rebase(self.ctx.doc, sub, fmap, scope_id, ok, add_scopes=add_scopes)

@@ -171,6 +171,10 @@ class ReportFacts:
     skipped: list[tuple[str, str]]
     probe: list[ProbeResult] | None = None
     date: str | None = None
+    # the conda mirror (base URL, redacted), its catalogue id and community channels
+    conda_mirror: str | None = None
+    conda_id: str | None = None
+    conda_channels: tuple[str, ...] | None = None
 
     @property
     def listed(self) -> list[FileFacts]:
@@ -246,6 +250,9 @@ def gather(result: RunResult, *, probe: list[ProbeResult] | None = None) -> Repo
         exceptions=exceptions,
         skipped=[(s.path, redact(s.reason)) for s in result.skipped],
         probe=probe,
+        conda_mirror=redact(policy.conda.mirror) if policy.conda.mirror else None,
+        conda_id=policy.conda.mirror_id,
+        conda_channels=policy.conda.carried,
     )
 
 
@@ -286,6 +293,8 @@ def _file_facts(r: FileResult, ctx: Context, accepted: dict[int, ExceptionKept])
     lines = LineIndex(doc.text)
     changed_lines = {(c.new_line, c.setting) for c in r.changes if c.action != "remove"}
     for i, s in enumerate(doc.settings):
+        if s.implied:
+            continue  # not written in the file (the findings say what it implies)
         line = lines.line_col(s.span.start)[0]
         exc = i in accepted or (
             s.value is not None

@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from pipsrc.catalogue import catalogue
 from pipsrc.engine.results import Change
 from pipsrc.model import Applicability, Method
+from pipsrc.report.condapatterns import conda_patterns
 from pipsrc.report.facts import (
     DEPENDS,
     VIOLATION,
@@ -176,6 +178,10 @@ def _setting_text(s: SettingRow) -> str:
         return f"{s.key} = {s.value}"
     if s.method == Method.PIP_CONFIG:
         return f"config set {s.key} {s.value}"
+    if s.method in (Method.CONDARC, Method.CONDA_ENV):
+        return f"{s.key}: {s.value}"
+    if s.method == Method.CONDA_CONFIG:
+        return f"conda config {s.key} {s.value}"
     if s.key.startswith("-") or " " in s.key:
         return f"{s.key} {s.value}"
     return f"{s.key}={s.value}"
@@ -301,14 +307,26 @@ def _dep_text(lang: str, source: str, detail: str) -> str:
 
 def _patterns(md: _Doc, facts: ReportFacts, lang: str, name: str) -> None:
     md.heading(2, text(lang, "patterns"))
-    if facts.index is None:
+    n = 0
+    if facts.index is None and facts.conda_mirror is None:
         md.add(text(lang, "patterns_none"))
         return
-    th = text(lang, "patterns_th") if facts.trusted_host else ""
-    md.add(text(lang, "patterns_intro", name=name or facts.index, th=th))
-    for n, p in enumerate(patterns(facts.index, facts.trusted_host), 1):
-        md.heading(3, text(lang, "pattern_n", n=n, title=text(lang, f"pat_{p.key}")))
-        md.add(f"```{p.language}", p.body, "```")
+    if facts.index is None:
+        md.add(text(lang, "patterns_none"))
+    else:
+        th = text(lang, "patterns_th") if facts.trusted_host else ""
+        md.add(text(lang, "patterns_intro", name=name or facts.index, th=th))
+        for n, p in enumerate(patterns(facts.index, facts.trusted_host), 1):
+            md.heading(3, text(lang, "pattern_n", n=n, title=text(lang, f"pat_{p.key}")))
+            md.add(f"```{p.language}", p.body, "```")
+    if facts.conda_mirror is not None:
+        mirror = catalogue().get(facts.conda_id) if facts.conda_id else None
+        label = mirror.name(lang) if mirror is not None else facts.conda_mirror
+        md.add(text(lang, "conda_patterns_intro", name=label))
+        found = conda_patterns(facts.conda_mirror, facts.conda_channels)
+        for k, p in enumerate(found, n + 1):
+            md.heading(3, text(lang, "pattern_n", n=k, title=text(lang, f"pat_{p.key}")))
+            md.add(f"```{p.language}", p.body, "```")
 
 
 VERDICTS = ("policy", "exception", "elsewhere", "no-index", "unknown", "other", "pypi")

@@ -93,6 +93,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose (build args and environment)",
         "pat_uv": "uv (it ignores `pip.conf` and `PIP_*`)",
+        "conda_patterns_intro": "How to send conda's channels to {name}: names stay in "
+        "environment files, the mirror is set once in `.condarc`.",
+        "pat_condarc": "conda: `.condarc` (`defaults` and community channels on the mirror)",
+        "pat_conda-config": "conda: `conda config` commands (write the same `.condarc`)",
+        "pat_conda-env": "conda: environment files (channel names, without `defaults`)",
         "pattern_n": "Pattern {n}: {title}",
         "verification": "Verification",
         "verification_intro": (
@@ -237,6 +242,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose（构建参数和环境变量）",
         "pat_uv": "uv（不读取 `pip.conf` 和 `PIP_*`）",
+        "conda_patterns_intro": "将 conda 频道统一到{name}：环境文件中保留频道名称，"
+        "镜像只在 `.condarc` 中配置一次。",
+        "pat_condarc": "conda：`.condarc`（defaults 与社区频道均指向镜像）",
+        "pat_conda-config": "conda：`conda config` 命令（写入同样的 `.condarc`）",
+        "pat_conda-env": "conda：环境文件（使用频道名称，不含 defaults）",
         "pattern_n": "方式{n}：{title}",
         "verification": "配置验证",
         "verification_intro": "本次运行逐一计算了每个 pip install 命令实际使用的源"
@@ -319,6 +329,10 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.COMPOSE_ARG: "compose build arg",
         Method.PROJECT: "project file",
         Method.LOCK: "lock file",
+        Method.CONDARC: ".condarc",
+        Method.CONDA_ENV: "environment file",
+        Method.CONDA_CLI: "conda command-line flag",
+        Method.CONDA_CONFIG: "conda config command",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -331,6 +345,10 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.COMPOSE_ARG: "compose 构建参数",
         Method.PROJECT: "项目配置文件",
         Method.LOCK: "锁文件",
+        Method.CONDARC: ".condarc",
+        Method.CONDA_ENV: "环境文件（environment.yml）",
+        Method.CONDA_CLI: "conda 命令行参数",
+        Method.CONDA_CONFIG: "conda config 命令",
     },
 }
 
@@ -341,6 +359,11 @@ SETTING_KINDS: dict[str, dict[str, str]] = {
         SettingKind.TRUSTED_HOST.value: "trusted-host",
         SettingKind.FIND_LINKS.value: "find-links",
         SettingKind.NO_INDEX.value: "no-index",
+        SettingKind.CHANNEL.value: "conda channel",
+        SettingKind.DEFAULT_CHANNEL.value: "conda default channel",
+        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
+        SettingKind.CUSTOM_CHANNEL.value: "conda custom channel",
+        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
         "": "index configuration",
     },
     "zh": {
@@ -349,6 +372,11 @@ SETTING_KINDS: dict[str, dict[str, str]] = {
         SettingKind.TRUSTED_HOST.value: "trusted-host",
         SettingKind.FIND_LINKS.value: "find-links",
         SettingKind.NO_INDEX.value: "no-index",
+        SettingKind.CHANNEL.value: "conda 频道（channel）",
+        SettingKind.DEFAULT_CHANNEL.value: "conda 默认频道（default_channels）",
+        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
+        SettingKind.CUSTOM_CHANNEL.value: "conda 自定义频道（custom_channels）",
+        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
         "": "pip源配置",
     },
 }

@@ -6,6 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from pipsrc.rules import (
+    conda,
+    condaalias,
+    condaexamples,
     extra,
     fallback,
     index,
@@ -19,11 +22,36 @@ from pipsrc.rules import (
 )
 from pipsrc.rules.base import Example, Rule, Violation
 
-_MODULES = (index, extra, fallback, lock, pypi, transport, trusted, security, ineffective, meta)
+_MODULES = (
+    index,
+    extra,
+    fallback,
+    lock,
+    pypi,
+    transport,
+    trusted,
+    security,
+    ineffective,
+    meta,
+    conda,
+    condaalias,
+)
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )
 
+
+def extend_examples(rules: tuple[type[Rule], ...]) -> None:
+    """Add the examples of the pip rules in conda's files (:mod:`condaexamples`) to the
+    rules' own, once: every example of a rule is then run and documented alike."""
+    for table in (condaexamples.EXAMPLES, condaexamples.CONDARC):
+        for rule in rules:
+            good, bad = table.get(rule.code, ((), ()))
+            rule.good = (*rule.good, *(g for g in good if g not in rule.good))
+            rule.bad = (*rule.bad, *(b for b in bad if b not in rule.bad))
+
+
+extend_examples(ALL_RULES)
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
 # codes and kebab-case names, lower-cased, to the code
 ALIASES: dict[str, str] = {

@@ -21,9 +21,12 @@ if TYPE_CHECKING:
     from pipsrc.context import Context
 
 
-# every file kind that holds configuration: what a rule applies to unless it says otherwise
-# (a lock file is a tool's output, judged by its own rule only)
-ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY) - {"lockfile"}
+# every file kind that holds pip or uv settings: what a rule applies to unless it says
+# otherwise (a .condarc holds only conda channels: no pip rule can fire there; a lock file is
+# a tool's output, judged by its own rule only)
+ALL_KINDS: frozenset[str] = frozenset(spec.kind for spec in REGISTRY if spec.pip) - {"lockfile"}
+# every file kind of the registry (parse errors, suppressions, credentials)
+EVERY_KIND: frozenset[str] = frozenset(spec.kind for spec in REGISTRY) - {"lockfile"}
 
 
 @record(frozen=True)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from pipsrc.context import Context
 from pipsrc.model import Applicability, Document, Severity, Span
-from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.base import EVERY_KIND, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN
 
 
@@ -20,6 +20,7 @@ class ParseError(Rule):
         "edited while such a problem stands; the rest of the run goes on."
     )
     fix_safety = "None."
+    kinds = EVERY_KIND  # any file can be unreadable
     good = (
         Example("pip.conf", f"[global]\nindex-url = {ALIYUN}\n"),
         Example("docker-compose.yml", "services:\n  app:\n    image: python\n"),
@@ -69,6 +70,7 @@ class UnusedSuppression(Rule):
     why = "Stale suppressions hide the next real finding on that line and mislead readers."
     fix_safety = "Safe: the suppression comment is removed."
     fix_applicability = Applicability.SAFE
+    kinds = EVERY_KIND  # a suppression comment can be in any file
     good = (
         Example(
             "requirements.txt",

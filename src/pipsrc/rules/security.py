@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from pipsrc.context import Context
 from pipsrc.model import Document
 from pipsrc.redaction import credentials_in
-from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.base import EVERY_KIND, Example, Rule, Violation
 
 
 class CredentialsInUrl(Rule):
@@ -20,6 +20,7 @@ class CredentialsInUrl(Rule):
         "`UV_INDEX_<NAME>_USERNAME/PASSWORD`, or a BuildKit secret mount "
         "(`RUN --mount=type=secret,id=pipconf,target=/etc/pip.conf`), and rotate the secret."
     )
+    kinds = EVERY_KIND  # a channel URL of a .condarc can hold a token too
     fix_safety = (
         "None, ever: pipsrc never moves or copies a secret. The value is redacted in all output."
     )
