@@ -65,6 +65,8 @@ class Method(StrEnum):
     PIP_CONF = "pip.conf"  # pip.conf/pip.ini, also bodies written by echo/printf/heredoc
     COMPOSE_ENV = "compose env"
     COMPOSE_ARG = "compose build arg"
+    CI_ENV = "CI env"  # a CI file's env/variables/environment block (workflow, job, step)
+    DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
 
 
 class Tool(StrEnum):
@@ -249,6 +251,9 @@ class Scope:
     # repository pip.conf files COPY'd in: (source in the repository, destination path, offset)
     config_copies: list[tuple[str, str, int]] = field(default_factory=list)
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
+    # its settings reach the scopes that inherit from it only from their position on (a CI
+    # job's `pip config set` reaches the later steps, not the earlier ones)
+    ordered: bool = False
 
 
 @record

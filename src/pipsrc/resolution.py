@@ -31,7 +31,10 @@ if TYPE_CHECKING:
 
 K = SettingKind
 PYPI = "https://pypi.org/simple"
-ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
+ENV_METHODS = frozenset(
+    {Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG, Method.CI_ENV,
+     Method.DOTENV}
+)  # fmt: skip
 CONFIG_METHODS = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
 # pip's load order of configuration files (later wins, key by key)
 _LEVEL_RANK: dict[str, int] = {
@@ -123,6 +126,12 @@ class _State:
         return Effective(self.source, self.index, self.detail, tool, list(self.extras), chain)
 
 
+def visible_settings(doc: Document, site: InstallSite, ctx: Context) -> list[Setting]:
+    """The live settings of ``doc`` that reach ``site`` from its scope and the scopes it
+    inherits from (not its own flags and prefixes)."""
+    return _View(doc, site, ctx).visible
+
+
 def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective:
     """The indexes ``site`` uses (see the module's docstring)."""
     view = _View(doc, site, ctx)
@@ -145,7 +154,10 @@ class _View:
             return False  # a flag or prefix of some command: see ``prefix``/``cli``
         if s.scope == self.site.scope:
             return s.position < self.site.span.start
-        return s.scope in self.chain_ids[1:] and s.method is not Method.BUILD_ARG
+        if s.scope not in self.chain_ids[1:] or s.method is Method.BUILD_ARG:
+            return False
+        scope = self.doc.scope(s.scope)
+        return scope is None or not scope.ordered or s.position < self.site.span.start
 
     def env(self, name: str) -> list[Setting] | None:
         """The items of the last assignment of ``name`` at the site (a ``VAR=x`` prefix of

@@ -83,6 +83,12 @@ REGISTRY: list[KindSpec] = [
         words=r"(?:^|\s)-|pipsrc",
     ),
     KindSpec(
+        "github-actions",
+        "pipsrc.kinds.github",
+        names=(r"workflows/[^/]*\.ya?ml", r"action\.ya?ml"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),

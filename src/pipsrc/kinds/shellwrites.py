@@ -15,13 +15,16 @@ import re
 from typing import Any
 
 from pipsrc import kinds
-from pipsrc.kinds.embedded import merge_pipconf, rebase
+from pipsrc.kinds.embedded import merge_env_lines, merge_pipconf, rebase
 from pipsrc.model import Document, Scope, Setting
 from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
+from pipsrc.syntax.emit import command_scope
 from pipsrc.syntax.words import Content, SegMap, Tok, build_content
 
 _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]ockerfile")
 _WRITES = (">", ">>", ">|", "&>")
+# the files a GitHub step appends NAME=value lines to, for the job's later steps
+ENV_FILES = frozenset({"$GITHUB_ENV", "${GITHUB_ENV}"})
 
 # the command whose output a redirect writes: its name and words
 BodyCommand = tuple[str, list[Tok]]
@@ -62,6 +65,8 @@ class FileWrites:
                 return  # handled with its statement
         conf = [p for p in targets if is_pip_config_path(p)]
         dockerfiles = [p for p in targets if _DOCKERFILE_NAME.fullmatch(posixpath.basename(p))]
+        if any(p in ENV_FILES for p in targets):
+            self._env_file(node, heredocs, body_cmd)
         if not conf and not dockerfiles:
             return
         for hd in heredocs:
@@ -71,6 +76,19 @@ class FileWrites:
             if content is not None:
                 self._merge_pipconf(content, expanding=True, target=conf[0])
                 self.scope.config_files.extend(conf)
+
+    def _env_file(self, node: Any, heredocs: list[Any], body_cmd: BodyCommand | None) -> None:
+        """``echo "PIP_INDEX_URL=..." >> $GITHUB_ENV``: variables of the *later* steps of a
+        GitHub job, so recorded in a scope of their own that nothing here inherits (the
+        workflow kind moves them to the job), and marked ``written_to`` the env file."""
+        contents = [self._heredoc_content(hd)[:2] for hd in heredocs]
+        if not heredocs and body_cmd is not None:
+            contents.append((self._echo_content(*body_cmd), True))
+        start, end = self.reader.rng(node)
+        for content, expanding in contents:
+            if content is not None:
+                scoped = command_scope(self.ctx, "env-file", start, end)
+                merge_env_lines(scoped, content, expanding, self.ctx.is_bad(start, end))
 
     def _collect(self, node: Any) -> tuple[list[str], list[Any], BodyCommand | None]:
         """Everything a redirected statement writes: the paths it writes to (``>`` targets
@@ -134,6 +152,19 @@ class FileWrites:
         return None
 
     def _heredoc(self, hd: Any, conf: list[str], dockerfiles: list[str]) -> None:
+        content, expanding, (ba, bb) = self._heredoc_content(hd)
+        if content is None:
+            return
+        bad = self.ctx.is_bad(ba, bb)
+        if conf:
+            self._merge_pipconf(content, expanding=expanding, bad=bad, target=conf[0])
+            self.scope.config_files.extend(conf)
+        elif dockerfiles:
+            self._merge_dockerfile(content, expanding=expanding, bad=bad)
+
+    def _heredoc_content(self, hd: Any) -> tuple[Content | None, bool, tuple[int, int]]:
+        """A heredoc's body as content over the logical text, whether it expands, and its
+        logical range."""
         start = body = end = None
         strip_tabs = False
         for c in hd.children:
@@ -146,7 +177,7 @@ class FileWrites:
             elif c.type == "<<-":
                 strip_tabs = True
         if start is None or body is None:
-            return
+            return None, False, (0, 0)
         delim = start.text.decode("utf-8", "replace")
         quoted = any(q in delim for q in "'\"\\")
         logical = self.logical
@@ -166,13 +197,7 @@ class FileWrites:
                     s += 1
             chunks.append((logical[s:eol], s, True))
             pos = eol
-        content = build_content(chunks, decode=False)
-        bad = self.ctx.is_bad(ba, bb)
-        if conf:
-            self._merge_pipconf(content, expanding=not quoted, bad=bad, target=conf[0])
-            self.scope.config_files.extend(conf)
-        elif dockerfiles:
-            self._merge_dockerfile(content, expanding=not quoted, bad=bad)
+        return build_content(chunks, decode=False), not quoted, (ba, bb)
 
     def _echo_content(self, cmd: str, words: list[Tok]) -> Content | None:
         args = words[1:]

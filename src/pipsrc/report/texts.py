@@ -310,6 +310,8 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.PIP_CONF: "pip.conf",
         Method.COMPOSE_ENV: "compose environment",
         Method.COMPOSE_ARG: "compose build arg",
+        Method.CI_ENV: "CI variable",
+        Method.DOTENV: ".env file",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -320,6 +322,8 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.PIP_CONF: "pip.conf",
         Method.COMPOSE_ENV: "compose 环境变量",
         Method.COMPOSE_ARG: "compose 构建参数",
+        Method.CI_ENV: "CI 变量",
+        Method.DOTENV: ".env 文件",
     },
 }
 

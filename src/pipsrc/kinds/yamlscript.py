@@ -1,0 +1,231 @@
+"""Shell scripts written as YAML scalars (a workflow's ``run:``, a GitLab ``script:`` line).
+
+The script a CI runner executes is the scalar's *value*: a literal block without its
+indentation, a quoted string without its escapes, a plain or folded scalar with its line
+breaks folded. :func:`script_of` rebuilds that value as logical text with a
+:class:`~pipsrc.syntax.words.SegMap` back to the file (exact, line by line, for literal
+blocks; a character alignment for the other styles), and :func:`analyze_script` hands it
+to the shell analyser (:func:`pipsrc.kinds.shell.analyze`), so every rule and fix works
+unchanged on it.
+
+A span that maps back is not yet an edit that means the same thing in YAML. So every
+edit a fix could make to a setting found in a scalar (its value replaced, its command
+removed, a trusted-host inserted beside it) is tried on a copy of the scalar, and the
+copy decoded by ruamel.yaml: the edit stays available only when the new value is the
+script with the same edit made to it. Anything else is not editable: never a wrong edit.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import Any
+
+from pipsrc.kinds import shell, yamldoc
+from pipsrc.model import Document, ParseProblem, Scope, Setting, Span
+from pipsrc.records import record
+from pipsrc.syntax.words import SegMap, VarDef
+
+# CI expressions the runner substitutes before the shell runs: masked as an unresolved
+# shell variable of the same length (``${{ x }}`` -> ``$_______``)
+GITHUB_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
+_SAMPLE_URL = "https://pypi.example/simple/"
+_SAMPLE_HOST = "pypi.example:8080"
+# what a scalar's line may hold before it: indentation, ``- `` items and one simple key
+_PREFIX = re.compile(
+    r"[ \t]*(?:-[ \t]+)*(?:(?:[A-Za-z0-9_.$/-]+|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:[ \t]+)?(?:-[ \t]+)*"
+)
+
+
+@record
+class Script:
+    """A scalar's value as logical text mapped back into the file."""
+
+    node: Any
+    logical: str
+    segmap: SegMap
+    start: int  # the scalar's first character (after an anchor or tag)
+    end: int  # the scalar's end mark
+
+
+def content_start(text: str, start: int, end: int) -> int:
+    """Skip an ``&anchor``/``!tag`` prefix (ruamel's start mark includes the anchor)."""
+    pos = start
+    while pos < end and text[pos] in "&!":
+        while pos < end and not text[pos].isspace():
+            pos += 1
+        while pos < end and text[pos].isspace():
+            pos += 1
+    return pos
+
+
+def script_of(text: str, node: Any) -> Script:
+    """The logical text of a scalar node and its map into ``text``."""
+    value = str(node.value)
+    start = content_start(text, node.start_mark.index, node.end_mark.index)
+    end = node.end_mark.index
+    ranges = _literal_ranges(text, start, end, value) if node.style == "|" else None
+    if ranges is not None:
+        segmap = SegMap.from_file_ranges(ranges)
+        logical = "".join(text[a:b] for a, b in ranges)
+    else:
+        segmap = SegMap(_align(value, text, start, end))
+        logical = value
+    return Script(node, logical, segmap, start, end)
+
+
+def _literal_ranges(text: str, start: int, end: int, value: str) -> list[tuple[int, int]] | None:
+    """A literal block's lines without their indentation (and without ``\\r``), with their
+    line feeds: exactly its value, else None (an indentation indicator, odd lines)."""
+    nl = text.find("\n", start, end)
+    if nl == -1:
+        return None
+    lines = []
+    pos = nl + 1
+    while pos < end:
+        eol = text.find("\n", pos, end)
+        eol = end if eol == -1 else eol + 1
+        lines.append((pos, eol))
+        pos = eol
+    indent = next(
+        (
+            len(ln) - len(ln.lstrip(" "))
+            for a, b in lines
+            if (ln := text[a:b].rstrip("\r\n")).strip()
+        ),
+        0,
+    )
+    ranges = []
+    for a, b in lines:
+        line_end = b - 1 if text[b - 1] == "\n" else b
+        content_end = line_end - 1 if line_end > a and text[line_end - 1] == "\r" else line_end
+        ranges.append((min(a + indent, content_end), content_end))
+        if line_end < b:
+            ranges.append((line_end, b))
+    logical = "".join(text[a:b] for a, b in ranges)
+    return ranges if logical.rstrip("\n") == value.rstrip("\n") else None
+
+
+def _align(value: str, text: str, start: int, end: int) -> list[tuple[int, int, int]]:
+    """Each character of ``value`` at the next matching character of the scalar's text
+    (skipping quotes, escapes and folding), else at the current place: positions good
+    enough to report, exact wherever the value is written verbatim."""
+    segs: list[tuple[int, int, int]] = []
+    j = start
+    for i, ch in enumerate(value):
+        k = text.find(ch, j, min(end, j + 8))
+        at = k if k != -1 else min(j, max(end - 1, start))
+        if segs and segs[-1][0] + segs[-1][2] == i and segs[-1][1] + segs[-1][2] == at:
+            log, f, n = segs[-1]
+            segs[-1] = (log, f, n + 1)
+        else:
+            segs.append((i, at, 1))
+        if k != -1:
+            j = k + 1
+    return segs
+
+
+def masked(logical: str, patterns: tuple[re.Pattern[str], ...]) -> str:
+    """``logical`` with each CI expression replaced by an unresolved variable reference of
+    the same length, so the shell sees a word whose value is unknown."""
+    for pattern in patterns:
+        logical = pattern.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), logical)
+    return logical
+
+
+def analyze_script(
+    doc: Document,
+    node: Any,
+    env: dict[str, VarDef],
+    scope: Scope,
+    masks: tuple[re.Pattern[str], ...] = (GITHUB_EXPR,),
+) -> tuple[int, int]:
+    """Analyse the shell script a scalar node holds; return the counts of settings and sites
+    before it (the caller may re-scope what it added)."""
+    text = doc.text
+    before = (len(doc.settings), len(doc.sites))
+    sc = script_of(text, node)
+    shell.analyze(doc, masked(sc.logical, masks), sc.segmap, env, scope, nested=True)
+    checker = _Checker(text, sc)
+    for s in doc.settings[before[0] :]:
+        checker.check(s)
+    return before
+
+
+def note_skipped(doc: Document, node: Any, shell_name: str) -> None:
+    """A script in a shell pipsrc does not read (PowerShell, cmd, Python) that mentions pip."""
+    if re.search(r"pip|PIP_|UV_", str(node.value)):
+        msg = f"a `shell: {shell_name}` script is not analysed: its pip commands are not checked"
+        doc.problems.append(ParseProblem(node.start_mark.index, msg, False))
+
+
+class _Checker:
+    """Tries each edit a fix could make inside one scalar, on a copy decoded by ruamel."""
+
+    def __init__(self, text: str, sc: Script) -> None:
+        self.text = text
+        self.sc = sc
+        line_start = text.rfind("\n", 0, sc.start) + 1
+        prefix = text[line_start : sc.start]
+        m = _PREFIX.fullmatch(prefix)
+        self.head = None if m is None else " " * (len(prefix) - len(prefix.lstrip(" "))) + "k: "
+        after = text[sc.end : text.find("\n", sc.end) if "\n" in text[sc.end :] else len(text)]
+        if after.strip()[:1] in (",", "]", "}"):
+            self.head = None  # an item of a flow collection: not checked, not edited
+        self.segs = sorted(zip(sc.segmap._file, sc.segmap._log, sc.segmap._len, strict=True))
+        self.files = [f for f, _, _ in self.segs]
+        self.ok = self.head is not None and self._decode([]) == str(sc.node.value)
+
+    def check(self, s: Setting) -> None:
+        """Take from ``s`` the edits inside this scalar that would not keep their meaning
+        in YAML (a value defined elsewhere, in an env block, is that block's to judge)."""
+        if s.editable and self._mine(s.span):
+            s.editable = self._same([(s.span, _SAMPLE_URL)])
+        if s.removal is not None and self._mine(s.removal):
+            s.removal = s.removal if self._same([(s.removal, "")]) else None
+        sib = s.sibling
+        if sib is not None and self._mine(Span(sib.offset, sib.offset)):
+            if not self._same([(Span(sib.offset, sib.offset), sib.render(_SAMPLE_HOST))]):
+                s.sibling = None
+
+    def _mine(self, span: Span) -> bool:
+        return self.sc.start <= span.end and span.start <= self.sc.end
+
+    def _same(self, edits: list[tuple[Span, str]]) -> bool:
+        """Whether the edits made in the file give the script with the same edits made."""
+        if not self.ok:
+            return False
+        expected = self.sc.logical
+        for span, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
+            if span.start < self.sc.start or span.end > self.sc.end:
+                return False
+            a, b = self._logical(span.start), self._logical(span.end)
+            expected = expected[:a] + new + expected[b:]
+        got = self._decode(edits)
+        return got is not None and got.rstrip("\n") == expected.rstrip("\n")
+
+    def _logical(self, f: int) -> int:
+        """The logical offset of file offset ``f`` (the next mapped character's, between)."""
+        i = bisect.bisect_right(self.files, f) - 1
+        if i >= 0:
+            file, log, n = self.segs[i]
+            if f < file + n:
+                return log + (f - file)
+        nxt = i + 1
+        if nxt < len(self.segs):
+            return self.segs[nxt][1]
+        return len(self.sc.logical)
+
+    def _decode(self, edits: list[tuple[Span, str]]) -> str | None:
+        """The value of the scalar with ``edits`` made, read alone by ruamel.yaml."""
+        body = self.text[self.sc.start : self.sc.end]
+        for span, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
+            a, b = span.start - self.sc.start, span.end - self.sc.start
+            body = body[:a] + new + body[b:]
+        root = yamldoc.compose_one((self.head or "k: ") + body)
+        if root is None or not hasattr(root, "value") or not isinstance(root.value, list):
+            return None
+        if len(root.value) != 1:
+            return None
+        value = root.value[0][1]
+        return str(value.value) if type(value).__name__ == "ScalarNode" else None
