@@ -22,6 +22,12 @@ _LANG = {
     "requirements": "text",
     "pipconf": "ini",
     "compose": "yaml",
+    "github-actions": "yaml",
+    "gitlab-ci": "yaml",
+    "ci-yaml": "yaml",
+    "jenkinsfile": "groovy",
+    "makefile": "makefile",
+    "dotenv": "dotenv",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -30,6 +36,12 @@ KIND_NAMES = {
     "requirements": "requirements file",
     "pipconf": "pip.conf",
     "compose": "compose file",
+    "github-actions": "GitHub workflow",
+    "gitlab-ci": "GitLab CI file",
+    "ci-yaml": "Travis/Azure/CircleCI file",
+    "jenkinsfile": "Jenkinsfile",
+    "makefile": "Makefile",
+    "dotenv": ".env file",
 }
 
 

@@ -5,12 +5,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pipsrc.rules import extra, index, ineffective, meta, pypi, security, transport, trusted
+from pipsrc.rules import (
+    extra,
+    index,
+    ineffective,
+    meta,
+    pypi,
+    security,
+    transport,
+    trusted,
+    uvignores,
+)
 from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.ciexamples import with_ci_examples
 
-_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, meta)
+_MODULES = (index, extra, pypi, transport, trusted, security, ineffective, uvignores, meta)
+# each rule's examples in the CI and build kinds are written in pipsrc.rules.ciexamples
 ALL_RULES: tuple[type[Rule], ...] = tuple(
-    sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
+    sorted((with_ci_examples(r) for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )
 
 BY_CODE: dict[str, type[Rule]] = {r.code: r for r in ALL_RULES}
