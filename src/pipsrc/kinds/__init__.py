@@ -89,6 +89,18 @@ REGISTRY: list[KindSpec] = [
         words=_INDEX_WORDS,
     ),
     KindSpec(
+        "makefile",
+        "pipsrc.kinds.makefile",
+        names=(r"(?:GNU)?[Mm]akefile", r"[^/]*\.mk"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "dotenv",
+        "pipsrc.kinds.dotenv",
+        names=(r"\.env(?:\.[^/]*)?", r"[^/]*\.env"),
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+    KindSpec(
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),

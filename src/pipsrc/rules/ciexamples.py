@@ -31,6 +31,7 @@ class Case:
     fixed_env: Env | None = None  # None: no fix (for a bad case)
     fixed_script: str | None = None  # None: the script is unchanged by the fix
     comment: str | None = None  # a comment line before the first env entry
+    needs_script: bool = False  # no example in a kind without scripts (else: env alone)
     unsafe: bool = False
     mirror: str | None = "aliyun"
     proxy: str | None = None
@@ -57,9 +58,27 @@ def github(env: Env, script: str, comment: str | None) -> str:
     return out
 
 
+def makefile(env: Env, script: str, comment: str | None) -> str:
+    """A Makefile: ``export`` lines, the script as the recipe of ``install`` (one shell a
+    line, ``$`` written ``$$``)."""
+    out = f"# {comment}\n" if comment and env else ""
+    out += "".join(f"export {k} = {v}\n" for k, v in env)
+    out += ".PHONY: install\ninstall:\n"
+    out += "".join(f"\t{line}\n" for line in script.replace("$", "$$").splitlines())
+    return out
+
+
+def dotenv(env: Env, script: str, comment: str | None) -> str:
+    """A ``.env`` file: the env block only."""
+    out = f"# {comment}\n" if comment and env else ""
+    return out + "".join(f"{k}={v}\n" for k, v in env)
+
+
 # kind -> (example path, renderer, whether it holds scripts)
 RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "github-actions": (".github/workflows/ci.yml", github, True),
+    "makefile": ("Makefile", makefile, True),
+    "dotenv": (".env", dotenv, False),
 }
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values())
@@ -77,7 +96,13 @@ def _c(**kw: object) -> Case:
 
 CASES: dict[str, dict[str, list[Case]]] = {
     "PS101": {
-        "bad": [_c(env=(("PIP_INDEX_URL", TUNA),), script=_S, fixed_env=(("PIP_INDEX_URL", ALIYUN.rstrip("/")),))],
+        "bad": [
+            _c(
+                env=(("PIP_INDEX_URL", TUNA),),
+                script=_S,
+                fixed_env=(("PIP_INDEX_URL", ALIYUN.rstrip("/")),),
+            )
+        ],
         "good": [_c(env=(("PIP_INDEX_URL", ALIYUN),), script=_S)],
     },
     "PS102": {
@@ -105,20 +130,29 @@ CASES: dict[str, dict[str, list[Case]]] = {
                 **_NONE,
             )
         ],
-        "good": [_c(env=(("PIP_INDEX_URL", ALIYUN), ("PIP_EXTRA_INDEX_URL", CORP)), script=_S, **_NONE)],
+        "good": [
+            _c(env=(("PIP_INDEX_URL", ALIYUN), ("PIP_EXTRA_INDEX_URL", CORP)), script=_S, **_NONE)
+        ],
     },
     "PS104": {
-        "bad": [_c(script=_S)],
-        "good": [_c(env=(("PIP_INDEX_URL", ALIYUN),), script=_S)],
+        "bad": [_c(script=_S, needs_script=True)],
+        "good": [_c(env=(("PIP_INDEX_URL", ALIYUN),), script=_S, needs_script=True)],
     },
     "PS105": {
         "bad": [
             _c(
-                script=f"pip install -i {ALIYUN} a\npip install -i {ALIYUN} b\npip install -i {TUNA} c",
+                env=(
+                    ("PIP_INDEX_URL", ALIYUN),
+                    ("UV_INDEX_URL", ALIYUN),
+                    ("UV_DEFAULT_INDEX", TUNA),
+                ),
+                script=_S,
                 **_NONE,
             ),
         ],
-        "good": [_c(script=f"pip install -i {ALIYUN} a\npip install -i {ALIYUN} b", **_NONE)],
+        "good": [
+            _c(env=(("PIP_INDEX_URL", ALIYUN), ("UV_DEFAULT_INDEX", ALIYUN)), script=_S, **_NONE)
+        ],
     },
     "PS106": {
         "bad": [_c(env=(("PIP_INDEX_URL", ALIYUN), ("PIP_EXTRA_INDEX_URL", TORCH)), script=_S)],
@@ -154,7 +188,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
             )
         ],
         "good": [
-            _c(env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")), script=_S, **_PROXY)
+            _c(
+                env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")),
+                script=_S,
+                **_PROXY,
+            )
         ],
     },
     "PS202": {
@@ -167,7 +205,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
             )
         ],
         "good": [
-            _c(env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")), script=_S, **_PROXY)
+            _c(
+                env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")),
+                script=_S,
+                **_PROXY,
+            )
         ],
     },
     "PS203": {
@@ -179,7 +221,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
             )
         ],
         "good": [
-            _c(env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")), script=_S, **_PROXY)
+            _c(
+                env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")),
+                script=_S,
+                **_PROXY,
+            )
         ],
     },
     "PS204": {
@@ -192,7 +238,11 @@ CASES: dict[str, dict[str, list[Case]]] = {
             )
         ],
         "good": [
-            _c(env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")), script=_S, **_PROXY)
+            _c(
+                env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")),
+                script=_S,
+                **_PROXY,
+            )
         ],
     },
     "PS205": {
@@ -205,29 +255,47 @@ CASES: dict[str, dict[str, list[Case]]] = {
             )
         ],
         "good": [
-            _c(env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")), script=_S, **_PROXY)
+            _c(
+                env=(("PIP_INDEX_URL", DEVPI), ("PIP_TRUSTED_HOST", "devpi.internal:3141")),
+                script=_S,
+                **_PROXY,
+            )
         ],
     },
     "PS301": {
         "bad": [
             _c(
-                env=(("PIP_INDEX_URL", "https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple"),),
+                env=(
+                    (
+                        "PIP_INDEX_URL",
+                        "https://deploy:SENTINEL0123456789abcdef@pypi.corp.example/simple",
+                    ),
+                ),
                 script=_S,
                 **_NONE,
             )
         ],
-        "good": [_c(env=(("PIP_INDEX_URL", "https://pypi.corp.example/simple"),), script=_S, **_NONE)],
+        "good": [
+            _c(env=(("PIP_INDEX_URL", "https://pypi.corp.example/simple"),), script=_S, **_NONE)
+        ],
     },
     "PS401": {
         "bad": [_c(env=(("PIP_INDEX", ALIYUN),), script=_S)],
         "good": [_c(env=(("PIP_INDEX_URL", ALIYUN),), script=_S)],
     },
     "PS403": {
-        "bad": [_c(env=(("PIP_INDEX_URL", ALIYUN),), script="uv pip install --system -r requirements.txt")],
+        "bad": [
+            _c(
+                env=(("PIP_INDEX_URL", ALIYUN),),
+                script="uv pip install --system -r requirements.txt",
+                needs_script=True,
+            )
+        ],
         "good": [
             _c(
                 env=(("PIP_INDEX_URL", ALIYUN), ("UV_DEFAULT_INDEX", ALIYUN)),
                 script="uv pip install --system -r requirements.txt",
+                needs_script=True,
             )
         ],
     },
@@ -252,23 +320,28 @@ CASES: dict[str, dict[str, list[Case]]] = {
 
 # PS900: a file each kind cannot read, and the same file written correctly
 PARSE_ERRORS: dict[str, tuple[str, str]] = {
+    "makefile": (
+        makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask', None),
+        makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
+    ),
+    "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
     "github-actions": (
-        github((), "if [ -n \"$CI\" ]; then\n  pip install -i " + ALIYUN + " flask", None),
-        github((), "if [ -n \"$CI\" ]; then\n  pip install -i " + ALIYUN + " flask\nfi", None),
+        github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),
+        github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask\nfi", None),
     ),
 }
 
 
 def _example(kind: str, case: Case, bad: bool) -> Example | None:
     path, render, scripts = RENDERERS[kind]
-    if case.script and not scripts:
+    if case.needs_script and not scripts:
         return None
-    text = render(case.env, case.script, case.comment)
+    text = render(case.env, case.script if scripts else "", case.comment)
     fixed = None
     if bad and (case.fixed_env is not None or case.fixed_script is not None):
         env = case.env if case.fixed_env is None else case.fixed_env
         script = case.script if case.fixed_script is None else case.fixed_script
-        fixed = render(env, script, None)
+        fixed = render(env, script if scripts else "", None)
     return Example(path, text, fixed, case.unsafe, case.mirror, case.proxy, case.policy)
 
 
@@ -285,9 +358,7 @@ def with_ci_examples(rule: type[Rule]) -> type[Rule]:
 def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
     """The examples of rule ``code`` in the CI and build kinds (good or bad ones)."""
     if code == "PS900":
-        return tuple(
-            Example(RENDERERS[k][0], PARSE_ERRORS[k][1 if good else 0]) for k in RENDERERS
-        )
+        return tuple(Example(RENDERERS[k][0], PARSE_ERRORS[k][1 if good else 0]) for k in RENDERERS)
     out = []
     for case in CASES[code]["good" if good else "bad"]:
         for kind in RENDERERS:
