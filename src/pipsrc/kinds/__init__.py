@@ -89,6 +89,12 @@ REGISTRY: list[KindSpec] = [
         words=_INDEX_WORDS,
     ),
     KindSpec(
+        "gitlab-ci",
+        "pipsrc.kinds.gitlab",
+        names=(r"[^/]*gitlab-ci[^/]*\.ya?ml",),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
         "makefile",
         "pipsrc.kinds.makefile",
         names=(r"(?:GNU)?[Mm]akefile", r"[^/]*\.mk"),

@@ -48,6 +48,13 @@ class Script:
     end: int  # the scalar's end mark
 
 
+def scalar_value(node: Any) -> str:
+    """A scalar's value as YAML reads it (ruamel's round-trip composer marks the line breaks
+    it folded in a ``>`` scalar with ``\\a``)."""
+    value = str(node.value)
+    return value.replace("\a", "") if node.style == ">" else value
+
+
 def content_start(text: str, start: int, end: int) -> int:
     """Skip an ``&anchor``/``!tag`` prefix (ruamel's start mark includes the anchor)."""
     pos = start
@@ -61,7 +68,7 @@ def content_start(text: str, start: int, end: int) -> int:
 
 def script_of(text: str, node: Any) -> Script:
     """The logical text of a scalar node and its map into ``text``."""
-    value = str(node.value)
+    value = scalar_value(node)
     start = content_start(text, node.start_mark.index, node.end_mark.index)
     end = node.end_mark.index
     ranges = _literal_ranges(text, start, end, value) if node.style == "|" else None
@@ -174,7 +181,7 @@ class _Checker:
             self.head = None  # an item of a flow collection: not checked, not edited
         self.segs = sorted(zip(sc.segmap._file, sc.segmap._log, sc.segmap._len, strict=True))
         self.files = [f for f, _, _ in self.segs]
-        self.ok = self.head is not None and self._decode([]) == str(sc.node.value)
+        self.ok = self.head is not None and self._decode([]) == scalar_value(sc.node)
 
     def check(self, s: Setting) -> None:
         """Take from ``s`` the edits inside this scalar that would not keep their meaning
@@ -228,4 +235,4 @@ class _Checker:
         if len(root.value) != 1:
             return None
         value = root.value[0][1]
-        return str(value.value) if type(value).__name__ == "ScalarNode" else None
+        return scalar_value(value) if type(value).__name__ == "ScalarNode" else None

@@ -58,6 +58,17 @@ def github(env: Env, script: str, comment: str | None) -> str:
     return out
 
 
+def gitlab(env: Env, script: str, comment: str | None) -> str:
+    """A ``.gitlab-ci.yml``: global ``variables:``, the script as a job's ``script:`` lines."""
+    out = ""
+    if env:
+        out += "variables:\n" + (f"  # {comment}\n" if comment else "")
+        out += "".join(f"  {k}: {v}\n" for k, v in env)
+    out += "test:\n  script:\n"
+    out += "".join(f"    - {line}\n" for line in (script or "echo ok").splitlines())
+    return out
+
+
 def makefile(env: Env, script: str, comment: str | None) -> str:
     """A Makefile: ``export`` lines, the script as the recipe of ``install`` (one shell a
     line, ``$`` written ``$$``)."""
@@ -77,6 +88,7 @@ def dotenv(env: Env, script: str, comment: str | None) -> str:
 # kind -> (example path, renderer, whether it holds scripts)
 RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "github-actions": (".github/workflows/ci.yml", github, True),
+    "gitlab-ci": (".gitlab-ci.yml", gitlab, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
 }
@@ -320,6 +332,10 @@ CASES: dict[str, dict[str, list[Case]]] = {
 
 # PS900: a file each kind cannot read, and the same file written correctly
 PARSE_ERRORS: dict[str, tuple[str, str]] = {
+    "gitlab-ci": (
+        gitlab((), f"if true; then pip install -i {ALIYUN} flask", None),
+        gitlab((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
+    ),
     "makefile": (
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask', None),
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
