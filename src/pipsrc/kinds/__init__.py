@@ -95,6 +95,13 @@ REGISTRY: list[KindSpec] = [
         words=_INDEX_WORDS,
     ),
     KindSpec(
+        "jenkinsfile",
+        "pipsrc.kinds.jenkins",
+        names=(r"Jenkinsfile(?:[._-][^/]*)?", r"[^/]*\.(?i:jenkinsfile)"),
+        words=_INDEX_WORDS,
+        comment="//",
+    ),
+    KindSpec(
         "makefile",
         "pipsrc.kinds.makefile",
         names=(r"(?:GNU)?[Mm]akefile", r"[^/]*\.mk"),

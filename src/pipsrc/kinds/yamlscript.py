@@ -17,20 +17,19 @@ script with the same edit made to it. Anything else is not editable: never a wro
 
 from __future__ import annotations
 
-import bisect
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pipsrc.kinds import shell, yamldoc
-from pipsrc.model import Document, ParseProblem, Scope, Setting, Span
+from pipsrc.kinds.scriptcheck import EditChecker
+from pipsrc.model import Document, ParseProblem, Scope
 from pipsrc.records import record
 from pipsrc.syntax.words import SegMap, VarDef
 
 # CI expressions the runner substitutes before the shell runs: masked as an unresolved
 # shell variable of the same length (``${{ x }}`` -> ``$_______``)
 GITHUB_EXPR = re.compile(r"\$\{\{.*?\}\}", re.S)
-_SAMPLE_URL = "https://pypi.example/simple/"
-_SAMPLE_HOST = "pypi.example:8080"
 # what a scalar's line may hold before it: indentation, ``- `` items and one simple key
 _PREFIX = re.compile(
     r"[ \t]*(?:-[ \t]+)*(?:(?:[A-Za-z0-9_.$/-]+|'[^'\n]*'|\"[^\"\n]*\")[ \t]*:[ \t]+)?(?:-[ \t]+)*"
@@ -153,10 +152,35 @@ def analyze_script(
     before = (len(doc.settings), len(doc.sites))
     sc = script_of(text, node)
     shell.analyze(doc, masked(sc.logical, masks), sc.segmap, env, scope, nested=True)
-    checker = _Checker(text, sc)
+    checker = EditChecker(text, sc.start, sc.end, sc.logical, sc.segmap, _yaml_decoder(text, sc))
     for s in doc.settings[before[0] :]:
         checker.check(s)
     return before
+
+
+def _yaml_decoder(text: str, sc: Script) -> Callable[[str], str | None] | None:
+    """Reads a scalar's (edited) text alone, as ruamel.yaml does in a one-key mapping
+    indented like its line; None where that is not the same context (a flow collection,
+    a line pipsrc cannot reproduce)."""
+    line_start = text.rfind("\n", 0, sc.start) + 1
+    prefix = text[line_start : sc.start]
+    if _PREFIX.fullmatch(prefix) is None:
+        return None
+    eol = text.find("\n", sc.end)
+    if text[sc.end : len(text) if eol == -1 else eol].strip()[:1] in (",", "]", "}"):
+        return None  # an item of a flow collection
+    head = " " * (len(prefix) - len(prefix.lstrip(" "))) + "k: "
+
+    def decode(body: str) -> str | None:
+        root = yamldoc.compose_one(head + body)
+        if root is None or not isinstance(getattr(root, "value", None), list):
+            return None
+        if len(root.value) != 1:
+            return None
+        value = root.value[0][1]
+        return scalar_value(value) if type(value).__name__ == "ScalarNode" else None
+
+    return decode if decode(text[sc.start : sc.end]) == scalar_value(sc.node) else None
 
 
 def note_skipped(doc: Document, node: Any, shell_name: str) -> None:
@@ -164,75 +188,3 @@ def note_skipped(doc: Document, node: Any, shell_name: str) -> None:
     if re.search(r"pip|PIP_|UV_", str(node.value)):
         msg = f"a `shell: {shell_name}` script is not analysed: its pip commands are not checked"
         doc.problems.append(ParseProblem(node.start_mark.index, msg, False))
-
-
-class _Checker:
-    """Tries each edit a fix could make inside one scalar, on a copy decoded by ruamel."""
-
-    def __init__(self, text: str, sc: Script) -> None:
-        self.text = text
-        self.sc = sc
-        line_start = text.rfind("\n", 0, sc.start) + 1
-        prefix = text[line_start : sc.start]
-        m = _PREFIX.fullmatch(prefix)
-        self.head = None if m is None else " " * (len(prefix) - len(prefix.lstrip(" "))) + "k: "
-        after = text[sc.end : text.find("\n", sc.end) if "\n" in text[sc.end :] else len(text)]
-        if after.strip()[:1] in (",", "]", "}"):
-            self.head = None  # an item of a flow collection: not checked, not edited
-        self.segs = sorted(zip(sc.segmap._file, sc.segmap._log, sc.segmap._len, strict=True))
-        self.files = [f for f, _, _ in self.segs]
-        self.ok = self.head is not None and self._decode([]) == scalar_value(sc.node)
-
-    def check(self, s: Setting) -> None:
-        """Take from ``s`` the edits inside this scalar that would not keep their meaning
-        in YAML (a value defined elsewhere, in an env block, is that block's to judge)."""
-        if s.editable and self._mine(s.span):
-            s.editable = self._same([(s.span, _SAMPLE_URL)])
-        if s.removal is not None and self._mine(s.removal):
-            s.removal = s.removal if self._same([(s.removal, "")]) else None
-        sib = s.sibling
-        if sib is not None and self._mine(Span(sib.offset, sib.offset)):
-            if not self._same([(Span(sib.offset, sib.offset), sib.render(_SAMPLE_HOST))]):
-                s.sibling = None
-
-    def _mine(self, span: Span) -> bool:
-        return self.sc.start <= span.end and span.start <= self.sc.end
-
-    def _same(self, edits: list[tuple[Span, str]]) -> bool:
-        """Whether the edits made in the file give the script with the same edits made."""
-        if not self.ok:
-            return False
-        expected = self.sc.logical
-        for span, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
-            if span.start < self.sc.start or span.end > self.sc.end:
-                return False
-            a, b = self._logical(span.start), self._logical(span.end)
-            expected = expected[:a] + new + expected[b:]
-        got = self._decode(edits)
-        return got is not None and got.rstrip("\n") == expected.rstrip("\n")
-
-    def _logical(self, f: int) -> int:
-        """The logical offset of file offset ``f`` (the next mapped character's, between)."""
-        i = bisect.bisect_right(self.files, f) - 1
-        if i >= 0:
-            file, log, n = self.segs[i]
-            if f < file + n:
-                return log + (f - file)
-        nxt = i + 1
-        if nxt < len(self.segs):
-            return self.segs[nxt][1]
-        return len(self.sc.logical)
-
-    def _decode(self, edits: list[tuple[Span, str]]) -> str | None:
-        """The value of the scalar with ``edits`` made, read alone by ruamel.yaml."""
-        body = self.text[self.sc.start : self.sc.end]
-        for span, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
-            a, b = span.start - self.sc.start, span.end - self.sc.start
-            body = body[:a] + new + body[b:]
-        root = yamldoc.compose_one((self.head or "k: ") + body)
-        if root is None or not hasattr(root, "value") or not isinstance(root.value, list):
-            return None
-        if len(root.value) != 1:
-            return None
-        value = root.value[0][1]
-        return scalar_value(value) if type(value).__name__ == "ScalarNode" else None

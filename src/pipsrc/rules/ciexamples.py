@@ -69,6 +69,19 @@ def gitlab(env: Env, script: str, comment: str | None) -> str:
     return out
 
 
+def jenkinsfile(env: Env, script: str, comment: str | None) -> str:
+    """A declarative Jenkinsfile: its ``environment`` block, the script as one ``sh`` step."""
+    out = "pipeline {\n    agent any\n"
+    if env:
+        out += "    environment {\n" + (f"        // {comment}\n" if comment else "")
+        out += "".join(f"        {k} = '{v}'\n" for k, v in env)
+        out += "    }\n"
+    out += "    stages {\n        stage('test') {\n            steps {\n"
+    out += "                sh '''\n" + _indent(script or "echo ok", 20) + "                '''\n"
+    out += "            }\n        }\n    }\n}\n"
+    return out
+
+
 def makefile(env: Env, script: str, comment: str | None) -> str:
     """A Makefile: ``export`` lines, the script as the recipe of ``install`` (one shell a
     line, ``$`` written ``$$``)."""
@@ -89,6 +102,7 @@ def dotenv(env: Env, script: str, comment: str | None) -> str:
 RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "github-actions": (".github/workflows/ci.yml", github, True),
     "gitlab-ci": (".gitlab-ci.yml", gitlab, True),
+    "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
 }
@@ -332,6 +346,10 @@ CASES: dict[str, dict[str, list[Case]]] = {
 
 # PS900: a file each kind cannot read, and the same file written correctly
 PARSE_ERRORS: dict[str, tuple[str, str]] = {
+    "jenkinsfile": (
+        jenkinsfile((), f"if true; then pip install -i {ALIYUN} flask", None),
+        jenkinsfile((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
+    ),
     "gitlab-ci": (
         gitlab((), f"if true; then pip install -i {ALIYUN} flask", None),
         gitlab((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
