@@ -95,6 +95,12 @@ REGISTRY: list[KindSpec] = [
         words=_INDEX_WORDS,
     ),
     KindSpec(
+        "ci-yaml",
+        "pipsrc.kinds.ciyaml",
+        names=(r"\.travis\.ya?ml", r"azure-pipelines[^/]*\.ya?ml", r"\.circleci/config\.ya?ml"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
         "jenkinsfile",
         "pipsrc.kinds.jenkins",
         names=(r"Jenkinsfile(?:[._-][^/]*)?", r"[^/]*\.(?i:jenkinsfile)"),

@@ -62,6 +62,10 @@ class EnvBlocks:
                 out[name] = self._entry(name, item, len(name) + 1, scope, position, removal, sib)
         return out
 
+    def one(self, name: str, node: Any, scope: str, position: int) -> VarDef:
+        """One variable whose value is the scalar ``node`` (no removal, no sibling)."""
+        return self._entry(name, node, 0, scope, position, None, None)
+
     def _entry(
         self,
         name: str,

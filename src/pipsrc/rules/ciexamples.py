@@ -69,6 +69,16 @@ def gitlab(env: Env, script: str, comment: str | None) -> str:
     return out
 
 
+def azure(env: Env, script: str, comment: str | None) -> str:
+    """An ``azure-pipelines.yml``: ``variables:``, the script as one ``script: |`` step."""
+    out = "trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\n"
+    if env:
+        out += "variables:\n" + (f"  # {comment}\n" if comment else "")
+        out += "".join(f"  {k}: {v}\n" for k, v in env)
+    out += "steps:\n  - script: |\n" + _indent(script or "echo ok", 6)
+    return out
+
+
 def jenkinsfile(env: Env, script: str, comment: str | None) -> str:
     """A declarative Jenkinsfile: its ``environment`` block, the script as one ``sh`` step."""
     out = "pipeline {\n    agent any\n"
@@ -102,6 +112,7 @@ def dotenv(env: Env, script: str, comment: str | None) -> str:
 RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "github-actions": (".github/workflows/ci.yml", github, True),
     "gitlab-ci": (".gitlab-ci.yml", gitlab, True),
+    "ci-yaml": ("azure-pipelines.yml", azure, True),
     "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
@@ -346,6 +357,10 @@ CASES: dict[str, dict[str, list[Case]]] = {
 
 # PS900: a file each kind cannot read, and the same file written correctly
 PARSE_ERRORS: dict[str, tuple[str, str]] = {
+    "ci-yaml": (
+        azure((), f"if true; then pip install -i {ALIYUN} flask", None),
+        azure((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
+    ),
     "jenkinsfile": (
         jenkinsfile((), f"if true; then pip install -i {ALIYUN} flask", None),
         jenkinsfile((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
