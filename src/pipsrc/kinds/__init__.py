@@ -123,7 +123,7 @@ REGISTRY: list[KindSpec] = [
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
-        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|pip(?![a-z])|env_file",
     ),
 ]
 

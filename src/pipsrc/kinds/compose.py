@@ -82,6 +82,35 @@ class _Walker(yamldoc.YamlWalker):
                 args = self.merged(build[1]).get("args")
                 if args is not None:
                     self.variables(args[1], Method.COMPOSE_ARG, scope_id, span)
+            self.commands(name, scope_id, items)
+
+    def commands(self, name: str, scope_id: str, items: dict[str, tuple[Any, Any, Any]]) -> None:
+        """The service's ``command:``/``entrypoint:`` when it runs a shell (``sh -c '...'``,
+        ``["sh", "-c", "..."]``): its script, in a scope of its own under the service's (its
+        ``environment:`` applies whatever the order of the keys). An ``env_file:`` is read
+        as a .env file; the variables it sets are not seen here, so the command counts as
+        configured from outside."""
+        from pipsrc.kinds.commands import service_commands
+
+        env_files = self._env_files(items.get("env_file"))
+        self.doc.includes.extend(env_files)
+        for key in ("entrypoint", "command"):
+            entry = items.get(key)
+            if entry is not None:
+                service_commands(self, name, scope_id, key, entry[1], bool(env_files))
+
+    def _env_files(self, entry: tuple[Any, Any, Any] | None) -> list[str]:
+        if entry is None:
+            return []
+        node = entry[1]
+        items = node.value if isinstance(node, self.Sequence) else [node]
+        out = []
+        for item in items:
+            path = self.get(item, "path") if isinstance(item, self.Mapping) else item
+            value = self.scalar(path) if path is not None else None
+            if value and "$" not in value:
+                out.append(value)
+        return out
 
     def extensions(self, root: Any) -> None:
         """Settings inside top-level ``x-`` fields that no service reached."""

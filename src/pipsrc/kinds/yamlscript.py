@@ -145,17 +145,60 @@ def analyze_script(
     env: dict[str, VarDef],
     scope: Scope,
     masks: tuple[re.Pattern[str], ...] = (GITHUB_EXPR,),
+    shell_c: bool = False,
 ) -> tuple[int, int]:
-    """Analyse the shell script a scalar node holds; return the counts of settings and sites
-    before it (the caller may re-scope what it added)."""
+    """Analyse the shell script a scalar node holds (with ``shell_c``, the script of an
+    ``sh -c '...'`` it holds, if it is one); return the counts of settings and sites before
+    it (the caller may re-scope what it added)."""
     text = doc.text
     before = (len(doc.settings), len(doc.sites))
     sc = script_of(text, node)
-    shell.analyze(doc, masked(sc.logical, masks), sc.segmap, env, scope, nested=True)
-    checker = EditChecker(text, sc.start, sc.end, sc.logical, sc.segmap, _yaml_decoder(text, sc))
+    plain, segmap = sc.logical, sc.segmap
+    decode = _yaml_decoder(text, sc)
+    if shell_c:
+        m = SHELL_C.fullmatch(plain)
+        if m is None:
+            return before
+        group = 1 if m.group(1) is not None else 2
+        a, b = m.span(group)
+        plain, segmap = plain[a:b], _narrow(segmap, a, b)
+        decode = _inner(decode, group)
+    shell.analyze(doc, masked(plain, masks), segmap, env, scope, nested=True)
+    checker = EditChecker(text, sc.start, sc.end, plain, segmap, decode)
     for s in doc.settings[before[0] :]:
         checker.check(s)
     return before
+
+
+# ``sh -c 'script'`` as a compose command string: the quoted script is what runs
+SHELL_C = re.compile(
+    r"\s*(?:/usr)?(?:/bin/)?(?:ba|da)?sh\s+(?:-[a-z]+\s+)*-c\s+(?:'([^']*)'|\"([^\"\\\\$`]*)\")\s*"
+)
+
+
+def _narrow(segmap: SegMap, a: int, b: int) -> SegMap:
+    """The map of ``logical[a:b]``."""
+    segs = []
+    for log, file, n in zip(segmap._log, segmap._file, segmap._len, strict=True):
+        lo, hi = max(log, a), min(log + n, b)
+        if lo < hi:
+            segs.append((lo - a, file + (lo - log), hi - lo))
+    return SegMap(segs)
+
+
+def _inner(
+    decode: Callable[[str], str | None] | None, group: int
+) -> Callable[[str], str | None] | None:
+    """A decoder of the script inside ``sh -c '...'`` from a decoder of the whole scalar."""
+    if decode is None:
+        return None
+
+    def inner(body: str) -> str | None:
+        value = decode(body)
+        m = None if value is None else SHELL_C.fullmatch(value)
+        return None if m is None else m.group(group)
+
+    return inner
 
 
 def _yaml_decoder(text: str, sc: Script) -> Callable[[str], str | None] | None:

@@ -108,6 +108,20 @@ def dotenv(env: Env, script: str, comment: str | None) -> str:
     return out + "".join(f"{k}={v}\n" for k, v in env)
 
 
+def compose(env: Env, script: str, comment: str | None) -> str:
+    """A compose file whose service runs the script with ``sh -c '...'`` (for the rules
+    about install commands: the others have compose examples of their own)."""
+    out = "services:\n  app:\n    image: python:3.12\n"
+    if env:
+        out += "    environment:\n" + (f"      # {comment}\n" if comment else "")
+        out += "".join(f"      {k}: {v}\n" for k, v in env)
+    return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
+
+
+# kinds with examples of their own in every rule, which hold install commands too: they get
+# the examples of the cases that need a script
+SCRIPT_ONLY: dict[str, tuple[str, Render]] = {"compose": ("compose.yaml", compose)}
+
 # kind -> (example path, renderer, whether it holds scripts)
 RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "github-actions": (".github/workflows/ci.yml", github, True),
@@ -118,8 +132,10 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "dotenv": (".env", dotenv, False),
 }
 # the CI and build kinds whose files hold install commands (rules about them apply there)
-_PATHS = frozenset(p for p, _r, _s in RENDERERS.values())
-SCRIPT_KINDS = frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts)
+_PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
+SCRIPT_KINDS = frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts) | set(
+    SCRIPT_ONLY
+)
 CI_KINDS = frozenset(RENDERERS)
 
 _S = "pip install -r requirements.txt"
@@ -414,4 +430,8 @@ def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
             ex = _example(kind, case, not good)
             if ex is not None:
                 out.append(ex)
+        if case.needs_script:
+            for path, render in SCRIPT_ONLY.values():
+                text = render(case.env, case.script, case.comment)
+                out.append(Example(path, text, None, False, case.mirror, case.proxy, case.policy))
     return tuple(out)
