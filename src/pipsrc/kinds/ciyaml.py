@@ -155,7 +155,7 @@ class _Pipeline(yamldoc.YamlWalker):
                     exact,
                     ineffective=spec.ineffective,
                     position=position,
-                )  # fmt: skip
+                )
             )
 
     # -- Azure Pipelines ------------------------------------------------------------------

@@ -85,26 +85,14 @@ def _entry(
     group = "sq" if m.group("sq") is not None else "dq" if m.group("dq") is not None else "plain"
     raw = m.group(group)
     span = Span(base + m.start(group), base + m.end(group))
-    if group == "sq":
-        value: str | None = raw
-    elif "$" in raw:
-        value = expand(raw, {})
-    else:
-        value = raw.replace('\\"', '"') if group == "dq" else raw
+    value = _value(raw, group)
     exact = value == raw
     ineffective = pip_index_ineffective(text) if spec.ineffective else None
     if spec.ineffective and ineffective is None:
         return sibling
     removal = Span(base, nxt)
-    if spec.tool in TRUSTED_VAR and spec.kind in URL_KINDS and not trusted_written:
-        if sibling is None:
-            q = "" if group == "plain" else ('"' if group == "dq" else "'")
-            trusted = TRUSTED_VAR[spec.tool]
-            nl = line_ending_at(text, base)
-            if nxt == len(text) and not text.endswith("\n"):
-                sibling = Insertion(nxt, f"{{nl}}{trusted}={q}{{value}}{q}", nl)
-            else:
-                sibling = Insertion(nxt, f"{trusted}={q}{{value}}{q}{{nl}}", nl)
+    if spec.tool in TRUSTED_VAR and spec.kind in URL_KINDS and not trusted_written and not sibling:
+        sibling = _trusted_line(text, TRUSTED_VAR[spec.tool], group, base, nxt)
     items: list[tuple[str, Span, bool, Span | None]] = []
     if value and (spec.split or spec.named):
         items = split_items(Resolved(value, raw, span, exact), spec.named)
@@ -127,9 +115,27 @@ def _entry(
                 ineffective=ineffective,
                 sibling=sib,
                 assign=base,
-            )  # fmt: skip
+            )
         )
     return sibling
+
+
+def _value(raw: str, group: str) -> str | None:
+    """A value as compose reads it: literal in single quotes, ``${VAR}`` unresolved."""
+    if group == "sq":
+        return raw
+    if "$" in raw:
+        return expand(raw, {})
+    return raw.replace('\\"', '"') if group == "dq" else raw
+
+
+def _trusted_line(text: str, trusted: str, group: str, base: int, nxt: int) -> Insertion:
+    """A ``PIP_TRUSTED_HOST=`` line after the line at ``base``, quoted like its value."""
+    q = "" if group == "plain" else ('"' if group == "dq" else "'")
+    nl = line_ending_at(text, base)
+    if nxt == len(text) and not text.endswith("\n"):
+        return Insertion(nxt, f"{{nl}}{trusted}={q}{{value}}{q}", nl)
+    return Insertion(nxt, f"{trusted}={q}{{value}}{q}{{nl}}", nl)
 
 
 def config_lines(pairs: list[tuple[str, str]], nl: str) -> str:

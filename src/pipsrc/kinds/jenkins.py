@@ -27,6 +27,11 @@ from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS
 
 KIND = "jenkinsfile"
 _SHELLS = frozenset({"sh"})
+# blocks followed into: stages and withEnv make scopes, the others are passed through
+_BLOCKS = frozenset(
+    {"stage", "withEnv", "node", "dir", "container", "timeout", "script", "steps", "pipeline",
+     "stages", "parallel", "retry", "ws", "lock", "catchError", "wrap", "withCredentials"}
+)  # fmt: skip
 _OTHER_SHELLS = frozenset({"bat", "powershell", "pwsh"})
 _ENTRY = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(.*)", re.S)
 
@@ -100,8 +105,7 @@ class _Jenkinsfile:
                     frame.env.update(self._environment(nxt + 1, end, frame))
                     i = end + 1
                     continue
-                if word in ("stage", "withEnv", "node", "dir", "container", "timeout", "script",
-                            "steps", "pipeline", "stages", "parallel") and nxt is not None:  # fmt: skip
+                if word in _BLOCKS and nxt is not None:
                     stack.append(self._frame(word, i, nxt, frame))
                     ends.append(self._close(nxt, "{", "}"))
                     i = nxt + 1
@@ -158,7 +162,7 @@ class _Jenkinsfile:
         return out
 
     def _value(self, name: str, key: Token, tok: Token, frame: _Frame) -> VarDef:
-        value, segs = groovy.decode(self.text, tok)
+        value = groovy.decode(self.text, tok)[0]
         a, b = tok.body
         exact = self.text[a:b] == value
         unresolved = "$" in value and tok.quote[0] == '"'
@@ -170,9 +174,8 @@ class _Jenkinsfile:
             sibling = None
             if spec.kind in URL_KINDS and spec.tool in TRUSTED_VAR and removal is not None:
                 indent = self.text[removal.start : key.start]
-                q = tok.quote
-                sibling = Insertion(removal.end, f"{indent}{TRUSTED_VAR[spec.tool]} = {q}{{value}}{q}{{nl}}",
-                                    line_ending_at(self.text, key.start))  # fmt: skip
+                line = f"{indent}{TRUSTED_VAR[spec.tool]} = {tok.quote}{{value}}{tok.quote}{{nl}}"
+                sibling = Insertion(removal.end, line, line_ending_at(self.text, key.start))
             self._setting(name, span, var.value, exact and not unresolved, removal, sibling, frame)
         return var
 
@@ -182,7 +185,7 @@ class _Jenkinsfile:
 
     def _entry_string(self, tok: Token, frame: _Frame) -> None:
         """A ``'NAME=value'`` item of ``withEnv([...])``."""
-        value, segs = groovy.decode(self.text, tok)
+        value = groovy.decode(self.text, tok)[0]
         m = _ENTRY.fullmatch(value)
         if m is None:
             return
@@ -196,8 +199,16 @@ class _Jenkinsfile:
             self._setting(name, Span(v0, b) if exact else Span(a, b),
                           m.group(2) if exact else None, exact, None, None, frame)  # fmt: skip
 
-    def _setting(self, name: str, span: Span, value: str | None, exact: bool,
-                 removal: Span | None, sibling: Insertion | None, frame: _Frame) -> None:  # fmt: skip
+    def _setting(
+        self,
+        name: str,
+        span: Span,
+        value: str | None,
+        exact: bool,
+        removal: Span | None,
+        sibling: Insertion | None,
+        frame: _Frame,
+    ) -> None:
         spec = ENV_VARS[name]
         ineffective = spec.ineffective
         if ineffective and re.search(rf"\$\{{?{name}\b", self.text):
@@ -221,7 +232,7 @@ class _Jenkinsfile:
                     ineffective=ineffective,
                     position=frame.start,
                     sibling=sibling if spec.kind in URL_KINDS else None,
-                )  # fmt: skip
+                )
             )
 
     # -- sh steps ---------------------------------------------------------------------------
@@ -252,9 +263,9 @@ class _Jenkinsfile:
         """The script string among the tokens ``a..b``: after ``script:``, else the first."""
         toks = self.toks[a:b]
         for n, t in enumerate(toks):
-            if t.kind == "name" and self.text[t.start : t.end] == "script" and n + 2 < len(toks):
-                if toks[n + 1].kind == "punct" and toks[n + 2].kind == "str":
-                    return [toks[n + 2]]
+            named = t.kind == "name" and self.text[t.start : t.end] == "script"
+            if named and n + 2 < len(toks) and toks[n + 2].kind == "str":
+                return [toks[n + 2]]
         first = toks[0] if toks else None
         return [first] if first is not None and first.kind == "str" else []
 

@@ -222,7 +222,7 @@ class _Makefile:
                     ineffective=spec.ineffective,
                     sibling=sibling,
                     assign=order,
-                )  # fmt: skip
+                )
             )
 
     # -- recipes ----------------------------------------------------------------------------

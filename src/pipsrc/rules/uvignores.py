@@ -8,8 +8,8 @@ from pipsrc.context import Context
 from pipsrc.model import Document, SettingKind, Tool
 from pipsrc.resolution import effective_index, visible_settings
 from pipsrc.rules.base import Example, Rule, Violation
-from pipsrc.rules.common import ALIYUN
 from pipsrc.rules.ciexamples import SCRIPT_KINDS
+from pipsrc.rules.common import ALIYUN
 from pipsrc.textio import LineIndex
 
 _INDEX_KINDS = frozenset({SettingKind.INDEX, SettingKind.EXTRA_INDEX})
@@ -45,6 +45,12 @@ class UvIgnoresPipConfig(Rule):
         ),
     )
     bad = (
+        Example(
+            ".github/workflows/test.yml",
+            "on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n"
+            f"      - run: pip config set global.index-url {ALIYUN}\n"
+            "      - run: pip install uv && uv pip install --system -r requirements.txt\n",
+        ),
         Example(
             "build.sh",
             f"#!/bin/sh\npip config set global.index-url {ALIYUN}\n"
