@@ -51,6 +51,15 @@ def parse(text: str, path: str) -> Document:
     return doc
 
 
+def recipe_scripts(text: str) -> list[str]:
+    """The shell text of each recipe line (each recipe with ``.ONESHELL:``) as pipsrc reads
+    it, which is what ``make -n`` prints for it when its variables are defined in the file."""
+    reader = _Makefile(Document("Makefile", KIND, text))
+    reader.doc.scopes.append(Scope("file", 0, len(text)))
+    reader.read()
+    return reader.scripts
+
+
 def _lines(text: str) -> list[tuple[int, int, int]]:
     """Logical lines: (start, end of the last physical line's content, next line's start),
     joined across backslash-newlines."""
@@ -83,6 +92,7 @@ class _Makefile:
         self.export_all = False
         self.oneshell = False
         self.recipes: list[tuple[str, list[tuple[int, int, int]]]] = []
+        self.scripts: list[str] = []  # the logical text of each shell, in order
 
     def read(self) -> None:
         lines = _lines(self.text)
@@ -239,6 +249,7 @@ class _Makefile:
                           nl=line_ending_at(self.text, a))  # fmt: skip
             self.doc.scopes.append(scope)
             logical, segs = _recipe_text(self.text, group, self.vars)
+            self.scripts.append(logical)
             if not logical.strip():
                 continue
             own_env = {k: VarDef(v.value, v.span, v.exact, v.exported) for k, v in env.items()}
