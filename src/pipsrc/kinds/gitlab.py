@@ -120,10 +120,12 @@ class _Pipeline(yamldoc.YamlWalker):
             env.update(self.envs.read(variables, scope.id, start))
         self.envs_of[name] = env
         shared = dict(env)
+        main = None  # before_script and script: one shell, a scope under the job's
         for field in ("before_script", "script"):
             node = self.get(job, field)
             if node is not None:
-                self._scripts(node, shared, scope)
+                main = main or self._scope(f"job:{name}/script", job, scope.id, start)
+                self._scripts(node, shared, main)
         after = self.get(job, "after_script")
         if after is not None:
             self._scripts(after, dict(env), self._scope(f"job:{name}/after", after, scope.id))

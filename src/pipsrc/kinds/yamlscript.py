@@ -75,7 +75,11 @@ def script_of(text: str, node: Any) -> Script:
         segmap = SegMap.from_file_ranges(ranges)
         logical = "".join(text[a:b] for a, b in ranges)
     else:
-        segmap = SegMap(_align(value, text, start, end))
+        body = start
+        if node.style in ("|", ">"):  # the value starts after the header line
+            nl = text.find("\n", start, end)
+            body = end if nl == -1 else nl + 1
+        segmap = SegMap(_align(value, text, body, end))
         logical = value
     return Script(node, logical, segmap, start, end)
 
@@ -113,22 +117,28 @@ def _literal_ranges(text: str, start: int, end: int, value: str) -> list[tuple[i
 
 
 def _align(value: str, text: str, start: int, end: int) -> list[tuple[int, int, int]]:
-    """Each character of ``value`` at the next matching character of the scalar's text
-    (skipping quotes, escapes and folding), else at the current place: positions good
-    enough to report, exact wherever the value is written verbatim."""
+    """Each character of ``value`` at the next matching character of the scalar's text,
+    skipping only what a value may not show (blanks and line breaks that folding joins,
+    quotes, escapes), else at the current place: positions good enough to report, exact
+    wherever the value is written verbatim."""
     segs: list[tuple[int, int, int]] = []
     j = start
     for i, ch in enumerate(value):
-        k = text.find(ch, j, min(end, j + 8))
-        at = k if k != -1 else min(j, max(end - 1, start))
+        k = j
+        while k < end and text[k] != ch and (text[k] in _SKIPPABLE or text[k - 1] == "\\"):
+            k += 1
+        at = k if k < end and text[k] == ch else min(j, max(end - 1, start))
         if segs and segs[-1][0] + segs[-1][2] == i and segs[-1][1] + segs[-1][2] == at:
             log, f, n = segs[-1]
             segs[-1] = (log, f, n + 1)
         else:
             segs.append((i, at, 1))
-        if k != -1:
+        if at == k:
             j = k + 1
     return segs
+
+
+_SKIPPABLE = frozenset(" \t\r\n'\"\\")
 
 
 def masked(logical: str, patterns: tuple[re.Pattern[str], ...]) -> str:
