@@ -130,7 +130,7 @@ def test_azure_variables_steps_and_macros() -> None:
         "      - powershell: pip install z\n"
     )
     doc = doc_of("ci-yaml", text, "azure-pipelines.yml")
-    macro, step_env = doc.sites
+    _macro, step_env = doc.sites
     assert one(doc, key="-i").value is None
     assert index_at(doc, step_env) == B
     assert exact(doc)
@@ -145,7 +145,7 @@ def test_circleci_job_and_run_environment() -> None:
         f"            PIP_INDEX_URL: {B}\n"
     )
     doc = doc_of("ci-yaml", text, ".circleci/config.yml")
-    param, step = doc.sites
+    _param, step = doc.sites
     assert one(doc, key="-i").value is None
     assert index_at(doc, step) == B
     assert exact(doc)

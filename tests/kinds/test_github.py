@@ -60,7 +60,8 @@ def test_job_env_written_after_steps_still_wins_over_workflow_env() -> None:
 
 def test_github_env_reaches_later_steps_only() -> None:
     text = wf(
-        f'      - run: |\n          pip install a\n          echo "PIP_INDEX_URL={A}" >> "$GITHUB_ENV"\n'
+        "      - run: |\n          pip install a\n"
+        f'          echo "PIP_INDEX_URL={A}" >> "$GITHUB_ENV"\n'
         "      - run: pip install b\n"
     )
     doc = doc_of(text)
