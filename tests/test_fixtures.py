@@ -23,6 +23,7 @@ PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
 SCENARIOS = {
     "seed000": ["--mirror", "aliyun"],
     "devpi": ["--proxy", PROXY],
+    "ci": ["--mirror", "aliyun"],
 }
 UPDATE = os.environ.get("PIPSRC_UPDATE_FIXTURES") == "1"
 # a git-ignored file the run must never read or touch (it cannot be committed with the fixture)

@@ -45,7 +45,7 @@ class EnvBlocks:
                     continue
                 if not isinstance(value, self.w.Scalar):
                     continue
-                removal = self.values.entry_removal(key, value, owner)
+                removal = self._whole_block(node, self.values.entry_removal(key, value, owner))
                 sib = None
                 if name in ENV_VARS and not is_null(value):
                     sib = self.values.entry_sibling(name, node, owner)
@@ -57,10 +57,25 @@ class EnvBlocks:
                 name, eq, _ = str(item.value).partition("=")
                 if not eq or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
                     continue
-                removal = self.values.item_removal(item, node)
+                removal = self._whole_block(node, self.values.item_removal(item, node))
                 sib = self.values.item_sibling(name, node) if name in ENV_VARS else None
                 out[name] = self._entry(name, item, len(name) + 1, scope, position, removal, sib)
         return out
+
+    def _whole_block(self, block: Any, removal: Span | None) -> Span | None:
+        """The removal of a block's only entry takes the block's key line with it (``env:``
+        with nothing under it is null, which CI schemas refuse); None when that line holds
+        more than the key (``- env:`` opens a list item)."""
+        if removal is None or len(block.value) != 1:
+            return removal
+        text = self.text
+        if removal.start == 0 or text[removal.start - 1] != "\n":
+            return None
+        prev_start = text.rfind("\n", 0, removal.start - 1) + 1
+        prev = text[prev_start : removal.start].rstrip("\r\n")
+        if re.fullmatch(r"[ \t]*[A-Za-z_][\w-]*:[ \t]*", prev) is None:
+            return None
+        return Span(prev_start, removal.end)
 
     def one(self, name: str, node: Any, scope: str, position: int) -> VarDef:
         """One variable whose value is the scalar ``node`` (no removal, no sibling)."""
@@ -89,7 +104,11 @@ class EnvBlocks:
             first = len(self.doc.settings)
             self.values.settings(name, name, node, skip, Method.CI_ENV, scope, removal, sibling)
             for s in self.doc.settings[first:]:
-                s.position = s.assign = position
+                # the nearer block is the later assignment; a block of a scope inherited
+                # in order (a job's) is in effect from the start of what it belongs to
+                s.assign = position
+                if scope != "file":
+                    s.position = position
         return var
 
     def _unresolved(
@@ -102,5 +121,6 @@ class EnvBlocks:
         if end != -1:
             span = Span(span.start, end)
         s = Setting(spec.kind, name, self.text[span.start : span.end], None, span,
-                    Method.CI_ENV, scope, spec.tool, False, removal, position=position)  # fmt: skip
+                    Method.CI_ENV, scope, spec.tool, False, removal, assign=position,
+                    position=span.start if scope == "file" else position)  # fmt: skip
         self.doc.settings.append(s)
