@@ -106,3 +106,24 @@ def test_only_a_fix_that_writes_loads_the_writer(tmp_path: Path) -> None:
         out = subprocess.run(argv, capture_output=True, text=True, check=True)
         (line,) = [x for x in out.stderr.splitlines() if x.startswith("MODULES:")]
         assert line.split()[1:2] == ([expected] if expected else []), (args, line)
+
+
+def test_makefile_and_dotenv_load_no_yaml(tmp_path: Path) -> None:
+    """A Makefile needs the shell parser for its recipes; a .env file needs nothing."""
+    (tmp_path / ".env").write_text("PIP_INDEX_URL=https://pypi.org/simple\n")
+    assert loaded(tmp_path) == set()
+    (tmp_path / "Makefile").write_text("install:\n\tpip install -i https://pypi.org/simple x\n")
+    assert loaded(tmp_path) == {"tree_sitter"}
+
+
+def test_workflow_loads_yaml_and_the_shell_parser(tmp_path: Path) -> None:
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: pip install -i http://x/ y\n"
+    )
+    assert loaded(tmp_path) == {"ruamel.yaml", "tree_sitter"}
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"
+    )
+    assert loaded(tmp_path) == set()
