@@ -9,8 +9,8 @@ over the earlier), and YAML anchors and ``<<:`` merges are followed by the compo
 ``before_script`` and ``script`` run in one shell, line after line: each item is read as
 shell (:mod:`pipsrc.kinds.yamlscript`) with the variables of the lines before it, so an
 ``export`` in ``before_script`` reaches ``script``. ``after_script`` runs in a shell of
-its own. A job without ``before_script`` runs ``default:``'s, which is read once, in a
-scope of its own. ``include: local`` files are read as GitLab CI files too (their jobs do
+its own. A job without ``before_script`` runs ``default:``'s (or the deprecated top-level
+one), which is read once, in a scope of its own. ``include: local`` files are read as GitLab CI files too (their jobs do
 not see this file's variables: a limit of reading each file alone). ``$[[ inputs.x ]]``
 is an unresolved value.
 """
@@ -74,11 +74,11 @@ class _Pipeline(yamldoc.YamlWalker):
             self.globals = self.envs.read(variables, "file", 0)
         self._includes(self.get(root, "include"))
         default = self.get(root, "default")
-        if isinstance(default, self.Mapping):
-            before = self.get(default, "before_script")
-            if before is not None:
-                scope = self._scope("default", default, "file")
-                self._scripts(before, dict(self.globals), scope)
+        owner = default if isinstance(default, self.Mapping) else root
+        before = self.get(owner, "before_script") or self.get(root, "before_script")
+        if before is not None:  # `default:`'s, or the deprecated top-level one
+            scope = self._scope("default", before, "file")
+            self._scripts(before, dict(self.globals), scope)
         jobs = [(name, key, job) for name, (key, job, _o) in self.merged(root).items()
                 if name not in _KEYWORDS and isinstance(job, self.Mapping)]  # fmt: skip
         for name, key, job in jobs:

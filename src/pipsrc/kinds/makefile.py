@@ -93,6 +93,7 @@ class _Makefile:
         self.oneshell = False
         self.recipes: list[tuple[str, list[tuple[int, int, int]]]] = []
         self.scripts: list[str] = []  # the logical text of each shell, in order
+        self.raws: dict[str, str] = {}  # values that reference other variables, as written
 
     def read(self) -> None:
         lines = _lines(self.text)
@@ -114,6 +115,7 @@ class _Makefile:
                 in_define = True
                 continue
             current = self._statement(start, end, nxt)
+        self._expand_references()
         self._settings()
         for target, recipe in self.recipes:
             self._recipe(target, recipe)
@@ -170,9 +172,26 @@ class _Makefile:
             self.vars[name] = VarDef(value, None, False)
         elif "$" in raw or "\\\n" in raw or "\\\r\n" in raw:
             self.vars[name] = VarDef(None)
+            self.raws[name] = raw
         else:
             self.vars[name] = VarDef(raw, Span(vstart, vend), True)
         self.defs[name] = [(vstart, vend, start, end)]
+
+    def _expand_references(self) -> None:
+        """Values made of other variables (``PIP_INSTALL = $(PIP) install``), expanded with
+        the values the file gives them: known, but written nowhere to edit. A function call
+        (``$(shell ...)``) or a variable the file does not define leaves it unknown."""
+        for _ in range(8):  # nesting deeper than this is left unknown
+            changed = False
+            for name, raw in self.raws.items():
+                if self.vars[name].value is not None:
+                    continue
+                value = _substitute(raw, self.vars)
+                if value is not None:
+                    self.vars[name] = VarDef(value, None, False, self.vars[name].exported)
+                    changed = True
+            if not changed:
+                return
 
     def _comment(self, start: int, end: int) -> None:
         at = _comment_start(self.text, start, end)
@@ -338,6 +357,25 @@ def _variable(
     else:
         for k, ch in enumerate(value):
             emit(ch, min(start + k, end - 1))
+
+
+def _substitute(raw: str, env: dict[str, VarDef]) -> str | None:
+    """``raw`` with its ``$(X)``/``${X}`` replaced by known values, ``$$`` by ``$``; None when
+    something is not known."""
+    out: list[str] = []
+    pos = 0
+    for m in _REF.finditer(raw):
+        out.append(raw[pos : m.start()])
+        name = m.group("p") or m.group("b")
+        if m.group("c") == "$":
+            out.append("$")
+        elif name is not None and env.get(name) is not None and env[name].value is not None:
+            out.append(env[name].value or "")
+        else:
+            return None
+        pos = m.end()
+    out.append(raw[pos:])
+    return "".join(out)
 
 
 def _closing(text: str, pos: int, end: int, opener: str) -> int:
