@@ -119,9 +119,8 @@ def test_makefile_and_dotenv_load_no_yaml(tmp_path: Path) -> None:
 def test_workflow_loads_yaml_and_the_shell_parser(tmp_path: Path) -> None:
     wf = tmp_path / ".github" / "workflows"
     wf.mkdir(parents=True)
-    (wf / "ci.yml").write_text(
-        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: pip install -i http://x/ y\n"
-    )
+    head = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+    (wf / "ci.yml").write_text(head + "      - run: pip install -i http://x/ y\n")
     assert loaded(tmp_path) == {"ruamel.yaml", "tree_sitter"}
     (wf / "ci.yml").write_text(
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"

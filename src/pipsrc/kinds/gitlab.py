@@ -10,9 +10,9 @@ over the earlier), and YAML anchors and ``<<:`` merges are followed by the compo
 shell (:mod:`pipsrc.kinds.yamlscript`) with the variables of the lines before it, so an
 ``export`` in ``before_script`` reaches ``script``. ``after_script`` runs in a shell of
 its own. A job without ``before_script`` runs ``default:``'s (or the deprecated top-level
-one), which is read once, in a scope of its own. ``include: local`` files are read as GitLab CI files too (their jobs do
-not see this file's variables: a limit of reading each file alone). ``$[[ inputs.x ]]``
-is an unresolved value.
+one), which is read once, in a scope of its own. ``include: local`` files are read as
+GitLab CI files too (their jobs do not see this file's variables: a limit of reading each
+file alone). ``$[[ inputs.x ]]`` is an unresolved value.
 """
 
 from __future__ import annotations
