@@ -221,3 +221,16 @@ def test_compose_shell_commands_and_env_file() -> None:
     assert not effective_index(doc, worker, Context(Policy(), {doc.path: doc})).implicit_pypi
     assert doc.includes == ["conf/w.env"]
     assert exact(doc)
+
+
+def test_gitlab_repeated_keys_are_read_as_gitlab_does() -> None:
+    """GitLab keeps the last of a repeated key (a note, not a parse error); `pages` is a job."""
+    text = (
+        f"variables:\n  PIP_INDEX_URL: {A}\ninclude: a.yml\ninclude: b.yml\n"
+        f"variables:\n  PIP_INDEX_URL: {B}\npages:\n  script:\n    - pip install x\n"
+    )
+    doc = doc_of("gitlab-ci", text, ".gitlab-ci.yml")
+    assert len(doc.problems) == 2  # include, variables
+    assert all(not p.blocks_fix and "last" in p.message for p in doc.problems)
+    assert doc.includes == ["b.yml"]
+    assert index_at(doc, doc.sites[0]) == B

@@ -31,7 +31,7 @@ KIND = "gitlab-ci"
 _INPUTS = re.compile(r"\$\[\[.*?\]\]", re.S)
 _KEYWORDS = frozenset(
     {"variables", "default", "stages", "include", "workflow", "image", "services", "cache",
-     "before_script", "after_script", "types", "pages", "spec"}
+     "before_script", "after_script", "types", "spec"}
 )  # fmt: skip
 
 
@@ -59,6 +59,8 @@ def parse(text: str, path: str) -> Document:
 
 
 class _Pipeline(yamldoc.YamlWalker):
+    LAST_KEY_WINS = True
+
     def __init__(self, doc: Document, text: str) -> None:
         super().__init__(doc, text)
         self.envs = EnvBlocks(self, _INPUTS)

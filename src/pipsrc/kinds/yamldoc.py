@@ -120,6 +120,10 @@ def _mark_offset(text: str, mark: Any, exc: Exception) -> int:
 class YamlWalker:
     """Visits composed nodes once each (identity set): checks, merge keys, scalar spans."""
 
+    # GitLab reads a mapping with a repeated key, keeping the last value; compose and GitHub
+    # refuse it (a blocking problem)
+    LAST_KEY_WINS = False
+
     def __init__(self, doc: Document, text: str) -> None:
         from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -152,7 +156,10 @@ class YamlWalker:
                         if k.value in keys:
                             line_start = self.text.rfind("\n", 0, k.start_mark.index) + 1
                             msg = f"duplicate key '{k.value}' in a mapping"
-                            self.doc.problems.append(ParseProblem(line_start, msg, True))
+                            if self.LAST_KEY_WINS:
+                                msg += ": the last one is read"
+                            blocks = not self.LAST_KEY_WINS
+                            self.doc.problems.append(ParseProblem(line_start, msg, blocks))
                         keys.add(k.value)
                     stack.append((v, depth + 1))
                     stack.append((k, depth + 1))
@@ -179,8 +186,8 @@ class YamlWalker:
         for k, v in node.value:
             if self.is_merge(k):
                 sources.extend(v.value if isinstance(v, self.Sequence) else [v])
-            elif isinstance(k, self.Scalar):
-                out.setdefault(str(k.value), (k, v, node))
+            elif isinstance(k, self.Scalar) and (self.LAST_KEY_WINS or str(k.value) not in out):
+                out[str(k.value)] = (k, v, node)
         for src in sources:
             if isinstance(src, self.Mapping):
                 for name, entry in self.merged(src).items():
