@@ -4,7 +4,8 @@ The tree looks like a Python-heavy monorepo: ``services/<name>/`` directories fu
 ordinary source (``.py``, ``.js``, ``.ts``, ``.json``, ``.md``, ``.yaml``, ``.html``,
 a few binary images and extension-less files such as ``Makefile`` and ``LICENSE``) that
 pipsrc's discovery never reads, plus the files pipsrc does read: Dockerfiles, shell
-scripts (by extension and by shebang), requirements files, ``pip.conf`` and compose
+scripts (by extension and by shebang), requirements files, ``pip.conf``, Makefiles, GitHub
+workflows, ``.env`` files and compose
 files. A share of those carry index settings (some on policy, some violating it), and a
 git-ignored ``vendored/`` tree (with Dockerfiles and requirements of its own) must be
 skipped by pipsrc (via ``git ls-files``) and by ``rg`` (via ``.gitignore``) alike. The
@@ -308,7 +309,28 @@ class Maker:
         return "\n".join(out) + "\n", "compose", has, bad
 
     def makefile(self) -> Made:
-        return "test:\n\tpytest -q\n\nlint:\n\truff check .\n", "makefile", False, False
+        has, bad, url = self.settings()
+        text = "test:\n\tpytest -q\n\nlint:\n\truff check .\n"
+        if has:
+            text = f"MIRROR ?= {url}\n\ninstall:\n\tpip install -i $(MIRROR) -r requirements.txt\n\n"
+            text += "test:\n\tpytest -q\n"
+        return text, "makefile", has, bad
+
+    def workflow(self) -> Made:
+        has, bad, url = self.settings()
+        out = ["name: ci", "on: [push]", "jobs:", "  test:", "    runs-on: ubuntu-latest"]
+        if has:
+            out += ["    env:", f"      PIP_INDEX_URL: {url}"]
+        out += ["    steps:", "      - uses: actions/checkout@v4", "      - run: |"]
+        out += ["          python -m pip install -r requirements.txt", "          pytest -q"]
+        return "\n".join(out) + "\n", "github-actions", has, bad
+
+    def dotenv(self) -> Made:
+        has, bad, url = self.settings()
+        out = [f"APP_NAME={self.word()}", "LOG_LEVEL=info"]
+        if has:
+            out.append(f"PIP_INDEX_URL={url}")
+        return "\n".join(out) + "\n", "dotenv", has, bad
 
     def license(self) -> Made:
         return "MIT License\n\nCopyright (c) 2024 Example Corp\n", "license", False, False
@@ -337,6 +359,10 @@ def service_files(m: Maker, svc: str) -> Iterator[tuple[str, Callable[[], Made]]
     yield f"{svc}/README.md", m.markdown
     yield f"{svc}/pyproject.toml", m.toml
     yield f"{svc}/Makefile", m.makefile
+    if r.random() < 0.2:
+        yield f"{svc}/.github/workflows/ci.yml", m.workflow
+    if r.random() < 0.1:
+        yield f"{svc}/.env", m.dotenv
     if r.random() < 0.3:
         yield f"{svc}/LICENSE", m.license
     pkg = m.word()

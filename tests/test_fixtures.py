@@ -25,6 +25,7 @@ SCENARIOS = {
     "devpi": ["--proxy", PROXY],
     "projects": ["--mirror", "aliyun"],
     "conda": ["--mirror", "tuna", "--conda-mirror", "tuna"],
+    "ci": ["--mirror", "aliyun"],
 }
 # the index each scenario's policy names (what the fix oracles expect the fixed files to use)
 MIRROR_URL = {

@@ -127,3 +127,23 @@ def test_condarc_and_environment_files_load_yaml_only(tmp_path: Path) -> None:
 def test_conda_in_a_script_needs_no_yaml(tmp_path: Path) -> None:
     (tmp_path / "setup.sh").write_text("#!/bin/sh\nconda install -c conda-forge numpy\n")
     assert loaded(tmp_path, "check", "--conda-mirror", "tuna") == {"tree_sitter"}
+
+
+def test_makefile_and_dotenv_load_no_yaml(tmp_path: Path) -> None:
+    """A Makefile needs the shell parser for its recipes; a .env file needs nothing."""
+    (tmp_path / ".env").write_text("PIP_INDEX_URL=https://pypi.org/simple\n")
+    assert loaded(tmp_path) == set()
+    (tmp_path / "Makefile").write_text("install:\n\tpip install -i https://pypi.org/simple x\n")
+    assert loaded(tmp_path) == {"tree_sitter"}
+
+
+def test_workflow_loads_yaml_and_the_shell_parser(tmp_path: Path) -> None:
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    head = "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n"
+    (wf / "ci.yml").write_text(head + "      - run: pip install -i http://x/ y\n")
+    assert loaded(tmp_path) == {"ruamel.yaml", "tree_sitter"}
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"
+    )
+    assert loaded(tmp_path) == set()

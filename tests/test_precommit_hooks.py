@@ -101,9 +101,10 @@ def test_hook_regex_agrees_with_classify_on_generated_names(directory: str, name
 def test_extensionless_files_without_a_shebang_are_passed_but_not_read() -> None:
     # the hooks cannot see a shebang, so they pass every extension-less name; pipsrc drops
     # the ones that are neither Dockerfiles nor shell scripts
-    for path in ("Makefile", "LICENSE", "bin/deploy"):
+    for path in ("NOTICE", "LICENSE", "bin/deploy"):
         assert FILES.search(path)
         assert classify(path, b"all:\n\techo hi\n") is None
+    assert classify("Makefile", b"all:\n\techo hi\n") == "makefile"  # a name of its own
     assert classify("bin/deploy", SHEBANG) is not None
 
 

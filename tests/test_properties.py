@@ -490,6 +490,90 @@ def compose_doc(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+# --- CI and build files ------------------------------------------------------------------
+
+
+def _block(lines: list[str], n: int) -> str:
+    return "".join(" " * n + ln + "\n" if ln.strip() else "\n" for ln in lines)
+
+
+@st.composite
+def github_doc(draw: st.DrawFn) -> str:
+    """A workflow: env blocks, ``run:`` steps as literal blocks, plain or quoted lines."""
+    out = "on: push\n"
+    if draw(st.booleans()):
+        out += f"env:\n  PIP_INDEX_URL: {draw(qurl())}\n"
+    out += "jobs:\n  build:\n    runs-on: ubuntu-latest\n"
+    if draw(st.booleans()):
+        out += f"    env:\n      PIP_EXTRA_INDEX_URL: {draw(qurl())}\n"
+    out += "    steps:\n"
+    for _ in range(draw(st.integers(1, 3))):
+        form = draw(st.integers(0, 3))
+        if form == 0:
+            body = "\n".join(draw(st.lists(shell_stmt(), min_size=1, max_size=3)))
+            out += "      - run: |\n" + _block(body.splitlines(), 10)
+        elif form == 1:
+            prog, words = draw(pip_command())
+            out += f"      - run: {prog} {' '.join(words)}\n"
+        elif form == 2:
+            out += f'      - run: "echo \\"PIP_INDEX_URL={draw(urls)}\\" >> $GITHUB_ENV"\n'
+        else:
+            out += f"      - env:\n          PIP_TRUSTED_HOST: {draw(hosts)}\n"
+            out += f"        run: pip install -i {draw(urls)} ${{{{ matrix.pkg }}}}\n"
+    return out
+
+
+@st.composite
+def makefile_doc(draw: st.DrawFn) -> str:
+    lines = []
+    if draw(st.booleans()):
+        lines.append(f"export PIP_INDEX_URL = {draw(urls)}")
+    if draw(st.booleans()):
+        lines.append(f"MIRROR ?= {draw(urls)}")
+    lines.append(".PHONY: install\ninstall:")
+    for _ in range(draw(st.integers(1, 4))):
+        prog, words = draw(pip_command())
+        if draw(st.booleans()):
+            words = ["-i", "$(MIRROR)", *words]
+        lines.append(f"\t{draw(st.sampled_from(('', '@', '-')))}{prog} {' '.join(words)}")
+    return "\n".join(lines) + "\n"
+
+
+DOTENV_NAMES = (
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "PIP_TRUSTED_HOST",
+    "UV_DEFAULT_INDEX",
+    "TZ",
+)
+
+
+@st.composite
+def dotenv_doc(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 5))):
+        name = draw(st.sampled_from(DOTENV_NAMES))
+        value = draw(hosts) if name == "PIP_TRUSTED_HOST" else draw(urls)
+        prefix = draw(st.sampled_from(("", "export ")))
+        lines.append(f"{prefix}{name}={quoted(value, draw(quotes))}")
+        if draw(st.booleans()):
+            lines.append(draw(comments))
+    return "\n".join(lines) + "\n"
+
+
+@st.composite
+def jenkins_doc(draw: st.DrawFn) -> str:
+    q = draw(st.sampled_from(("'", '"')))
+    out = "pipeline {\n  agent any\n  environment {\n"
+    out += f"    PIP_INDEX_URL = {q}{draw(urls)}{q}\n  }}\n"
+    out += "  stages {\n    stage('b') {\n      steps {\n"
+    for _ in range(draw(st.integers(1, 3))):
+        prog, words = draw(pip_command())
+        tq = draw(st.sampled_from(("'" * 3, '"' * 3, "'")))
+        out += f"        sh {tq}{prog} {' '.join(words)}{tq}\n"
+    return out + "      }\n    }\n  }\n}\n"
+
+
 # --- variants, kinds, policies ---------------------------------------------------------
 
 
@@ -503,12 +587,16 @@ def variant(draw: st.DrawFn, base: st.SearchStrategy[str]) -> str:
     return text
 
 
-KINDS: dict[FileKind, tuple[str, Callable[[], st.SearchStrategy[str]]]] = {
+KINDS: dict[str, tuple[str, Callable[[], st.SearchStrategy[str]]]] = {
     FileKind.DOCKERFILE: ("Dockerfile", dockerfile_doc),
     FileKind.SHELL: ("build.sh", shell_doc),
     FileKind.REQUIREMENTS: ("requirements.txt", requirements_doc),
     FileKind.PIPCONF: ("pip.conf", pipconf_doc),
     FileKind.COMPOSE: ("docker-compose.yml", compose_doc),
+    "github-actions": (".github/workflows/ci.yml", github_doc),
+    "makefile": ("Makefile", makefile_doc),
+    "dotenv": (".env", dotenv_doc),
+    "jenkinsfile": ("Jenkinsfile", jenkins_doc),
 }
 
 POLICIES = {
@@ -521,7 +609,7 @@ CLI_POLICY = {"none": [], "aliyun": ["--mirror", "aliyun"], "proxy": ["--proxy",
 
 @dataclass(frozen=True)
 class Case:
-    kind: FileKind
+    kind: str
     path: str
     text: str
     policy_name: str
@@ -870,6 +958,7 @@ def test_no_sentinel_in_any_output(case: Case) -> None:
         mock.patch("pipsrc.discover.git_root", return_value=None),
     ):
         target = os.path.join(d, case.path)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
         with open(target, "w", encoding="utf-8", newline="") as fh:
             fh.write(case.text)
         # findings, the renderers and the diff

@@ -24,6 +24,12 @@ _LANG = {
     "compose": "yaml",
     "condarc": "yaml",
     "conda-env": "yaml",
+    "github-actions": "yaml",
+    "gitlab-ci": "yaml",
+    "ci-yaml": "yaml",
+    "jenkinsfile": "groovy",
+    "makefile": "makefile",
+    "dotenv": "dotenv",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -34,6 +40,12 @@ KIND_NAMES = {
     "compose": "compose file",
     "condarc": ".condarc",
     "conda-env": "conda environment file",
+    "github-actions": "GitHub workflow",
+    "gitlab-ci": "GitLab CI file",
+    "ci-yaml": "Travis/Azure/CircleCI file",
+    "jenkinsfile": "Jenkinsfile",
+    "makefile": "Makefile",
+    "dotenv": ".env file",
 }
 
 

@@ -19,7 +19,10 @@ from pipsrc.vocabulary import URL_KINDS
 if TYPE_CHECKING:
     pass
 
-ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
+ENV_METHODS = frozenset(
+    {Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG, Method.CI_ENV,
+     Method.DOTENV}
+)  # fmt: skip
 
 
 def reaches_index(site: InstallSite) -> bool:

@@ -89,6 +89,8 @@ class Method(StrEnum):
     CONDA_ENV = "environment.yml"
     CONDA_CLI = "conda CLI flag"  # conda/mamba/micromamba install|create -c
     CONDA_CONFIG = "conda config"  # conda config --add/--set ..., micromamba config ...
+    CI_ENV = "CI env"  # a CI file's env/variables/environment block (workflow, job, step)
+    DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
 
 
 class Tool(StrEnum):
@@ -289,6 +291,9 @@ class Scope:
     # repository pip.conf files COPY'd in: (source in the repository, destination path, offset)
     config_copies: list[tuple[str, str, int]] = field(default_factory=list)
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
+    # its settings reach the scopes that inherit from it only from their position on (a CI
+    # job's `pip config set` reaches the later steps, not the earlier ones)
+    ordered: bool = False
 
 
 @record

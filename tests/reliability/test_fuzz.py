@@ -28,7 +28,7 @@ from pipsrc.urls import parse_url
 from tests.kinds.spans import assert_spans
 from tests.test_properties import KINDS, URLS
 
-TOKENS = {
+TOKENS: dict[str, tuple[str, ...]] = {
     FileKind.DOCKERFILE: ("FROM python:3.12\n", "RUN ", "ENV ", "ARG ", "COPY ", "<<EOF\n",
                           "EOF\n", "<<-'EOT'\n", "\tEOT\n", "# escape=`\n", "`\n", "\\\n",
                           "SHELL [\"pwsh\"]\n", '["pip","install","-i","', '"]', "--mount=",
@@ -47,12 +47,24 @@ TOKENS = {
                        "      PIP_INDEX_URL: ", "build: {args: {PIP_INDEX_URL: ", "}}",
                        "&a ", "*a", "<<: *a\n", "---\n", "...\n", "!override ", "|\n",
                        "'", '"', "[", "]", "{", "}", "${X:-", "$$", "\t", "? ", ": "),
+    "github-actions": ("on: push\n", "jobs:\n", "  a:\n", "    steps:\n", "      - run: ",
+                       "|\n", ">\n", "|2-\n", "        ", "env:\n", "  PIP_INDEX_URL: ",
+                       "${{ x }}", ">> $GITHUB_ENV", "pip install -i ", "shell: pwsh\n",
+                       "'", '"', '\\"', "[", "]", "{", "}", "&a ", "*a", "\t", "# "),
+    "makefile": ("export PIP_INDEX_URL = ", "MIRROR ?= ", "$(MIRROR)", "${X}", "$$", "$@",
+                 "$(shell x)", "all:\n", "\t", "\t@pip install -i ", "\\\n", "# ",
+                 ".ONESHELL:\n", "define X\n", "endef\n", "+=", ":=", "; ", "\\#"),
+    "dotenv": ("PIP_INDEX_URL=", "export ", "PIP_TRUSTED_HOST=", "'", '"', '\\"', " # c",
+               "# c\n", "${X}", "=", "\n"),
+    "jenkinsfile": ("pipeline {\n", "environment {\n", "}\n", "stage('a') {", "sh '",
+                    'sh """', '"""', "'" * 3, "withEnv(['PIP_INDEX_URL=", "'])",
+                    "${env.X}", "\\$", "// c\n", "/* c */", "PIP_INDEX_URL = '", "\\\n"),
 }  # fmt: skip
 
 text_chars = st.characters(exclude_categories=("Cs",))
 
 
-def documents(kind: FileKind) -> st.SearchStrategy[str]:
+def documents(kind: str) -> st.SearchStrategy[str]:
     """A grammar document mutated by a few edits, or a soup of this kind's tokens."""
     vocab = st.sampled_from((*TOKENS[kind], *URLS, "\n", "\r\n", " ", "\ufeff", "镜像"))
     piece = st.one_of(vocab, st.text(text_chars, max_size=6))
@@ -70,11 +82,11 @@ def documents(kind: FileKind) -> st.SearchStrategy[str]:
     return st.one_of(mutated, soup)
 
 
-def _target(kind: FileKind, text: str) -> None:
+def _target(kind: str, text: str) -> None:
     path = KINDS[kind][0]
     doc = kinds.parse(kind, text, path)
     assert doc.text == text
-    assert_spans(doc, markers="#;")  # ";" comments in pip.conf, also embedded in heredocs
+    assert_spans(doc, markers="#;/")  # ";" in pip.conf (also in heredocs), "//" Jenkinsfile
     for p in doc.problems:
         assert 0 <= p.offset <= len(text), p
     again = kinds.parse(kind, text, path)
@@ -162,6 +174,26 @@ def test_fuzz_condarc(text: str) -> None:
 @given(st.deferred(_env_docs))
 def test_fuzz_conda_env(text: str) -> None:
     _conda_target("conda-env", "environment.yml", text)
+
+
+@given(documents("github-actions"))
+def test_fuzz_github(text: str) -> None:
+    _target("github-actions", text)
+
+
+@given(documents("makefile"))
+def test_fuzz_makefile(text: str) -> None:
+    _target("makefile", text)
+
+
+@given(documents("dotenv"))
+def test_fuzz_dotenv(text: str) -> None:
+    _target("dotenv", text)
+
+
+@given(documents("jenkinsfile"))
+def test_fuzz_jenkinsfile(text: str) -> None:
+    _target("jenkinsfile", text)
 
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")

@@ -22,9 +22,12 @@ def references(doc: Document) -> Iterator[tuple[str, str]]:
     for site in doc.sites:
         for name in site.requirement_files:
             yield name, "requirements"
-    if doc.kind == "requirements":
+    if doc.kind in ("requirements", "gitlab-ci"):  # -r files; GitLab's `include: local`
         for name in doc.includes:
-            yield name, "requirements"
+            yield name, doc.kind
+    if doc.kind == "compose":  # a service's env_file
+        for name in doc.includes:
+            yield name, "dotenv"
     for scope in doc.scopes:
         for src, _dest, _at in scope.config_copies:
             yield src, "pipconf"

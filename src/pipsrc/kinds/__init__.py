@@ -89,10 +89,48 @@ REGISTRY: list[KindSpec] = [
         words=r"(?:^|\s)-|pipsrc",
     ),
     KindSpec(
+        "github-actions",
+        "pipsrc.kinds.github",
+        names=(r"workflows/[^/]*\.ya?ml", r"action\.ya?ml"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "gitlab-ci",
+        "pipsrc.kinds.gitlab",
+        names=(r"[^/]*gitlab-ci[^/]*\.ya?ml",),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "ci-yaml",
+        "pipsrc.kinds.ciyaml",
+        names=(r"\.travis\.ya?ml", r"azure-pipelines[^/]*\.ya?ml", r"\.circleci/config\.ya?ml"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "jenkinsfile",
+        "pipsrc.kinds.jenkins",
+        names=(r"Jenkinsfile(?:[._-][^/]*)?", r"[^/]*\.(?i:jenkinsfile)"),
+        words=_INDEX_WORDS,
+        comment="//",
+    ),
+    KindSpec(
+        "makefile",
+        "pipsrc.kinds.makefile",
+        names=(r"(?:GNU)?[Mm]akefile", r"[^/]*\.mk"),
+        words=_INDEX_WORDS,
+    ),
+    KindSpec(
+        "dotenv",
+        "pipsrc.kinds.dotenv",
+        names=(r"\.env(?:\.[^/]*)?", r"[^/]*\.env"),
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+    KindSpec(
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
-        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|args",  # args: build args linked to ARGs
+        # args: compose build.args linked to the ARGs of the Dockerfile they build
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|pip(?![a-z])|env_file|args",
     ),
     KindSpec(
         "lockfile",

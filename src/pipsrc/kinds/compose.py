@@ -1,15 +1,8 @@
 """Locate pip/uv index variables in Docker Compose files.
 
-The YAML is read with ruamel.yaml's *compose* API only: nodes carry character
-indexes into the text, which is all a locator needs, and nothing is ever
-dumped (a ruamel dump re-indents, folds and drops ``...``, BOMs and CRLF). The
-library is imported lazily so a run without YAML files never pays for it.
-
-Aliases return the very node object of their anchor, so every walk keeps an
-identity set: each node is visited once, a "billion laughs" document stays a
-handful of nodes, and a setting behind an anchor is reported once, at the
-anchor. Nesting is bounded before and while walking, because ruamel's composer
-recurses and takes seconds to fail on a few thousand nested flow brackets.
+The YAML is composed (never dumped) by :mod:`pipsrc.kinds.yamldoc`, which bounds nesting,
+checks duplicate keys and applies merge keys; aliases return the very node of their
+anchor, so a setting behind an anchor is reported once, at the anchor.
 
 Locating an entry's value in the text, and the removal spans and sibling insertions
 of a fix, is :mod:`pipsrc.kinds.composevalues`.
@@ -17,57 +10,38 @@ of a fix, is :mod:`pipsrc.kinds.composevalues`.
 
 from __future__ import annotations
 
-import bisect
 import posixpath
-import re
-import warnings
 from typing import Any
 
+from pipsrc.kinds import yamldoc
 from pipsrc.kinds.composevalues import ValueLocator, is_null
 from pipsrc.model import (
-    Comment,
     Document,
     FileKind,
     Method,
-    ParseProblem,
     Scope,
     Setting,
-    Span,
 )
 from pipsrc.textio import majority_newline
 from pipsrc.vocabulary import ENV_VARS
-
-MAX_FLOW_DEPTH = 64  # flow brackets deeper than this are refused before composing
-MAX_DEPTH = 200
-MAX_NODES = 200_000
-
-_BRACKETS = re.compile(r"[\[\]{}]")
-_COMMENT = re.compile(r"(?:^|(?<=[ \t]))#", re.MULTILINE)
-
-_MSG_DEEP = "too deeply nested: not read"
 
 
 def parse(text: str, path: str) -> Document:
     """Parse a compose file; YAML errors become problems, never exceptions."""
     doc = Document(path=path, kind=FileKind.COMPOSE, text=text)
     doc.scopes.append(Scope(id="file", start=0, end=len(text), nl=majority_newline(text)))
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
-        doc.problems.append(ParseProblem(0, _MSG_DEEP, True))
-        _own_line_comments(doc, text)
-        return doc
-    roots = _compose(doc, text)
+    roots = yamldoc.compose(doc, text)
     if roots is None:
-        _own_line_comments(doc, text)
         return doc
     walker = _Walker(doc, text)
     if not walker.check(roots):
-        _own_line_comments(doc, text)
+        yamldoc.own_line_comments(doc, text)
         return doc
     for root in roots:
         walker.services(root)
     for root in roots:
         walker.extensions(root)
-    _comments(doc, text, walker.scalar_spans)
+    walker.comments()
     return doc
 
 
@@ -77,164 +51,34 @@ def read_yaml(doc: Document, text: str) -> tuple[list[Any], _Walker] | None:
     locator), for the other YAML kinds (.condarc, environment files); None when the text
     cannot be read, with the problem and the own-line comments recorded. Call
     :func:`yaml_comments` once the settings are located."""
-    if _flow_depth(text) > MAX_FLOW_DEPTH:
-        doc.problems.append(ParseProblem(0, _MSG_DEEP, True))
-        _own_line_comments(doc, text)
+    roots = yamldoc.compose(doc, text)
+    if roots is None:
         return None
-    roots = _compose(doc, text)
-    walker = _Walker(doc, text) if roots is not None else None
-    if roots is None or walker is None or not walker.check(roots):
-        _own_line_comments(doc, text)
+    walker = _Walker(doc, text)
+    if not walker.check(roots):
+        yamldoc.own_line_comments(doc, text)
         return None
     return roots, walker
 
 
 def yaml_comments(doc: Document, text: str, walker: _Walker) -> None:
     """The comments of a text :func:`read_yaml` read (outside every scalar)."""
-    _comments(doc, text, walker.scalar_spans)
-
-
-def _flow_depth(text: str) -> int:
-    """Maximum nesting of flow brackets (quotes ignored: an over-estimate at worst)."""
-    depth = best = 0
-    for m in _BRACKETS.finditer(text):
-        if m.group() in "[{":
-            depth += 1
-            best = max(best, depth)
-        elif depth:
-            depth -= 1
-    return best
-
-
-_YAML: Any = None
-
-
-def _yaml() -> Any:
-    """One ruamel.yaml instance per process: building one globs its plug-in directory."""
-    global _YAML
-    if _YAML is None:
-        from ruamel.yaml import YAML
-
-        _YAML = YAML(typ="rt")
-    return _YAML
+    yamldoc.comments(doc, text, walker.scalar_spans)
 
 
 def prepare() -> None:
     """Import ruamel.yaml now (every compose file that is parsed needs it)."""
-    _yaml()
+    yamldoc.yaml()
 
 
-def _compose(doc: Document, text: str) -> list[Any] | None:
-    from ruamel.yaml.error import YAMLError
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return [r for r in _yaml().compose_all(text) if r is not None]
-    except RecursionError:
-        doc.problems.append(ParseProblem(0, _MSG_DEEP, True))
-    except YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc).split("\n", 1)[0]
-        doc.problems.append(
-            ParseProblem(_mark_offset(text, mark, exc), f"YAML parse error: {problem}")
-        )
-    except Exception as exc:  # ruamel raises odd types on odd input; never crash a run
-        doc.problems.append(ParseProblem(0, f"YAML parse error: {type(exc).__name__}"))
-    return None
-
-
-def _mark_offset(text: str, mark: Any, exc: Exception) -> int:
-    """Offset of an error mark, from its 0-based line and column."""
-    line = getattr(mark, "line", None)
-    if not isinstance(line, int):
-        pos = getattr(exc, "position", None)  # ReaderError
-        return pos if isinstance(pos, int) and 0 <= pos <= len(text) else 0
-    pos = 0
-    for _ in range(line):
-        nl = text.find("\n", pos)
-        if nl == -1:
-            break
-        pos = nl + 1
-    column = getattr(mark, "column", 0)
-    return min(pos + (column if isinstance(column, int) else 0), len(text))
-
-
-class _Walker:
+class _Walker(yamldoc.YamlWalker):
     """Walks composed nodes once each (identity set) and collects settings."""
 
     def __init__(self, doc: Document, text: str) -> None:
-        from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
-
-        self.doc = doc
-        self.text = text
-        self.Mapping = MappingNode
-        self.Sequence = SequenceNode
-        self.Scalar = ScalarNode
-        self.scalar_spans: list[tuple[int, int]] = []
+        super().__init__(doc, text)
         self.reported: set[int] = set()
         self.scope_ids: set[str] = {sc.id for sc in doc.scopes}
-        self._merged: dict[int, dict[str, tuple[Any, Any, Any]]] = {}
-        self.values = ValueLocator(doc, text, ScalarNode, self.merged)
-
-    # -- whole-document checks -------------------------------------------------
-
-    def check(self, roots: list[Any]) -> bool:
-        """Visit every node once: duplicate keys, depth and size limits, scalar spans."""
-        seen: set[int] = set()
-        stack: list[tuple[Any, int]] = [(r, 0) for r in reversed(roots)]
-        while stack:
-            node, depth = stack.pop()
-            if id(node) in seen:
-                continue
-            seen.add(id(node))
-            if depth > MAX_DEPTH or len(seen) > MAX_NODES:
-                self.doc.problems.append(ParseProblem(node.start_mark.index, _MSG_DEEP, True))
-                return False
-            if isinstance(node, self.Scalar):
-                self.scalar_spans.append((node.start_mark.index, node.end_mark.index))
-            elif isinstance(node, self.Mapping):
-                keys: set[str] = set()
-                for k, v in node.value:
-                    if isinstance(k, self.Scalar) and not self._is_merge(k):
-                        if k.value in keys:
-                            line_start = self.text.rfind("\n", 0, k.start_mark.index) + 1
-                            msg = f"duplicate key '{k.value}' in a mapping"
-                            self.doc.problems.append(ParseProblem(line_start, msg, True))
-                        keys.add(k.value)
-                    stack.append((v, depth + 1))
-                    stack.append((k, depth + 1))
-            elif isinstance(node, self.Sequence):
-                stack.extend((item, depth + 1) for item in reversed(node.value))
-        return True
-
-    def _is_merge(self, key: Any) -> bool:
-        return isinstance(key, self.Scalar) and key.value == "<<" and key.style is None
-
-    def merged(self, node: Any) -> dict[str, tuple[Any, Any, Any]]:
-        """``{key: (key node, value node, owning mapping)}`` with ``<<`` merges applied.
-
-        A mapping's own keys win over merged ones, earlier merge sources over
-        later ones (YAML merge-key semantics). Results are memoised per node, so
-        diamond-shaped merges cost linear time.
-        """
-        got = self._merged.get(id(node))
-        if got is not None:
-            return got
-        self._merged[id(node)] = {}  # guards against recursive anchors
-        out: dict[str, tuple[Any, Any, Any]] = {}
-        sources: list[Any] = []
-        for k, v in node.value:
-            if self._is_merge(k):
-                sources.extend(v.value if isinstance(v, self.Sequence) else [v])
-            elif isinstance(k, self.Scalar):
-                out.setdefault(k.value, (k, v, node))
-        for src in sources:
-            if isinstance(src, self.Mapping):
-                for name, entry in self.merged(src).items():
-                    out.setdefault(name, entry)
-        self._merged[id(node)] = out
-        return out
+        self.values = ValueLocator(doc, text, self.Scalar, self.merged)
 
     # -- services ----------------------------------------------------------------
 
@@ -264,6 +108,7 @@ class _Walker:
                     dockerfile = self._dockerfile(build[1])
                     if dockerfile is not None:
                         self.values.build_args(self._entries(args[1]), scope_id, dockerfile)
+            self.commands(name, scope_id, items)
 
     def _entries(self, node: Any) -> list[tuple[str, Any, int]]:
         """(name, value scalar, characters before the value) of an ``args`` node in map or
@@ -296,6 +141,34 @@ class _Walker:
         if context is None or dockerfile is None or "://" in context or "$" in context:
             return None
         return posixpath.normpath(posixpath.join(context, dockerfile))
+
+    def commands(self, name: str, scope_id: str, items: dict[str, tuple[Any, Any, Any]]) -> None:
+        """The service's ``command:``/``entrypoint:`` when it runs a shell (``sh -c '...'``,
+        ``["sh", "-c", "..."]``): its script, in a scope of its own under the service's (its
+        ``environment:`` applies whatever the order of the keys). An ``env_file:`` is read
+        as a .env file; the variables it sets are not seen here, so the command counts as
+        configured from outside."""
+        from pipsrc.kinds.commands import service_commands
+
+        env_files = self._env_files(items.get("env_file"))
+        self.doc.includes.extend(env_files)
+        for key in ("entrypoint", "command"):
+            entry = items.get(key)
+            if entry is not None:
+                service_commands(self, name, scope_id, key, entry[1], bool(env_files))
+
+    def _env_files(self, entry: tuple[Any, Any, Any] | None) -> list[str]:
+        if entry is None:
+            return []
+        node = entry[1]
+        items = node.value if isinstance(node, self.Sequence) else [node]
+        out = []
+        for item in items:
+            path = self.get(item, "path") if isinstance(item, self.Mapping) else item
+            value = self.scalar(path) if path is not None else None
+            if value and "$" not in value:
+                out.append(value)
+        return out
 
     def extensions(self, root: Any) -> None:
         """Settings inside top-level ``x-`` fields that no service reached."""
@@ -386,34 +259,3 @@ class _Walker:
         if service is not None and service[0] <= node.start_mark.index < service[1]:
             return scope
         return "file"
-
-
-def _comments(doc: Document, text: str, scalar_spans: list[tuple[int, int]]) -> None:
-    """``#`` at a line start or after a blank, outside every scalar."""
-    spans = sorted(scalar_spans)
-    starts = [s for s, _ in spans]
-    for m in _COMMENT.finditer(text):
-        pos = m.start()
-        i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
-            continue  # scalars never overlap: only the last one starting before can hold it
-        _add_comment(doc, text, pos)
-
-
-def _own_line_comments(doc: Document, text: str) -> None:
-    """Comments alone on their line: safe to find even when the YAML does not parse."""
-    for m in _COMMENT.finditer(text):
-        pos = m.start()
-        line_start = text.rfind("\n", 0, pos) + 1
-        if not text[line_start:pos].strip():
-            _add_comment(doc, text, pos)
-
-
-def _add_comment(doc: Document, text: str, pos: int) -> None:
-    nl = text.find("\n", pos)
-    end = len(text) if nl == -1 else nl
-    if end > pos and text[end - 1] == "\r":
-        end -= 1
-    line_start = text.rfind("\n", 0, pos) + 1
-    own = not text[line_start:pos].strip()
-    doc.comments.append(Comment(Span(pos, end), text[pos + 1 : end], own))

@@ -68,6 +68,11 @@ class ValueLocator:
 
     # -- locating values ---------------------------------------------------------
 
+    def locate(self, node: Any) -> tuple[str, Span | None]:
+        """A scalar's value and the span it is written at verbatim (None: it is not)."""
+        loc = self._locate(node)
+        return loc.value, Span(loc.base, loc.base + len(loc.value)) if loc.exact else None
+
     def _locate(self, node: Any) -> _Loc:
         text = self.text
         start, end = node.start_mark.index, node.end_mark.index
@@ -99,7 +104,7 @@ class ValueLocator:
         characters (``- NAME=`` of a list entry), each located in the text."""
         kind, tool = ENV_VARS[name].kind, ENV_VARS[name].tool
         ineffective = None
-        if ENV_VARS[name].ineffective and method is Method.COMPOSE_ENV:
+        if ENV_VARS[name].ineffective and method in (Method.COMPOSE_ENV, Method.CI_ENV):
             ineffective = pip_index_ineffective(self.text)  # build args are handed on
         loc = self._locate(node)
         v = loc.value[skip:]

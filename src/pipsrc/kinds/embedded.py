@@ -9,6 +9,7 @@ in the host file.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from pipsrc.model import (
@@ -16,14 +17,18 @@ from pipsrc.model import (
     Document,
     Insertion,
     InstallSite,
+    Method,
     ParseProblem,
     Setting,
     Span,
 )
 from pipsrc.records import replace
-from pipsrc.syntax.emit import Ctx
+from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.words import Content, Piece, SegMap, literal_pieces, orig_end
-from pipsrc.vocabulary import config_level
+from pipsrc.vocabulary import ENV_VARS, config_level
+
+# ``Setting.written_to`` of the variables a GitHub step appends to ``$GITHUB_ENV``
+ENV_FILE = "$GITHUB_ENV"
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -149,3 +154,29 @@ def rebase(
     for p in sub.problems:
         doc.problems.append(ParseProblem(fmap.orig(p.offset), p.message, p.blocks_fix))
     doc.includes.extend(sub.includes)
+
+
+_ENV_LINE = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=([^\r\n]*)", re.MULTILINE)
+
+
+def merge_env_lines(ctx: Ctx, content: Content, expanding: bool, bad: bool) -> None:
+    """``NAME=value`` lines written to an env file (``$GITHUB_ENV``): the index variables
+    among them, located through the content map like any shell word. The runner takes each
+    value as written (no quotes removed), so only ``$VAR`` expansion by the shell applies."""
+    logical = ctx.res.logical
+    cmap = content.cmap
+    for m in _ENV_LINE.finditer(content.text):
+        name = m.group(1)
+        if name not in ENV_VARS:
+            continue
+        a, b = m.start(2), m.end(2)
+        la = cmap.orig(a)
+        lb = orig_end(cmap, b) if b > a else la
+        exact = content.exact(a, b)
+        src = logical[la:lb]
+        if expanding and "$" in src and exact:
+            res = ctx.res.resolve(literal_pieces(src, la), la)
+        else:
+            res = ctx.res.resolve([Piece(la, lb, m.group(2), exact)], la)
+        for s in emit_env(ctx, name, res, Method.ENV, removal=None, sibling=None, ok=not bad):
+            s.written_to = ENV_FILE

@@ -15,9 +15,10 @@ import re
 from typing import Any
 
 from pipsrc import kinds
-from pipsrc.kinds.embedded import merge_pipconf, rebase
+from pipsrc.kinds.embedded import merge_env_lines, merge_pipconf, rebase
 from pipsrc.model import Document, Scope, Setting
 from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
+from pipsrc.syntax.emit import command_scope
 from pipsrc.syntax.words import Content, SegMap, Tok, build_content
 from pipsrc.vocabulary import uv_config_level
 
@@ -25,6 +26,8 @@ _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]oc
 # conda's configuration files (~/.condarc, /etc/conda/.condarc, $CONDA_PREFIX/condarc ...)
 _CONDARC_NAME = re.compile(r"\.?condarc|\.mambarc")
 _WRITES = (">", ">>", ">|", "&>")
+# the files a GitHub step appends NAME=value lines to, for the job's later steps
+ENV_FILES = frozenset({"$GITHUB_ENV", "${GITHUB_ENV}"})
 
 # the command whose output a redirect writes: its name and words
 BodyCommand = tuple[str, list[Tok]]
@@ -69,6 +72,8 @@ class FileWrites:
         if condarcs and not conf and not dockerfiles:
             self._condarc(heredocs, body_cmd)
             return
+        if any(p in ENV_FILES for p in targets):
+            self._env_file(node, heredocs, body_cmd)
         if not conf and not dockerfiles:
             return
         if conf and not self.appending:
@@ -80,6 +85,23 @@ class FileWrites:
             content = self._echo_content(*body_cmd)
             if content is not None:
                 self._merge_config(content, expanding=True, target=conf[0])
+
+    def _env_file(self, node: Any, heredocs: list[Any], body_cmd: BodyCommand | None) -> None:
+        """``echo "PIP_INDEX_URL=..." >> $GITHUB_ENV``: variables of the *later* steps of a
+        GitHub job, so recorded in a scope of their own that nothing here inherits (the
+        workflow kind moves them to the job), and marked ``written_to`` the env file."""
+        contents: list[tuple[Content | None, bool]] = []
+        for hd in heredocs:
+            found = self._heredoc_content(hd)
+            if found is not None:
+                contents.append((found[0], not found[1]))
+        if not heredocs and body_cmd is not None:
+            contents.append((self._echo_content(*body_cmd), True))
+        start, end = self.reader.rng(node)
+        for content, expanding in contents:
+            if content is not None:
+                scoped = command_scope(self.ctx, "env-file", start, end)
+                merge_env_lines(scoped, content, expanding, self.ctx.is_bad(start, end))
 
     def _collect(self, node: Any) -> tuple[list[str], list[Any], BodyCommand | None]:
         """Everything a redirected statement writes: the paths it writes to (``>`` targets

@@ -333,6 +333,8 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_ENV: "environment file",
         Method.CONDA_CLI: "conda command-line flag",
         Method.CONDA_CONFIG: "conda config command",
+        Method.CI_ENV: "CI variable",
+        Method.DOTENV: ".env file",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -349,6 +351,8 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_ENV: "环境文件（environment.yml）",
         Method.CONDA_CLI: "conda 命令行参数",
         Method.CONDA_CONFIG: "conda config 命令",
+        Method.CI_ENV: "CI 变量",
+        Method.DOTENV: ".env 文件",
     },
 }
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipsrc.model import Document, InstallSite, Tool
+from pipsrc.model import Document, InstallSite, Setting, Tool
 from pipsrc.resolution.pip import pip_effective
 from pipsrc.resolution.state import PYPI, Effective, Used
 from pipsrc.resolution.uv import uv_effective
@@ -30,7 +30,13 @@ from pipsrc.resolution.view import View
 if TYPE_CHECKING:
     from pipsrc.context import Context
 
-__all__ = ["PYPI", "Effective", "Used", "effective_index"]
+__all__ = ["PYPI", "Effective", "Used", "effective_index", "visible_settings"]
+
+
+def visible_settings(doc: Document, site: InstallSite, ctx: Context) -> list[Setting]:
+    """The live settings of ``doc`` that reach ``site`` from its scope and the scopes it
+    inherits from (not its own flags and prefixes)."""
+    return View(doc, site, ctx).visible
 
 
 def effective_index(doc: Document, site: InstallSite, ctx: Context) -> Effective:

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipsrc.effective import live, scope_chain
+from pipsrc.effective import ENV_METHODS, live, scope_chain
 from pipsrc.model import Document, InstallSite, Method, Setting
 
 if TYPE_CHECKING:
     from pipsrc.context import Context
-
-ENV_METHODS = frozenset({Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG})
 
 
 class View:
@@ -30,7 +28,11 @@ class View:
             return False  # a flag or prefix of some command: see ``prefix``/``cli``
         if s.scope == self.site.scope:
             return s.position < self.site.span.start
-        return s.scope in self.chain_ids[1:] and s.method is not Method.BUILD_ARG
+        if s.scope not in self.chain_ids[1:] or s.method is Method.BUILD_ARG:
+            return False
+        # an ordered scope (a CI job) reaches a site only with what came before it
+        scope = self.doc.scope(s.scope)
+        return scope is None or not scope.ordered or s.position < self.site.span.start
 
     def env(self, name: str) -> list[Setting] | None:
         """The items of the last assignment of ``name`` at the site (a ``VAR=x`` prefix of

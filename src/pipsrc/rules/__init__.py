@@ -19,8 +19,10 @@ from pipsrc.rules import (
     security,
     transport,
     trusted,
+    uvignores,
 )
 from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.ciexamples import with_ci_examples
 
 _MODULES = (
     index,
@@ -32,12 +34,13 @@ _MODULES = (
     trusted,
     security,
     ineffective,
+    uvignores,
     meta,
     conda,
     condaalias,
 )
 ALL_RULES: tuple[type[Rule], ...] = tuple(
-    sorted((r for m in _MODULES for r in m.RULES), key=lambda r: r.code)
+    sorted((with_ci_examples(r) for m in _MODULES for r in m.RULES), key=lambda r: r.code)
 )
 
 

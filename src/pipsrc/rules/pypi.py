@@ -22,6 +22,7 @@ from pipsrc.model import (
 )
 from pipsrc.resolution import effective_index
 from pipsrc.rules.base import Example, Rule, Violation
+from pipsrc.rules.ciexamples import SCRIPT_KINDS
 from pipsrc.rules.common import (
     ALIYUN,
 )
@@ -63,9 +64,9 @@ class ImplicitPypi(Rule):
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
-    # only Dockerfiles and shell scripts hold install commands: a requirements file,
-    # a pip.conf and a compose file (whose `command:` is not read) have none to judge
-    kinds = frozenset({"dockerfile", "shell"})
+    # only Dockerfiles, shell scripts and CI/build files hold install commands: a
+    # requirements file, a pip.conf, a .env file and a compose file have none to judge
+    kinds = frozenset({"dockerfile", "shell"}) | SCRIPT_KINDS
     good = (
         Example(
             "Dockerfile",
