@@ -155,6 +155,28 @@ def test_a_shadowed_config_is_reported_where_it_is_written() -> None:
     assert (3, "PS401", "warning") in codes(text, "Dockerfile")
 
 
+@pytest.mark.parametrize(
+    "guarded",
+    [
+        f'if [ -z "$PIP_INDEX_URL" ]; then\n  pip config set global.index-url {TUNA}\nfi\n',
+        f'if [ -n "${{PIP_INDEX_URL}}" ]; then\n  echo set\nelse\n'
+        f"  pip config set global.index-url {TUNA}\nfi\n",
+        f'if test -z "$PIP_INDEX_URL"; then pip config set global.index-url {TUNA}; fi\n',
+    ],
+)
+def test_a_config_that_runs_only_when_the_variable_is_empty_is_not_shadowed(guarded: str) -> None:
+    text = f"#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\n{guarded}pip install x\n"
+    assert "PS401" not in [c for _, c, _ in codes(text, "build.sh")]
+
+
+def test_a_config_after_the_guarded_branch_is_shadowed() -> None:
+    text = (
+        f'#!/bin/sh\nexport PIP_INDEX_URL={ALIYUN}\nif [ -z "$PIP_INDEX_URL" ]; then\n'
+        f"  echo unset\nfi\npip config set global.index-url {TUNA}\npip install x\n"
+    )
+    assert (6, "PS401", "warning") in codes(text, "build.sh")
+
+
 # -- consistency mode (no policy) ----------------------------------------------------------------
 
 

@@ -262,6 +262,10 @@ def _run(kind: str, opts: Options) -> int:
     if isinstance(prepared, int):
         return prepared
     result = _execute(kind, opts, prepared)
+    if _nothing_read(result, prepared.paths):
+        for s in result.skipped:
+            echo(f"pipsrc: {redact(s.path)}: {s.reason}", err=True)
+        return EXIT_USAGE
     _show(result, opts, fmt, prepared)
     if kind == "check":
         from pipsrc.output import SEVERITY_RANK
@@ -271,6 +275,19 @@ def _run(kind: str, opts: Options) -> int:
         blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
     return EXIT_FINDINGS if result.changed_files or result.errors else EXIT_CLEAN
+
+
+def _nothing_read(result: RunResult, paths: list[str]) -> bool:
+    """Only files were given, and none of a kind pipsrc reads (each said so): a usage
+    error, not a clean result."""
+    from pipsrc.discover import NOT_A_KIND
+
+    return (
+        bool(paths)
+        and all(os.path.isfile(p) for p in paths)
+        and not result.files
+        and any(s.reason == NOT_A_KIND for s in result.skipped)
+    )
 
 
 def _execute(kind: str, opts: Options, prepared: Prepared) -> RunResult:

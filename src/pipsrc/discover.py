@@ -60,9 +60,11 @@ def classify(rel: str, head: bytes | None = None) -> str | None:
     return _kind(name, parent, head)
 
 
-def _kind(name: str, parent: str, head: bytes | None) -> str | None:
+def _kind(name: str, parent: str, head: bytes | None, any_name: bool = False) -> str | None:
+    """By name, else by the first bytes: for extension-less names, or for any name when the
+    path was given explicitly (``pipsrc check build.docker`` with a FROM line)."""
     kind = kinds.kind_of_name(name, parent)
-    if kind is None and "." not in name and head is not None:
+    if kind is None and ("." not in name or any_name) and head is not None:
         kind = kinds.kind_of_head(head)
     return kind
 
@@ -128,6 +130,14 @@ class Skipped:
     reason: str
 
 
+# an explicit path of no kind pipsrc reads: said, so that `pipsrc check notes.md` is not
+# mistaken for a clean result
+NOT_A_KIND = (
+    "not a file kind pipsrc reads (Dockerfiles, scripts, requirements, pip.conf, compose,"
+    " project, lock, conda and CI files): skipped"
+)
+
+
 class _Finder:
     """Turns listed paths into candidates; the per-file work is kept to string operations.
 
@@ -174,9 +184,11 @@ class _Finder:
             problem = f"cannot resolve: {exc.strerror or exc}"
         if mode is not None and not explicit and stat.S_ISDIR(mode):
             return  # a submodule's gitlink
-        head = _head(abs_path) if "." not in name else None
-        kind = _kind(name, os.path.basename(directory), head)
+        head = _head(abs_path) if "." not in name or explicit else None
+        kind = _kind(name, os.path.basename(directory), head, explicit)
         if kind is None:
+            if explicit and mode is not None and stat.S_ISREG(mode):
+                self.skipped.append(Skipped(rel, NOT_A_KIND))
             return
         if mode is None:  # listed by git but gone from the work tree
             self.skipped.append(Skipped(rel, problem))

@@ -26,7 +26,7 @@ from pipsrc.report.facts import (
     index_label,
 )
 from pipsrc.report.patterns import patterns
-from pipsrc.report.texts import METHODS, change_title, text
+from pipsrc.report.texts import METHODS, change_title, precedence, text
 
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`]+")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
@@ -338,7 +338,7 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
     if not rows:
         md.add(text(lang, "no_sites"))
         return
-    md.add(text(lang, "verification_intro"))
+    md.add(text(lang, "verification_intro").format(precedence=precedence(lang)))
     counts = Counter(r.verdict for r in rows)
     md.add(
         *table(

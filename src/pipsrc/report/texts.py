@@ -101,8 +101,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pattern_n": "Pattern {n}: {title}",
         "verification": "Verification",
         "verification_intro": (
-            "The index each pip install command really uses, worked out by this run "
-            "(command-line flag > requirements file > environment > configuration, else PyPI)."
+            "The index each pip install command really uses, worked out by this run ({precedence})."
         ),
         "no_sites": "No pip install command was found.",
         "result": "Result",
@@ -250,7 +249,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "pattern_n": "方式{n}：{title}",
         "verification": "配置验证",
         "verification_intro": "本次运行逐一计算了每个 pip install 命令实际使用的源"
-        "（命令行参数 > requirements 文件 > 环境变量 > pip 配置，都没有则为 PyPI）。",
+        "（{precedence}）。",
         "no_sites": "没有找到 pip install 命令。",
         "result": "结果",
         "commands": "命令数",
@@ -402,3 +401,45 @@ def change_title(lang: str, action: str, setting: str) -> str:
     what = SETTING_KINDS[lang].get(setting, setting)
     title = ACTIONS[lang].get(action, "{what}").format(what=what)
     return title[:1].upper() + title[1:] if lang == "en" else title
+
+
+# the sources of pip's index list, by the keys of pipsrc.resolution.pip.PRECEDENCE
+_SOURCES = {
+    "en": {
+        "requirements": "a requirements file's `-i` (it replaces the whole list)",
+        "cli": "command-line flag",
+        "env": "`PIP_*` environment variable",
+        "config": "pip configuration file ({levels})",
+        "levels": " > ",
+        "else": "else PyPI",
+    },
+    "zh": {
+        "requirements": "requirements 文件中的 `-i`（替换整个源列表）",
+        "cli": "命令行参数",
+        "env": "`PIP_*` 环境变量",
+        "config": "pip 配置文件（{levels}）",
+        "levels": " > ",
+        "else": "都没有则为 PyPI",
+    },
+}
+_LEVEL_NAMES = {
+    "env-file": "PIP_CONFIG_FILE",
+    "site": "site",
+    "user": "user",
+    "user-legacy": "~/.pip/pip.conf",
+    "global": "global",
+    "global-xdg": "XDG global",
+}
+
+
+def precedence(lang: str) -> str:
+    """pip's precedence of index sources, highest first, from the model itself."""
+    from pipsrc.resolution.pip import CONFIG_LEVELS, PRECEDENCE
+
+    words = _SOURCES.get(lang, _SOURCES["en"])
+    levels = words["levels"].join(
+        _LEVEL_NAMES.get(str(level), str(level)) for level in CONFIG_LEVELS
+    )
+    parts = [words[key].format(levels=levels) for key in PRECEDENCE]
+    sep = "，" if lang == "zh" else ", "
+    return " > ".join(parts) + sep + words["else"]

@@ -19,6 +19,15 @@ _LEVEL_RANK: dict[str, int] = {
 }  # fmt: skip
 _USER_RANKS = frozenset({_LEVEL_RANK[Level.USER_LEGACY], _LEVEL_RANK[Level.USER]})
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+# Where pip takes its index list from, highest precedence first. pip_effective applies them
+# in the reverse order (the last one applied wins); the report and the README print this
+# order (pipsrc.report.texts.precedence), and tests/test_precedence.py checks pip_effective
+# against it, as the differential harness checks it against real pip.
+PRECEDENCE: tuple[str, ...] = ("requirements", "cli", "env", "config")
+# configuration files by level, highest first (the reverse of pip's load order)
+CONFIG_LEVELS: tuple[str, ...] = tuple(
+    sorted(_LEVEL_RANK, key=_LEVEL_RANK.__getitem__, reverse=True)
+)
 
 
 def pip_effective(view: View) -> Effective:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipsrc.context import Context
@@ -90,6 +91,8 @@ class IneffectiveSetting(Rule):
             ]
             if earlier and _same_value(earlier[-1], s):
                 continue  # `pip config set global.index-url $PIP_INDEX_URL`: it persists it
+            if earlier and _runs_only_when_unset(doc.text, s.position, earlier[-1].key):
+                continue  # `if [ -z "$PIP_INDEX_URL" ]; then pip config set ...`: a default
             if earlier:
                 lines = lines or LineIndex(doc.text)
                 line = lines.line_col(earlier[-1].position)[0]
@@ -106,6 +109,22 @@ class IneffectiveSetting(Rule):
                     s.raw,
                     severity=Severity.INFO if same else None,
                 )
+
+
+def _runs_only_when_unset(text: str, at: int, name: str) -> bool:
+    """Whether the command at ``at`` is in the branch of an ``if`` that runs only when the
+    variable ``name`` is empty: the ``then`` of ``[ -z "$NAME" ]``, or the ``else`` of
+    ``[ -n "$NAME" ]`` (then the variable does not shadow it)."""
+    var = rf"\$\{{?{re.escape(name)}\}}?"
+    test = re.compile(rf"\bif\s+(?:\[\[?|test)\s+(-[zn])\s+\"?{var}\"?\s*(?:\]\]?)?\s*;?\s*then\b")
+    before = text[max(0, at - 2000) : at]
+    for m in reversed(list(test.finditer(before))):
+        body = before[m.end() :]
+        if re.search(r"\bfi\b", body):
+            continue  # that if is closed before the command
+        in_else = re.search(r"\belse\b", body) is not None
+        return (m.group(1) == "-z") != in_else
+    return False
 
 
 def _same_value(env: Setting, config: Setting) -> bool:
