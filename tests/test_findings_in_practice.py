@@ -207,3 +207,37 @@ def test_a_vendor_feed_used_per_command_is_never_the_usual_index(tmp_path: Path)
     }
     found = repo_codes(tmp_path, files)
     assert "c/Dockerfile:2:PS105" not in found
+
+
+# -- a USER switch (PS404) ---------------------------------------------------------------------
+
+
+def test_root_config_does_not_reach_an_install_after_user_switch() -> None:
+    text = (
+        f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN}\n"
+        "USER app\nRUN pip install --user flask\n"
+    )
+    found = codes(text, "Dockerfile")
+    assert (2, "PS404", "warning") in found and (4, "PS104", "error") in found
+
+
+def test_global_config_and_env_reach_every_user() -> None:
+    for line in (
+        f"RUN pip config --global set global.index-url {ALIYUN}",
+        f"ENV PIP_INDEX_URL={ALIYUN}",
+        f"RUN printf '[global]\\nindex-url = {ALIYUN}\\n' > /etc/pip.conf",
+    ):
+        text = f"FROM python:3.12\n{line}\nUSER app\nRUN pip install --user flask\n"
+        assert codes(text, "Dockerfile") == [], line
+
+
+def test_a_stage_starts_as_the_user_its_base_ended_with() -> None:
+    text = (
+        "FROM python:3.12 AS base\nUSER app\n"
+        f"RUN pip config set global.index-url {ALIYUN}\n"
+        "FROM base AS run\nRUN pip install --user flask\n"
+        "USER root\nRUN pip install flask\n"
+    )
+    found = codes(text, "Dockerfile")
+    assert (3, "PS404", "warning") in found  # the root install at line 7
+    assert (5, "PS104", "error") not in found and (7, "PS104", "error") in found

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from pipsrc.effective import ENV_METHODS, live, scope_chain
 from pipsrc.model import Document, InstallSite, Method, Setting
+from pipsrc.resolution.users import user_at, users_file
 
 if TYPE_CHECKING:
     from pipsrc.context import Context
@@ -26,6 +27,9 @@ class View:
     def _sees(self, s: Setting) -> bool:
         if s.site is not None:
             return False  # a flag or prefix of some command: see ``prefix``/``cli``
+        owner = users_file(self.doc, s)
+        if owner is not None and owner != user_at(self.doc, self.site.scope, self.site.span.start):
+            return False  # another user's pip.conf (a Dockerfile USER switch)
         if s.scope == self.site.scope:
             return s.position < self.site.span.start
         if s.scope not in self.chain_ids[1:] or s.method is Method.BUILD_ARG:

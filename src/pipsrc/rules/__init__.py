@@ -19,6 +19,7 @@ from pipsrc.rules import (
     security,
     transport,
     trusted,
+    users,
     uvignores,
 )
 from pipsrc.rules.base import Example, Rule, Violation
@@ -35,6 +36,7 @@ _MODULES = (
     security,
     ineffective,
     uvignores,
+    users,
     meta,
     conda,
     condaalias,
