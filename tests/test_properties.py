@@ -570,7 +570,12 @@ def jenkins_doc(draw: st.DrawFn) -> str:
     for _ in range(draw(st.integers(1, 3))):
         prog, words = draw(pip_command())
         tq = draw(st.sampled_from(("'" * 3, '"' * 3, "'")))
-        out += f"        sh {tq}{prog} {' '.join(words)}{tq}\n"
+        cmd = f"{prog} {' '.join(words)}"
+        if tq == "'" and "'" in cmd:
+            tq = "'" * 3  # a quote inside a single-quoted Groovy string would end it
+        if cmd.endswith(tq[0]):
+            cmd += " "  # four quotes in a row end the string one quote early in Groovy
+        out += f"        sh {tq}{cmd}{tq}\n"
     return out + "      }\n    }\n  }\n}\n"
 
 
@@ -800,6 +805,8 @@ def test_reparse_and_settings_kept(case: Case) -> None:
                 continue
             if any(e.start == e.end and s.span.start < e.start < s.span.end for e in p.edits):
                 continue
+            if s.span.start == s.span.end and s.value is None:
+                continue  # a bare ARG's marker: a fix may give the stage the value it takes
             start = shift(s.span.start, p.edits)
             assert start is not None
             assert (start, s.kind, s.key, s.raw, s.ineffective) in after, (

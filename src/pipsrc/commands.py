@@ -21,16 +21,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.catalogue import UnknownMirror
 from pipsrc.model import Severity
 from pipsrc.options import SPEC_BY_NAME, SPECS, Options
 from pipsrc.policy import (
-    POLICY_FILES,
     BadIndex,
     Policy,
     PolicyError,
     find_policy,
-    has_policy,
     load_policy,
 )
 from pipsrc.records import record, replace
@@ -262,9 +260,10 @@ def _run(kind: str, opts: Options) -> int:
     if isinstance(prepared, int):
         return prepared
     result = _execute(kind, opts, prepared)
-    if _nothing_read(result, prepared.paths):
-        for s in result.skipped:
-            echo(f"pipsrc: {redact(s.path)}: {s.reason}", err=True)
+    from pipsrc.discover import nothing_read
+
+    if nothing_read(prepared.paths, result.skipped, len(result.files)):
+        echo("\n".join(f"pipsrc: {redact(s.path)}: {s.reason}" for s in result.skipped), err=True)
         return EXIT_USAGE
     _show(result, opts, fmt, prepared)
     if kind == "check":
@@ -275,19 +274,6 @@ def _run(kind: str, opts: Options) -> int:
         blocking = [f for f in result.findings if SEVERITY_RANK[f.severity] >= threshold]
         return EXIT_FINDINGS if blocking or result.errors else EXIT_CLEAN
     return EXIT_FINDINGS if result.changed_files or result.errors else EXIT_CLEAN
-
-
-def _nothing_read(result: RunResult, paths: list[str]) -> bool:
-    """Only files were given, and none of a kind pipsrc reads (each said so): a usage
-    error, not a clean result."""
-    from pipsrc.discover import NOT_A_KIND
-
-    return (
-        bool(paths)
-        and all(os.path.isfile(p) for p in paths)
-        and not result.files
-        and any(s.reason == NOT_A_KIND for s in result.skipped)
-    )
 
 
 def _execute(kind: str, opts: Options, prepared: Prepared) -> RunResult:
@@ -439,76 +425,13 @@ def report(opts: Options) -> int:
     return _guard(lambda: _report(opts), opts.paths)
 
 
-STARTER = {
-    "extra-indexes": [],
-    "trusted-host": "auto",
-    "allow-http": [],
-    "require-index": True,
-    "known-exceptions": True,
-    "exceptions": [],
-    "configured-images": [],
-    "exclude": [],
-}
-
-
 def init(mirror: str, pyproject: bool, directory: str) -> int:
-    """``pipsrc init``: write a starter policy, unless a policy is there already, in the
-    file asked for or in one that would shadow it (``pipsrc.toml`` beats ``.pipsrc.toml``
-    beats ``[tool.pipsrc]`` in ``pyproject.toml``)."""
+    """``pipsrc init``: a starter policy (:mod:`pipsrc.starter`)."""
+    from pipsrc.starter import StarterRefused, write_starter
+
     try:
-        Policy().with_index(mirror)
-    except (UnknownMirror, BadIndex) as exc:
-        echo(f"pipsrc: --mirror {mirror}: {exc}", err=True)
+        echo(f"wrote {write_starter(mirror, pyproject, directory)}")
+    except StarterRefused as exc:
+        echo(f"pipsrc: {exc}", err=True)
         return EXIT_USAGE
-    value = mirror if catalogue().get(mirror) else catalogue().resolve(mirror)
-    root = Path(directory)
-    target = root / ("pyproject.toml" if pyproject else "pipsrc.toml")
-    existing = [p for p in (root / name for name in POLICY_FILES) if p.is_file() and has_policy(p)]
-    if existing:
-        found = existing[0]
-        why = ""
-        if found != target:
-            shadows = POLICY_FILES.index(found.name) < POLICY_FILES.index(target.name)
-            why = (
-                f", which would shadow a new {target.name}"
-                if shadows
-                else f"; a new {target.name} would silently take its place"
-            )
-        echo(f"pipsrc: {found} already holds a pipsrc policy{why}", err=True)
-        return EXIT_USAGE
-    text = _starter_pyproject(target, value) if pyproject else _starter_file(value)
-    from pipsrc.textio import atomic_write
-
-    atomic_write(str(target), text.encode("utf-8"))
-    echo(f"wrote {target}")
     return EXIT_CLEAN
-
-
-def _starter_file(index: str) -> str:
-    import tomlkit
-
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment("pipsrc policy: see `pipsrc rules` and README.md"))
-    doc.add("index", index)
-    for key, value in STARTER.items():
-        doc.add(key, value)
-    return tomlkit.dumps(doc)
-
-
-def _starter_pyproject(target: Path, index: str) -> str:
-    """``pyproject.toml`` with a ``[tool.pipsrc]`` table added by tomlkit, every other byte
-    kept as it was."""
-    import tomlkit
-
-    text = target.read_text(encoding="utf-8") if target.exists() else ""
-    doc = tomlkit.parse(text)
-    tool = doc.get("tool")
-    if tool is None:
-        tool = tomlkit.table(is_super_table=True)
-        doc.add("tool", tool)
-    table = tomlkit.table()
-    table.add("index", index)
-    for key, value in STARTER.items():
-        table.add(key, value)
-    tool.add("pipsrc", table)
-    return tomlkit.dumps(doc)

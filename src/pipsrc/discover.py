@@ -138,6 +138,17 @@ NOT_A_KIND = (
 )
 
 
+def nothing_read(paths: list[str], skipped: list[Skipped], n_read: int) -> bool:
+    """Only files were given, and none of a kind pipsrc reads (each said so): a usage
+    error, not a clean result."""
+    return (
+        bool(paths)
+        and all(os.path.isfile(p) for p in paths)
+        and n_read == 0
+        and any(s.reason == NOT_A_KIND for s in skipped)
+    )
+
+
 class _Finder:
     """Turns listed paths into candidates; the per-file work is kept to string operations.
 

@@ -40,6 +40,7 @@ BAD = {
     # not read by pipsrc: must come out untouched
     "README.md": "Install: pip install -i https://pypi.tuna.tsinghua.edu.cn/simple app\n",
     "Makefile": "install:\n\tpip install -i https://pypi.tuna.tsinghua.edu.cn/simple app\n",
+    "docs/INSTALL.rst": "Install: pip install -i https://pypi.tuna.tsinghua.edu.cn/simple app\n",
 }
 OLD_HOSTS = (
     "pypi.tuna.tsinghua.edu.cn",
@@ -158,9 +159,9 @@ def test_check_fails_fix_rewrites_then_check_passes(
     status, body = hooks["pipsrc"]
     assert status == "Failed", output
     found = grouped_findings(body)
-    for path in ("requirements.txt", "Dockerfile", "bin/setup", "docker-compose.yml"):
+    for path in ("requirements.txt", "Dockerfile", "bin/setup", "docker-compose.yml", "Makefile"):
         assert any(p == path and code == "PS101" for p, _, _, code in found), body
-    assert "README.md" not in body and "Makefile" not in body
+    assert "README.md" not in body and "INSTALL.rst" not in body
     status, body = hooks["pipsrc-fix"]
     assert status == "Failed", output
     assert "files were modified by this hook" in body, output
@@ -168,10 +169,11 @@ def test_check_fails_fix_rewrites_then_check_passes(
     after = tree(root)
     assert after == expected_fix(BAD, tmp_path)
     assert "pypi.tuna" not in after["requirements-dev.txt"]
-    for path in ("requirements.txt", "Dockerfile", "bin/setup", "docker-compose.yml"):
+    for path in ("requirements.txt", "Dockerfile", "bin/setup", "docker-compose.yml", "Makefile"):
         assert "mirrors.aliyun.com" in after[path], after[path]
         assert not any(host in after[path] for host in OLD_HOSTS), after[path]
-    assert after["README.md"] == BAD["README.md"] and after["Makefile"] == BAD["Makefile"]
+    assert after["README.md"] == BAD["README.md"]
+    assert after["docs/INSTALL.rst"] == BAD["docs/INSTALL.rst"]
     assert (root / "bin/setup").stat().st_mode & 0o777 == 0o755
 
     code, hooks, output = try_repo(hook_repo, root, precommit_env, "--all-files")

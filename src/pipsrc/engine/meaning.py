@@ -19,12 +19,11 @@ that one, and says so in its finding.
 
 from __future__ import annotations
 
-import functools
 import re
-import shutil
 from typing import Any
 
 from pipsrc.model import Document, Method
+from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.dockerscan import Instr, body_ranges, scan
 
 _SHELLS = re.compile(r"(?:/usr)?(?:/bin/)?(?:ba|da|z|k)?sh(?:\s+-[a-z]+)*\s*")
@@ -62,39 +61,6 @@ def _programs(before: list[str], after: list[str], names: list[str]) -> str | No
         if error is not None and syntax_error(old) is None:
             return f"{name} would no longer parse ({error})"
     return None
-
-
-@functools.lru_cache(maxsize=512)
-def syntax_error(program: str) -> str | None:
-    """Why bash refuses ``program`` (``bash -n``), or None; tree-sitter-bash's verdict
-    where there is no bash."""
-    bash = shutil.which("bash")
-    if bash is None:
-        return _tree_sitter_error(program)
-    import subprocess
-
-    try:
-        proc = subprocess.run(
-            [bash, "-n"],
-            input=program.encode("utf-8", "surrogateescape"),
-            capture_output=True,
-            timeout=30,
-            check=False,
-            env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-        )
-    except (OSError, subprocess.SubprocessError):
-        return _tree_sitter_error(program)
-    if proc.returncode == 0:
-        return None
-    lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
-    return re.sub(r"^bash: (line \d+: )?", "", lines[0] if lines else "syntax error")
-
-
-def _tree_sitter_error(program: str) -> str | None:
-    from pipsrc.syntax.bashtree import parser, source_bytes
-
-    tree = parser().parse(source_bytes(program))
-    return "syntax error" if tree.root_node.has_error else None
 
 
 # --- Dockerfiles -------------------------------------------------------------------------

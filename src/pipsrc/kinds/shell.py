@@ -30,6 +30,7 @@ from pipsrc.model import (
     Span,
 )
 from pipsrc.syntax.bashbodies import COMPOUNDS, bodies, sole_in_body
+from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.pipcli import Assign, analyze_command
@@ -115,14 +116,68 @@ def analyze(
     ctx = Ctx(doc, Resolver(doc.text, segmap, env, logical), scope.id, editable=editable)
     w = _Walker(ctx, bm, scope, nested)
     root = tree.root_node
+    if root.has_error and syntax_error(logical) is None:
+        # bash accepts what tree-sitter's grammar does not: read around those lines
+        tree, blanked = around_the_grammar(source_bytes(logical), tree)
+        ctx.bad.extend((bm(a), bm(b)) for a, b in blanked)
+        root = tree.root_node
     if root.has_error:
-        w.collect_errors(root)
+        w.collect_errors(root, report=syntax_error(logical) is not None)
     if not comments and _RELEVANT_TEXT.search(logical) is None:
         # A Dockerfile RUN (its env is a copy, its comments are not collected) that
         # mentions neither pip, an index variable, a build arg nor a Dockerfile cannot
         # locate anything: its syntax errors are recorded above, the walk is skipped.
         return
     w.walk(root, comments)
+
+
+def around_the_grammar(
+    source: bytes, tree: Any, tries: int = 8
+) -> tuple[Any, list[tuple[int, int]]]:
+    """``tree`` parsed again with the lines tree-sitter cannot read blanked out (same byte
+    offsets), one line per try: for a program bash accepts, so that a construct beyond the
+    grammar (``[ "$a" \\> "$b" ]``) hides only its own line. Returns the tree and the
+    blanked byte ranges, which nothing may edit."""
+    text = bytearray(source)
+    blanked: list[tuple[int, int]] = []
+    end = len(text.rstrip(b"\n"))
+    if end and text[end - 1] == 0x5C:  # a `\` continuing past the end of the file
+        text[end - 1] = 0x20
+        tree = parser().parse(bytes(text))
+    for _ in range(tries):
+        node = _innermost_error(tree.root_node)
+        if node is None:
+            break
+        starts = [0, *(i + 1 for i, c in enumerate(text) if c == 10)]
+        row = min(node.start_point.row, len(starts) - 1)
+        while row > 0 and not text[starts[row] : _line_end(text, starts[row])].strip():
+            row -= 1  # an error at an empty line belongs to the line before
+        a = starts[row]
+        b = _line_end(text, a)
+        if not text[a:b].strip():
+            break
+        text[a:b] = b" " * (b - a)
+        blanked.append((a, b))
+        tree = parser().parse(bytes(text))
+    return tree, blanked
+
+
+def _line_end(text: bytearray, start: int) -> int:
+    end = text.find(b"\n", start)
+    return len(text) if end == -1 else end
+
+
+def _innermost_error(root: Any) -> Any:
+    """The first error node that holds no other (depth first, without recursion), or None."""
+    found = None
+    node = root
+    while node is not None:
+        if node.type == "ERROR" or node.is_missing:
+            found = node
+        node = next(
+            (c for c in node.children if c.has_error or c.type == "ERROR" or c.is_missing), None
+        )
+    return found
 
 
 class _Walker(NodeReader):
@@ -137,7 +192,9 @@ class _Walker(NodeReader):
 
     # -- errors -----------------------------------------------------------
 
-    def collect_errors(self, root: Any) -> None:
+    def collect_errors(self, root: Any, report: bool = True) -> None:
+        """Mark what tree-sitter could not read as not editable; with ``report``, each place
+        is a parse problem (PS900) that blocks the file's fixes."""
         stack = [root]
         reported = 0
         while stack:
@@ -147,7 +204,7 @@ class _Walker(NodeReader):
                 if node.is_missing and node.parent is not None:
                     a, b = self.rng(node.parent)
                 self.ctx.bad.append((a, b))
-                if reported < 3:
+                if report and reported < 3:
                     at = self.fspan(a, a).start
                     line = self.text.count("\n", 0, at) + 1
                     what = "missing " + node.type if node.is_missing else "syntax error"
