@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pipsrc.api import check_text
+from pipsrc.api import check_text, fix_text
 from pipsrc.engine.run import check
 from pipsrc.policy import Policy
 
@@ -241,3 +241,85 @@ def test_a_stage_starts_as_the_user_its_base_ended_with() -> None:
     found = codes(text, "Dockerfile")
     assert (3, "PS404", "warning") in found  # the root install at line 7
     assert (5, "PS104", "error") not in found and (7, "PS104", "error") in found
+
+
+# -- the second survey (docs/real-world.md) ------------------------------------------------------
+
+
+def fixed(text: str, path: str, unsafe: bool = False) -> str:
+    policy = Policy().with_index("aliyun")
+    return str(fix_text(text, path, policy, unsafe=unsafe, cli_index=True))
+
+
+def test_an_emptied_build_argument_gets_the_index_where_it_is_emptied() -> None:
+    text = (
+        "FROM python:3.12\nARG PIP_INDEX_URL=https://download.pytorch.org/whl/cu121\n"
+        "RUN pip install torch\nARG PIP_INDEX_URL=\nRUN pip install requests\n"
+    )
+    once = fixed(text, "Dockerfile")
+    assert once == text.replace("ARG PIP_INDEX_URL=\n", f'ARG PIP_INDEX_URL="{ALIYUN}"\n')
+    assert fixed(once, "Dockerfile") == once
+    assert codes(once, "Dockerfile") == []
+
+
+def test_an_empty_build_argument_is_no_ps401() -> None:
+    text = (
+        'FROM python:3.12\nARG PIP_TRUSTED_HOST=""\nARG PIP_INDEX_URL=\n'
+        f"ENV UV_DEFAULT_INDEX={ALIYUN}\n"
+    )
+    assert "PS401" not in [c for _, c, _ in codes(text, "Dockerfile")]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "kept"),
+    [
+        (
+            "Dockerfile",
+            f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install torch --index-url "
+            f"{TORCH_CPU} --extra-index-url https://pypi.org/simple\n",
+            f"--extra-index-url {ALIYUN.rstrip('/')}",
+        ),
+        (
+            "pip.conf",
+            "[global]\nindex-url = https://pypi.corp.example.com/simple\n"
+            f"extra-index-url = {TUNA}\n",
+            f"extra-index-url = {ALIYUN.rstrip('/')}",
+        ),
+    ],
+)
+def test_an_extra_beside_a_vendor_or_private_primary_moves_and_stays(
+    path: str, text: str, kept: str
+) -> None:
+    assert kept in fixed(text, path)
+
+
+def test_an_extra_beside_a_public_primary_is_still_removed() -> None:
+    text = f"-i {TUNA}\n--extra-index-url https://pypi.doubanio.com/simple/\nx\n"
+    assert fixed(text, "requirements.txt") == f"-i {ALIYUN.rstrip('/')}\nx\n"
+
+
+@pytest.mark.parametrize("command", ["uv sync --frozen", "uv run --frozen python app.py"])
+def test_a_frozen_uv_install_reads_its_lock_not_an_index(command: str) -> None:
+    assert codes(f"FROM python:3.12\nCOPY . .\nRUN {command}\n", "Dockerfile") == []
+
+
+def test_a_locked_uv_sync_still_resolves() -> None:
+    assert (3, "PS104", "error") in codes(
+        "FROM python:3.12\nCOPY . .\nRUN uv sync --locked\n", "Dockerfile"
+    )
+
+
+def test_an_editable_install_without_isolation_or_deps_asks_no_index() -> None:
+    text = "#!/bin/sh\npip install --no-build-isolation --no-deps -e .\n"
+    assert codes(text, "build.sh") == []
+    assert (2, "PS104", "error") in codes("#!/bin/sh\npip install -e .\n", "build.sh")
+
+
+@pytest.mark.parametrize("sep", [" && ", "; ", "\n"])
+def test_a_pip_conf_appended_in_a_chain_keeps_its_section(sep: str) -> None:
+    text = (
+        f"#!/bin/sh\necho '[global]' > /etc/pip.conf{sep}"
+        f"echo 'index-url = {TUNA}' >> /etc/pip.conf\n"
+    )
+    found = codes(text, "build.sh")
+    assert "PS900" not in [c for _, c, _ in found] and "PS101" in [c for _, c, _ in found]

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
-from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
+from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
 from pipsrc.urls import identity, parse_url, trusted_host_matches
 from pipsrc.vocabulary import URL_KINDS
@@ -29,7 +29,10 @@ def reaches_index(site: InstallSite) -> bool:
     """Whether an install asks an index for anything. ``--no-deps`` with only wheel files
     to install asks for nothing; with local paths, URLs or VCS sources it still asks for
     their build requirements unless ``--no-build-isolation`` is given too (pip installs
-    setuptools & co. into an isolated environment from the index)."""
+    setuptools & co. into an isolated environment from the index). ``uv sync --frozen``
+    (and ``uv run --frozen``) installs the URLs its lock records and reads no index."""
+    if site.tool is Tool.UV and "--frozen" in site.options:
+        return False  # `uv sync --frozen`: the URLs recorded in the lock, no index (PS108)
     targets = site.targets
     if "--no-deps" not in site.options or not targets or site.requirement_files:
         return True

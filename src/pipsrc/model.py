@@ -291,6 +291,9 @@ class Scope:
     # repository pip.conf files COPY'd in: (source in the repository, destination path, offset)
     config_copies: list[tuple[str, str, int]] = field(default_factory=list)
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)
+    # a CI job on a provider's hosted runner (GitHub's ubuntu-/windows-/macos- images): it
+    # runs outside the network a mirror policy is made for
+    hosted: bool = False
     # its settings reach the scopes that inherit from it only from their position on (a CI
     # job's `pip config set` reaches the later steps, not the earlier ones)
     ordered: bool = False

@@ -61,6 +61,10 @@ def parse(text: str, path: str) -> Document:
     return doc
 
 
+# the labels of GitHub's hosted runner images (``ubuntu-latest``, ``windows-2022`` ...)
+_HOSTED = ("ubuntu-", "windows-", "macos-")
+
+
 class _Workflow(yamldoc.YamlWalker):
     """Walks one workflow (or composite action) into scopes, settings and install sites."""
 
@@ -95,11 +99,13 @@ class _Workflow(yamldoc.YamlWalker):
         self, sid: str, name: str, start: int, job: Any, env: dict[str, VarDef], default: str | None
     ) -> None:
         """One job: its scope (ordered, for what steps leave behind), env and steps."""
+        runs_on = self.get(job, "runs-on")
+        labels = self._words(runs_on).split() if runs_on is not None else []
+        hosted = "self-hosted" not in labels and any(w.startswith(_HOSTED) for w in labels)
         self.doc.scopes.append(Scope(sid, start, job.end_mark.index, name=name, parent="file",
-                                     ordered=True))  # fmt: skip
+                                     ordered=True, hosted=hosted))  # fmt: skip
         job_env = {**env, **self._env(self.get(job, "env"), sid, start)}
         shell = self._default_shell(job) or default
-        runs_on = self.get(job, "runs-on")
         if shell is None and runs_on is not None and "windows" in self._words(runs_on):
             shell = "pwsh"
         steps = self.get(job, "steps")

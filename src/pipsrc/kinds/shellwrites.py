@@ -45,6 +45,24 @@ def is_pip_config_path(path: str) -> bool:
     return parent in ("pip", ".pip") and base.endswith(".conf")
 
 
+def _earlier_writes(node: Any) -> list[Any]:
+    """The redirected statements inside a ``list`` that a redirect is hung on (all but its
+    last command, which the outer redirect belongs to), in text order."""
+    if node.type != "redirected_statement":
+        return []
+    body = node.child_by_field_name("body")
+    out: list[Any] = []
+    stack = [body] if body is not None and body.type == "list" else []
+    while stack:
+        lst = stack.pop()
+        for child in lst.children[:-1]:
+            if child.type == "redirected_statement":
+                out.append(child)
+            elif child.type == "list":
+                stack.append(child)
+    return sorted(out, key=lambda n: n.start_byte)
+
+
 class FileWrites:
     """Reads the redirections of one script (through its walker's :class:`NodeReader`)
     and merges what they write to pip.conf files and Dockerfiles into its document."""
@@ -58,9 +76,19 @@ class FileWrites:
         # pip.conf paths written so far -> the section their text ends in (for ``>>``)
         self.written: dict[str, str | None] = {}
         self.appending = False  # the redirect being read is ``>>``
+        self.done: set[int] = set()  # redirected statements read already (by node id)
 
     def redirects(self, node: Any) -> None:
-        """``echo/printf ... > pip.conf``, ``cat <<EOF > pip.conf``, ``tee``, Dockerfiles."""
+        """``echo/printf ... > pip.conf``, ``cat <<EOF > pip.conf``, ``tee``, Dockerfiles.
+
+        In ``echo '[global]' > f && echo 'k = v' >> f`` tree-sitter hangs the last redirect
+        on the whole list, around the first one: the writes inside are read first, in the
+        order bash runs them, so the append continues the section the first one wrote."""
+        if node.id in self.done:
+            return
+        self.done.add(node.id)
+        for inner in _earlier_writes(node):
+            self.redirects(inner)
         targets, heredocs, body_cmd = self._collect(node)
         if node.type == "heredoc_redirect":
             parent = node.parent

@@ -52,6 +52,12 @@ def repeats_primary(doc: Document, s: Setting) -> bool:
     return bool(primaries) and all(same_mirror(s.value or "", p.value or "") for p in primaries)
 
 
+def _general(url: str, ctx: Context) -> bool:
+    """An index that serves all of PyPI: the policy index, PyPI or a catalogued public
+    mirror (which a fix moves to the policy index)."""
+    return ctx.policy.is_policy_index(url) or origin(url).replace_safety is Applicability.SAFE
+
+
 class ExtraIndexOffPolicy(Rule):
     code = "PS102"
     name = "extra-index-off-policy"
@@ -170,14 +176,18 @@ class ExtraIndexOffPolicy(Rule):
                 continue  # PS103 reports it (one finding per value)
             safety = origin(s.value).replace_safety
             fix = None
+            primaries = _primaries(doc, s)
+            # an extra beside a vendor, private or unknown primary is the only index for
+            # everything else: it moves to the policy index, it is never dropped
+            general = bool(primaries) and all(_general(p.value or "", ctx) for p in primaries)
             if safety is not None and s.editable:
-                if _primaries(doc, s) and s.removal is not None:
+                if general and s.removal is not None:
                     fix = Fix(
                         (Edit.delete(s.removal), *moved_trusted_hosts(doc, s, ctx, None)),
                         safety,
                         "Remove the extra index",
                     )
-                elif not _primaries(doc, s):
+                elif not general:
                     fix = Fix(
                         (Edit.replace(s.span, rewrite_like(s.raw, target)),),
                         safety,

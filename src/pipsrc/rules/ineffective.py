@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pipsrc.context import Context
 from pipsrc.effective import ENV_METHODS, live, scope_settings
-from pipsrc.model import Document, Method, Setting, Severity
+from pipsrc.model import Document, Method, Setting, SettingKind, Severity
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN, TUNA
 from pipsrc.textio import LineIndex
@@ -86,6 +86,7 @@ class IneffectiveSetting(Rule):
                 for e in live(scope_settings(doc, s.scope))
                 if e.method in ENV_METHODS
                 and e.kind == s.kind
+                and e.tool == s.tool  # a UV_* variable never shadows pip's configuration
                 and e.site is None
                 and (e.scope != s.scope or e.position < s.position)
             ]
@@ -131,6 +132,8 @@ def _same_value(env: Setting, config: Setting) -> bool:
     """The configuration writes the variable's own value (through it, or the same URL)."""
     if env.span == config.span:
         return True
+    if env.kind is SettingKind.TRUSTED_HOST:
+        return (env.value or "").strip().lower() == (config.value or "").strip().lower()
     a, b = identity(env.value or ""), identity(config.value or "")
     return a is not None and a == b
 

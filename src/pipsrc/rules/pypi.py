@@ -8,7 +8,14 @@ from collections.abc import Iterator
 
 from pipsrc import kinds
 from pipsrc.context import Context
-from pipsrc.effective import live, reaches_index, scope_settings, trusted_users
+from pipsrc.effective import (
+    ENV_METHODS,
+    live,
+    reaches_index,
+    scope_chain,
+    scope_settings,
+    trusted_users,
+)
 from pipsrc.model import (
     Applicability,
     Document,
@@ -16,11 +23,12 @@ from pipsrc.model import (
     Fix,
     InstallSite,
     Scope,
+    Setting,
     SettingKind,
     Severity,
     Tool,
 )
-from pipsrc.resolution import effective_index
+from pipsrc.resolution import effective_index, visible_settings
 from pipsrc.rules.base import Example, Rule, Violation
 from pipsrc.rules.ciexamples import SCRIPT_KINDS
 from pipsrc.rules.common import (
@@ -38,6 +46,10 @@ _ELSEWHERE = {
     "build-arg": "`{cmd}` uses the build argument {detail}, which has no default here: the "
     "index is whatever the build passes in",
 }
+_HOSTED = (
+    "`{cmd}` uses pypi.org on a GitHub-hosted runner, outside the network the policy is"
+    " for (a self-hosted runner would be checked)"
+)
 _FALLBACK_NOTE = (
     " (left as it is: configuring the policy index would make a `|| pip install` fallback to"
     " PyPI try the policy index again; name the fallback's index with `fallback-indexes`)"
@@ -51,7 +63,12 @@ class ImplicitPypi(Rule):
     why = (
         "A `pip install` with no index flag, no PIP_INDEX_URL and no pip config written "
         "earlier in its stage or script silently uses pypi.org: the build works on a laptop "
-        "and stalls on the build farm. This is the setting people forget most."
+        "and stalls on the build farm. This is the setting people forget most. Some "
+        "installs are only noted (info): one whose index is a build argument without a "
+        "default, one in a Dockerfile fragment (the including file decides), and one in a "
+        "GitHub Actions job on a GitHub-hosted runner, which runs outside the network a "
+        "mirror policy is made for. Installs that ask no index (`--no-deps` with wheels, "
+        "`uv sync --frozen`) are not reported."
     )
     fix_safety = (
         "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
@@ -112,14 +129,16 @@ class ImplicitPypi(Rule):
             return
         if ctx.policy.index is None and same_mirror(target, "https://pypi.org/simple"):
             return  # consistency mode, and the repository's usual index is PyPI itself
-        implicit, from_args = [], []
+        implicit, noted = [], []
         for site in doc.sites:
             if not reaches_index(site):
                 continue  # --no-deps with wheel files: it asks no index for anything
             eff = effective_index(doc, site, ctx)
             if eff.source in _ELSEWHERE:
                 message = _ELSEWHERE[eff.source].format(cmd=site.command, detail=eff.detail)
-                from_args.append((site, message))
+                noted.append((site, message))
+            elif eff.implicit_pypi and _hosted(doc, site):
+                noted.append((site, _HOSTED.format(cmd=site.command)))
             elif eff.implicit_pypi:
                 implicit.append(site)
         fixed_scopes: set[str] = set()
@@ -131,9 +150,10 @@ class ImplicitPypi(Rule):
                 "",
                 fix,
             )
-        # a build argument with no default: giving it the policy index as its default keeps
-        # every --build-arg working, but an empty one may mean PyPI on purpose (unsafe)
-        for site, message in from_args:
+        # notes: a build argument with no default (giving it the policy index as its default
+        # keeps every --build-arg working, but an empty one may mean PyPI on purpose: unsafe),
+        # a fragment, a job on a hosted runner
+        for site, message in noted:
             fix, _ = self._configure(doc, site, ctx, [site], fixed_scopes)
             if fix is not None:
                 fix = Fix(fix.edits, Applicability.UNSAFE, fix.title)
@@ -145,6 +165,16 @@ class ImplicitPypi(Rule):
     ) -> tuple[Fix | None, str]:
         """The fix configuring the policy index for the site's scope (once per scope), or
         why there is none."""
+        reset = _reset_before(doc, site, ctx)
+        if reset is not None and ctx.policy.index is not None and doc.fixable:
+            # `ARG PIP_INDEX_URL=` emptied the variable for this install: give it the index
+            # there (a line inserted above would be emptied by it again)
+            value = ctx.policy.index if reset.raw else f'"{ctx.policy.index}"'
+            return Fix(
+                (Edit.insert(reset.span.start, value),),
+                Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
+                f"Give {reset.key} the index {ctx.policy.index} where it is emptied",
+            ), ""
         scope = doc.scope(site.scope)
         if (
             scope is None
@@ -168,6 +198,27 @@ class ImplicitPypi(Rule):
             Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
             f"Configure the index {ctx.policy.index} for this scope",
         ), ""
+
+
+def _hosted(doc: Document, site: InstallSite) -> bool:
+    """Whether the install runs in a CI job on a provider's hosted runner."""
+    return any(
+        scope is not None and scope.hosted
+        for scope in (doc.scope(sid) for sid in scope_chain(doc, site.scope))
+    )
+
+
+def _reset_before(doc: Document, site: InstallSite, ctx: Context) -> Setting | None:
+    """The empty ``ARG``/``ENV`` of the index variable that is the last assignment before
+    ``site`` (an ``ARG PIP_INDEX_URL=`` resetting an earlier default), if any."""
+    name = INDEX_VAR.get(site.tool)
+    before = [
+        s
+        for s in visible_settings(doc, site, ctx)
+        if s.key == name and s.method in ENV_METHODS and s.position < site.span.start
+    ]
+    last = max(before, key=lambda s: s.position, default=None)
+    return last if last is not None and last.value == "" else None
 
 
 def config_pairs(ctx: Context, tool: Tool) -> list[tuple[str, str]]:

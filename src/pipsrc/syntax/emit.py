@@ -89,7 +89,11 @@ def emit_env(
         if ineffective is None:
             return []  # interpolated by hand (-i $PIP_INDEX): that use is the setting
     if res.value == "" and spec.kind is not K.NO_INDEX:
-        note = ineffective or f"an empty {name} is ignored: it does not clear configured values"
+        note: str | None = (
+            ineffective or f"an empty {name} is ignored: it does not clear configured values"
+        )
+        if method is Method.BUILD_ARG and ineffective is None:
+            note = None  # `ARG NAME=`: a placeholder, or the reset of an earlier default
         s = Setting(spec.kind, name, res.raw, "", res.span, method, ctx.scope, spec.tool, False,
                     removal, res.use_span, note, position=position)  # fmt: skip
         return [ctx.add(s, site)]

@@ -290,7 +290,11 @@ def _long_index_option(
     if not eq and full in REQUIREMENT_FILE_OPTIONS | value_opts:
         if full in REQUIREMENT_FILE_OPTIONS and i < len(words):
             _read_file(site, _word_text(ctx, words[i]), full == "--constraint")
+        elif full == "--editable" and i < len(words):
+            site.targets.append(_word_text(ctx, words[i]))  # what it installs: a source tree
         return None, i + 1
+    if eq and full == "--editable":
+        site.targets.append(rest)
     if eq and full in REQUIREMENT_FILE_OPTIONS:
         _read_file(site, rest, full == "--constraint")
     return None, i
@@ -319,6 +323,8 @@ def _short_index_option(
         if len(v) == 2 and i < len(words):
             if short in ("-r", "-c"):
                 _read_file(site, _word_text(ctx, words[i]), short == "-c")
+            elif short == "-e":
+                site.targets.append(_word_text(ctx, words[i]))  # an editable source tree
             return None, i + 1
         if short in ("-r", "-c"):
             _read_file(site, v[2:], short == "-c")
