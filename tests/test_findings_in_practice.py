@@ -323,3 +323,29 @@ def test_a_pip_conf_appended_in_a_chain_keeps_its_section(sep: str) -> None:
     )
     found = codes(text, "build.sh")
     assert "PS900" not in [c for _, c, _ in found] and "PS101" in [c for _, c, _ in found]
+
+
+def test_a_poetry_lock_url_source_is_not_an_index(tmp_path: Path) -> None:
+    lock = (
+        '[[package]]\nname = "a"\n\n[package.source]\ntype = "url"\n'
+        'url = "https://example.org/wheels/a-1.0-py3-none-any.whl"\n\n'
+        f'[[package]]\nname = "b"\n\n[package.source]\ntype = "legacy"\nurl = "{TUNA}"\n'
+        'reference = "tuna"\n'
+    )
+    assert repo_codes(tmp_path, {"poetry.lock": lock}, "aliyun") == ["poetry.lock:13:PS108"]
+
+
+def test_a_file_whose_dependencies_are_a_mapping_is_not_a_conda_environment(
+    tmp_path: Path,
+) -> None:
+    ee = "version: 3\ndependencies:\n  ansible_core:\n    package_pip: ansible-core\n"
+    assert repo_codes(tmp_path, {"execution-environment.yml": ee}, "aliyun") == []
+
+
+def test_uv_variables_never_shadow_pips_configuration() -> None:
+    text = (
+        "#!/bin/sh\nexport UV_INSECURE_HOST=cache.internal\n"
+        "export PIP_TRUSTED_HOST=cache.internal\n"
+        "pip config set global.trusted-host cache.internal\n"
+    )
+    assert "PS401" not in [c for _, c, _ in codes(text, "build.sh")]

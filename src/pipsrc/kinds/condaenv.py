@@ -56,6 +56,9 @@ def parse(text: str, path: str) -> Document:
         if not y.is_map(root):
             continue
         entries = y.entries(root)
+        deps = entries.get("dependencies")
+        if "channels" not in entries and (deps is None or not y.is_seq(deps[1])):
+            continue  # not conda's: its `dependencies` is a list (an ansible-builder file's is not)
         if "channels" in entries:
             y.channel_list(entries["channels"][1], K.CHANNEL, "channels")
         _implied_defaults(y, entries)

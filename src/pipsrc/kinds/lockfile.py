@@ -24,7 +24,8 @@ from pipsrc.textio import majority_newline
 _PATTERNS: dict[str, tuple[re.Pattern[str], Tool]] = {
     "uv.lock": (re.compile(r'\bregistry\s*=\s*"([^"\n]+)"'), Tool.UV),
     "poetry.lock": (
-        re.compile(r'^\[package\.source\][^\[]*?^url\s*=\s*"([^"\n]+)"', re.M | re.S),
+        # only a `legacy` source is an index (`url`, `file`, `directory`, `git` are not)
+        re.compile(r'^\[package\.source\]\s*^type\s*=\s*"legacy"\s*^url\s*=\s*"([^"\n]+)"', re.M),
         Tool.POETRY,
     ),
     "Pipfile.lock": (re.compile(r'"url"\s*:\s*"([^"\n]+)"'), Tool.PIPENV),
