@@ -421,5 +421,6 @@ class _Walker(NodeReader):
 
 
 def config_lines(pairs: list[tuple[str, str]], nl: str) -> str:
-    """``export A="a"`` lines: what PS104 inserts near the top of a script."""
-    return "".join(f'export {k}="{v}"{nl}' for k, v in pairs)
+    """``export A="${A:-a}"`` lines: what PS104 inserts near the top of a script. A default
+    only: a script run by a Dockerfile ``RUN`` or a CI job keeps the index its caller set."""
+    return "".join(f'export {k}="${{{k}:-{v}}}"{nl}' for k, v in pairs)

@@ -107,7 +107,7 @@ class ImplicitPypi(Rule):
         Example(
             "build.sh",
             "#!/bin/sh\nset -e\npip install -r requirements.txt\n",
-            fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="{ALIYUN}"\n'
+            fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="${{PIP_INDEX_URL:-{ALIYUN}}}"\n'
             "pip install -r requirements.txt\n",
         ),
         # the index comes from the policy file only: the insertion waits for --unsafe-fixes
