@@ -349,3 +349,23 @@ def test_uv_variables_never_shadow_pips_configuration() -> None:
         "pip config set global.trusted-host cache.internal\n"
     )
     assert "PS401" not in [c for _, c, _ in codes(text, "build.sh")]
+
+
+def test_a_mirror_toggle_keeps_its_no_mirror_branch() -> None:
+    text = (
+        '#!/bin/sh\nif [ "$NEED_MIRROR" = 1 ]; then\n  export PIP_INDEX_URL=' + TUNA + "\n"
+        "else\n  export PIP_INDEX_URL=https://pypi.org/simple\nfi\npip install x\n"
+    )
+    out = fixed(text, "build.sh")
+    assert ALIYUN.rstrip("/") in out and "https://pypi.org/simple" in out
+    assert fixed(out, "build.sh") == out
+    # with --unsafe-fixes the author accepts a switch that no longer switches
+    assert "pypi.org" not in fixed(text, "build.sh", unsafe=True)
+
+
+def test_two_settings_in_one_branch_are_no_toggle() -> None:
+    text = (
+        f'#!/bin/sh\nexport PIP_INDEX_URL={TUNA}\nif [ -n "$CI" ]; then echo ci; fi\n'
+        "export PIP_INDEX_URL=https://pypi.org/simple\npip install x\n"
+    )
+    assert "pypi.org" not in fixed(text, "build.sh")

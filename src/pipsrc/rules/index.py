@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipsrc.catalogue import catalogue
@@ -157,6 +158,7 @@ class IndexOffPolicy(Rule):
         allows (:mod:`pipsrc.origin`)."""
         assert s.value is not None
         fix = None
+        toggle = ""
         safety = origin(s.value).replace_safety
         if s.editable and safety is not None:
             parsed = parse_url(s.value)
@@ -164,10 +166,17 @@ class IndexOffPolicy(Rule):
                 safety = Applicability.UNSAFE
             if s.site is None and doc.sites and feeds_a_fallback(doc, s, s.scope, ctx):
                 safety = Applicability.UNSAFE  # a `|| pip install x` reads it: see PS109
+            partner = toggle_partner(doc, s)
+            if partner is not None and _second(s, partner):
+                safety = Applicability.UNSAFE  # both branches alike: the switch would do nothing
+                toggle = (
+                    f" (fix unsafe: the other branch of its `if` sets {partner.value}; "
+                    "moving both makes the switch do nothing)"
+                )
             edits = [Edit.replace(s.span, rewrite_like(s.raw, target))]
             edits += moved_trusted_hosts(doc, s, ctx, target)
             fix = Fix(tuple(edits), safety, f"Use {what}")
-        note = f" ({left_note(s.value)})" if safety is None else ""
+        note = f" ({left_note(s.value)})" if safety is None else toggle
         return Violation(
             s.span,
             f"index {s.value} is not {what}{note}",
@@ -201,6 +210,38 @@ class IndexOffPolicy(Rule):
 
 
 _JUDGED = (SettingKind.INDEX, SettingKind.EXTRA_INDEX)
+_IF = re.compile(r"\bif\b")
+_ELSE = re.compile(r"\b(?:else|elif)\b")
+_FI = re.compile(r"\bfi\b")
+
+
+def toggle_partner(doc: Document, s: Setting) -> Setting | None:
+    """The assignment of the same variable in the other branch of the ``if`` holding ``s``
+    (``if [ "$NEED_MIRROR" = 1 ]; then export X=<mirror>; else export X=<pypi>; fi``): moving
+    both to the policy index makes the switch do nothing."""
+    if s.site is not None:
+        return None
+    for o in doc.settings:
+        if o is s or o.key != s.key or o.scope != s.scope or o.site is not None:
+            continue
+        a, b = sorted((o.span.start, s.span.start))
+        between = doc.text[a:b]
+        if not _ELSE.search(between) or _FI.search(between):
+            continue
+        before = doc.text[max(0, a - 1000) : a]
+        opened = [m.end() for m in _IF.finditer(before)]
+        if opened and not _FI.search(before, opened[-1]):
+            return o
+    return None
+
+
+def _second(s: Setting, partner: Setting) -> bool:
+    """Which of two toggled values gives way: PyPI's (the "no mirror" branch), else the
+    later one."""
+    pypi = [same_mirror(x.value or "", "https://pypi.org/simple") for x in (s, partner)]
+    if pypi[0] != pypi[1]:
+        return pypi[0]
+    return s.span.start > partner.span.start
 
 
 def public_mirror(value: str) -> bool:
