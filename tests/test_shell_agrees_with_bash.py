@@ -8,7 +8,7 @@ import shutil
 import subprocess
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from pipsrc.api import check_text, fix_text
@@ -84,5 +84,7 @@ def mutated(draw: st.DrawFn) -> str:
 @settings(deadline=None)
 @given(mutated())
 def test_every_ps900_is_one_bash_rejects(program: str) -> None:
+    # a Dockerfile the script writes is judged as a Dockerfile (its RUN programs are its own)
+    assume("Dockerfile" not in program)
     if ps900(program):
         assert not bash_accepts(program), program
