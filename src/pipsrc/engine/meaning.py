@@ -19,9 +19,11 @@ that one, and says so in its finding.
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
+from pipsrc.kinds.dockerfile import LONE_RUNS, singles
 from pipsrc.model import Document, Method
 from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.dockerscan import Instr, body_ranges, scan
@@ -84,7 +86,19 @@ def _dockerfile(before: Document, after: Document) -> str | None:
         p for i, k in zip(new, new_kws, strict=True) for p in _run_programs(after.text, i, k)
     ]
     names = [f"the RUN on line {line}" for line, _ in new_runs]
-    return _programs([p for _, p in old_runs], [p for _, p in new_runs], names)
+    why = _programs([p for _, p in old_runs], [p for _, p in new_runs], names)
+    if why is None and _lone_pairs(after.text, new, new_kws) > _lone_pairs(
+        before.text, old, old_kws
+    ):
+        return LONE_RUNS.replace("removing it", "the fix")
+    return why
+
+
+def _lone_pairs(text: str, instrs: list[Instr], kws: list[str]) -> int:
+    """How many one-command ``RUN`` instructions follow another (hadolint's DL3059): fixes
+    that each keep the count may still raise it together."""
+    single = singles(text, instrs, kws)
+    return sum(1 for a, b in itertools.pairwise(single) if a and b)
 
 
 def _keyword(text: str, ins: Instr) -> str:

@@ -394,7 +394,7 @@ def _keep_runs_apart(doc: Document, instrs: list[Instr], kws: list[str]) -> None
     """A removal that would leave a ``RUN`` with one command next to another one-command
     ``RUN`` makes hadolint ask to consolidate them (DL3059): such a command is left, and
     the rule that would remove it says why."""
-    single = _singles(doc.text, instrs, kws)
+    single = singles(doc.text, instrs, kws)
     for st in doc.settings:
         if st.removal is not None and _lone(doc.text, instrs, kws, single, st.removal):
             st.removal = None
@@ -407,7 +407,7 @@ LONE_RUNS = (
 )
 
 
-def _singles(text: str, instrs: list[Instr], kws: list[str]) -> list[bool]:
+def singles(text: str, instrs: list[Instr], kws: list[str]) -> list[bool]:
     return [
         kw == "RUN" and not ins.heredocs and _commands(text[ins.line_start : ins.end]) == 1
         for ins, kw in zip(instrs, kws, strict=True)
@@ -433,7 +433,7 @@ def leaves_lone_runs(text: str, removal: Span) -> bool:
     that removes a whole command checks it with this)."""
     sc = scan(text)
     kws = [(ins.logical(text).split(None, 1) or [""])[0].upper() for ins in sc.instrs]
-    return _lone(text, sc.instrs, kws, _singles(text, sc.instrs, kws), removal)
+    return _lone(text, sc.instrs, kws, singles(text, sc.instrs, kws), removal)
 
 
 def parse(text: str, path: str) -> Document:
