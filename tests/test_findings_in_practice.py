@@ -369,3 +369,19 @@ def test_two_settings_in_one_branch_are_no_toggle() -> None:
         "export PIP_INDEX_URL=https://pypi.org/simple\npip install x\n"
     )
     assert "pypi.org" not in fixed(text, "build.sh")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "PIP=pip3; $PIP install lxml\n",
+        "P=pip3\n$P install lxml\n",
+        'PIP="python3 -m pip"\n$PIP install lxml\n',
+    ],
+)
+def test_pip_held_in_any_variable_is_an_install(script: str) -> None:
+    assert (3 if "\n$" in script else 2, "PS104", "error") in codes("#!/bin/sh\n" + script, "b.sh")
+
+
+def test_a_variable_running_something_else_is_not_pip() -> None:
+    assert codes("#!/bin/sh\nX=apt-get\n$X install lxml\n", "b.sh") == []

@@ -157,6 +157,8 @@ def _variable_pip(ctx: Ctx, words: list[Tok], i: int, extra: list[Assign]) -> Fo
     if _PIP_NAME.fullmatch(base):
         return Tool.PIP, src, i + 1, extra
     named_pip = m is not None and not m.group(2) and "pip" in m.group(1).lower()
+    if resolved and _PIP_NAME.fullmatch(resolved.split()[0].rsplit("/", 1)[-1]):
+        named_pip = True  # PIP="pip3 --no-cache-dir": the value is pip with its options
     if named_pip and value_at(words, i + 1) in (*PIP_INSTALL_COMMANDS, "config"):
         return Tool.PIP, src, i + 1, extra
     return None
