@@ -36,23 +36,16 @@ _TRAVIS_PHASES = ("before_install", "install", "before_script", "script", "after
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\]|\\.)*\"|'[^']*'|\S*)")
 
 
-def prepare() -> None:
-    from pipsrc.kinds import shell
-
-    yamldoc.yaml()
-    shell.prepare()
+prepare = yamldoc.prepare_with_shell
 
 
 def parse(text: str, path: str) -> Document:
     doc = Document(path, KIND, text)
     doc.scopes.append(Scope("file", 0, len(text), nl=majority_newline(text)))
-    roots = yamldoc.compose(doc, text)
-    if roots is None:
+    read = yamldoc.read(doc, text, _Pipeline)
+    if read is None:
         return doc
-    walker = _Pipeline(doc, text)
-    if not walker.check(roots):
-        yamldoc.own_line_comments(doc, text)
-        return doc
+    roots, walker = read
     name = path.rsplit("/", 1)[-1].lower()
     for root in roots[:1]:
         if isinstance(root, walker.Mapping):

@@ -30,13 +30,10 @@ def parse(text: str, path: str) -> Document:
     """Parse a compose file; YAML errors become problems, never exceptions."""
     doc = Document(path=path, kind=FileKind.COMPOSE, text=text)
     doc.scopes.append(Scope(id="file", start=0, end=len(text), nl=majority_newline(text)))
-    roots = yamldoc.compose(doc, text)
-    if roots is None:
+    read = read_yaml(doc, text)
+    if read is None:
         return doc
-    walker = _Walker(doc, text)
-    if not walker.check(roots):
-        yamldoc.own_line_comments(doc, text)
-        return doc
+    roots, walker = read
     for root in roots:
         walker.services(root)
     for root in roots:
@@ -51,14 +48,7 @@ def read_yaml(doc: Document, text: str) -> tuple[list[Any], _Walker] | None:
     locator), for the other YAML kinds (.condarc, environment files); None when the text
     cannot be read, with the problem and the own-line comments recorded. Call
     :func:`yaml_comments` once the settings are located."""
-    roots = yamldoc.compose(doc, text)
-    if roots is None:
-        return None
-    walker = _Walker(doc, text)
-    if not walker.check(roots):
-        yamldoc.own_line_comments(doc, text)
-        return None
-    return roots, walker
+    return yamldoc.read(doc, text, _Walker)
 
 
 def yaml_comments(doc: Document, text: str, walker: _Walker) -> None:

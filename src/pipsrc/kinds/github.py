@@ -36,25 +36,17 @@ _POSIX_SHELLS = frozenset({"bash", "sh"})
 _PERSISTED = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
 
 
-def prepare() -> None:
-    """Import ruamel.yaml and tree-sitter-bash now (a workflow with pip text needs both)."""
-    from pipsrc.kinds import shell
-
-    yamldoc.yaml()
-    shell.prepare()
+prepare = yamldoc.prepare_with_shell
 
 
 def parse(text: str, path: str) -> Document:
     """Parse a workflow or composite action; YAML errors become problems."""
     doc = Document(path, KIND, text)
     doc.scopes.append(Scope("file", 0, len(text), nl=majority_newline(text)))
-    roots = yamldoc.compose(doc, text)
-    if roots is None:
+    read = yamldoc.read(doc, text, _Workflow)
+    if read is None:
         return doc
-    walker = _Workflow(doc, text)
-    if not walker.check(roots):
-        yamldoc.own_line_comments(doc, text)
-        return doc
+    roots, walker = read
     if roots:
         walker.root(roots[0])
     walker.comments()

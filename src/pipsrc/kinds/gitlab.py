@@ -35,23 +35,16 @@ _KEYWORDS = frozenset(
 )  # fmt: skip
 
 
-def prepare() -> None:
-    from pipsrc.kinds import shell
-
-    yamldoc.yaml()
-    shell.prepare()
+prepare = yamldoc.prepare_with_shell
 
 
 def parse(text: str, path: str) -> Document:
     doc = Document(path, KIND, text)
     doc.scopes.append(Scope("file", 0, len(text), nl=majority_newline(text)))
-    roots = yamldoc.compose(doc, text)
-    if roots is None:
+    read = yamldoc.read(doc, text, _Pipeline)
+    if read is None:
         return doc
-    walker = _Pipeline(doc, text)
-    if not walker.check(roots):
-        yamldoc.own_line_comments(doc, text)
-        return doc
+    roots, walker = read
     for root in roots[-1:]:  # a `spec:` header document comes first
         walker.root(root)
     walker.comments()

@@ -18,7 +18,8 @@ from __future__ import annotations
 import bisect
 import re
 import warnings
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pipsrc.model import Comment, Document, ParseProblem, Span
 
@@ -208,6 +209,32 @@ class YamlWalker:
 
     def comments(self) -> None:
         comments(self.doc, self.text, self.scalar_spans)
+
+
+W = TypeVar("W", bound="YamlWalker")
+
+
+def read(
+    doc: Document, text: str, walker: Callable[[Document, str], W]
+) -> tuple[list[Any], W] | None:
+    """The composed, checked documents of ``text`` and a walker over them; None when the
+    text cannot be read (the problem and the own-line comments recorded)."""
+    roots = compose(doc, text)
+    if roots is None:
+        return None
+    w = walker(doc, text)
+    if not w.check(roots):
+        own_line_comments(doc, text)
+        return None
+    return roots, w
+
+
+def prepare_with_shell() -> None:
+    """Import ruamel.yaml and tree-sitter-bash now (a CI file with pip text needs both)."""
+    from pipsrc.kinds import shell
+
+    yaml()
+    shell.prepare()
 
 
 def comments(doc: Document, text: str, scalar_spans: list[tuple[int, int]]) -> None:
