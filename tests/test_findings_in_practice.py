@@ -385,3 +385,22 @@ def test_pip_held_in_any_variable_is_an_install(script: str) -> None:
 
 def test_a_variable_running_something_else_is_not_pip() -> None:
     assert codes("#!/bin/sh\nX=apt-get\n$X install lxml\n", "b.sh") == []
+
+
+@pytest.mark.parametrize(
+    ("runner", "severity"),
+    [
+        ("runs-on: ubuntu-latest", "info"),
+        ("runs-on: [self-hosted, linux]", "error"),
+        (
+            "strategy:\n      matrix:\n        os: [ubuntu-22.04, windows-latest]\n"
+            "    runs-on: ${{ matrix.os }}",
+            "info",
+        ),
+        ("runs-on: ${{ matrix.os }}", "error"),  # an axis we cannot see: checked
+    ],
+)
+def test_a_job_on_a_hosted_runner_is_a_note(runner: str, severity: str) -> None:
+    text = f"on: push\njobs:\n  a:\n    {runner}\n    steps:\n      - run: pip install x\n"
+    found = codes(text, ".github/workflows/t.yml")
+    assert [(c, s) for _, c, s in found] == [("PS104", severity)]

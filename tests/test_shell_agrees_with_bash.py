@@ -39,6 +39,7 @@ BEYOND_THE_GRAMMAR = [
     'if [ "$a" \\> "$b" ]; then echo later; fi\n',
     'pkg="${pkg%]},extra]"\n',
     "echo done \\\n",
+    'if [ -n "$E" ]; then\n  pkg="${pkg%]},b]"\nfi\n',
 ]
 
 

@@ -20,6 +20,7 @@ setup-python's ``pip-install:`` input is an install that the step's environment 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pipsrc.kinds import yamldoc
@@ -55,6 +56,7 @@ def parse(text: str, path: str) -> Document:
 
 # the labels of GitHub's hosted runner images (``ubuntu-latest``, ``windows-2022`` ...)
 _HOSTED = ("ubuntu-", "windows-", "macos-")
+_MATRIX = re.compile(r"\$\{\{\s*matrix\.([\w-]+)\s*\}\}")
 
 
 class _Workflow(yamldoc.YamlWalker):
@@ -92,7 +94,7 @@ class _Workflow(yamldoc.YamlWalker):
     ) -> None:
         """One job: its scope (ordered, for what steps leave behind), env and steps."""
         runs_on = self.get(job, "runs-on")
-        labels = self._words(runs_on).split() if runs_on is not None else []
+        labels = self._labels(job, runs_on)
         hosted = "self-hosted" not in labels and any(w.startswith(_HOSTED) for w in labels)
         self.doc.scopes.append(Scope(sid, start, job.end_mark.index, name=name, parent="file",
                                      ordered=True, hosted=hosted))  # fmt: skip
@@ -106,6 +108,18 @@ class _Workflow(yamldoc.YamlWalker):
         for n, step in enumerate(steps.value, 1):
             if isinstance(step, self.Mapping):
                 self.step(sid, n, step, job_env, shell)
+
+    def _labels(self, job: Any, runs_on: Any) -> list[str]:
+        """The runner labels of a job; ``${{ matrix.os }}`` stands for every value of that
+        matrix axis (a job on ``[ubuntu-latest, windows-latest]`` runs on both)."""
+        words = self._words(runs_on).split() if runs_on is not None else []
+        m = _MATRIX.fullmatch(" ".join(words))
+        if m is None:
+            return words
+        strategy = self.get(job, "strategy")
+        matrix = self.get(strategy, "matrix") if strategy is not None else None
+        axis = self.get(matrix, m.group(1)) if matrix is not None else None
+        return self._words(axis).split() if isinstance(axis, self.Sequence) else []
 
     def _words(self, node: Any) -> str:
         if isinstance(node, self.Scalar):

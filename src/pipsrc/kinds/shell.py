@@ -161,7 +161,10 @@ def around_the_grammar(
         b = _line_end(text, a)
         if not text[a:b].strip():
             break
-        text[a:b] = b" " * (b - a)
+        # `:` where the line's command was: a body of an if/while keeps a command (an empty
+        # one is a syntax error of its own)
+        indent = len(text[a:b]) - len(text[a:b].lstrip())
+        text[a:b] = b" " * indent + b":" + b" " * (b - a - indent - 1)
         blanked.append((a, b))
         tree = parser().parse(bytes(text))
     return tree, blanked
