@@ -110,10 +110,13 @@ def test_pip_installs_from_the_devpi_index_pipsrc_configured(
         text = setup.read_text(encoding="utf-8")
         assert "tuna" not in text
         # the -i is rewritten in place; the install that had no index gets the proxy and its
-        # trusted-host exported before it (PS104, applied because --proxy names the index)
+        # trusted-host exported before it as defaults (PS104, applied because --proxy names
+        # the index; a caller's own index would still win)
+        host = f"127.0.0.1:{port}"
         assert text == SETUP.replace(
             "set -e\n",
-            f'set -e\nexport PIP_INDEX_URL="{proxy}"\nexport PIP_TRUSTED_HOST="127.0.0.1:{port}"\n',
+            f'set -e\nexport PIP_INDEX_URL="${{PIP_INDEX_URL:-{proxy}}}"\n'
+            f'export PIP_TRUSTED_HOST="${{PIP_TRUSTED_HOST:-{host}}}"\n',
         ).replace("https://pypi.tuna.tsinghua.edu.cn/simple", proxy.rstrip("/")), text
         assert stat.S_IMODE(setup.stat().st_mode) == 0o755
 
