@@ -404,3 +404,15 @@ def test_a_job_on_a_hosted_runner_is_a_note(runner: str, severity: str) -> None:
     text = f"on: push\njobs:\n  a:\n    {runner}\n    steps:\n      - run: pip install x\n"
     found = codes(text, ".github/workflows/t.yml")
     assert [(c, s) for _, c, s in found] == [("PS104", severity)]
+
+
+def test_consistency_mode_leaves_a_vendors_per_command_index(tmp_path: Path) -> None:
+    usual = f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pip install requests\n"
+    vendor = (
+        usual + 'RUN pip install "te==1.0+maca" -i https://repos.gpu.example.com/r/maca/simple\n'
+    )
+    other = usual + f"RUN pip install -i {TUNA} x\n"
+    files = {"a/Dockerfile": usual, "b/Dockerfile": usual, "c/Dockerfile": vendor}
+    assert repo_codes(tmp_path / "1", files) == []
+    files["c/Dockerfile"] = other  # a public mirror per command is still another usual index
+    assert repo_codes(tmp_path / "2", files) == ["c/Dockerfile:4:PS105"]

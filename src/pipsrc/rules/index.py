@@ -344,6 +344,8 @@ class InconsistentIndex(Rule):
                 continue
             if s.kind is SettingKind.EXTRA_INDEX and not public_mirror(s.value or ""):
                 continue  # a private or vendor extra is not "another usual index"
+            if s.site is not None and not public_mirror(s.value or ""):
+                continue  # one command's own vendor or private `-i`: for its packages only
             # a single-document run (examples, stdin) measures against its own first index
             ref = dominant or s.value
             if not same_mirror(s.value or "", ref or ""):
