@@ -15,11 +15,14 @@ import shutil
 
 @functools.lru_cache(maxsize=512)
 def syntax_error(program: str) -> str | None:
-    """Why bash refuses ``program`` (``bash -n``), or None; tree-sitter-bash's verdict
-    where there is no bash."""
+    """Why bash refuses ``program`` (``bash -n``), or None. bash is asked only about what
+    tree-sitter-bash cannot read (a fix checks every program it changed: a process each
+    would cost more than the fix); tree-sitter's verdict stands where there is no bash."""
+    if _tree_sitter_error(program) is None:
+        return None  # what tree-sitter reads (without an empty body), bash reads
     bash = shutil.which("bash")
     if bash is None:
-        return _tree_sitter_error(program)
+        return "syntax error"
     import subprocess
 
     try:
@@ -42,7 +45,12 @@ def syntax_error(program: str) -> str | None:
 
 
 def _tree_sitter_error(program: str) -> str | None:
+    """tree-sitter-bash's verdict, with bash's rule it does not know: a compound body
+    (``then``, ``do``, ``{ }``) holds a command."""
+    from pipsrc.syntax.bashbodies import empty_bodies
     from pipsrc.syntax.bashtree import parser, source_bytes
 
-    tree = parser().parse(source_bytes(program))
-    return "syntax error" if tree.root_node.has_error else None
+    root = parser().parse(source_bytes(program)).root_node
+    if root.has_error or next(iter(empty_bodies(root)), None) is not None:
+        return "syntax error"
+    return None
