@@ -416,3 +416,23 @@ def test_consistency_mode_leaves_a_vendors_per_command_index(tmp_path: Path) -> 
     assert repo_codes(tmp_path / "1", files) == []
     files["c/Dockerfile"] = other  # a public mirror per command is still another usual index
     assert repo_codes(tmp_path / "2", files) == ["c/Dockerfile:4:PS105"]
+
+
+def test_stages_built_from_a_configured_stage_share_its_env() -> None:
+    text = (
+        "FROM python:3.12 AS base\nRUN pip install a\nFROM base AS dev\nRUN pip install b\n"
+        "FROM dev AS test\nRUN pip install c\n"
+    )
+    out = fixed(text, "Dockerfile")
+    assert out.count("ENV PIP_INDEX_URL=") == 1 and codes(out, "Dockerfile") == []
+    # every install is fixable, by the one line
+    assert [c for _, c, _ in codes(text, "Dockerfile")] == ["PS104"] * 3
+
+
+def test_an_arg_default_is_not_handed_on_to_the_next_stage() -> None:
+    text = (
+        "FROM python:3.12 AS base\nARG PIP_INDEX_URL\nRUN pip install a\n"
+        "FROM base AS dev\nRUN pip install b\n"
+    )
+    out = fixed(text, "Dockerfile", unsafe=True)
+    assert codes(out, "Dockerfile") == []

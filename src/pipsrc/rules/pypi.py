@@ -141,7 +141,7 @@ class ImplicitPypi(Rule):
                 noted.append((site, _HOSTED.format(cmd=site.command)))
             elif eff.implicit_pypi:
                 implicit.append(site)
-        fixed_scopes: set[str] = set()
+        fixed_scopes: dict[str, Fix | None] = {}
         for site in implicit:
             fix, note = self._configure(doc, site, ctx, implicit, fixed_scopes)
             yield Violation(
@@ -161,10 +161,15 @@ class ImplicitPypi(Rule):
 
     @staticmethod
     def _configure(
-        doc: Document, site: InstallSite, ctx: Context, sites: list[InstallSite], done: set[str]
+        doc: Document,
+        site: InstallSite,
+        ctx: Context,
+        sites: list[InstallSite],
+        done: dict[str, Fix | None],
     ) -> tuple[Fix | None, str]:
         """The fix configuring the policy index for the site's scope (once per scope), or
-        why there is none."""
+        why there is none. A stage built from one that gets an ``ENV`` shares its fix: the
+        ``ENV`` is handed on (an ``ARG`` is not)."""
         reset = _reset_before(doc, site, ctx)
         if reset is not None and ctx.policy.index is not None and doc.fixable:
             # `ARG PIP_INDEX_URL=` emptied the variable for this install: give it the index
@@ -184,7 +189,14 @@ class ImplicitPypi(Rule):
             or site.scope in done
         ):
             return None, ""
-        done.add(site.scope)
+        inherited = next(
+            (done[sid] for sid in scope_chain(doc, site.scope)[1:] if done.get(sid) is not None),
+            None,
+        )
+        if inherited is not None and inherited.edits[0].replacement.lstrip().startswith("ENV "):
+            done[site.scope] = inherited
+            return inherited, ""
+        done[site.scope] = None
         first = min(s.span.start for s in sites if s.scope == site.scope)
         edit = configure(doc, scope, ctx, site.tool, first)
         if edit is None:
@@ -193,11 +205,13 @@ class ImplicitPypi(Rule):
         # index the fallback should use is the author's call (PS109)
         if feeds_a_fallback(doc, None, site.scope, ctx):
             return None, _FALLBACK_NOTE
-        return Fix(
+        fix = Fix(
             (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
             Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
             f"Configure the index {ctx.policy.index} for this scope",
-        ), ""
+        )
+        done[site.scope] = fix
+        return fix, ""
 
 
 def _hosted(doc: Document, site: InstallSite) -> bool:
