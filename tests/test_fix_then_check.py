@@ -71,8 +71,6 @@ def test_every_fixture_checks_clean_after_fix(name: str, mode: str, tmp_path: Pa
 
 # findings each fixture keeps after `fix`, by mode ("*": both)
 LEFT = {
-    # singleuser's http Aliyun index: PS201's https fix is unsafe
-    ("seed000", "safe"): ["PS201"],
     # an intranet extra index nobody may replace, and two locks that need relocking
     ("projects", "*"): ["PS102", "PS108", "PS108"],
     # nvidia is not on the conda mirror, `defaults` in a RUN and torch's index as an extra
@@ -124,9 +122,6 @@ CASES: dict[str, dict[str, str]] = {
 }
 
 
-HTTP_KEPT_BY_SAFE_FIX = {"the policy mirror over http, in a script"}
-
-
 @pytest.mark.parametrize("mode", sorted(MODES))
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_no_trusted_host_is_left_behind(case: str, mode: str, tmp_path: Path) -> None:
@@ -134,10 +129,6 @@ def test_no_trusted_host_is_left_behind(case: str, mode: str, tmp_path: Path) ->
     findings = fix_then_check(repo, ("--mirror", "aliyun"), mode)
     assert not [f for f in findings if f["code"] in ("PS203", "PS204")]
     text = "".join(p.read_text() for p in repo.rglob("*") if p.is_file() and ".git" not in p.parts)
-    if case in HTTP_KEPT_BY_SAFE_FIX and mode == "safe":
-        # PS201's https fix is unsafe: the http index stays, and pip still needs its host
-        assert "--trusted-host mirrors.aliyun.com" in text
-        return
     assert "trusted" not in text.lower().replace('trusted-host = "', "")
 
 

@@ -214,11 +214,11 @@ def test_every_number_is_counted_from_the_run(repo: Path) -> None:
     )
     edits = sum(len(rows) for h, _, rows in parse_tables(text) if re.match(r"2\.\d+ ", h))
     # rewrites and removals; the trusted-hosts of the moved indexes go with them (the new
-    # index is https), singleuser's http Aliyun index is left (its https fix is unsafe)
-    assert numbers["Edits made"] == edits == 19
-    # PS201 at singleuser (unsafe fix) and the fragment's note (info): no PS204 is left
-    assert numbers["Findings left"] == len(after_check["findings"]) == 2
-    assert "Warnings" not in numbers and numbers["Errors"] == 1 and numbers["Notes"] == 1
+    # index is https), singleuser's http Aliyun index too (the policy's mirror over https)
+    assert numbers["Edits made"] == edits == 21
+    # only the fragment's note (info) is left: no PS204, no PS201
+    assert numbers["Findings left"] == len(after_check["findings"]) == 1
+    assert "Warnings" not in numbers and "Errors" not in numbers and numbers["Notes"] == 1
     # PyTorch's CUDA index, and the extra index a suppression comment accepts on purpose
     exceptions = next(rows for h, _, rows in parse_tables(text) if h == "3. Exceptions kept")
     assert numbers["Exceptions kept"] == len(exceptions) == 2

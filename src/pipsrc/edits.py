@@ -104,6 +104,18 @@ class PositionMap:
         """Where ``pos`` of the old text is in the new text (inside an edit: its start)."""
         return _carry(pos, ((a, b, c, d) for a, b, c, d in self.spans))
 
+    def backward_end(self, pos: int) -> int:
+        """``backward`` for the end of a range: text removed right at ``pos`` stays out."""
+        for from_start, _from_end, to_start, to_end in self.spans:
+            if to_start == to_end == pos:
+                return from_start
+        return self.backward(pos)
+
+    def swallows(self, start: int, end: int) -> bool:
+        """Whether an edit of this pass replaces or removes all of ``[start, end)`` (a
+        non-empty range of the old text): what was written there earlier is gone."""
+        return start < end and any(a <= start and end <= b for a, b, _c, _d in self.spans)
+
     def backward(self, pos: int) -> int:
         """Where ``pos`` of the new text was in the old text (inside an edit: its start)."""
         return _carry(pos, ((c, d, a, b) for a, b, c, d in self.spans))

@@ -340,7 +340,7 @@ def _index_intent(
                         f"{cls} {role} {before[i]} is gone: pip now uses {list(after)}",
                     )
                 )
-        elif cls == "public" and u in na and not _policy_over_http(u, pol):
+        elif cls == "public" and u in na:
             out.append(
                 Disagreement(
                     "public-index-left", oracle, f"public {role} {before[i]} is still used"
@@ -450,12 +450,6 @@ def project_oracles(before: str, after: str) -> list[Disagreement]:
 
 
 # --- URLs, every kind --------------------------------------------------------------------------
-
-
-def _policy_over_http(url: str, policy: str) -> bool:
-    """The policy index itself over http: PS201's https fix is unsafe (SPEC §7), so a safe
-    fix may leave it."""
-    return url.startswith("http://") and normalise("https://" + url[7:]) == policy
 
 
 def suppressed(text: str) -> set[str]:

@@ -56,8 +56,8 @@ class FileFix:
     suppressed: list[tuple[Finding, str]] = field(default_factory=list)
     error: str | None = None
     maps: list[PositionMap] = field(default_factory=list)  # one per applied pass
-    # change, its pass, offset in that pass's text, the edit's start
-    pending: list[tuple[Change, int, int, int]] = field(default_factory=list)
+    # change, its pass, offset in that pass's text, the edit's start and end
+    pending: list[tuple[Change, int, int, int, int]] = field(default_factory=list)
     # fixes the meaning check refused, in the current text's offsets, and why
     withheld: dict[FixKey, str] = field(default_factory=dict)
 
@@ -141,7 +141,7 @@ class FileFix:
         for fx in applied.applied:
             for e in fx.edits:
                 change, at = describe(self.doc, self.doc.path, by_fix[fx].code, e)
-                self.pending.append((change, len(self.maps), at, e.start))
+                self.pending.append((change, len(self.maps), at, e.start, e.end))
         pmap = PositionMap.of(e for fx in applied.applied for e in fx.edits)
         self.maps.append(pmap)
         self.withheld = carry_withheld(self.withheld, pmap)
@@ -245,7 +245,7 @@ def describe(doc: Document, path: str, code: str, e: Edit) -> tuple[Change, int]
 
 def locate_changes(
     original_text: str,
-    pending: list[tuple[Change, int, int, int]],
+    pending: list[tuple[Change, int, int, int, int]],
     maps: list[PositionMap],
     final_doc: Document,
 ) -> list[Change]:
@@ -257,17 +257,27 @@ def locate_changes(
     final = final_doc.text
     original = LineIndex(original_text)
     fixed = LineIndex(final)
-    for change, n, at, start in pending:
-        old = at
+    for change, n, at, start, end in pending:
+        old, a, b = at, start, end
         for pmap in reversed(maps[:n]):
             old = pmap.backward(old)
+            a, b = pmap.backward(a), pmap.backward_end(b)
+        if n and change.action != "add" and a < b:
+            # a later pass: what it replaced is named as the file had it before the fix
+            change.before = redact(original_text[a:b])
         if change.action == "add":  # forward() would put it after what was inserted there
             new = next(ns for os_, oe, ns, _ in maps[n].spans if os_ == oe == start)
             new += len(change.after) - len(change.after.lstrip(" \t\\\r\n"))
         else:
             new = maps[n].forward(at)
+        written = len(change.after) if change.action != "add" else 0
+        gone = False
         for pmap in maps[n + 1 :]:
+            # a later pass replaced or removed what this one wrote: that one is reported
+            gone = gone or pmap.swallows(new, new + written)
             new = pmap.forward(new)
+        if gone:
+            continue
         if change.action == "add" and not change.setting:
             end = new + len(change.after)
             added = [x for x in final_doc.settings if new <= x.span.start < end]

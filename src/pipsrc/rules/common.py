@@ -73,7 +73,7 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None
             continue
         # every other user of this trusted-host is also being moved to the policy index
         # what still needs it after the fix: other http indexes that stay (https ones never)
-        if all(u is s or _moved_safely(u, ctx) or _https(v) for u, v in users):
+        if all(u is s or _moved_safely(u, ctx) or is_https(v) for u, v in users):
             entry = bare_trusted_host(th.value) or th.value
             if not keep and th.removal is not None:
                 edits.append(Edit.delete(th.removal))
@@ -82,7 +82,7 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None
     return edits
 
 
-def _https(value: str) -> bool:
+def is_https(value: str) -> bool:
     parsed = parse_url(value)
     return parsed is not None and parsed.scheme == "https"
 

@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
-from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Tool
+from pipsrc.model import Applicability, Document, Edit, Fix, Setting, SettingKind, Tool
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
-from pipsrc.rules.common import ALIYUN, judged, off_policy
+from pipsrc.rules.common import ALIYUN, is_https, judged, moved_trusted_hosts, off_policy
 from pipsrc.rules.extra import repeats_primary
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
@@ -66,9 +66,12 @@ class PlainHttpIndex(Rule):
     )
     fix_safety = (
         "Unsafe: switch to https only when the catalogue says the host serves https; an "
-        "internal proxy may not. Put internal proxies in `allow-http` instead."
+        "internal proxy may not. Put internal proxies in `allow-http` instead. Safe when the "
+        "index is the policy's own mirror, which the policy names over https: the fix is "
+        "then the policy itself, and the trusted-host that served the http index goes with it."
     )
     fix_applicability = Applicability.UNSAFE
+    also = frozenset({Applicability.SAFE})
     good = (
         *PROXY_TRUSTED,
         # not the --proxy of this run, but a host the policy allows over http
@@ -87,6 +90,15 @@ class PlainHttpIndex(Rule):
     )
     # with https the trusted-host is needless, and goes too (PS204, also unsafe)
     bad = (
+        # the policy's mirror over http: its https form is the policy (a safe fix)
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nRUN pip config set global.index-url {HTTP_ALIYUN} && \\\n"
+            "    pip config set global.trusted-host mirrors.aliyun.com && \\\n"
+            "    pip install flask\n",
+            fixed=f"FROM python:3.12\nRUN pip config set global.index-url {ALIYUN} && \\\n"
+            "    pip install flask\n",
+        ),
         Example(
             "requirements.txt",
             f"-i {HTTP_ALIYUN}\n--trusted-host mirrors.aliyun.com\nx\n",
@@ -149,20 +161,26 @@ class PlainHttpIndex(Rule):
                 continue  # PS101/PS102 replace or remove it (one finding per value)
             if s.kind is SettingKind.EXTRA_INDEX and repeats_primary(doc, s):
                 continue  # PS103 removes it
-            fix = None
-            match = catalogue().match(s.value or "")
-            if (
-                s.editable
-                and match is not None
-                and match.mirror.https
-                and s.raw[:5].lower() == "http:"
-            ):
-                fix = Fix(
-                    (Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s"),),
-                    Applicability.UNSAFE,
-                    "Use https",
-                )
-            yield Violation(s.span, f"index {s.value} uses plain http", s.value or "", fix)
+            yield Violation(
+                s.span, f"index {s.value} uses plain http", s.value or "", _to_https(doc, s, ctx)
+            )
+
+
+def _to_https(doc: Document, s: Setting, ctx: Context) -> Fix | None:
+    """The switch to https of a catalogued host that serves it: safe for the policy's own
+    mirror (the policy names it over https; its trusted-host goes in the same fix), unsafe
+    for any other."""
+    match = catalogue().match(s.value or "")
+    if not (s.editable and match is not None and match.mirror.https):
+        return None
+    if s.raw[:5].lower() != "http:":
+        return None
+    edit = Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s")
+    policy = ctx.policy.index
+    if policy is not None and ctx.policy.is_policy_index(s.value or "") and is_https(policy):
+        hosts = moved_trusted_hosts(doc, s, ctx, policy)
+        return Fix((edit, *hosts), Applicability.SAFE, "Use the policy index over https")
+    return Fix((edit,), Applicability.UNSAFE, "Use https")
 
 
 def _upgradable(value: str, ctx: Context) -> bool:
