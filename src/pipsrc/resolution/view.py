@@ -20,6 +20,7 @@ class View:
     def __init__(self, doc: Document, site: InstallSite, ctx: Context) -> None:
         self.doc, self.site, self.ctx = doc, site, ctx
         self.chain_ids = scope_chain(doc, site.scope)
+        self._user: str | None = None  # who runs the site (a Dockerfile USER), when asked
         self.visible = [s for s in live(doc.settings) if self._sees(s)]
         self.copied: dict[int, str] = {}  # id of a setting of a COPY'd pip.conf -> its path
         self.named_doc: Document | None = None  # the repository file PIP_CONFIG_FILE names
@@ -28,7 +29,7 @@ class View:
         if s.site is not None:
             return False  # a flag or prefix of some command: see ``prefix``/``cli``
         owner = users_file(self.doc, s)
-        if owner is not None and owner != user_at(self.doc, self.site.scope, self.site.span.start):
+        if owner is not None and owner != self._runs_as():
             return False  # another user's pip.conf (a Dockerfile USER switch)
         if s.scope == self.site.scope:
             return s.position < self.site.span.start
@@ -37,6 +38,12 @@ class View:
         # an ordered scope (a CI job) reaches a site only with what came before it
         scope = self.doc.scope(s.scope)
         return scope is None or not scope.ordered or s.position < self.site.span.start
+
+    def _runs_as(self) -> str:
+        """The user the site's command runs as (found once per site)."""
+        if self._user is None:
+            self._user = user_at(self.doc, self.site.scope, self.site.span.start)
+        return self._user
 
     def env(self, name: str) -> list[Setting] | None:
         """The items of the last assignment of ``name`` at the site (a ``VAR=x`` prefix of
