@@ -39,25 +39,28 @@ def referenced(
     """The files ``docs`` refer to that are in the repository under ``root`` and not
     ``known`` (already read), once each, in the order they are first named."""
     out: dict[str, Candidate] = {}
+    root_real = os.path.realpath(root)
     for doc in docs:
         for name, kind in references(doc):
-            rel = _locate(root, doc.path, name)
+            rel = _locate(root, root_real, doc.path, name, known)
             fresh = rel is not None and rel not in known and rel not in out
             if fresh and rel is not None and not excluded(rel, exclude):
                 out[rel] = Candidate(rel, os.path.join(root, *rel.split("/")), kind)
     return list(out.values())
 
 
-def _locate(root: str, base_path: str, name: str) -> str | None:
+def _locate(root: str, root_real: str, base_path: str, name: str, known: set[str]) -> str | None:
     """The repository path of a referenced file (beside the referrer first), or None for a
-    name with a variable or a URL, or a file outside the repository or not there."""
+    name with a variable or a URL, or a file outside the repository or not there. A path
+    already ``known`` (read, so inside the repository) needs no look at the disk."""
     if not name or "$" in name or "://" in name or name.startswith(("/", "~")):
         return None
-    root_real = os.path.realpath(root)
     base = posixpath.dirname(base_path)
     for rel in (posixpath.normpath(posixpath.join(base, name)), posixpath.normpath(name)):
         if rel.startswith("../") or rel == "..":
             continue
+        if rel in known:
+            return rel
         real = os.path.realpath(os.path.join(root, *rel.split("/")))
         if real.startswith(root_real + os.sep) and os.path.isfile(real):
             return rel
