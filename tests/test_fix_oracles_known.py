@@ -194,6 +194,48 @@ RUN pip config set global.index-url {ALIYUN} && \\
 RUN pip install --no-cache-dir requests==2.31.0
 """,
     ),
+    # --- found by the generated cases after the fallback-chain work ---
+    "hadolint-finding/fallback-cut-after-an-and-list": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN pip install requests && if [ -n "$CI" ]; then pip install requests; fi || \\
+    pip install -i http://mirrors.aliyun.com/pypi/simple/ requests || pip install requests
+""",
+    ),
+    "hadolint-finding/config-removed-between-or-and-and": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN pip install requests && pip install requests || \\
+    pip config set global.extra-index-url http://mirrors.aliyun.com/pypi/simple/ && \\
+    if [ -n "$CI" ]; then pip install requests; fi
+""",
+    ),
+    "private-index-replaced/printf-into-pip-conf-read-as-a-message": (
+        "Dockerfile",
+        f"""\
+FROM python:3.12-slim
+RUN pip install -i http://mirrors.aliyun.com/pypi/simple/ --trusted-host mirrors.aliyun.com \\
+    requests && printf '[global]\\nindex-url = %s\\n' {NEXUS} > /etc/pip.conf || \\
+    pip install requests
+""",
+    ),
+    "check-after-fix/own-trusted-host-kept-for-another-commands-http-index": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN if [ -n "$CI" ]; then pip install -i http://mirrors.aliyun.com/pypi/simple/ x; fi && \\
+    pip install -i http://mirrors.aliyun.com/pypi/simple/ --trusted-host mirrors.aliyun.com y
+""",
+    ),
+    "fallback-collapsed/bare-first-attempt-then-the-policy-mirror": (
+        "build.sh",
+        f"""\
+#!/bin/sh
+pip install requests || pip install -i {ALIYUN} requests
+""",
+    ),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import (
@@ -69,6 +70,8 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None
         if th.kind != SettingKind.TRUSTED_HOST or not th.value or not th.editable:
             continue
         users = trusted_users(th.value, in_scope)
+        if th.site is not None:  # a command's own --trusted-host serves that command only
+            users = [(u, v) for u, v in users if u.site == th.site]
         if not any(u is s for u, _ in users):
             continue
         # every other user of this trusted-host is also being moved to the policy index
@@ -90,11 +93,21 @@ def is_https(value: str) -> bool:
 def _moved_safely(u: Setting, ctx: Context) -> bool:
     """Whether a safe fix moves ``u`` to the policy index too (it serves no trusted-host
     then)."""
-    return (
-        off_policy(u, ctx)
-        and u.editable
-        and origin(u.value or "").replace_safety == Applicability.SAFE
-    )
+    if not u.editable:
+        return False
+    if off_policy(u, ctx):
+        return origin(u.value or "").replace_safety == Applicability.SAFE
+    return policy_over_http(u, ctx)
+
+
+def policy_over_http(u: Setting, ctx: Context) -> bool:
+    """The policy's own mirror written over http, which PS201 safely switches to https
+    (the policy names it over https and the catalogue says the host serves https)."""
+    value, policy = u.value or "", ctx.policy.index
+    if policy is None or not is_https(policy) or not ctx.policy.is_policy_index(value):
+        return False
+    match = catalogue().match(value)
+    return match is not None and match.mirror.https and u.raw[:5].lower() == "http:"
 
 
 def kept_note(s: Setting, fix: object) -> str:

@@ -39,7 +39,8 @@ from pipsrc.rules.common import ALIYUN, TUNA, off_policy
 from pipsrc.urls import parse_url
 
 _CONT = re.compile(r"\\\r?\n(?:[ \t]*#[^\n]*\n)*")
-_ECHO = re.compile(r"""\b(?:echo|printf)\b(?:[ \t]+(?:"[^"]*"|'[^']*'|[^\s;&|(){}"']+))*""")
+# a message: echo/printf and its words, up to any redirection (which makes it a file write)
+_ECHO = re.compile(r"""\b(?:echo|printf)\b(?:[ \t]+(?:"[^"]*"|'[^']*'|[^\s;&|(){}"'<>]+))*""")
 _LINK = re.compile(r"[\s(){};&|]*")
 
 USTC = "https://mirrors.ustc.edu.cn/pypi/simple"
@@ -198,7 +199,9 @@ class FallbackChain(Rule):
         from pipsrc.kinds.dockerfile import LONE_RUNS, leaves_lone_runs
 
         fix, note = None, ""
-        if m is not None and doc.fixable and public:
+        if m is not None and not _whole_list(doc.text, first.span.start, end + m.end()):
+            note = " (no fix: the chain is joined to other commands by `&&`/`||`/`|`)"
+        elif m is not None and doc.fixable and public:
             span = Span(first.span.end, end + m.end())
             region = _dockerfile_region(doc, first.scope)
             if region is not None and leaves_lone_runs(
@@ -266,6 +269,18 @@ class FallbackChain(Rule):
                 )
 
 
+_JOINED_BEFORE = re.compile(r"(?:&&|\|\|?)[\s(){]*\Z")
+_JOINED_AFTER = re.compile(r"[ \t]*(?:\\\r?\n[ \t]*)*(?:&&|\|)")
+
+
+def _whole_list(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` is not joined to a command before or after it by
+    ``&&``, ``||`` or a pipe: cutting a chain out of ``A && B || C || D`` would leave ``A
+    && B || C``, where ``C`` also runs when ``A`` fails (ShellCheck's SC2015)."""
+    before = _CONT.sub(" ", text[max(0, start - 200) : start])
+    return _JOINED_BEFORE.search(before) is None and _JOINED_AFTER.match(text, end) is None
+
+
 def _dockerfile_region(doc: Document, scope_id: str) -> tuple[int, int] | None:
     """The text of the Dockerfile a scope is a stage of (the whole file, or a Dockerfile
     written by a heredoc of a script), or None when the scope is no Dockerfile stage."""
@@ -292,10 +307,12 @@ def _unsettled(chain: list[InstallSite], ctx: Context) -> bool:
 
 def moving_sources(doc: Document, chain: list[InstallSite], ctx: Context) -> list[Setting | None]:
     """What a fix would move under the chain's later attempts that name no index: when every
-    attempt that names one names the policy index, a later bare attempt falls back to
-    another index (PyPI, or the one its environment names), and moving that to the policy
-    index too (PS104's insertion: None; PS101 on the setting it reads) would make the chain
-    try the policy index every time. Attempts the policy gives a fallback are not counted."""
+    attempt that names one names the policy index, a bare attempt uses another index (PyPI,
+    or the one its environment names), and moving that to the policy index too (PS104's
+    insertion: None; PS101 on the setting it reads) would make the chain try the policy
+    index every time. That holds for a bare first attempt too (``pip install x || pip
+    install -i POLICY x``) unless the policy names fallbacks, which the later attempts get.
+    Attempts the policy gives a fallback are not counted."""
     from pipsrc.resolution import effective_index
 
     named = [own_index(site) for site in chain]
@@ -305,7 +322,8 @@ def moving_sources(doc: Document, chain: list[InstallSite], ctx: Context) -> lis
         return []
     out: list[Setting | None] = []
     for k, (site, n) in enumerate(zip(chain, named, strict=True)):
-        if k == 0 or n is not None or k - 1 < len(ctx.policy.fallback_indexes):
+        fallbacks = ctx.policy.fallback_indexes
+        if n is not None or (fallbacks and k == 0) or (k > 0 and k - 1 < len(fallbacks)):
             continue
         eff = effective_index(doc, site, ctx)
         if eff.implicit_pypi:

@@ -10,7 +10,13 @@ from pipsrc.context import Context
 from pipsrc.effective import live, scope_settings, trusted_users
 from pipsrc.model import Applicability, Document, Edit, Fix, Setting, SettingKind, Tool
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
-from pipsrc.rules.common import ALIYUN, is_https, judged, moved_trusted_hosts, off_policy
+from pipsrc.rules.common import (
+    ALIYUN,
+    judged,
+    moved_trusted_hosts,
+    off_policy,
+    policy_over_http,
+)
 from pipsrc.rules.extra import repeats_primary
 from pipsrc.urls import bare_trusted_host, host_port, parse_url
 
@@ -177,7 +183,7 @@ def _to_https(doc: Document, s: Setting, ctx: Context) -> Fix | None:
         return None
     edit = Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s")
     policy = ctx.policy.index
-    if policy is not None and ctx.policy.is_policy_index(s.value or "") and is_https(policy):
+    if policy is not None and policy_over_http(s, ctx):
         hosts = moved_trusted_hosts(doc, s, ctx, policy)
         return Fix((edit, *hosts), Applicability.SAFE, "Use the policy index over https")
     return Fix((edit,), Applicability.UNSAFE, "Use https")

@@ -353,6 +353,10 @@ _AND_AFTER = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*({_CONT}*)")
 _AND_BEFORE = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*{_CONT}*\Z")
 
 
+_OP_AFTER = re.compile(rf"[ \t]*{_CONT}*(\|\||\|)")
+_OP_BEFORE = re.compile(rf"(&&|\|\||\|)[ \t]*{_CONT}*\Z")
+
+
 def command_removal(text: str, start: int, end: int, line_start: int) -> Span | None:
     """Span deleting a whole command with its ``&&``/``;`` connector, or None.
 
@@ -361,6 +365,8 @@ def command_removal(text: str, start: int, end: int, line_start: int) -> Span | 
     inside a Dockerfile continuation are crossed: one above the next command stays with
     it; one between the previous connector and a removed last command goes with that.
     """
+    if not _and_joined(text, start, end):
+        return None
     m = _AND_AFTER.match(text, end)
     lo = max(0, start - 400)
     back = _AND_BEFORE.search(text[lo:start])
@@ -377,6 +383,20 @@ def command_removal(text: str, start: int, end: int, line_start: int) -> Span | 
     if text[line_start:start].strip() == "" and text[end:line_end].strip() == "":
         return Span(line_start, line_end)
     return None
+
+
+def _and_joined(text: str, start: int, end: int) -> bool:
+    """Whether the command at ``start:end`` leaves its and-or list meaning the same when it
+    goes (it is assumed to succeed): joined by ``&&`` or list boundaries, or ``P && X ||
+    Q`` (which becomes ``P || Q``). ``P || X`` (its failure tolerated: ``set -e``), ``X ||
+    Q``, ``P || X && Q`` (Q runs whatever P did) and pipes are not."""
+    before = _OP_BEFORE.search(text[max(0, start - 400) : start])
+    op_before = before.group(1) if before else ""
+    after = _OP_AFTER.match(text, end)
+    op_after = after.group(1) if after else ""
+    if op_before in ("||", "|") or op_after == "|":
+        return False
+    return op_after != "||" or op_before == "&&"
 
 
 def orig_end(segmap: SegMap, offset: int) -> int:
