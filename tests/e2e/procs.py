@@ -3,7 +3,9 @@
 Every child gets :func:`offline_env`: no ``PIP_*`` (or uv, virtualenv, pre-commit) variable
 from the machine, no user or global pip configuration, a throw-away ``HOME``, and proxies
 pointing at a closed loopback port with only loopback exempt, so anything that tries to reach
-the internet fails at once instead of quietly succeeding.
+the internet fails at once instead of quietly succeeding. ``PYTHONPATH`` alone of the
+``PYTHON*`` variables is kept: a developer testing a second checkout (a git worktree) points it
+at that checkout's ``src``, and ``python -m pipsrc`` in a child must run that code too.
 """
 
 from __future__ import annotations
@@ -44,7 +46,8 @@ def offline_env(home: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.upper().startswith(_DROPPED) and k.lower() not in _PROXY_VARS
+        if (k == "PYTHONPATH" or not k.upper().startswith(_DROPPED))
+        and k.lower() not in _PROXY_VARS
     }
     for name in _PROXY_VARS:
         value = "127.0.0.1,localhost" if name == "no_proxy" else DEAD_PROXY
