@@ -236,6 +236,15 @@ RUN if [ -n "$CI" ]; then pip install -i http://mirrors.aliyun.com/pypi/simple/ 
 pip install requests || pip install -i {ALIYUN} requests
 """,
     ),
+    "check-after-fix/own-trusted-host-of-a-command-with-its-own-index": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN printf '[global]\\nindex-url = %s\\n' http://mirrors.aliyun.com/pypi/simple/ > /etc/pip.conf
+RUN pip install --index-url https://mirrors.cloud.tencent.com/pypi/simple \\
+    --trusted-host mirrors.aliyun.com torch
+""",
+    ),
 }
 
 

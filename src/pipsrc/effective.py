@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.policy import Policy
-from pipsrc.urls import identity, parse_url, trusted_host_matches
+from pipsrc.urls import bare_trusted_host, identity, parse_url, trusted_host_matches
 from pipsrc.vocabulary import URL_KINDS
 
 if TYPE_CHECKING:
@@ -87,6 +87,21 @@ def index_hosts(settings: Iterable[Setting]) -> list[tuple[Setting, str]]:
 def trusted_users(entry: str, settings: Iterable[Setting]) -> list[tuple[Setting, str]]:
     """The index-like settings whose host a trusted-host entry matches."""
     return [(s, v) for s, v in index_hosts(settings) if trusted_host_matches(entry, v)]
+
+
+def served_by(th: Setting, settings: list[Setting]) -> list[tuple[Setting, str]]:
+    """The index-like settings among ``settings`` that the trusted-host ``th`` serves. A
+    command's own ``--trusted-host`` serves that command only: its own flags, and the
+    scope's settings it does not replace (its own ``--index-url`` replaces the scope's)."""
+    users = trusted_users(bare_trusted_host(th.value or "") or th.value or "", settings)
+    if th.site is None:
+        return users
+    own_index = any(u.site == th.site and u.kind == SettingKind.INDEX for u in settings)
+    return [
+        (u, v)
+        for u, v in users
+        if u.site == th.site or (u.site is None and not (own_index and u.kind == SettingKind.INDEX))
+    ]
 
 
 def _general(s: Setting) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from pipsrc.catalogue import catalogue
 from pipsrc.context import Context
-from pipsrc.effective import live, scope_settings, trusted_users
+from pipsrc.effective import live, scope_settings, served_by
 from pipsrc.model import (
     Applicability,
     Document,
@@ -69,9 +69,7 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None
     for th in live(in_scope):
         if th.kind != SettingKind.TRUSTED_HOST or not th.value or not th.editable:
             continue
-        users = trusted_users(th.value, in_scope)
-        if th.site is not None:  # a command's own --trusted-host serves that command only
-            users = [(u, v) for u, v in users if u.site == th.site]
+        users = served_by(th, in_scope)
         if not any(u is s for u, _ in users):
             continue
         # every other user of this trusted-host is also being moved to the policy index

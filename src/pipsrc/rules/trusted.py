@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from pipsrc.context import Context
-from pipsrc.effective import live, scope_settings, trusted_users
+from pipsrc.effective import live, scope_settings, served_by
 from pipsrc.model import Applicability, Document, Edit, Fix, SettingKind, Severity
 from pipsrc.rules.base import ALL_KINDS, Example, Rule, Violation
 from pipsrc.rules.common import ALIYUN
@@ -91,8 +91,7 @@ class StaleTrustedHost(Rule):
             ]
             if not indexes or any(s.value is None for s in indexes):
                 continue  # the index comes from elsewhere, or is not known
-            entry = bare_trusted_host(th.value) or th.value
-            if trusted_users(entry, scope):
+            if served_by(th, scope):
                 continue
             fix = None
             if th.removal is not None and th.editable:
@@ -179,9 +178,7 @@ class NeedlessTrustedHost(Rule):
         for th in live(doc.settings):
             if th.kind != SettingKind.TRUSTED_HOST or not th.value:
                 continue
-            users = trusted_users(
-                bare_trusted_host(th.value) or th.value, scope_settings(doc, th.scope)
-            )
+            users = served_by(th, scope_settings(doc, th.scope))
             if not users or any((parse_url(v) or _NOURL).scheme == "http" for _, v in users):
                 continue
             fix = None
