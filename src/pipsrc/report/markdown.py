@@ -337,6 +337,7 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
     rows = facts.site_rows
     if not rows:
         md.add(text(lang, "no_sites"))
+        _pictures(md, facts, lang)
         return
     md.add(text(lang, "verification_intro").format(precedence=precedence(lang)))
     counts = Counter(r.verdict for r in rows)
@@ -346,6 +347,7 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
             [[text(lang, f"v_{v}"), str(counts[v])] for v in VERDICTS if counts[v]],
         )
     )
+    _pictures(md, facts, lang)
     body = []
     for r in rows:
         used = text(lang, f"v_{r.verdict}")
@@ -362,6 +364,20 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
         )
     header = ["file", "line_col", "command", "index_used", "from"]
     md.add(*table([text(lang, h) for h in header], body))
+
+
+def _pictures(md: _Doc, facts: ReportFacts, lang: str) -> None:
+    """The mermaid pie of commands by index and the flowchart files -> settings -> indexes."""
+    from pipsrc.report import mermaid
+
+    pie = mermaid.pie(facts, lang)
+    if pie:
+        md.add(*pie)
+    flow, truncated = mermaid.flowchart(facts, lang)
+    if flow:
+        key = "flow_intro_truncated" if truncated else "flow_intro"
+        md.add(text(lang, key, n=mermaid.MAX_SETTINGS))
+        md.add(*flow)
 
 
 def _next_steps(md: _Doc, facts: ReportFacts, lang: str) -> None:
