@@ -25,10 +25,12 @@ from pipsrc.report.facts import (
     SettingRow,
     index_label,
 )
+from pipsrc.report.messages import message
 from pipsrc.report.patterns import patterns
 from pipsrc.report.texts import METHODS, change_title, precedence, text
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`]+")
+# a URL ends at white space, a backtick or the full-width punctuation of a Chinese sentence
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`（）：；，。、]+")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _ESCAPE = re.compile(r"([\\*_\[\]<>|~#])")
 
@@ -280,7 +282,10 @@ def _exceptions(md: _Doc, facts: ReportFacts, lang: str) -> None:
     for e in facts.exceptions:
         reason = prose(e.reason_zh if lang == "zh" else e.reason_en)
         if e.code is not None:
-            reason = text(lang, "accepted", code=e.code, reason=reason or text(lang, "no_reason"))
+            # the suppression comment's own words, quoted as written
+            said = e.reason_zh if lang == "zh" else e.reason_en
+            said = code(said, table=True) if said.strip() else text(lang, "no_reason")
+            reason = text(lang, "accepted", code=e.code, reason=said)
         value = code(e.value, table=True) if e.value else text(lang, "none")
         rows.append([code(e.path, table=True), str(e.line), value, reason])
     header = ["file", "line_col", "index_col", "reason"]
@@ -412,7 +417,7 @@ def _remaining(md: _Doc, facts: ReportFacts, lang: str) -> None:
                 f.code,
                 code(f"{f.path}:{f.line}:{f.column}", table=True),
                 text(lang, f"sev_{f.severity.value}"),
-                prose(f.message),
+                prose(message(f.message, lang)),
             ]
             for f in findings
         ]
