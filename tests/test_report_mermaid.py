@@ -47,9 +47,13 @@ def _modules() -> Path | None:
 def _parse(sources: list[str]) -> list[dict[str, object]]:
     node, modules = shutil.which("node"), _modules()
     if node is None or modules is None:
-        why = "node is not installed" if node is None else (
-            "mermaid's npm packages are not installed: npm install --prefix tests/mermaid "
-            "(or set PIPSRC_MERMAID_MODULES to a node_modules holding mermaid and jsdom)"
+        why = (
+            "node is not installed"
+            if node is None
+            else (
+                "mermaid's npm packages are not installed: npm install --prefix tests/mermaid "
+                "(or set PIPSRC_MERMAID_MODULES to a node_modules holding mermaid and jsdom)"
+            )
         )
         if os.environ.get("PIPSRC_REQUIRE_MERMAID"):
             pytest.fail(why)
@@ -97,7 +101,8 @@ def test_every_golden_report_has_both_pictures() -> None:
 def test_mermaid_parses_every_block_of_every_golden_report() -> None:
     sources = [(p, b) for p in _goldens() for b in _blocks(p.read_text(encoding="utf-8"))]
     results = _parse([b for _p, b in sources])
-    for (path, block), result in zip(sources, results):
+    assert len(results) == len(sources)
+    for (path, block), result in zip(sources, results):  # noqa: B905 (Python 3.9)
         assert result["ok"], f"{path}: {result}\n{block}"
         assert result["type"] in ("pie", "flowchart-v2"), result
 
@@ -129,7 +134,7 @@ def test_hostile_labels_parse_and_stay_one_node(lang: str) -> None:
 def test_the_parser_catches_a_broken_label() -> None:
     """The check can fail: an unescaped quote inside a label is a parse error."""
     broken = 'flowchart LR\n    f1["a"b"] --> s1["x"]\n'
-    unclosed = "flowchart LR\n    f1[\"a\"] --> (((\n"
+    unclosed = 'flowchart LR\n    f1["a"] --> (((\n'
     results = _parse([broken, unclosed])
     assert not any(r["ok"] for r in results), results
 

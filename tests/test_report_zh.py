@@ -49,7 +49,9 @@ def test_the_checker_finds_english() -> None:
     assert english_left("```dockerfile\nRUN pip install flask now\n```\n") == []
 
 
-@pytest.mark.parametrize("path", sorted(FIXTURES.glob("*/report.zh.md")), ids=lambda p: p.parent.name)
+@pytest.mark.parametrize(
+    "path", sorted(FIXTURES.glob("*/report.zh.md")), ids=lambda p: p.parent.name
+)
 def test_zh_golden_report_has_no_english_sentence(path: Path) -> None:
     assert english_left(path.read_text(encoding="utf-8")) == []
 

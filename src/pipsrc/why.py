@@ -237,7 +237,9 @@ def _judging(
     findings: list[Finding],
 ) -> list[FindingRef]:
     """The findings on the command's lines and on the lines of the settings behind it."""
-    where = {(run.show(doc.path), n) for n in run.lines_of(doc.path, site.span.start, site.span.end)}
+    where = {
+        (run.show(doc.path), n) for n in run.lines_of(doc.path, site.span.start, site.span.end)
+    }
     where |= {(u.path, u.line) for u in settings}
     pool = list(findings)
     pool += [f for r in run.result.files if r.path != doc.path for f in r.findings]
@@ -260,9 +262,9 @@ def _reaches(run: _Run, path: str, on_line: list[Setting]) -> list[SiteAnswer]:
             eff = effective_index(doc, site, run.ctx)
             roles = [u.role for u in eff.chain if (u.path or doc_path, u.setting.span.start)
                      in wanted]  # fmt: skip
-            if eff.source == "no-index" and eff.setting is not None:
-                if (doc_path, eff.setting.span.start) in wanted:
-                    roles.append("no-index")
+            no_index = eff.setting if eff.source == "no-index" else None
+            if no_index is not None and (doc_path, no_index.span.start) in wanted:
+                roles.append("no-index")
             if not roles and doc_path == path:
                 seen = visible_settings(doc, site, run.ctx)
                 roles = ["seen" for s in seen if (path, s.span.start) in wanted][:1]

@@ -15,7 +15,7 @@ from collections import Counter
 
 from pipsrc.catalogue import catalogue
 from pipsrc.model import SettingKind
-from pipsrc.report.facts import FileFacts, ReportFacts
+from pipsrc.report.facts import FileFacts, ReportFacts, SettingRow
 from pipsrc.report.texts import text
 from pipsrc.urls import identity
 
@@ -76,10 +76,11 @@ class _Flow:
 
     def file(self, n: int, f: FileFacts) -> None:
         rows = [s for s in f.settings if s.kind in _FLOW_KINDS and not s.ineffective]
-        seen: set[tuple[int, str, str]] = set()
-        rows = [s for s in rows if identity(s.value) is not None
-                and (s.line, s.key, s.value) not in seen
-                and not seen.add((s.line, s.key, s.value))]  # fmt: skip
+        unique: dict[tuple[int, str, str], SettingRow] = {}
+        for s in rows:
+            if identity(s.value) is not None:
+                unique.setdefault((s.line, s.key, s.value), s)
+        rows = list(unique.values())
         if not rows:
             return
         self.lines.append(f"    f{n}[{label(f.path)}]")

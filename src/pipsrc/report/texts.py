@@ -262,7 +262,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_sites": "没有找到 pip install 命令。",
         "pie_title": "各源的安装命令数",
         "flow_intro": "各个源的配置来源：文件、其中的源配置、所指向的源。",
-        "flow_intro_truncated": "各个源的配置来源：文件、其中的源配置、所指向的源（仅显示前 {n} 项配置）。",
+        "flow_intro_truncated": (
+            "各个源的配置来源：文件、其中的源配置、所指向的源（仅显示前 {n} 项配置）。"
+        ),
         "flow_target": "策略镜像源",
         "flow_proxy": "策略内部代理",
         "flow_vendor": "厂商源 {name}",
