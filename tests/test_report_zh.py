@@ -96,3 +96,19 @@ def test_every_message_of_the_rule_examples_is_worded_in_chinese(tmp_path: Path)
 def test_message_templates(english: str, chinese: str) -> None:
     assert message(english, "zh") == chinese
     assert message(english, "en") == english
+
+
+def test_files_not_checked_are_explained_in_chinese(tmp_path: Path) -> None:
+    """A binary file, one that is not UTF-8 or GB18030, and a file too deeply nested: the
+    zh report's "files not checked" section says why, in Chinese."""
+    from pipsrc.engine.run import check
+    from pipsrc.policy import Policy
+    from pipsrc.report import report
+
+    (tmp_path / "requirements.txt").write_bytes(b"-i https://pypi.org/simple\n\x00flask\n")
+    (tmp_path / "Dockerfile").write_bytes(b"FROM python:3.12\nRUN pip install \xff\xfe\x81\n")
+    (tmp_path / "build.sh").write_text("pip install -i https://pypi.org/simple x\n")
+    result = check([str(tmp_path)], Policy().with_index("aliyun"))
+    text = report(result, "zh")
+    assert "二进制文件" in text or "不是有效的" in text or "既不是 UTF-8" in text, text
+    assert english_left(text) == []

@@ -427,7 +427,8 @@ def _remaining(md: _Doc, facts: ReportFacts, lang: str) -> None:
     not_checked += [(f.path, f.error) for f in facts.files if f.error]
     if not_checked:
         md.heading(3, text(lang, "not_checked"))
-        md.add(*(f"- {code(p)}: {prose(r)}" for p, r in sorted(not_checked)))
+        colon = "：" if lang == "zh" else ": "
+        md.add(*(f"- {code(p)}{colon}{prose(message(r, lang))}" for p, r in sorted(not_checked)))
 
 
 def _probe(md: _Doc, facts: ReportFacts, lang: str) -> None:

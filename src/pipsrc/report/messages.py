@@ -324,6 +324,43 @@ PHRASES: tuple[tuple[str, str], ...] = (
     ("too deeply nested: not read", "嵌套过深：未读取"),
 )
 
+# why a file was not checked or not written (the report's "files not checked"), and the
+# PS900 messages of a file that could not be decoded
+NOT_CHECKED: tuple[tuple[str, str], ...] = (
+    (
+        "not a file kind pipsrc reads (Dockerfiles, scripts, requirements, pip.conf, compose, "
+        "project, lock, conda and CI files): skipped",
+        "不是 pipsrc 读取的文件类型（Dockerfile、脚本、requirements、pip.conf、compose、项目文件、"
+        "锁文件、conda 与 CI 文件）：已跳过",
+    ),
+    ("cannot resolve: {detail*}", "无法解析路径：{detail}"),
+    ("cannot write: {detail*}", "无法写入：{detail}"),
+    ("symlink points outside the repository: skipped", "符号链接指向仓库之外：已跳过"),
+    ("symlink points outside the given paths: skipped", "符号链接指向给定路径之外：已跳过"),
+    ("no such file or directory", "文件或目录不存在"),
+    (
+        "fixes did not converge after {n} passes; changes kept up to the last one",
+        "修复在 {n} 轮后仍未收敛：保留到最后一轮的修改",
+    ),
+    ("too deeply nested to parse", "嵌套过深，无法解析"),
+    (
+        "internal error while parsing ({name}); file not checked",
+        "解析时出现内部错误（{name}）：未检查该文件",
+    ),
+    ("invalid {encoding} text", "不是有效的 {encoding} 文本"),
+    ("binary file (NUL byte)", "二进制文件（含 NUL 字节）"),
+    ("neither UTF-8 nor GB18030 text: not read", "既不是 UTF-8 也不是 GB18030 文本：未读取"),
+    (
+        "not a regular file (FIFO, socket or device): skipped, never opened",
+        "不是普通文件（FIFO、套接字或设备）：已跳过，从未打开",
+    ),
+    ("file is larger than {n} KiB: skipped", "文件大于 {n} KiB：已跳过"),
+    (
+        "has {n} hard links; not written (a rewrite would split them)",
+        "该文件有 {n} 个硬链接：未写入（重写会使它们分离）",
+    ),
+)
+
 _SLOT = re.compile(r"\{(~?)(\w+)(\*?)\}")
 
 
@@ -391,7 +428,8 @@ def message(text: str, lang: str) -> str:
     """A finding's message in ``lang`` (English as it is; unknown messages stay English)."""
     if lang != "zh":
         return text
-    return _worded(text, ZH, _phrase)
+    worded = _worded(text, ZH, _phrase)
+    return worded if worded != text else _worded(text, NOT_CHECKED, _phrase)
 
 
 def known(text: str) -> bool:
