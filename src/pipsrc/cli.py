@@ -190,6 +190,26 @@ def mirrors(fmt: str, lang: str) -> None:
             click.echo(f"{'':<21}note: {m.note(lang)}")
 
 
+@main.command("why")
+@click.argument("target", metavar="PATH:LINE")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--root", type=click.Path(file_okay=False, exists=True),
+              help="The tree whose settings count (default: the git work tree of PATH, "
+              "else the current directory).")  # fmt: skip
+@click.option("--mirror", help="Judge against this index (catalogue id or URL).")
+@click.option("--proxy", help="Judge against this internal proxy.")
+@click.option("--policy", "policy_file", type=click.Path(dir_okay=False), help="Policy file.")
+def why_cmd(
+    target: str, fmt: str, root: str | None, mirror: str | None, proxy: str | None,
+    policy_file: str | None,
+) -> None:  # fmt: skip
+    """Explain the index the install command at PATH:LINE really uses: every setting
+    behind it (file:line, method), the precedence pip or uv applies, the effective index
+    and the rules that judge it. For a setting's line: the install commands it reaches."""
+    opts = Options(mirror=mirror, proxy=proxy, policy_file=policy_file)
+    sys.exit(commands.why(target, fmt, root, opts))
+
+
 @main.command()
 @click.option("--mirror", metavar="ID|URL", default="aliyun", show_default=True)
 @click.option("--pyproject", is_flag=True, help="Write [tool.pipsrc] into pyproject.toml.")

@@ -425,6 +425,42 @@ def report(opts: Options) -> int:
     return _guard(lambda: _report(opts), opts.paths)
 
 
+def why(target: str, fmt: str, root: str | None, opts: Options) -> int:
+    """``pipsrc why PATH:LINE``: the index an install command uses and why (:mod:`pipsrc.why`);
+    exit 0, or 2 when the path is not read or the line holds no install command or setting."""
+    return _guard(lambda: _why(target, fmt, root, opts))
+
+
+def _why(target: str, fmt: str, root: str | None, opts: Options) -> int:
+    from pipsrc.engine import run as engine
+    from pipsrc.output import shown_paths
+    from pipsrc.why import WhyError, default_root, explain, parse_target, render
+
+    try:
+        path, line = parse_target(target)
+        if not os.path.isfile(path):
+            raise WhyError(f"{path}: no such file")
+        root = root or default_root(path)
+        rel = os.path.relpath(os.path.realpath(path), os.path.realpath(root))
+        if rel.startswith(".."):
+            raise WhyError(f"{path}: not inside the tree {root}")
+    except WhyError as exc:
+        echo(f"pipsrc: {redact(str(exc))}", err=True)
+        return EXIT_USAGE
+    prepared = _prepare(replace(opts, paths=(root,)))
+    if isinstance(prepared, int):
+        return prepared
+    result = engine.check(prepared.paths, prepared.policy, prepared.selection,
+                          cli_index=prepared.cli_index, exclude=prepared.exclude)  # fmt: skip
+    try:
+        answer = explain(result, rel.replace(os.sep, "/"), line, shown_paths(result))
+    except WhyError as exc:
+        echo(f"pipsrc: {redact(str(exc))}", err=True)
+        return EXIT_USAGE
+    echo(render(answer, fmt), nl=False)
+    return EXIT_CLEAN
+
+
 def init(mirror: str, pyproject: bool, directory: str) -> int:
     """``pipsrc init``: a starter policy (:mod:`pipsrc.starter`)."""
     from pipsrc.starter import StarterRefused, write_starter

@@ -335,6 +335,13 @@ def _file_facts(r: FileResult, ctx: Context, accepted: dict[int, ExceptionKept])
 
 
 def _site_row(path: str, line: int, site: InstallSite, eff: Effective, ctx: Context) -> SiteRow:
+    verdict, value = site_verdict(eff, ctx)
+    return SiteRow(path, line, site.command, eff.source, redact(value) if value else None, verdict)
+
+
+def site_verdict(eff: Effective, ctx: Context) -> tuple[str, str | None]:
+    """How the policy sees the index an install site uses (one of the report's verdicts:
+    policy | exception | other | pypi | elsewhere | no-index | unknown), and that index."""
     value = eff.setting.value if eff.setting is not None else None
     if eff.source == "default":
         verdict, value = "pypi", PYPI
@@ -348,7 +355,7 @@ def _site_row(path: str, line: int, site: InstallSite, eff: Effective, ctx: Cont
         verdict = "exception"
     else:
         verdict = "other"
-    return SiteRow(path, line, site.command, eff.source, redact(value) if value else None, verdict)
+    return verdict, value
 
 
 def _exceptions(doc: Document, policy: Policy) -> list[ExceptionKept]:

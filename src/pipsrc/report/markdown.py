@@ -25,10 +25,12 @@ from pipsrc.report.facts import (
     SettingRow,
     index_label,
 )
+from pipsrc.report.messages import message
 from pipsrc.report.patterns import patterns
 from pipsrc.report.texts import METHODS, change_title, precedence, text
 
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`]+")
+# a URL ends at white space, a backtick or the full-width punctuation of a Chinese sentence
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`（）：；，。、]+")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 _ESCAPE = re.compile(r"([\\*_\[\]<>|~#])")
 
@@ -280,7 +282,10 @@ def _exceptions(md: _Doc, facts: ReportFacts, lang: str) -> None:
     for e in facts.exceptions:
         reason = prose(e.reason_zh if lang == "zh" else e.reason_en)
         if e.code is not None:
-            reason = text(lang, "accepted", code=e.code, reason=reason or text(lang, "no_reason"))
+            # the suppression comment's own words, quoted as written
+            said = e.reason_zh if lang == "zh" else e.reason_en
+            said = code(said, table=True) if said.strip() else text(lang, "no_reason")
+            reason = text(lang, "accepted", code=e.code, reason=said)
         value = code(e.value, table=True) if e.value else text(lang, "none")
         rows.append([code(e.path, table=True), str(e.line), value, reason])
     header = ["file", "line_col", "index_col", "reason"]
@@ -337,6 +342,7 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
     rows = facts.site_rows
     if not rows:
         md.add(text(lang, "no_sites"))
+        _pictures(md, facts, lang)
         return
     md.add(text(lang, "verification_intro").format(precedence=precedence(lang)))
     counts = Counter(r.verdict for r in rows)
@@ -346,6 +352,7 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
             [[text(lang, f"v_{v}"), str(counts[v])] for v in VERDICTS if counts[v]],
         )
     )
+    _pictures(md, facts, lang)
     body = []
     for r in rows:
         used = text(lang, f"v_{r.verdict}")
@@ -362,6 +369,20 @@ def _verification(md: _Doc, facts: ReportFacts, lang: str) -> None:
         )
     header = ["file", "line_col", "command", "index_used", "from"]
     md.add(*table([text(lang, h) for h in header], body))
+
+
+def _pictures(md: _Doc, facts: ReportFacts, lang: str) -> None:
+    """The mermaid pie of commands by index and the flowchart files -> settings -> indexes."""
+    from pipsrc.report import mermaid
+
+    pie = mermaid.pie(facts, lang)
+    if pie:
+        md.add(*pie)
+    flow, truncated = mermaid.flowchart(facts, lang)
+    if flow:
+        key = "flow_intro_truncated" if truncated else "flow_intro"
+        md.add(text(lang, key, n=mermaid.MAX_SETTINGS))
+        md.add(*flow)
 
 
 def _next_steps(md: _Doc, facts: ReportFacts, lang: str) -> None:
@@ -396,7 +417,7 @@ def _remaining(md: _Doc, facts: ReportFacts, lang: str) -> None:
                 f.code,
                 code(f"{f.path}:{f.line}:{f.column}", table=True),
                 text(lang, f"sev_{f.severity.value}"),
-                prose(f.message),
+                prose(message(f.message, lang)),
             ]
             for f in findings
         ]
@@ -406,7 +427,8 @@ def _remaining(md: _Doc, facts: ReportFacts, lang: str) -> None:
     not_checked += [(f.path, f.error) for f in facts.files if f.error]
     if not_checked:
         md.heading(3, text(lang, "not_checked"))
-        md.add(*(f"- {code(p)}: {prose(r)}" for p, r in sorted(not_checked)))
+        colon = "：" if lang == "zh" else ": "
+        md.add(*(f"- {code(p)}{colon}{prose(message(r, lang))}" for p, r in sorted(not_checked)))
 
 
 def _probe(md: _Doc, facts: ReportFacts, lang: str) -> None:

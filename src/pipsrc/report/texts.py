@@ -104,6 +104,15 @@ TEXTS: dict[str, dict[str, str]] = {
             "The index each pip install command really uses, worked out by this run ({precedence})."
         ),
         "no_sites": "No pip install command was found.",
+        "pie_title": "Install commands by the index they use",
+        "flow_intro": "Where each index comes from: files, their index settings, the indexes.",
+        "flow_intro_truncated": (
+            "Where each index comes from: files, their index settings, the indexes (the first "
+            "{n} settings)."
+        ),
+        "flow_target": "policy index",
+        "flow_proxy": "policy proxy",
+        "flow_vendor": "vendor index {name}",
         "result": "Result",
         "commands": "Commands",
         "command": "Command",
@@ -251,6 +260,14 @@ TEXTS: dict[str, dict[str, str]] = {
         "verification_intro": "本次运行逐一计算了每个 pip install 命令实际使用的源"
         "（{precedence}）。",
         "no_sites": "没有找到 pip install 命令。",
+        "pie_title": "各源的安装命令数",
+        "flow_intro": "各个源的配置来源：文件、其中的源配置、所指向的源。",
+        "flow_intro_truncated": (
+            "各个源的配置来源：文件、其中的源配置、所指向的源（仅显示前 {n} 项配置）。"
+        ),
+        "flow_target": "策略镜像源",
+        "flow_proxy": "策略内部代理",
+        "flow_vendor": "厂商源 {name}",
         "result": "结果",
         "commands": "命令数",
         "command": "命令",

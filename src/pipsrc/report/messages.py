@@ -1,0 +1,437 @@
+"""Finding messages in the report's language.
+
+Rules word their messages once, in English (the text formats, JSON and SARIF print them
+as they are). The Chinese report words them from the templates below: each English
+template is read back into its values (``{name}``: one token, a URL or a key, kept as it
+is; ``{name*}``: a run of words kept as it is, put in a code span; ``{~name}``: a phrase
+worded in turn, so a finding's note or reason is translated too), then written with the
+Chinese template. A message no template reads stays in English; tests/test_report_zh.py
+reads back every message of the rules' examples and of the fixtures, so a rule that words
+a new message without a Chinese template fails there.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+from pipsrc.catalogue import catalogue
+
+_FORMS_ZH = {"alias": "别名", "legacy": "旧", "intranet": "云内网", "http": "http",
+             "canonical": "正式", "vendor": "厂商"}  # fmt: skip
+
+# (English template, Chinese template), most specific first within a family
+ZH: tuple[tuple[str, str], ...] = (
+    # PS101, PS105
+    (
+        "index {url} is not the policy index {target} ({~note})",
+        "索引 {url} 不是策略镜像源 {target}（{note}）",
+    ),
+    ("index {url} is not the policy index {target}", "索引 {url} 不是策略镜像源 {target}"),
+    (
+        "index {url} is not fallback index {target} ({~note})",
+        "索引 {url} 不是备用源 {target}（{note}）",
+    ),
+    ("index {url} is not fallback index {target}", "索引 {url} 不是备用源 {target}"),
+    (
+        "index {url} differs from the repository's usual index {ref}",
+        "索引 {url} 与仓库常用的源 {ref} 不一致",
+    ),
+    (
+        "extra index {url} differs from the repository's usual index {ref}",
+        "额外索引 {url} 与仓库常用的源 {ref} 不一致",
+    ),
+    # PS102, PS103, PS106
+    (
+        "extra index {url} is not allowed by the policy ({~note})",
+        "策略不允许额外索引 {url}（{note}）",
+    ),
+    ("extra index {url} is not allowed by the policy", "策略不允许额外索引 {url}"),
+    (
+        "extra index {url} repeats the primary index ({~note})",
+        "额外索引 {url} 与主索引重复（{note}）",
+    ),
+    ("extra index {url} repeats the primary index", "额外索引 {url} 与主索引重复"),
+    (
+        "{vendor*} index {url} is an extra index: every package may come from it; install the "
+        "vendor packages with --index-url instead",
+        "{vendor} 源 {url} 被用作额外索引：任何包都可能从它下载；"
+        "请改为在安装这些厂商包的命令上使用 "
+        "`--index-url`",
+    ),
+    # PS104
+    (
+        "{cmd*} uses pypi.org: no index is configured for it ({~note})",
+        "{cmd} 使用 `pypi.org`：没有为它配置源（{note}）",
+    ),
+    (
+        "{cmd*} uses pypi.org: no index is configured for it",
+        "{cmd} 使用 `pypi.org`：没有为它配置源",
+    ),
+    (
+        "{cmd*} depends on the Dockerfile this fragment is included in: no index is configured "
+        "in the fragment",
+        "{cmd} 依赖包含此片段的 Dockerfile：片段中没有配置源",
+    ),
+    (
+        "{cmd*} uses the build argument {arg}, which has no default here: the index is whatever "
+        "the build passes in",
+        "{cmd} 使用构建参数 `{arg}`，此处没有默认值：源取决于构建时传入的值",
+    ),
+    (
+        "{cmd*} uses pypi.org on a GitHub-hosted runner, outside the network the policy is for "
+        "(a self-hosted runner would be checked)",
+        "{cmd} 在 GitHub 托管的运行器上使用 `pypi.org`，"
+        "不在策略所针对的网络内（自托管运行器会被检查）",
+    ),
+    # PS107
+    ("{url} is a {form} address of {~name}; use {new}", "{url} 是{name}的{form}地址；请使用 {new}"),
+    # PS108
+    (
+        "{lock} was resolved against {urls*}, which the policy does not allow: point the project "
+        "at the policy index and run {cmd*}",
+        "`{lock}` 是按 {urls} 解析的，策略不允许该源：请把项目指向策略镜像源，然后运行 {cmd}",
+    ),
+    # PS109
+    (
+        "this fallback ({cmd*} || ... {n} attempts) would try the policy index every time once "
+        "fixed: name the later attempts' indexes in `fallback-indexes` in the policy, or keep one "
+        "attempt ({~note})",
+        "该安装回退链（{cmd} || ……共 {n} 次尝试）修复后每次都会尝试策略镜像源：请在策略的 "
+        "`fallback-indexes` 中写明后续尝试的源，或只保留一次尝试（{note}）",
+    ),
+    (
+        "this fallback ({cmd*} || ... {n} attempts) would try the policy index every time once "
+        "fixed: name the later attempts' indexes in `fallback-indexes` in the policy, or keep one "
+        "attempt",
+        "该安装回退链（{cmd} || ……共 {n} 次尝试）修复后每次都会尝试策略镜像源：请在策略的 "
+        "`fallback-indexes` 中写明后续尝试的源，或只保留一次尝试",
+    ),
+    (
+        "attempt {k} of this fallback uses the default index; the policy's fallback for it is "
+        "{url}",
+        "该回退链的第 {k} 次尝试使用默认源；策略为它指定的备用源是 {url}",
+    ),
+    (
+        "this message names {name}, which no attempt of the fallback uses once fixed: reword it",
+        "这条消息提到 `{name}`，修复后回退链中已没有尝试使用它：请修改措辞",
+    ),
+    # PS201 to PS205, PS301
+    ("index {url} uses plain http", "索引 {url} 使用明文 http"),
+    (
+        "http index {url} has no trusted-host {host}: pip will refuse it",
+        "http 源 {url} 没有对应的 trusted-host `{host}`：pip 会拒绝使用它",
+    ),
+    (
+        "trusted-host {host} is not used by any index in scope",
+        "trusted-host `{host}` 没有被作用域内的任何源使用",
+    ),
+    (
+        "trusted-host {host} is only used by https indexes",
+        "trusted-host `{host}` 只被 https 源使用",
+    ),
+    (
+        "trusted-host {host} has a scheme or path; pip ignores it",
+        "trusted-host `{host}` 带有协议或路径；pip 会忽略它",
+    ),
+    ("index URL embeds credentials ({~found})", "索引 URL 中包含凭据（{found}）"),
+    # PS401, PS403, PS404
+    (
+        "{key} is shadowed by {other} set on line {n}: the environment variable wins",
+        "`{key}` 被第 {n} 行设置的 `{other}` 覆盖：环境变量优先",
+    ),
+    (
+        "{key} is shadowed by {other} set on line {n}: both name the same index, so it has no "
+        "effect",
+        "`{key}` 被第 {n} 行设置的 `{other}` 覆盖：两者指向同一个源，因此它不起作用",
+    ),
+    (
+        "{cmd*} ignores {key} set on line {n} (uv reads neither pip's configuration nor PIP_* "
+        "variables): it uses pypi.org; set UV_DEFAULT_INDEX for it",
+        "{cmd} 忽略第 {n} 行设置的 `{key}`（uv 既不读取 pip 的配置，"
+        "也不读取 `PIP_*` 变量）：它会使用 "
+        "`pypi.org`；请为它设置 `UV_DEFAULT_INDEX`",
+    ),
+    (
+        "{key} is written to {owner}'s pip configuration, but {cmd*} on line {n} runs as {user} "
+        "and does not read it",
+        "`{key}` 写入了用户 `{owner}` 的 pip 配置，但第 {n} 行的 {cmd} 以用户 `{user}` 运行，"
+        "不会读取它",
+    ),
+    # PS601 to PS603
+    (
+        "channel {name} is looked up at {url}: this file sends it to no mirror (channel_alias, "
+        "custom_channels)",
+        "频道 `{name}` 会在 {url} 查找："
+        "该文件没有把它指向任何镜像（`channel_alias`、`custom_channels`）",
+    ),
+    (
+        "channel {url} is not on the conda mirror {mirror}: the mirror does not carry it",
+        "频道 {url} 不在 conda 镜像 {mirror} 上：该镜像不提供此频道",
+    ),
+    ("channel {url} is not on the conda mirror {mirror}", "频道 {url} 不在 conda 镜像 {mirror} 上"),
+    (
+        "{what} {url} is not the conda mirror's channel base {base}",
+        "`{what}` {url} 不是 conda 镜像的频道根地址 {base}",
+    ),
+    (
+        "{what} {url} is not on the conda mirror {mirror}: the mirror does not carry it",
+        "`{what}` {url} 不在 conda 镜像 {mirror} 上：该镜像不提供此频道",
+    ),
+    (
+        "{what} {url} is not on the conda mirror {mirror}",
+        "`{what}` {url} 不在 conda 镜像 {mirror} 上",
+    ),
+    (
+        "`defaults` is repo.anaconda.com (pkgs/main, r, msys2) unless default_channels points "
+        "elsewhere",
+        "`defaults` 即 `repo.anaconda.com`（`pkgs/main`、`r`、`msys2`），"
+        "除非 `default_channels` 指向别处",
+    ),
+    (
+        "conda adds the configured channels to this file's (`defaults`, repo.anaconda.com, on "
+        "Anaconda and Miniconda) unless `channels` lists `nodefaults`",
+        "conda 会把已配置的频道（Anaconda 和 Miniconda 上为 `defaults`，即 `repo.anaconda.com`）"
+        "加入该文件的频道，除非 `channels` 中列出了 `nodefaults`",
+    ),
+    (
+        "{url} is Anaconda's repository (repo.anaconda.com)",
+        "{url} 是 Anaconda 的官方仓库（`repo.anaconda.com`）",
+    ),
+    (
+        "{key} names its channel twice: conda appends the name to {url}",
+        "`{key}` 把频道名写了两次：conda 会把名称再追加到 {url} 后面",
+    ),
+    (
+        "{key} is {url} but channel_alias is {alias}",
+        "`{key}` 是 {url}，但 `channel_alias` 是 {alias}",
+    ),
+    # PS900, PS901
+    ("suppression comment suppresses nothing", "忽略注释没有忽略任何问题"),
+    ("YAML parse error: {detail*}", "YAML 解析错误：{detail}"),
+    ("not valid TOML: {detail*}", "不是有效的 TOML：{detail}"),
+    ("cannot read line {n} of the .env file", "无法读取 `.env` 文件第 {n} 行"),
+    (
+        "could not parse shell at line {n} ({~why}): not fixed",
+        "第 {n} 行的 shell 无法解析（{why}）：未修复",
+    ),
+    ("duplicate key {key} in a mapping", "映射中有重复的键 `{key}`"),
+    (
+        "duplicate option {key} in {section}: pip refuses the file",
+        "`{section}` 中有重复的选项 `{key}`：pip 拒绝读取该文件",
+    ),
+    ("pip: no such option: {option}", "pip 没有这个选项：`{option}`"),
+    ("unterminated heredoc {word*}", "heredoc {word} 没有结束"),
+    ("could not read instruction: {detail*}", "无法读取指令：{detail}"),
+    # PS401's reasons (``KEY: reason``): the key first, then the reason worded in turn
+    ("{key}: {~reason}", "`{key}`：{reason}"),
+)
+
+# phrases inside messages: notes, reasons, the class of an index (pipsrc.origin)
+PHRASES: tuple[tuple[str, str], ...] = (
+    (
+        "left as it is: {~why}; packages published only there would be lost (allow it with "
+        "`exceptions` or `extra-indexes` in the policy, or change it by hand)",
+        "保持原样：{why}；只在该源发布的包会丢失"
+        "（可在策略的 `exceptions` 或 `extra-indexes` 中允许它，或手动修改）",
+    ),
+    (
+        "left as it is: it is attempt {k} of the install fallback on line {line}, see PS109",
+        "保持原样：这是第 {line} 行安装回退链的第 {k} 次尝试，见 PS109",
+    ),
+    (
+        "left as it is: configuring the policy index would make a `|| pip install` fallback to "
+        "PyPI try the policy index again; name the fallback's index with `fallback-indexes`",
+        "保持原样：配置策略镜像源会让回退到 PyPI 的 `|| pip install` 再次尝试策略镜像源；请用 "
+        "`fallback-indexes` 写明回退使用的源",
+    ),
+    ("left as it is: {~why}", "保持原样：{why}"),
+    ("no fix: {~why}", "不自动修复：{why}"),
+    (
+        "fix unsafe: the other branch of its `if` sets {url}; moving both makes the switch do "
+        "nothing",
+        "修复不安全：其 `if` 的另一分支设置了 {url}；两者都改会使该切换失去作用",
+    ),
+    ("{host} is a private network address", "`{host}` 是私有网络地址"),
+    (
+        "{host} is a single-label host name: an intranet address",
+        "`{host}` 是单标签主机名，即内网地址",
+    ),
+    (
+        "{host} is an intranet or reserved host name, not a public one",
+        "`{host}` 是内网或保留主机名，不是公网地址",
+    ),
+    ("it needs credentials: a private index", "它需要凭据，是私有源"),
+    ("it is {what*}: an internal proxy", "它是 {what}，即内部代理"),
+    (
+        "it is {~name}'s cloud-internal address: a build machine inside that network may reach "
+        "no other index",
+        "它是{name}的云内网地址：该网络内的构建机可能无法访问其他源",
+    ),
+    ("it is the {~name} index ({reason*})", "它是{name}的源（{reason}）"),
+    ("it looks like a vendor's wheel index", "它看起来是厂商的 wheel 源"),
+    (
+        "it looks like a public PyPI mirror the catalogue lacks",
+        "它看起来是目录中没有收录的公共 PyPI 镜像",
+    ),
+    ("it is not a catalogued public mirror", "它不是目录中收录的公共镜像"),
+    ("it is {~name}", "它是{name}"),
+    ("{url} is not an http(s) URL", "{url} 不是 http(s) 地址"),
+    (
+        "removing it would leave one-command RUN instructions in a row, which hadolint asks to "
+        "consolidate (DL3059): edit them together by hand",
+        "删除它会留下连续的单命令 `RUN` 指令，hadolint 要求合并它们（DL3059）：请一起手动修改",
+    ),
+    (
+        "keeping one attempt would leave one-command RUN instructions in a row, which hadolint "
+        "asks to consolidate (DL3059): edit them together by hand",
+        "只保留一次尝试会留下连续的单命令 `RUN` 指令，hadolint 要求合并它们（DL3059）："
+        "请一起手动修改",
+    ),
+    ("it is the only command of its block", "它是所在代码块中唯一的命令"),
+    (
+        "it is the only entry of a mapping that would be left empty",
+        "它是映射中唯一的条目，删除后映射会变空",
+    ),
+    ("a later `pip config unset` of this key needs it", "后面对该键的 `pip config unset` 需要它"),
+    (
+        'user "{user}" with a password in the default of a variable',
+        "变量默认值中的用户 `{user}` 及其密码",
+    ),
+    ('user "{user}" with a password', "用户 `{user}` 及其密码"),
+    ("missing fi", "缺少 `fi`"),
+    ("syntax error", "语法错误"),
+    ("pip ignores index options on a requirement line", "pip 会忽略写在依赖行上的索引选项"),
+    ("-i=URL passes '=URL' to pip", "`-i=URL` 会把 `=URL` 传给 pip"),
+    (
+        "PIP_INDEX is not read by pip (did you mean PIP_INDEX_URL?)",
+        "pip 不读取 `PIP_INDEX`（是否想写 `PIP_INDEX_URL`？）",
+    ),
+    ("inline comment becomes part of the value", "行内注释会成为值的一部分"),
+    (
+        "an empty {name} is ignored: it does not clear configured values",
+        "空的 `{name}` 会被忽略：它不会清除已配置的值",
+    ),
+    (
+        "ARG {name} before the first FROM is not visible to RUN unless redeclared in the stage",
+        "第一个 `FROM` 之前的 `ARG {name}` 在 `RUN` 中不可见，除非在该阶段重新声明",
+    ),
+    (
+        "section names are case-sensitive: pip ignores {section}",
+        "节名区分大小写：pip 会忽略 `{section}`",
+    ),
+    ("too deeply nested: not read", "嵌套过深：未读取"),
+)
+
+# why a file was not checked or not written (the report's "files not checked"), and the
+# PS900 messages of a file that could not be decoded
+NOT_CHECKED: tuple[tuple[str, str], ...] = (
+    (
+        "not a file kind pipsrc reads (Dockerfiles, scripts, requirements, pip.conf, compose, "
+        "project, lock, conda and CI files): skipped",
+        "不是 pipsrc 读取的文件类型（Dockerfile、脚本、requirements、pip.conf、compose、项目文件、"
+        "锁文件、conda 与 CI 文件）：已跳过",
+    ),
+    ("cannot resolve: {detail*}", "无法解析路径：{detail}"),
+    ("cannot write: {detail*}", "无法写入：{detail}"),
+    ("symlink points outside the repository: skipped", "符号链接指向仓库之外：已跳过"),
+    ("symlink points outside the given paths: skipped", "符号链接指向给定路径之外：已跳过"),
+    ("no such file or directory", "文件或目录不存在"),
+    (
+        "fixes did not converge after {n} passes; changes kept up to the last one",
+        "修复在 {n} 轮后仍未收敛：保留到最后一轮的修改",
+    ),
+    ("too deeply nested to parse", "嵌套过深，无法解析"),
+    (
+        "internal error while parsing ({name}); file not checked",
+        "解析时出现内部错误（{name}）：未检查该文件",
+    ),
+    ("invalid {encoding} text", "不是有效的 {encoding} 文本"),
+    ("binary file (NUL byte)", "二进制文件（含 NUL 字节）"),
+    ("neither UTF-8 nor GB18030 text: not read", "既不是 UTF-8 也不是 GB18030 文本：未读取"),
+    (
+        "not a regular file (FIFO, socket or device): skipped, never opened",
+        "不是普通文件（FIFO、套接字或设备）：已跳过，从未打开",
+    ),
+    ("file is larger than {n} KiB: skipped", "文件大于 {n} KiB：已跳过"),
+    (
+        "has {n} hard links; not written (a rewrite would split them)",
+        "该文件有 {n} 个硬链接：未写入（重写会使它们分离）",
+    ),
+)
+
+_SLOT = re.compile(r"\{(~?)(\w+)(\*?)\}")
+
+
+@functools.cache
+def _compiled(
+    table: tuple[tuple[str, str], ...],
+) -> list[tuple[re.Pattern[str], str, frozenset[str], frozenset[str]]]:
+    """Each template as a regex, with the names of its phrase slots and of its code slots."""
+    out = []
+    for english, chinese in table:
+        parts: list[str] = []
+        phrases, spans = set(), set()
+        pos = 0
+        for m in _SLOT.finditer(english):
+            parts.append(re.escape(english[pos : m.start()]))
+            phrase, name, words = m.group(1), m.group(2), m.group(3)
+            parts.append(f"(?P<{name}>.+?)" if phrase or words else rf"(?P<{name}>\S+?)")
+            if phrase:
+                phrases.add(name)
+            elif words:
+                spans.add(name)
+            pos = m.end()
+        parts.append(re.escape(english[pos:]))
+        out.append((re.compile("".join(parts), re.DOTALL), chinese, frozenset(phrases),
+                    frozenset(spans)))  # fmt: skip
+    return out
+
+
+def _span(value: str) -> str:
+    """A verbatim run of words as a code span (left as it is when it is one already)."""
+    if value.startswith("`") and value.endswith("`"):
+        return value
+    fence = "``" if "`" in value else "`"
+    pad = " " if "`" in value else ""
+    return f"{fence}{pad}{value}{pad}{fence}"
+
+
+def _worded(text: str, table: tuple[tuple[str, str], ...], phrase: Callable[[str], str]) -> str:
+    for pattern, chinese, phrases, spans in _compiled(table):
+        m = pattern.fullmatch(text)
+        if m is None:
+            continue
+        values = {}
+        for name, value in m.groupdict().items():
+            if name in phrases:
+                value = phrase(value)
+            elif name in spans:
+                value = _span(value)
+            elif name == "form":
+                value = _FORMS_ZH.get(value, value)
+            values[name] = value
+        return chinese.format(**values)
+    return text
+
+
+def _phrase(text: str) -> str:
+    """A phrase inside a message: a catalogued mirror's name, else a known phrase."""
+    for mirror in catalogue().mirrors:
+        if text == mirror.name_en:
+            return mirror.name_zh
+    return _worded(text, PHRASES, _phrase)
+
+
+def message(text: str, lang: str) -> str:
+    """A finding's message in ``lang`` (English as it is; unknown messages stay English)."""
+    if lang != "zh":
+        return text
+    worded = _worded(text, ZH, _phrase)
+    return worded if worded != text else _worded(text, NOT_CHECKED, _phrase)
+
+
+def known(text: str) -> bool:
+    """Whether a message is worded in Chinese in full (for the tests)."""
+    return message(text, "zh") != text
