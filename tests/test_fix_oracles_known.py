@@ -245,6 +245,19 @@ RUN pip install --index-url https://mirrors.cloud.tencent.com/pypi/simple \\
     --trusted-host mirrors.aliyun.com torch
 """,
     ),
+    "hadolint-finding/heredoc-RUN-left-with-one-command": (
+        "Dockerfile",
+        f"""\
+FROM python:3.12-slim
+ENV PIP_INDEX_URL={ALIYUN}
+RUN <<EOF
+set -eux
+pip config set global.extra-index-url http://mirrors.aliyun.com/pypi/simple/
+EOF
+
+RUN apt-get update
+""",
+    ),
 }
 
 

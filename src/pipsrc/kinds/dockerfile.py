@@ -408,22 +408,41 @@ LONE_RUNS = (
 
 
 def singles(text: str, instrs: list[Instr], kws: list[str]) -> list[bool]:
-    return [
-        kw == "RUN" and not ins.heredocs and _commands(text[ins.line_start : ins.end]) == 1
-        for ins, kw in zip(instrs, kws, strict=True)
-    ]
+    return [kw == "RUN" and _count(text, ins) == 1 for ins, kw in zip(instrs, kws, strict=True)]
+
+
+_MARKERS_ONLY = re.compile(r"\s*RUN\s+(?:--\S+\s+)*<<-?[\"']?\w+[\"']?\s*", re.IGNORECASE)
+
+
+def _count(text: str, ins: Instr, removal: Span | None = None) -> int:
+    """How many commands hadolint counts in a ``RUN`` (without ``removal``): its command
+    line's, or, for ``RUN <<EOF`` with one heredoc as the whole program, its body's lines
+    (a body of one command counts as one-command, as hadolint reads it)."""
+
+    def cut(a: int, b: int) -> str:
+        if removal is None or removal.end <= a or removal.start >= b:
+            return text[a:b]
+        return text[a : max(a, removal.start)] + text[min(b, removal.end) : b]
+
+    if not ins.heredocs:
+        return _commands(cut(ins.line_start, ins.end))
+    if len(ins.heredocs) > 1 or not _MARKERS_ONLY.fullmatch(ins.logical(text)):
+        return 2  # a command line of its own around the heredoc: not one command
+    h = ins.heredocs[0]
+    lines = [ln.strip() for ln in cut(h.body_start, h.body_end).splitlines()]
+    return sum(_commands(ln) for ln in lines if ln and not ln.startswith("#"))
 
 
 def _lone(text: str, instrs: list[Instr], kws: list[str], single: list[bool], r: Span) -> bool:
     """Whether deleting ``r`` inside a ``RUN`` of several commands leaves it one command long
     next to a one-command ``RUN``."""
     k = next((k for k, ins in enumerate(instrs) if ins.line_start <= r.start < ins.end), -1)
-    if k < 0 or kws[k] != "RUN" or single[k] or instrs[k].heredocs:
+    if k < 0 or kws[k] != "RUN" or single[k]:
         return False
     ins = instrs[k]
     if r.start <= ins.line_start and r.end >= ins.end:
         return False
-    if _commands(text[ins.line_start : r.start] + text[r.end : ins.end]) != 1:
+    if _count(text, ins, r) != 1:
         return False
     return (k > 0 and single[k - 1]) or (k + 1 < len(instrs) and single[k + 1])
 
