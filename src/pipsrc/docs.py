@@ -30,6 +30,8 @@ _LANG = {
     "jenkinsfile": "groovy",
     "makefile": "makefile",
     "dotenv": "dotenv",
+    "notebook": "json",
+    "markdown": "markdown",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -46,6 +48,8 @@ KIND_NAMES = {
     "jenkinsfile": "Jenkinsfile",
     "makefile": "Makefile",
     "dotenv": ".env file",
+    "notebook": "Jupyter notebook",
+    "markdown": "Markdown page (--include-docs)",
 }
 
 

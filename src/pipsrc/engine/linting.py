@@ -8,6 +8,7 @@ choke point for findings).
 
 from __future__ import annotations
 
+from pipsrc import kinds
 from pipsrc.context import Context
 from pipsrc.engine.results import Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
@@ -84,6 +85,8 @@ def _finding(rule: Rule, v: Violation, doc: Document, lines: LineIndex) -> Findi
     line, col = lines.line_col(v.span.start)
     end_line, end_col = lines.line_col(v.span.end)
     fix = v.fix if doc.fixable else None
+    if fix is not None:
+        fix = kinds.adapt_fix(doc.kind, doc.text, fix)
     return Finding(
         rule.code, rule.name, v.severity or rule.severity, doc.path, line, col, end_line,
         end_col, redact(v.message), redact(v.value), fix.applicability if fix else None, fix,
@@ -102,8 +105,10 @@ def _unused(
         if s.used or (s.codes is not None and not s.codes <= enabled):
             continue
         line, col = lines.line_col(s.span.start)
-        edit = Edit.delete(comment_removal(doc.text, s.span))
-        fix = Fix((edit,), Applicability.SAFE, "Remove it")
+        removal = kinds.comment_removal(doc.kind, doc.text, s.span)
+        if removal is None:
+            removal = comment_removal(doc.text, s.span)
+        fix = Fix((Edit.delete(removal),), Applicability.SAFE, "Remove it")
         end_line, end_col = lines.line_col(s.span.end)
         message = "suppression comment suppresses nothing"
         finding = Finding(

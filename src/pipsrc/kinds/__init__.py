@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
-from pipsrc.model import Document
+from pipsrc.model import Document, Edit, Fix, Span
 from pipsrc.records import record
 
 
@@ -124,6 +125,13 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.dotenv",
         names=(r"\.env(?:\.[^/]*)?", r"[^/]*\.env"),
         words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+    ),
+    KindSpec(
+        "notebook",
+        "pipsrc.kinds.notebook",
+        names=(r"[^/]*\.(?i:ipynb)",),
+        # most notebooks never run pip: those are not even decoded as JSON
+        words=r"pip(?![a-z])|PIP_|UV_|pipsrc|conda|mamba",
     ),
     KindSpec(
         "compose",
@@ -247,6 +255,26 @@ def parse(kind: str, text: str, path: str) -> Document:
         site.index = i
     keep_unset_keys(doc)
     return doc
+
+
+def adapt_fix(kind: str, text: str, fix: Fix) -> Fix:
+    """``fix`` with its edits as the kind writes them into ``text`` (a notebook escapes text
+    inserted inside a JSON string); most kinds write them as they are."""
+    loaded = sys.modules.get(spec(kind).module) if kind in tables().by_kind else None
+    adapt: Callable[[str, tuple[Edit, ...]], list[Edit]] | None = getattr(
+        loaded, "adapt_edits", None
+    )  # a kind whose parser never ran has no fix to adapt
+    if adapt is None:
+        return fix
+    return Fix(tuple(adapt(text, fix.edits)), fix.applicability, fix.title)
+
+
+def comment_removal(kind: str, text: str, span: Span) -> Span | None:
+    """The span that removes the comment at ``span`` in the kind's own syntax (a notebook's
+    comment is a line of a JSON string), or None for the usual line-based removal."""
+    loaded = sys.modules.get(spec(kind).module) if kind in tables().by_kind else None
+    remove: Callable[[str, Span], Span | None] | None = getattr(loaded, "comment_removal", None)
+    return None if remove is None else remove(text, span)
 
 
 def config_lines(kind: str | None, pairs: list[tuple[str, str]], nl: str) -> str | None:
