@@ -57,6 +57,8 @@ _SHELL_CELL = re.compile(r"%%(?:bash|sh|script[ \t]+(?:/usr)?(?:/bin/)?(?:ba)?sh
 _COMMENT = re.compile(r"[ \t]*#")
 # ``{expr}``: substituted by IPython (``${VAR}`` is the shell's)
 _PY_EXPR = re.compile(r"(?<![$\\{])\{[^{}\n]+\}")
+# what starts an insertion that ends the last line of a source list and adds an item after
+NEW_LAST = '\\n",'
 _PERSISTED = frozenset({Method.PIP_CONFIG, Method.PIP_CONF})
 
 
@@ -273,14 +275,16 @@ class _Cell:
         item = self._whole_item(a, b)
         if item is not None:
             la, lb = item
-            if self.source[b : b + 1] != "\n":
-                return None
             ls = self.doc.text.rfind("\n", 0, la) + 1
             indent = self.doc.text[ls:la]
             if indent.strip():
                 return None
             # the line has no brace but ``{value}``: escaped, it is still the template
-            return Insertion(lb, f',{{nl}}{indent}"{jsonspans.escape(line)}\\n"', "\n")
+            new = f'"{jsonspans.escape(line)}'
+            if self.source[b : b + 1] == "\n":
+                return Insertion(lb, f",{{nl}}{indent}{new}\\n\"", "\n")
+            # after a last line: it gets a newline, the new line becomes the last one
+            return Insertion(lb - 1, f"{NEW_LAST}{{nl}}{indent}{new}", "\n")
         if not self._one_literal(a, b + 1):
             return None
         if b < len(self.source):
@@ -310,6 +314,13 @@ def item_removal(text: str, start: int, end: int) -> Span:
     while j >= 0 and text[j] in " \t\r\n":
         j -= 1
     if j >= 0 and text[j] == ",":
+        k = j - 1
+        while k >= 0 and text[k] in " \t\r\n":
+            k -= 1
+        if text[k - 2 : k + 1] == '\\n"' and text[k - 3 : k - 2] != "\\":
+            # the last line goes: the line before it loses its newline, as Jupyter writes
+            # a source whose last line has none
+            return Span(k - 2, end - 1)
         return Span(j, end)
     return Span(start, end)
 
@@ -369,6 +380,8 @@ def adapt_edits(text: str, edits: Iterable[Edit]) -> list[Edit]:
     out = []
     for e in edits:
         inside = any(a <= e.start and e.end <= b for a, b in bodies)
+        if e.start == e.end and e.replacement.startswith(NEW_LAST):
+            inside = False  # a new last item of a source list: JSON already
         out.append(Edit(e.start, e.end, jsonspans.escape(e.replacement)) if inside else e)
     return out
 

@@ -118,6 +118,23 @@ def compose(env: Env, script: str, comment: str | None) -> str:
     return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
 
 
+def notebook(env: Env, script: str, comment: str | None) -> str:
+    """A Jupyter notebook: the env block as ``%env`` lines of the first code cell, the
+    script as ``!`` lines of the second (laid out as Jupyter writes a notebook)."""
+    import json
+
+    cells = []
+    first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
+    for lines in (first, [f"!{line}" for line in script.splitlines()]):
+        if lines:
+            source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+            cells.append({"cell_type": "code", "execution_count": None, "id": f"c{len(cells)}",
+                          "metadata": {}, "outputs": [], "source": source})  # fmt: skip
+    meta = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
+    nb = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 # kinds with examples of their own in every rule, which hold install commands too: they get
 # the examples of the cases that need a script
 SCRIPT_ONLY: dict[str, tuple[str, Render]] = {"compose": ("compose.yaml", compose)}
@@ -130,6 +147,7 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
+    "notebook": ("setup.ipynb", notebook, True),
 }
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
@@ -390,6 +408,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
     ),
     "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
+    "notebook": (
+        notebook((), f"pip install -i {ALIYUN} flask", None).replace('"cells"', "cells", 1),
+        notebook((), f"pip install -i {ALIYUN} flask", None),
+    ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask\nfi", None),
