@@ -55,7 +55,7 @@ KIND_NAMES = {
 
 def example_kind(example: Example) -> str | None:
     """The file kind of an example, as pipsrc would classify a file at its path."""
-    return classify(example.path, example.text[:128].encode("utf-8", "replace"))
+    return classify(example.path, example.text[:128].encode("utf-8", "replace"), docs=True)
 
 
 def _lang(example: Example) -> str:

@@ -46,6 +46,8 @@ class KindSpec:
     # whether its files hold pip or uv settings (the PS1xx-PS4xx rules apply to it); a
     # .condarc holds only conda's channels
     pip: bool = True
+    # read only when asked for (``--include-docs``: Markdown pages); never edited
+    opt_in: bool = False
 
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
@@ -134,6 +136,13 @@ REGISTRY: list[KindSpec] = [
         words=r"pip(?![a-z])|PIP_|UV_|pipsrc|conda|mamba",
     ),
     KindSpec(
+        "markdown",
+        "pipsrc.kinds.markdown",
+        names=(r"[^/]*\.(?i:md|markdown)",),
+        words=r"pip(?![a-z])|PIP_|UV_|index-url|pipsrc|\[global\]",
+        opt_in=True,
+    ),
+    KindSpec(
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
@@ -175,6 +184,10 @@ REGISTRY: list[KindSpec] = [
 ]
 
 
+# what a finding in a page of an opt-in kind says instead of offering its fix
+NOT_FIXED = "not fixed: Markdown pages are read with --include-docs and never edited"
+
+
 class _Tables:
     """Compiled forms of the registry, rebuilt whenever it changes."""
 
@@ -203,11 +216,15 @@ def spec(kind: str) -> KindSpec:
     return tables().by_kind[kind]
 
 
-def kind_of_name(name: str, parent: str = "") -> str | None:
-    """The kind whose names match a file called ``name`` in a directory called ``parent``."""
+def kind_of_name(name: str, parent: str = "", docs: bool = False) -> str | None:
+    """The kind whose names match a file called ``name`` in a directory called ``parent``
+    (an opt-in kind, such as Markdown pages, only with ``docs``)."""
     t = tables()
     m = t.names.fullmatch(f"{parent}/{name}" if parent else name)
-    return None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
+    kind = None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
+    if kind is not None and not docs and t.by_kind[kind].opt_in:
+        return None
+    return kind
 
 
 def kind_of_head(head: bytes) -> str | None:
@@ -226,7 +243,7 @@ def interesting(kind: str, text: str) -> bool:
 def hook_pattern() -> str:
     """The pre-commit ``files:`` regex: every name of every kind, and extension-less
     names when some kind recognises those by content (pre-commit cannot look inside)."""
-    alternatives = [n for s in REGISTRY for n in s.names]
+    alternatives = [n for s in REGISTRY if not s.opt_in for n in s.names]
     if any(s.sniff for s in REGISTRY):
         alternatives.insert(0, r"[^/.]+")
     body = "\n  | ".join(alternatives)
