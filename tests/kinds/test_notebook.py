@@ -194,7 +194,8 @@ def test_notebook_without_pip_is_not_parsed() -> None:
 # --- the locator, as a property -------------------------------------------------------------
 
 LINES = st.sampled_from(
-    [f"!pip install -i {TUNA} x", f"%pip install --index-url={TUNA} y", f"%env PIP_INDEX_URL={TUNA}",
+    [f"!pip install -i {TUNA} x", f"%pip install --index-url={TUNA} y",
+     f"%env PIP_INDEX_URL={TUNA}",
      f'!pip install -i "{TUNA}" z', f"!uv pip install --index-url {TUNA} a",
      f"!pip config set global.index-url {TUNA}", "# pipsrc: ignore[PS101] x",
      'print("\\t\u00e9\U0001f600\\\\")', "x = 1", "", "  !pip install q", "!pip install \\"]
@@ -217,7 +218,7 @@ def test_locator_property(cells: list[str], as_list: bool, ascii_only: bool) -> 
         edited = text[: s.span.start] + SAMPLE_URL + text[s.span.end :]
         valid(edited)
         old, new = sources(text), sources(edited)
-        changed = [i for i, (a, b) in enumerate(zip(old, new)) if a != b]
+        changed = [i for i in range(len(old)) if old[i] != new[i]]
         assert len(changed) == 1
         i = changed[0]
         assert new[i].count(SAMPLE_URL) == old[i].count(SAMPLE_URL) + 1

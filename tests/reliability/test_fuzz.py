@@ -211,8 +211,16 @@ def notebook_documents() -> st.SearchStrategy[str]:
     src = st.lists(st.tuples(line, st.sampled_from(URLS)).map("".join), max_size=4)
 
     def build(cells: list[list[str]], as_list: bool, ascii_only: bool) -> str:
-        out = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-                "source": [x + "\n" for x in c] if as_list else "\n".join(c)} for c in cells]
+        out = [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": [x + "\n" for x in c] if as_list else "\n".join(c),
+            }
+            for c in cells
+        ]
         return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
                           indent=1, ensure_ascii=ascii_only)  # fmt: skip
 

@@ -125,7 +125,7 @@ def _unused(
             fix, message = None, f"{message} ({kinds.NOT_FIXED})"
         finding = Finding(
             rule.code, rule.name, rule.severity, doc.path, line, col, end_line, end_col,
-            message, "", fix and fix.applicability, fix, s.span,
+            message, "", None if fix is None else fix.applicability, fix, s.span,
         )  # fmt: skip
         out.append(finding)
     return out

@@ -14,7 +14,9 @@ the block's text, with offsets shifted into the page:
 - ``text``, ``txt``, ``requirements`` or none: a pip.conf when it has a ``[global]`` or
   ``[install]`` section, a requirements file when a line starts with ``-i``/``--index-url``.
 
-Each block is a scope of its own: a page is a set of examples, not one program. Settings
+Install commands are not judged as installs (PS104, PS403): a page's ``pip install x`` is
+an example to adapt, while the index it names is advice readers follow. Each block is a
+scope of its own: a page is a set of examples, not one program. Settings
 found are reported and never edited (``editable`` off, no removal, no insertion): the page's
 text is its author's to change. The engine says so in each finding that would have a fix
 elsewhere (:data:`pipsrc.kinds.NOT_FIXED`).
@@ -56,8 +58,9 @@ def parse(text: str, path: str) -> Document:
     doc.scopes.append(Scope("file", 0, len(text)))
     for lang, a, b in blocks(text):
         _block(doc, lang, a, b)
+    doc.sites = []  # a page's `pip install x` is an example, not an install (no PS104)
     for s in doc.settings:
-        s.editable, s.removal, s.sibling = False, None, None
+        s.editable, s.removal, s.sibling, s.site = False, None, None, None
     for sc in doc.scopes:
         sc.insert_at = None
     return doc
@@ -66,7 +69,7 @@ def parse(text: str, path: str) -> Document:
 def blocks(text: str) -> list[tuple[str, int, int]]:
     """The fenced code blocks of ``text``: (info string's first word, body start, body end);
     an unclosed fence runs to the end of the page, as CommonMark reads it."""
-    out = []
+    out: list[tuple[str, int, int]] = []
     pos = 0
     while True:
         m = _FENCE.search(text, pos)

@@ -86,7 +86,8 @@ def parse(text: str, path: str) -> Document:
         doc.problems.append(ParseProblem(0, "the cells of the notebook could not be located"))
         return doc
     env: dict[str, VarDef] = {}
-    for n, (cell, obj) in enumerate(zip(located, nb["cells"])):
+    for n, cell in enumerate(located):
+        obj = nb["cells"][n]
         if cell.cell_type == "code" and isinstance(obj, dict):
             _Cell(doc, cell, n, env).read(obj.get("source"))
     return doc
@@ -282,7 +283,7 @@ class _Cell:
             # the line has no brace but ``{value}``: escaped, it is still the template
             new = f'"{jsonspans.escape(line)}'
             if self.source[b : b + 1] == "\n":
-                return Insertion(lb, f",{{nl}}{indent}{new}\\n\"", "\n")
+                return Insertion(lb, f',{{nl}}{indent}{new}\\n"', "\n")
             # after a last line: it gets a newline, the new line becomes the last one
             return Insertion(lb - 1, f"{NEW_LAST}{{nl}}{indent}{new}", "\n")
         if not self._one_literal(a, b + 1):

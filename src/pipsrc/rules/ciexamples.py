@@ -123,7 +123,7 @@ def notebook(env: Env, script: str, comment: str | None) -> str:
     script as ``!`` lines of the second (laid out as Jupyter writes a notebook)."""
     import json
 
-    cells = []
+    cells: list[dict[str, object]] = []
     first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
     for lines in (first, [f"!{line}" for line in script.splitlines()]):
         if lines:
@@ -133,6 +133,14 @@ def notebook(env: Env, script: str, comment: str | None) -> str:
     meta = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
     nb = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
     return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
+def markdown(env: Env, script: str, comment: str | None) -> str:
+    """A Markdown page (read with --include-docs): the env block and the script in one
+    ``sh`` code block."""
+    out = "# Install\n\n```sh\n" + (f"# {comment}\n" if comment and env else "")
+    out += "".join(f"export {k}={v}\n" for k, v in env)
+    return out + (script + "\n" if script else "") + "```\n"
 
 
 # kinds with examples of their own in every rule, which hold install commands too: they get
@@ -148,12 +156,16 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
     "notebook": ("setup.ipynb", notebook, True),
+    "markdown": ("docs/install.md", markdown, True),
 }
+# kinds read only when asked for, never fixed: their bad examples have no fixed text, and
+# their install commands are examples, not installs (no PS104, PS403 there)
+DOCS_KINDS = frozenset({"markdown"})
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
-SCRIPT_KINDS = frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts) | set(
-    SCRIPT_ONLY
-)
+SCRIPT_KINDS = (
+    frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts) | set(SCRIPT_ONLY)
+) - DOCS_KINDS
 CI_KINDS = frozenset(RENDERERS)
 
 _S = "pip install -r requirements.txt"
@@ -408,6 +420,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
     ),
     "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
+    "markdown": (
+        markdown((), f"if true; then pip install -i {ALIYUN} flask", None),
+        markdown((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
+    ),
     "notebook": (
         notebook((), f"pip install -i {ALIYUN} flask", None).replace('"cells"', "cells", 1),
         notebook((), f"pip install -i {ALIYUN} flask", None),
@@ -421,11 +437,15 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
 
 def _example(kind: str, case: Case, bad: bool) -> Example | None:
     path, render, scripts = RENDERERS[kind]
-    if case.needs_script and not scripts:
+    if case.needs_script and (not scripts or kind in DOCS_KINDS):
         return None
     text = render(case.env, case.script if scripts else "", case.comment)
     fixed = None
-    if bad and (case.fixed_env is not None or case.fixed_script is not None):
+    if (
+        bad
+        and kind not in DOCS_KINDS
+        and (case.fixed_env is not None or case.fixed_script is not None)
+    ):
         env = case.env if case.fixed_env is None else case.fixed_env
         script = case.script if case.fixed_script is None else case.fixed_script
         fixed = render(env, script if scripts else "", None)

@@ -1,0 +1,38 @@
+"""Markdown pages: read only with --include-docs, reported, never fixed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipsrc import kinds
+from pipsrc.discover import discover
+from pipsrc.engine import run
+from pipsrc.policy import Policy
+from tests.kinds.spans import assert_spans, one
+
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+PAGE = f"# x\n\n```console\n$ pip install -i {TUNA} a\nCollecting a\n```\n\n```ini\n[global]\nindex-url = {TUNA}\n```\n"
+
+
+def test_blocks_located_with_offsets_in_the_page() -> None:
+    doc = kinds.parse("markdown", PAGE, "README.md")
+    assert_spans(doc)
+    cli = one(doc, key="-i")
+    assert cli.raw == TUNA and not cli.editable and cli.removal is None
+    conf = one(doc, key="index-url")
+    assert PAGE[: conf.span.start].count("\n") == 9 and not conf.editable
+    assert not doc.sites  # an example, not an install: no PS104
+
+
+def test_markdown_is_not_read_without_the_opt_in(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(PAGE, encoding="utf-8")
+    assert discover([str(tmp_path)], str(tmp_path))[0] == []
+    assert [c.kind for c in discover([str(tmp_path)], str(tmp_path), docs=True)[0]] == ["markdown"]
+    policy = Policy().with_index("aliyun")
+    assert run.check([str(tmp_path)], policy, cli_index=True).files == []
+    result = run.fix([str(tmp_path)], policy, cli_index=True, docs=True)
+    assert [f.code for f in result.findings] == ["PS101", "PS101"]
+    assert all("never edited" in f.message and f.fix is None for f in result.findings)
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == PAGE
+    with_policy = Policy(include_docs=True).with_index("aliyun")
+    assert len(run.check([str(tmp_path)], with_policy, cli_index=True).findings) == 2
