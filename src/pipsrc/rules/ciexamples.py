@@ -120,19 +120,31 @@ def compose(env: Env, script: str, comment: str | None) -> str:
 
 def notebook(env: Env, script: str, comment: str | None) -> str:
     """A Jupyter notebook: the env block as ``%env`` lines of the first code cell, the
-    script as ``!`` lines of the second (laid out as Jupyter writes a notebook)."""
-    import json
+    script as ``!`` lines of the second, laid out as Jupyter writes a notebook (written
+    here by hand: the rule registry is loaded by every run, which must not import json)."""
 
-    cells: list[dict[str, object]] = []
+    def string(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    cells = []
     first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
     for lines in (first, [f"!{line}" for line in script.splitlines()]):
-        if lines:
-            source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-            cells.append({"cell_type": "code", "execution_count": None, "id": f"c{len(cells)}",
-                          "metadata": {}, "outputs": [], "source": source})  # fmt: skip
-    meta = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}}
-    nb = {"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}
-    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+        if not lines:
+            continue
+        source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        items = ",\n".join(f"    {string(x)}" for x in source)
+        cells.append(
+            '  {\n   "cell_type": "code",\n   "execution_count": null,\n'
+            f'   "id": "c{len(cells)}",\n   "metadata": {{}},\n   "outputs": [],\n'
+            f'   "source": [\n{items}\n   ]\n  }}'
+        )
+    kernel = (
+        ' "metadata": {\n  "kernelspec": {\n   "display_name": "Python 3",\n'
+        '   "language": "python",\n   "name": "python3"\n  }\n },\n'
+    )
+    body = ",\n".join(cells)
+    cells_text = f' "cells": [\n{body}\n ],\n' if cells else ' "cells": [],\n'
+    return "{\n" + cells_text + kernel + ' "nbformat": 4,\n "nbformat_minor": 5\n}\n'
 
 
 def markdown(env: Env, script: str, comment: str | None) -> str:
