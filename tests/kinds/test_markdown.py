@@ -36,3 +36,18 @@ def test_markdown_is_not_read_without_the_opt_in(tmp_path: Path) -> None:
     assert (tmp_path / "README.md").read_text(encoding="utf-8") == PAGE
     with_policy = Policy(include_docs=True).with_index("aliyun")
     assert len(run.check([str(tmp_path)], with_policy, cli_index=True).findings) == 2
+
+
+def test_block_kinds_and_what_is_left_alone() -> None:
+    page = (
+        "```dockerfile\nFROM python:3.12\nENV PIP_INDEX_URL=https://a.example/simple\n```\n"
+        '```toml\n[tool.uv]\nindex-url = "https://b.example/simple"\n```\n'
+        "```text\n-i https://c.example/simple\n-r other.txt\n```\n"
+        "```python\nos.environ['PIP_INDEX_URL'] = 'https://d.example/simple'\n```\n"
+        "~~~bash\n# pipsrc: ignore[PS101] example\nexport PIP_INDEX_URL=https://e.example/simple\n~~~\n"
+    )
+    doc = kinds.parse("markdown", page, "docs/a.md")
+    assert_spans(doc)
+    hosts = sorted(s.raw.split("/")[2] for s in doc.settings)
+    assert hosts == ["a.example", "b.example", "c.example", "e.example"]
+    assert not doc.includes and len(doc.comments) == 1

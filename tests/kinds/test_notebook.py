@@ -138,8 +138,10 @@ def test_shell_cell_and_python_expressions() -> None:
     env = one(doc, key="PIP_INDEX_URL")
     assert env.value == TUNA and env.editable
     dynamic = one(doc, key="-i")
-    assert dynamic.value is None or "{" not in (dynamic.value or "")
-    assert not dynamic.editable
+    assert dynamic.value is None and not dynamic.editable
+    exe = parse(notebook(f"import sys\n!{{sys.executable}} -m pip install -i {TUNA} x"))
+    assert [s.command for s in exe.sites] == ["python -m pip install"]
+    assert one(exe, key="-i").editable
 
 
 def test_pip_config_set_reaches_the_later_cells() -> None:

@@ -62,7 +62,8 @@ def parse(text: str, path: str) -> Document:
     for s in doc.settings:
         s.editable, s.removal, s.sibling, s.site = False, None, None, None
     for sc in doc.scopes:
-        sc.insert_at = None
+        sc.insert_at, sc.config_copies = None, []
+    doc.includes = []  # `-r x.txt`, `COPY pip.conf` in an example name no file of this tree
     return doc
 
 
@@ -99,9 +100,9 @@ def _block(doc: Document, lang: str, a: int, b: int) -> None:
         if kind is None:
             return
         sub = kinds.parse(kind, body, _PATHS[kind])
-        doc.scopes.append(Scope(sid, a, b, parent="file"))
+        # the block's scopes come with it, its "file" scope becoming the block's
         rebase(doc, sub, SegMap.shifted(a, len(body)), lambda s: sid if s == "file" else
-               f"{sid}/{s}", lambda s: False, add_scopes=kind == "dockerfile")  # fmt: skip
+               f"{sid}/{s}", lambda s: False, add_scopes=True)  # fmt: skip
 
 
 def _prompted(text: str, a: int, b: int) -> list[tuple[int, int]]:

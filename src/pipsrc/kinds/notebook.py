@@ -169,7 +169,7 @@ class _Cell:
     def _command(self, a: int, b: int) -> None:
         """The shell command (or ``%%bash`` script) ``source[a:b]``, in a scope of its own."""
         doc = self.doc
-        logical = _PY_EXPR.sub(lambda m: "$" + "_" * (len(m.group(0)) - 1), self.source[a:b])
+        logical = _PY_EXPR.sub(_unresolved, self.source[a:b])
         segmap = _narrow(self.segs, a, b)
         fa, fb = self.map.orig(a), self._file_end(b)
         line = doc.text.count("\n", 0, fa) + 1
@@ -291,6 +291,15 @@ class _Cell:
         if b < len(self.source):
             return Insertion(self._file_end(b + 1), line + "{nl}", "\n")
         return Insertion(self._file_end(b), "{nl}" + line, "\n")
+
+
+def _unresolved(m: re.Match[str]) -> str:
+    """A ``{expr}`` IPython substitutes, as text of the same length: the interpreter for
+    ``{sys.executable}``, else an unresolved ``$___`` reference."""
+    expr = m.group(0)
+    if expr == "{sys.executable}":
+        return "python".ljust(len(expr))
+    return "$" + "_" * (len(expr) - 1)
 
 
 def _in_list(text: str, literal_start: int) -> bool:
