@@ -11,7 +11,10 @@ from pipsrc.policy import Policy
 from tests.kinds.spans import assert_spans, one
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
-PAGE = f"# x\n\n```console\n$ pip install -i {TUNA} a\nCollecting a\n```\n\n```ini\n[global]\nindex-url = {TUNA}\n```\n"
+PAGE = (
+    f"# x\n\n```console\n$ pip install -i {TUNA} a\nCollecting a\n```\n\n"
+    f"```ini\n[global]\nindex-url = {TUNA}\n```\n"
+)
 
 
 def test_blocks_located_with_offsets_in_the_page() -> None:

@@ -126,7 +126,7 @@ def notebook(env: Env, script: str, comment: str | None) -> str:
     def string(value: str) -> str:
         return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
-    cells = []
+    cells: list[str] = []
     first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
     for lines in (first, [f"!{line}" for line in script.splitlines()]):
         if not lines:

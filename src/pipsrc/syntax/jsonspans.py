@@ -2,10 +2,11 @@
 file, and the decoded text of a JSON string mapped back to it.
 
 The notebook is parsed with the standard library's :mod:`json` first (that is what says
-whether it is valid, and what the cells are); this module then walks the same text as a
-stream of tokens to find the string literals of each cell's ``source`` (a list of strings,
-or one string), and decodes a literal into its value with segments ``(logical, file,
-length)``: a plain character maps to itself, an escape (``\\n``, ``\\"``, ``\\u00e9``, a
+whether it is valid, and what the cells are); this module then walks the same text by
+position to find the string literals of each cell's ``source`` (a list of strings, or one
+string), stepping over every other value with the C decoder (``raw_decode``), and decodes
+a literal into its value with segments ``(logical, file, length)``: a plain character maps
+to itself, an escape (``\\n``, ``\\"``, ``\\u00e9``, a
 surrogate pair) to the place of its backslash, as one segment of its own. Nothing here
 rewrites text: :func:`escape` is the JSON spelling of text inserted inside a literal.
 """
@@ -17,9 +18,8 @@ import re
 
 from pipsrc.records import record
 
-# a string literal, a structural character, or a bare word (number, true, false, null);
-# whitespace between them is skipped
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\]:,]|[^\s{}\[\]:,"]+', re.S)
+_WS = re.compile(r"[ \t\r\n]*")
+_DECODER = json.JSONDecoder()
 _ESCAPE = re.compile(
     r"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|\\u[0-9a-fA-F]{4}|\\.", re.S
 )
@@ -67,80 +67,69 @@ def escape(value: str) -> str:
 
 
 class _Walker:
-    """Reads the token stream of a document :mod:`json` accepted."""
+    """Reads a document :mod:`json` accepted, by position: the values it does not need
+    (outputs, metadata) are stepped over by the C decoder, never tokenised here."""
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.toks = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
 
-    def tok(self, i: int) -> str:
-        a, b = self.toks[i]
-        return self.text[a:b]
+    def ws(self, pos: int) -> int:
+        m = _WS.match(self.text, pos)
+        return pos if m is None else m.end()
 
-    def skip(self, i: int) -> int:
-        """The index after the value starting at token ``i``."""
-        first = self.tok(i)
-        if first not in ("{", "["):
-            return i + 1
-        depth = 0
-        while i < len(self.toks):
-            t = self.text[self.toks[i][0]]
-            if t in "{[":
-                depth += 1
-            elif t in "}]":
-                depth -= 1
-                if depth == 0:
-                    return i + 1
-            i += 1
-        return i
+    def end_of(self, pos: int) -> int:
+        """The offset after the value starting at ``pos``."""
+        return int(_DECODER.raw_decode(self.text, pos)[1])
 
-    def members(self, i: int) -> list[tuple[str, int]]:
-        """The (key, value token index) of the object starting at token ``i``; the last of
-        a repeated key wins, as :mod:`json` keeps it."""
-        out: dict[str, int] = {}
-        i += 1
-        while i < len(self.toks) and self.tok(i) != "}":
-            a, b = self.toks[i]
-            key = json.loads(self.text[a:b])
-            out[key] = i + 2
-            i = self.skip(i + 2)
-            if self.tok(i) == ",":
-                i += 1
-        return list(out.items())
+    def members(self, pos: int) -> dict[str, tuple[int, int]]:
+        """The ``key: (start, end)`` of the values of the object at ``pos``; the last of a
+        repeated key wins, as :mod:`json` keeps it."""
+        out: dict[str, tuple[int, int]] = {}
+        pos = self.ws(pos + 1)
+        while pos < len(self.text) and self.text[pos] == '"':
+            key, pos = _DECODER.raw_decode(self.text, pos)
+            start = self.ws(self.ws(pos) + 1)  # after the colon
+            pos = self.end_of(start)
+            out[str(key)] = (start, pos)
+            pos = self.ws(pos)
+            if self.text.startswith(",", pos):
+                pos = self.ws(pos + 1)
+        return out
 
-    def items(self, i: int) -> list[int]:
-        """The token indexes of the values of the array starting at token ``i``."""
-        out: list[int] = []
-        i += 1
-        while i < len(self.toks) and self.tok(i) != "]":
-            out.append(i)
-            i = self.skip(i)
-            if self.tok(i) == ",":
-                i += 1
+    def items(self, pos: int) -> list[tuple[int, int]]:
+        """The ``(start, end)`` of the values of the array at ``pos``."""
+        out: list[tuple[int, int]] = []
+        pos = self.ws(pos + 1)
+        while pos < len(self.text) and self.text[pos] != "]":
+            end = self.end_of(pos)
+            out.append((pos, end))
+            pos = self.ws(end)
+            if self.text.startswith(",", pos):
+                pos = self.ws(pos + 1)
         return out
 
 
 def cells(text: str) -> list[Cell]:
     """The cells of the notebook ``text`` (which :func:`json.loads` accepts), in order."""
     w = _Walker(text)
-    if not w.toks or w.tok(0) != "{":
+    start = w.ws(0)
+    if not text.startswith("{", start):
         return []
-    top = dict(w.members(0))
-    at = top.get("cells")
-    if at is None or w.tok(at) != "[":
+    at = w.members(start).get("cells")
+    if at is None or not text.startswith("[", at[0]):
         return []
     out: list[Cell] = []
-    for item in w.items(at):
-        if w.tok(item) != "{":
+    for a, _b in w.items(at[0]):
+        if text[a] != "{":
             continue
-        fields = dict(w.members(item))
+        fields = w.members(a)
         ctype = fields.get("cell_type")
-        kind = json.loads(w.tok(ctype)) if ctype is not None else ""
+        kind = json.loads(text[ctype[0] : ctype[1]]) if ctype is not None else ""
         src = fields.get("source")
         strings: list[tuple[int, int]] = []
-        if src is not None and w.tok(src).startswith('"'):
-            strings.append(w.toks[src])
-        elif src is not None and w.tok(src) == "[":
-            strings = [w.toks[k] for k in w.items(src) if w.tok(k).startswith('"')]
+        if src is not None and text[src[0]] == '"':
+            strings.append(src)
+        elif src is not None and text[src[0]] == "[":
+            strings = [(x, y) for x, y in w.items(src[0]) if text[x] == '"']
         out.append(Cell(kind if isinstance(kind, str) else "", tuple(strings)))
     return out
