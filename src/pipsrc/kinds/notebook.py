@@ -46,6 +46,7 @@ from pipsrc.model import (
 from pipsrc.syntax import jsonspans
 from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.words import Resolved, Resolver, SegMap, VarDef
+from pipsrc.textio import LineIndex
 from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS
 
 KIND = "notebook"
@@ -86,10 +87,11 @@ def parse(text: str, path: str) -> Document:
         doc.problems.append(ParseProblem(0, "the cells of the notebook could not be located"))
         return doc
     env: dict[str, VarDef] = {}
+    lines = LineIndex(text)  # scope names carry the line: one index, not a count per command
     for n, cell in enumerate(located):
         obj = nb["cells"][n]
         if cell.cell_type == "code" and isinstance(obj, dict):
-            _Cell(doc, cell, n, env).read(obj.get("source"))
+            _Cell(doc, cell, n, env, lines).read(obj.get("source"))
     return doc
 
 
@@ -109,8 +111,10 @@ def _python(nb: dict[str, object]) -> bool:
 class _Cell:
     """One code cell: its decoded source, mapped to the file, read line by line."""
 
-    def __init__(self, doc: Document, cell: jsonspans.Cell, n: int, env: dict[str, VarDef]):
-        self.doc, self.cell, self.n, self.env = doc, cell, n, env
+    def __init__(
+        self, doc: Document, cell: jsonspans.Cell, n: int, env: dict[str, VarDef], lines: LineIndex
+    ) -> None:
+        self.doc, self.cell, self.n, self.env, self.lines = doc, cell, n, env, lines
         parts: list[str] = []
         segs: list[tuple[int, int, int]] = []
         # per string literal: (logical start in the source, literal start, literal end)
@@ -172,7 +176,7 @@ class _Cell:
         logical = _PY_EXPR.sub(_unresolved, self.source[a:b])
         segmap = _narrow(self.segs, a, b)
         fa, fb = self.map.orig(a), self._file_end(b)
-        line = doc.text.count("\n", 0, fa) + 1
+        line = self.lines.line_col(fa)[0]
         sid = f"cell:{self.n + 1}@{line}"
         k = 2
         while doc.scope(sid) is not None:
@@ -181,13 +185,19 @@ class _Cell:
         doc.scopes.append(scope)
         first = len(doc.settings)
         shell.analyze(doc, logical, segmap, dict(self.env), scope, nested=True)
-        checkers = [self._checker(i) for i in range(len(self.items))]
+        # the literals the command is written in (a list's lines: one, or a few continued)
+        checkers = [self._checker(i) for i in range(len(self.items)) if self._meets(i, a, b)]
         for s in doc.settings[first:]:
             for checker in checkers:
                 checker.check(s)
             if s.method in _PERSISTED and s.scope == sid and s.site is None:
                 s.scope = "file"  # a configuration file stays written for the later cells
         doc.unsets[:] = [("file" if sc == sid else sc, key, at) for sc, key, at in doc.unsets]
+
+    def _meets(self, i: int, a: int, b: int) -> bool:
+        start = self.items[i][0]
+        stop = self.items[i + 1][0] if i + 1 < len(self.items) else len(self.source)
+        return start <= b and a <= stop
 
     def _checker(self, i: int) -> _JsonChecker:
         start, a, b = self.items[i]
