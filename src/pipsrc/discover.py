@@ -136,7 +136,7 @@ class Skipped:
 # mistaken for a clean result
 NOT_A_KIND = (
     "not a file kind pipsrc reads (Dockerfiles, scripts, requirements, pip.conf, compose,"
-    " project, lock, conda and CI files): skipped"
+    " project, lock, conda and CI files, notebooks; Markdown with --include-docs): skipped"
 )
 
 

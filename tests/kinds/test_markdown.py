@@ -8,6 +8,7 @@ from pipsrc import kinds
 from pipsrc.discover import discover
 from pipsrc.engine import run
 from pipsrc.policy import Policy
+from tests.cliutil import invoke
 from tests.kinds.spans import assert_spans, one
 
 TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
@@ -54,3 +55,20 @@ def test_block_kinds_and_what_is_left_alone() -> None:
     hosts = sorted(s.raw.split("/")[2] for s in doc.settings)
     assert hosts == ["a.example", "b.example", "c.example", "e.example"]
     assert not doc.includes and len(doc.comments) == 1
+
+
+def test_opt_in_from_the_command_line_the_environment_and_the_policy(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text(PAGE, encoding="utf-8")
+    base = ["check", "--no-color", "--format", "concise", "--mirror", "aliyun", str(tmp_path)]
+    assert "README.md" not in invoke(base).output
+    for args, env in (
+        (["--include-docs"], None),
+        ([], {"PIPSRC_INCLUDE_DOCS": "1"}),
+    ):
+        result = invoke([*base[:-1], *args, base[-1]], env=env)
+        assert result.exit_code == 1 and result.output.count("README.md") == 2, result.output
+    # a page given by name is not read without the opt-in either: said, and a usage error
+    alone = invoke(["check", "--mirror", "aliyun", str(tmp_path / "README.md")])
+    assert alone.exit_code == 2 and "not a file kind" in alone.output, alone.output
+    (tmp_path / "pipsrc.toml").write_text("include-docs = true\n", encoding="utf-8")
+    assert invoke(base).output.count("README.md") == 2

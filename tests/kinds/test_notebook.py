@@ -240,3 +240,18 @@ def test_decode_maps_every_character(value: str, other: str) -> None:
             piece = decoded[log : log + n]
             assert text[f : f + n] == piece or text[f] == "\\"
         assert jsonspans.escape(value) == json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+def test_every_rewritten_notebook_of_the_examples_and_fixtures_is_valid() -> None:
+    """nbformat validates each notebook a rule example or a fixture shows fixed."""
+    from pathlib import Path
+
+    from pipsrc.rules import ALL_RULES
+
+    fixed = [ex.fixed for r in ALL_RULES for ex in r.bad if ex.path.endswith(".ipynb")]
+    texts = [t for t in fixed if t is not None]
+    root = Path(__file__).resolve().parents[2] / "fixtures"
+    texts += [p.read_text(encoding="utf-8") for p in root.glob("*/after/**/*.ipynb")]
+    assert len(texts) >= 10
+    for text in texts:
+        valid(text)
