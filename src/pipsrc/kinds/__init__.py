@@ -139,7 +139,9 @@ REGISTRY: list[KindSpec] = [
         "markdown",
         "pipsrc.kinds.markdown",
         names=(r"[^/]*\.(?i:md|markdown)",),
-        words=r"pip(?![a-z])|PIP_|UV_|index-url|pipsrc|\[global\]",
+        # what a block pipsrc reads would have to hold: most pages hold none of it
+        words=r"pip(?![a-z])|PIP_|UV_|index-url|index_url|trusted-host|tool\.(?:uv|poetry|pdm|pixi)"
+        r"|pipsrc|\[global\]",
         opt_in=True,
     ),
     KindSpec(
