@@ -81,6 +81,8 @@ LEFT = {
     # build files (PS104 has no fix there); uv ignores the workflow's pip config (PS403; the
     # workflow's own PS104 is a note: its job runs on a GitHub-hosted runner)
     ("ci", "*"): ["PS104", "PS403"],
+    # the Markdown page's three mirrors: pages are reported, never fixed (--include-docs)
+    ("notebooks", "*"): ["PS101", "PS101", "PS101"],
 }
 
 

@@ -16,7 +16,7 @@ from pipsrc.textio import Decoded
 
 
 def _kind(path: str, text: str) -> str:
-    kind = classify(path, text[:128].encode("utf-8", "replace"))
+    kind = classify(path, text[:128].encode("utf-8", "replace"), docs=True)
     if kind is None:
         raise ValueError(f"{path}: not a file kind pipsrc reads")
     return kind

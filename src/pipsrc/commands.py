@@ -283,6 +283,7 @@ def _execute(kind: str, opts: Options, prepared: Prepared) -> RunResult:
     progress = _progress(opts.quiet)
     common: dict[str, Any] = {
         "cli_index": prepared.cli_index, "exclude": prepared.exclude, "progress": progress,
+        "docs": opts.include_docs,
     }  # fmt: skip
     try:
         if kind == "check":
@@ -334,6 +335,7 @@ def _report(opts: Options) -> int:
         prepared.selection,
         cli_index=prepared.cli_index,
         exclude=prepared.exclude,
+        docs=opts.include_docs,
     )
     measured = None
     if opts.probe:

@@ -37,7 +37,7 @@ class Candidate:
     kind: str  # a kind of the registry (pipsrc.kinds)
 
 
-def maybe_config(path: str) -> bool:
+def maybe_config(path: str, docs: bool = False) -> bool:
     """False only for paths :func:`classify` certainly rejects: a cheap pre-screen.
 
     Most files of a monorepo (``.py``, ``.js``, ``.json``...) are dismissed by one
@@ -48,22 +48,24 @@ def maybe_config(path: str) -> bool:
     if path.find(".", slash + 1) == -1:
         return True  # no dot in the name: maybe a Dockerfile or a script, decided by content
     parent = path[path.rfind("/", 0, slash) + 1 : slash] if slash > 0 else ""
-    return kinds.kind_of_name(path[slash + 1 :], parent) is not None
+    return kinds.kind_of_name(path[slash + 1 :], parent, docs) is not None
 
 
-def classify(rel: str, head: bytes | None = None) -> str | None:
+def classify(rel: str, head: bytes | None = None, docs: bool = False) -> str | None:
     """The file kind from the name (and, for extension-less files, the first bytes)."""
     # the last two components, as PurePosixPath would see them ("a//b/./c" -> b, c)
     parts = [part for part in rel.split("/") if part not in ("", ".")]
     name = parts[-1] if parts else ""
     parent = parts[-2] if len(parts) > 1 else ""
-    return _kind(name, parent, head)
+    return _kind(name, parent, head, docs=docs)
 
 
-def _kind(name: str, parent: str, head: bytes | None, any_name: bool = False) -> str | None:
+def _kind(
+    name: str, parent: str, head: bytes | None, any_name: bool = False, docs: bool = False
+) -> str | None:
     """By name, else by the first bytes: for extension-less names, or for any name when the
     path was given explicitly (``pipsrc check build.docker`` with a FROM line)."""
-    kind = kinds.kind_of_name(name, parent)
+    kind = kinds.kind_of_name(name, parent, docs)
     if kind is None and ("." not in name or any_name) and head is not None:
         kind = kinds.kind_of_head(head)
     return kind
@@ -134,7 +136,7 @@ class Skipped:
 # mistaken for a clean result
 NOT_A_KIND = (
     "not a file kind pipsrc reads (Dockerfiles, scripts, requirements, pip.conf, compose,"
-    " project, lock, conda and CI files): skipped"
+    " project, lock, conda and CI files, notebooks; Markdown with --include-docs): skipped"
 )
 
 
@@ -159,7 +161,8 @@ class _Finder:
     (cached per directory) plus its name, unless the file itself is a symlink.
     """
 
-    def __init__(self, root: str, patterns: tuple[str, ...]) -> None:
+    def __init__(self, root: str, patterns: tuple[str, ...], docs: bool = False) -> None:
+        self.docs = docs  # Markdown pages too (--include-docs)
         self.root_abs = os.path.abspath(root)
         self.root_real = os.path.realpath(root)
         self.prefix = self.root_abs.rstrip("/") + "/"
@@ -196,7 +199,7 @@ class _Finder:
         if mode is not None and not explicit and stat.S_ISDIR(mode):
             return  # a submodule's gitlink
         head = _head(abs_path) if "." not in name or explicit else None
-        kind = _kind(name, os.path.basename(directory), head, explicit)
+        kind = _kind(name, os.path.basename(directory), head, explicit, self.docs)
         if kind is None:
             if explicit and mode is not None and stat.S_ISREG(mode):
                 self.skipped.append(Skipped(rel, NOT_A_KIND))
@@ -250,15 +253,16 @@ class _Finder:
         """Consider ``base/name`` for each listed (posix, normalised) relative name."""
         base = base.rstrip("/") + "/"
         for f in names:
-            if maybe_config(f):
+            if maybe_config(f, self.docs):
                 self.add(base + f, False, within)
 
 
 def discover(
-    paths: list[str], root: str, exclude: Iterable[str] = ()
+    paths: list[str], root: str, exclude: Iterable[str] = (), docs: bool = False
 ) -> tuple[list[Candidate], list[Skipped]]:
-    """The files under ``paths`` that pipsrc reads, relative to ``root``."""
-    finder = _Finder(root, tuple(exclude))
+    """The files under ``paths`` that pipsrc reads, relative to ``root`` (Markdown pages
+    only with ``docs``: without it they are not even opened)."""
+    finder = _Finder(root, tuple(exclude), docs)
     for given in paths:
         abs_given = os.path.abspath(given)
         if os.path.isfile(abs_given) or (
@@ -282,6 +286,6 @@ def discover(
                 listed = True
         if not listed:  # no git, or git failed: walk (files listed already are deduplicated)
             for f in _walk(abs_given):
-                if maybe_config(f.replace(os.sep, "/")):
+                if maybe_config(f.replace(os.sep, "/"), docs):
                     finder.add(f, False, within)
     return sorted(finder.found.values(), key=lambda c: c.path), finder.skipped

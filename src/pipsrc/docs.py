@@ -30,6 +30,8 @@ _LANG = {
     "jenkinsfile": "groovy",
     "makefile": "makefile",
     "dotenv": "dotenv",
+    "notebook": "json",
+    "markdown": "markdown",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -46,12 +48,14 @@ KIND_NAMES = {
     "jenkinsfile": "Jenkinsfile",
     "makefile": "Makefile",
     "dotenv": ".env file",
+    "notebook": "Jupyter notebook",
+    "markdown": "Markdown page (--include-docs)",
 }
 
 
 def example_kind(example: Example) -> str | None:
     """The file kind of an example, as pipsrc would classify a file at its path."""
-    return classify(example.path, example.text[:128].encode("utf-8", "replace"))
+    return classify(example.path, example.text[:128].encode("utf-8", "replace"), docs=True)
 
 
 def _lang(example: Example) -> str:

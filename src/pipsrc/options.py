@@ -45,6 +45,7 @@ class Options:
     lang: str | None = None
     date: str | None = None
     probe: bool = False
+    include_docs: bool = False  # Markdown pages' code blocks too (reported, never fixed)
     # the options whose value came from a PIPSRC_* variable (--mirror/--proxy precedence)
     from_env: frozenset[str] = field(default_factory=frozenset)
 
@@ -109,6 +110,8 @@ SPECS: tuple[Spec, ...] = (
          "report.lang, else en).", envvar="PIPSRC_LANG", choices=("en", "zh")),
     Spec("date", ("--date",), "Put this date in the report (reports carry no date unless "
          "asked, so they diff cleanly).", frozenset({FIX, REPORT}), metavar="YYYY-MM-DD|today"),
+    Spec("include_docs", ("--include-docs",), "Also read the code blocks of Markdown pages "
+         "(reported, never fixed).", envvar="PIPSRC_INCLUDE_DOCS", flag=True),
     Spec("probe", ("--probe",), "Measure each policy index (time to fetch /pip/): the only "
          "network access pipsrc makes.", frozenset({REPORT}), flag=True),
 )  # fmt: skip

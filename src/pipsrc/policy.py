@@ -112,6 +112,7 @@ class Policy:
     report_lang: str = "en"
     conda: CondaPolicy = CondaPolicy()
     fail_on: str | None = None  # None: not set here (the default, "warning", applies)
+    include_docs: bool = False  # read Markdown pages' code blocks (--include-docs)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the directory of that file
     # (key, line) of each key in that file, so later checks can name the line (rule codes)
@@ -411,6 +412,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("report", "report_lang", _report_lang),
     Key("conda", "conda", _conda),
     Key("fail-on", "fail_on", _choice("fail-on", FAIL_ON)),
+    Key("include-docs", "include_docs", _boolean("include-docs")),
 )
 # read first and apart: --mirror/--proxy resolve the same way (Policy.with_index)
 KEYS = frozenset({"index", *(k.name for k in SCHEMA)})

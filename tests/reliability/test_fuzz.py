@@ -196,6 +196,59 @@ def test_fuzz_jenkinsfile(text: str) -> None:
     _target("jenkinsfile", text)
 
 
+NOTEBOOK_TOKENS = ('"!pip install -i ', '"%pip install ', '"%env PIP_INDEX_URL=', '\\n",\n',
+                   '"%%bash\\n', "\\u00e9", '\\"', "\\\\", '"source": [', '"source": "',
+                   '{"cell_type": "code", ', "]", "}", ",", '"', "{url}")  # fmt: skip
+
+
+def notebook_documents() -> st.SearchStrategy[str]:
+    """A notebook of pip lines (cells as lists or strings, ASCII or not), mutated."""
+    import json
+
+    line = st.sampled_from(("!pip install -i ", "%pip install --index-url=", "%env PIP_INDEX_URL=",
+                            "!pip config set global.index-url ", "# pipsrc: ignore[PS101]",
+                            "x = '\u00e9\"'", "%%bash\nexport PIP_INDEX_URL="))  # fmt: skip
+    src = st.lists(st.tuples(line, st.sampled_from(URLS)).map("".join), max_size=4)
+
+    def build(cells: list[list[str]], as_list: bool, ascii_only: bool) -> str:
+        out = [
+            {
+                "cell_type": "code",
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+                "source": [x + "\n" for x in c] if as_list else "\n".join(c),
+            }
+            for c in cells
+        ]
+        return json.dumps({"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5},
+                          indent=1, ensure_ascii=ascii_only)  # fmt: skip
+
+    grammar = st.builds(build, st.lists(src, max_size=3), st.booleans(), st.booleans())
+    vocab = st.sampled_from((*NOTEBOOK_TOKENS, *URLS, "\n", " ", "镜像"))
+    piece = st.one_of(vocab, st.text(text_chars, max_size=6))
+    edit = st.tuples(st.floats(0, 1), st.integers(0, 8), piece)
+
+    def mutate(doc: str, edits: list[tuple[float, int, str]]) -> str:
+        for at, cut, new in edits:
+            i = int(at * len(doc))
+            doc = doc[:i] + new + doc[i + cut :]
+        return doc
+
+    return st.one_of(grammar, st.builds(mutate, grammar, st.lists(edit, max_size=3)))
+
+
+@given(notebook_documents())
+def test_fuzz_notebook(text: str) -> None:
+    doc = kinds.parse("notebook", text, "nb.ipynb")
+    assert doc.text == text
+    assert_spans(doc)
+    for p in doc.problems:
+        assert 0 <= p.offset <= len(text), p
+    again = kinds.parse("notebook", text, "nb.ipynb")
+    assert [(s.span, s.raw) for s in again.settings] == [(s.span, s.raw) for s in doc.settings]
+
+
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")
 
 

@@ -8,6 +8,7 @@ choke point for findings).
 
 from __future__ import annotations
 
+from pipsrc import kinds
 from pipsrc.context import Context
 from pipsrc.engine.results import Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
@@ -84,11 +85,23 @@ def _finding(rule: Rule, v: Violation, doc: Document, lines: LineIndex) -> Findi
     line, col = lines.line_col(v.span.start)
     end_line, end_col = lines.line_col(v.span.end)
     fix = v.fix if doc.fixable else None
+    message = v.message
+    if _never_fixed(doc):
+        fix = None
+        if rule.fix_applicability is not None:
+            message += f" ({kinds.NOT_FIXED})"
+    if fix is not None:
+        fix = kinds.adapt_fix(doc.kind, doc.text, fix)
     return Finding(
         rule.code, rule.name, v.severity or rule.severity, doc.path, line, col, end_line,
-        end_col, redact(v.message), redact(v.value), fix.applicability if fix else None, fix,
+        end_col, redact(message), redact(v.value), fix.applicability if fix else None, fix,
         v.span,
     )  # fmt: skip
+
+
+def _never_fixed(doc: Document) -> bool:
+    """A page of an opt-in kind (Markdown): reported, never edited."""
+    return doc.kind in kinds.tables().by_kind and kinds.spec(doc.kind).opt_in
 
 
 def _unused(
@@ -102,13 +115,17 @@ def _unused(
         if s.used or (s.codes is not None and not s.codes <= enabled):
             continue
         line, col = lines.line_col(s.span.start)
-        edit = Edit.delete(comment_removal(doc.text, s.span))
-        fix = Fix((edit,), Applicability.SAFE, "Remove it")
+        removal = kinds.comment_removal(doc.kind, doc.text, s.span)
+        if removal is None:
+            removal = comment_removal(doc.text, s.span)
+        fix: Fix | None = Fix((Edit.delete(removal),), Applicability.SAFE, "Remove it")
         end_line, end_col = lines.line_col(s.span.end)
         message = "suppression comment suppresses nothing"
+        if _never_fixed(doc):
+            fix, message = None, f"{message} ({kinds.NOT_FIXED})"
         finding = Finding(
             rule.code, rule.name, rule.severity, doc.path, line, col, end_line, end_col,
-            message, "", Applicability.SAFE, fix, s.span,
+            message, "", None if fix is None else fix.applicability, fix, s.span,
         )  # fmt: skip
         out.append(finding)
     return out

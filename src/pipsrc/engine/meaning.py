@@ -39,6 +39,7 @@ def why_not(before: Document, after: Document) -> str | None:
         return f"the file would no longer parse ({problem.message})"
     checks = {
         "shell": _shell,
+        "notebook": _notebook,
         "dockerfile": _dockerfile,
         "compose": _compose,
     }
@@ -63,6 +64,12 @@ def _programs(before: list[str], after: list[str], names: list[str]) -> str | No
         if error is not None and syntax_error(old) is None:
             return f"{name} would no longer parse ({error})"
     return None
+
+
+def _notebook(before: Document, after: Document) -> str | None:
+    from pipsrc.kinds.notebook import why_not as notebook_why_not
+
+    return notebook_why_not(before.text, after.text)
 
 
 # --- Dockerfiles -------------------------------------------------------------------------

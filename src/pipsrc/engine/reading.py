@@ -87,11 +87,12 @@ def collect(
     paths: list[str],
     exclude: tuple[str, ...] = (),
     progress: Progress | None = None,
+    docs: bool = False,
 ) -> tuple[str, list[FileResult], list[Skipped]]:
     """The root the paths are shown relative to, every file read and parsed, and the
     paths skipped (with why)."""
     root = root_for(paths)
-    cands, skipped = discover(paths, root, exclude)
+    cands, skipped = discover(paths, root, exclude, docs)
     git_root.cache_clear()  # shared by this run's steps only: a later run asks git again
     files = []
     for i, c in enumerate(cands, 1):

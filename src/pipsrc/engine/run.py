@@ -19,10 +19,11 @@ def check(
     cli_index: bool = False,
     exclude: tuple[str, ...] = (),
     progress: Progress | None = None,
+    docs: bool = False,
 ) -> RunResult:
     """Lint the files under ``paths`` against ``policy``."""
     excludes = (*policy.exclude, *exclude)
-    root, files, skipped = collect(paths, excludes, progress)
+    root, files, skipped = collect(paths, excludes, progress, docs or policy.include_docs)
     repository = repository_context(paths, root, files, excludes)
     ctx = make_context(files, policy, cli_index, repository)
     enabled = (selection or Selection()).enabled(policy)
@@ -45,6 +46,7 @@ def fix(
     cli_index: bool = False,
     exclude: tuple[str, ...] = (),
     progress: Progress | None = None,
+    docs: bool = False,
 ) -> RunResult:
     """Fix the files under ``paths``; write them unless ``write`` is False (``--diff``).
 
@@ -55,7 +57,7 @@ def fix(
     from pipsrc.engine.fixing import fix_all
 
     excludes = (*policy.exclude, *exclude)
-    root, files, skipped = collect(paths, excludes, progress)
+    root, files, skipped = collect(paths, excludes, progress, docs or policy.include_docs)
     repository = repository_context(paths, root, files, excludes)
     ctx = make_context(files, policy, cli_index, repository)
     enabled = (selection or Selection()).enabled(policy)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import importlib
 import re
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from types import ModuleType
 
-from pipsrc.model import Document
+from pipsrc.model import Document, Edit, Fix, Span
 from pipsrc.records import record
 
 
@@ -45,6 +46,8 @@ class KindSpec:
     # whether its files hold pip or uv settings (the PS1xx-PS4xx rules apply to it); a
     # .condarc holds only conda's channels
     pip: bool = True
+    # read only when asked for (``--include-docs``: Markdown pages); never edited
+    opt_in: bool = False
 
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
@@ -126,6 +129,22 @@ REGISTRY: list[KindSpec] = [
         words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
     ),
     KindSpec(
+        "notebook",
+        "pipsrc.kinds.notebook",
+        names=(r"[^/]*\.(?i:ipynb)",),
+        # most notebooks never run pip: those are not even decoded as JSON
+        words=r"pip(?![a-z])|PIP_|UV_|pipsrc|conda|mamba",
+    ),
+    KindSpec(
+        "markdown",
+        "pipsrc.kinds.markdown",
+        names=(r"[^/]*\.(?i:md|markdown)",),
+        # what a block pipsrc reads would have to hold: most pages hold none of it
+        words=r"pip(?![a-z])|PIP_|UV_|index-url|index_url|trusted-host|tool\.(?:uv|poetry|pdm|pixi)"
+        r"|pipsrc|\[global\]",
+        opt_in=True,
+    ),
+    KindSpec(
         "compose",
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
@@ -167,6 +186,10 @@ REGISTRY: list[KindSpec] = [
 ]
 
 
+# what a finding in a page of an opt-in kind says instead of offering its fix
+NOT_FIXED = "not fixed: Markdown pages are read with --include-docs and never edited"
+
+
 class _Tables:
     """Compiled forms of the registry, rebuilt whenever it changes."""
 
@@ -195,11 +218,15 @@ def spec(kind: str) -> KindSpec:
     return tables().by_kind[kind]
 
 
-def kind_of_name(name: str, parent: str = "") -> str | None:
-    """The kind whose names match a file called ``name`` in a directory called ``parent``."""
+def kind_of_name(name: str, parent: str = "", docs: bool = False) -> str | None:
+    """The kind whose names match a file called ``name`` in a directory called ``parent``
+    (an opt-in kind, such as Markdown pages, only with ``docs``)."""
     t = tables()
     m = t.names.fullmatch(f"{parent}/{name}" if parent else name)
-    return None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
+    kind = None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
+    if kind is not None and not docs and t.by_kind[kind].opt_in:
+        return None
+    return kind
 
 
 def kind_of_head(head: bytes) -> str | None:
@@ -218,7 +245,7 @@ def interesting(kind: str, text: str) -> bool:
 def hook_pattern() -> str:
     """The pre-commit ``files:`` regex: every name of every kind, and extension-less
     names when some kind recognises those by content (pre-commit cannot look inside)."""
-    alternatives = [n for s in REGISTRY for n in s.names]
+    alternatives = [n for s in REGISTRY if not s.opt_in for n in s.names]
     if any(s.sniff for s in REGISTRY):
         alternatives.insert(0, r"[^/.]+")
     body = "\n  | ".join(alternatives)
@@ -247,6 +274,26 @@ def parse(kind: str, text: str, path: str) -> Document:
         site.index = i
     keep_unset_keys(doc)
     return doc
+
+
+def adapt_fix(kind: str, text: str, fix: Fix) -> Fix:
+    """``fix`` with its edits as the kind writes them into ``text`` (a notebook escapes text
+    inserted inside a JSON string); most kinds write them as they are."""
+    loaded = sys.modules.get(spec(kind).module) if kind in tables().by_kind else None
+    adapt: Callable[[str, tuple[Edit, ...]], list[Edit]] | None = getattr(
+        loaded, "adapt_edits", None
+    )  # a kind whose parser never ran has no fix to adapt
+    if adapt is None:
+        return fix
+    return Fix(tuple(adapt(text, fix.edits)), fix.applicability, fix.title)
+
+
+def comment_removal(kind: str, text: str, span: Span) -> Span | None:
+    """The span that removes the comment at ``span`` in the kind's own syntax (a notebook's
+    comment is a line of a JSON string), or None for the usual line-based removal."""
+    loaded = sys.modules.get(spec(kind).module) if kind in tables().by_kind else None
+    remove: Callable[[str, Span], Span | None] | None = getattr(loaded, "comment_removal", None)
+    return None if remove is None else remove(text, span)
 
 
 def config_lines(kind: str | None, pairs: list[tuple[str, str]], nl: str) -> str | None:

@@ -351,6 +351,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config command",
         Method.CI_ENV: "CI variable",
         Method.DOTENV: ".env file",
+        Method.NOTEBOOK_ENV: "notebook %env magic",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -369,6 +370,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config 命令",
         Method.CI_ENV: "CI 变量",
         Method.DOTENV: ".env 文件",
+        Method.NOTEBOOK_ENV: "笔记本 %env 魔法命令",
     },
 }
 

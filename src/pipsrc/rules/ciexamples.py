@@ -118,6 +118,43 @@ def compose(env: Env, script: str, comment: str | None) -> str:
     return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
 
 
+def notebook(env: Env, script: str, comment: str | None) -> str:
+    """A Jupyter notebook: the env block as ``%env`` lines of the first code cell, the
+    script as ``!`` lines of the second, laid out as Jupyter writes a notebook (written
+    here by hand: the rule registry is loaded by every run, which must not import json)."""
+
+    def string(value: str) -> str:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+    cells: list[str] = []
+    first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
+    for lines in (first, [f"!{line}" for line in script.splitlines()]):
+        if not lines:
+            continue
+        source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
+        items = ",\n".join(f"    {string(x)}" for x in source)
+        cells.append(
+            '  {\n   "cell_type": "code",\n   "execution_count": null,\n'
+            f'   "id": "c{len(cells)}",\n   "metadata": {{}},\n   "outputs": [],\n'
+            f'   "source": [\n{items}\n   ]\n  }}'
+        )
+    kernel = (
+        ' "metadata": {\n  "kernelspec": {\n   "display_name": "Python 3",\n'
+        '   "language": "python",\n   "name": "python3"\n  }\n },\n'
+    )
+    body = ",\n".join(cells)
+    cells_text = f' "cells": [\n{body}\n ],\n' if cells else ' "cells": [],\n'
+    return "{\n" + cells_text + kernel + ' "nbformat": 4,\n "nbformat_minor": 5\n}\n'
+
+
+def markdown(env: Env, script: str, comment: str | None) -> str:
+    """A Markdown page (read with --include-docs): the env block and the script in one
+    ``sh`` code block."""
+    out = "# Install\n\n```sh\n" + (f"# {comment}\n" if comment and env else "")
+    out += "".join(f"export {k}={v}\n" for k, v in env)
+    return out + (script + "\n" if script else "") + "```\n"
+
+
 # kinds with examples of their own in every rule, which hold install commands too: they get
 # the examples of the cases that need a script
 SCRIPT_ONLY: dict[str, tuple[str, Render]] = {"compose": ("compose.yaml", compose)}
@@ -130,12 +167,17 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
+    "notebook": ("setup.ipynb", notebook, True),
+    "markdown": ("docs/install.md", markdown, True),
 }
+# kinds read only when asked for, never fixed: their bad examples have no fixed text, and
+# their install commands are examples, not installs (no PS104, PS403 there)
+DOCS_KINDS = frozenset({"markdown"})
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
-SCRIPT_KINDS = frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts) | set(
-    SCRIPT_ONLY
-)
+SCRIPT_KINDS = (
+    frozenset(k for k, (_p, _r, scripts) in RENDERERS.items() if scripts) | set(SCRIPT_ONLY)
+) - DOCS_KINDS
 CI_KINDS = frozenset(RENDERERS)
 
 _S = "pip install -r requirements.txt"
@@ -390,6 +432,14 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
     ),
     "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
+    "markdown": (
+        markdown((), f"if true; then pip install -i {ALIYUN} flask", None),
+        markdown((), f"if true; then pip install -i {ALIYUN} flask; fi", None),
+    ),
+    "notebook": (
+        notebook((), f"pip install -i {ALIYUN} flask", None).replace('"cells"', "cells", 1),
+        notebook((), f"pip install -i {ALIYUN} flask", None),
+    ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask\nfi", None),
@@ -399,11 +449,15 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
 
 def _example(kind: str, case: Case, bad: bool) -> Example | None:
     path, render, scripts = RENDERERS[kind]
-    if case.needs_script and not scripts:
+    if case.needs_script and (not scripts or kind in DOCS_KINDS):
         return None
     text = render(case.env, case.script if scripts else "", case.comment)
     fixed = None
-    if bad and (case.fixed_env is not None or case.fixed_script is not None):
+    if (
+        bad
+        and kind not in DOCS_KINDS
+        and (case.fixed_env is not None or case.fixed_script is not None)
+    ):
         env = case.env if case.fixed_env is None else case.fixed_env
         script = case.script if case.fixed_script is None else case.fixed_script
         fixed = render(env, script if scripts else "", None)
