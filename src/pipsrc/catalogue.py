@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from pipsrc.compat import TomlError, loads_toml
 from pipsrc.records import record
 from pipsrc.urls import Url, parse_url
 
@@ -180,11 +181,9 @@ class Catalogue:
     def from_toml(cls, text: str) -> Catalogue:
         """Build a catalogue from ``[[mirror]]`` tables in TOML text (validated): a
         catalogue of one's own, and the tests of the validation."""
-        import tomllib
-
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
+            data = loads_toml(text)
+        except TomlError as e:
             raise CatalogueError(f"catalogue: {e}") from e
         entries = data.get("mirror")
         if not isinstance(entries, list):

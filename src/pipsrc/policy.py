@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.compat import TomlError, loads_toml
 from pipsrc.records import record, replace
 from pipsrc.urls import matches_glob, parse_url, same_index, same_mirror
 
@@ -242,12 +243,10 @@ def load_policy(path: Path) -> Policy:
     except OSError as exc:
         raise PolicyError(shown, 1, f"cannot read policy: {exc.strerror}") from None
     text = raw_bytes.decode("utf-8", errors="replace")
-    import tomllib  # here: a run without a policy file imports no TOML parser
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _lineno_from_message(str(exc))
+    try:  # a run without a policy file imports no TOML parser
+        data = loads_toml(text)
+    except TomlError as exc:
+        line = exc.lineno or _lineno_from_message(str(exc))
         raise PolicyError(shown, line, f"invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("pipsrc")

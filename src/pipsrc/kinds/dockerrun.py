@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from pipsrc.compat import zip_strict
 from pipsrc.kinds import shell
 from pipsrc.model import Document, Scope
 from pipsrc.records import replace
@@ -129,7 +130,7 @@ class _Run:
         if len(strings) != len(argv):
             return
         words = []
-        for m, value in zip(strings, argv, strict=True):
+        for m, value in zip_strict(strings, argv):
             s, e = a0 + m.start(1), a0 + m.end(1)
             words.append(Tok(s - 1, e + 1, [Piece(s, e, value, "\\" not in m.group(1))]))
         res = Resolver(self.text, segmap, self.env, logical)

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from pipsrc.catalogue import catalogue
+from pipsrc.compat import zip_strict
 from pipsrc.context import Context
 from pipsrc.model import (
     Applicability,
@@ -304,7 +305,7 @@ def moving_sources(doc: Document, chain: list[InstallSite], ctx: Context) -> lis
     ):
         return []
     out: list[Setting | None] = []
-    for k, (site, n) in enumerate(zip(chain, named, strict=True)):
+    for k, (site, n) in enumerate(zip_strict(chain, named)):
         if k == 0 or n is not None or k - 1 < len(ctx.policy.fallback_indexes):
             continue
         eff = effective_index(doc, site, ctx)
