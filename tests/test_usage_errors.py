@@ -82,6 +82,10 @@ def test_the_format_names_are_the_renderers() -> None:
         ("pipsrc fix --ignore implicit", ["implicit-pypi"]),
         ("pipsrc check --format ju", ["junit"]),
         ("pipsrc check --fail-on w", ["warning"]),
+        ("pipsrc fix --mirror t", ["tuna", "tencent"]),
+        ("pipsrc init --mirror al", ["aliyun"]),
+        ("pipsrc rule PS60", ["PS601", "PS602", "PS603"]),
+        ("pipsrc check --conda-mirror t", ["tuna"]),
     ],
 )
 def test_shell_completion(words: str, expected: list[str]) -> None:
