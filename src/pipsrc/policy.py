@@ -270,6 +270,20 @@ def _line_of_key(text: str, key: str) -> int:
     return text.count("\n", 0, m.start()) + 1 if m else 1
 
 
+def _line_of_subkey(text: str, table: str, key: str) -> int:
+    """The line of ``key`` in the ``table`` table: ``[conda]`` then ``mirror = ...`` below
+    it, or ``conda = { mirror = ... }`` on one line; the table's own line when not found."""
+    start = _line_of_key(text, table)
+    pat = re.compile(rf"(?:^|[\s{{,.]){re.escape(key)}[ \t]*=")
+    lines = text.splitlines()
+    for n in range(start - 1, len(lines)):
+        if n >= start and lines[n].lstrip().startswith("["):
+            break  # the next table
+        if pat.search(lines[n]):
+            return n + 1
+    return start
+
+
 # --- the schema ----------------------------------------------------------------------
 #
 # Each key of the policy table is read by one function: it gets the TOML value and a
@@ -419,8 +433,12 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
     """The Policy of a ``[tool.pipsrc]`` table, every key checked against :data:`SCHEMA`."""
 
     def failing(key: str) -> Fail:
-        line = _line_of_key(text, "lang" if key == "report" else key)
-        return lambda message: PolicyError(path, line, message)
+        def fail(message: str) -> PolicyError:
+            sub = re.match(rf"{re.escape(key)}\.([\w-]+)", message)  # conda.mirror: ...
+            line = _line_of_subkey(text, key, sub.group(1)) if sub else _line_of_key(text, key)
+            return PolicyError(path, line, message)
+
+        return fail
 
     for key in table:
         if key not in KEYS:
