@@ -96,7 +96,10 @@ class _Run:
             self._with_heredocs(ins, logical, a0)
             return
         smap = SegMap.from_file_ranges(_cut(ins.ranges, a0))
-        shell.analyze(self.doc, cmd, smap, env, self.scope, nested=True, comments=False)
+        # a trailing `# pipsrc: ignore[...]` is a shell comment of the RUN (own-line
+        # comments are the Dockerfile's, collected by its scanner)
+        mine = "pipsrc" in cmd
+        shell.analyze(self.doc, cmd, smap, env, self.scope, nested=True, comments=mine)
 
     def _with_heredocs(self, ins: Instr, logical: str, a0: int) -> None:
         """A command with heredocs: when it only runs a shell (``RUN <<EOF``, ``RUN bash
@@ -117,7 +120,8 @@ class _Run:
         ranges = [*_cut(ins.ranges, a0), (ins.text_end, ins.end)]
         smap = SegMap.from_file_ranges(ranges)
         text = "".join(self.text[x:y] for x, y in ranges)
-        shell.analyze(self.doc, text, smap, self.env, self.scope, nested=True, comments=False)
+        mine = "pipsrc" in text  # a trailing suppression (see command)
+        shell.analyze(self.doc, text, smap, self.env, self.scope, nested=True, comments=mine)
 
     def _shell_body(self, a: int, b: int, strip_tabs: bool) -> None:
         ranges = body_ranges(self.text, a, b, strip_tabs)
