@@ -209,6 +209,14 @@ class Catalogue:
         """The PyPI mirrors a fix may target (not vendor indexes, not unreliable ones)."""
         return [m for m in self._mirrors if not m.is_vendor and m.reliable]
 
+    def instead_of(self, mirror: Mirror) -> str:
+        """Why an unreliable mirror is not a target, and which mirrors to pick instead."""
+        others = ", ".join(m.id for m in self.reliable_mirrors()[1:4])  # after PyPI itself
+        return (
+            f"the catalogue marks {mirror.name_en} as unreliable "
+            f"({mirror.note_en or 'often unavailable'}); choose another mirror, such as {others}"
+        )
+
     def suggestions(self, query: str, n: int = 3) -> list[str]:
         """Ids close to ``query``: spelling (difflib) or a part of a display name."""
         q = query.strip().lower()

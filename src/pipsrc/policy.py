@@ -144,12 +144,7 @@ class Policy:
                 f"{m.name_en} index stays allowed as an exception"
             )
         if match is not None and not match.mirror.reliable:
-            others = ", ".join(m.id for m in catalogue().reliable_mirrors()[1:4])
-            raise BadIndex(
-                f"{value!r}: the catalogue marks {match.mirror.name_en} as unreliable "
-                f"({match.mirror.note_en or 'often unavailable'}); choose another mirror, "
-                f"such as {others}"
-            )
+            raise BadIndex(f"{value!r}: {catalogue().instead_of(match.mirror)}")
         index_id = value if catalogue().get(value) else None
         if index_id is None and match is not None and match.form == "canonical":
             index_id = match.mirror.id

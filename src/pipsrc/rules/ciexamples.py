@@ -220,9 +220,9 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "PS107": {
         "bad": [
             _c(
-                env=(("PIP_INDEX_URL", "https://pypi.douban.com/simple/"),),
+                env=(("PIP_INDEX_URL", "https://pypi.mirrors.ustc.edu.cn/simple/"),),
                 script=_S,
-                fixed_env=(("PIP_INDEX_URL", "https://pypi.doubanio.com/simple/"),),
+                fixed_env=(("PIP_INDEX_URL", "https://mirrors.ustc.edu.cn/pypi/simple/"),),
                 **_NONE,
             )
         ],
