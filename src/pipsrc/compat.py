@@ -72,17 +72,19 @@ def _exhausted(it: Iterator[Any]) -> bool:
 _END = object()
 
 
+def _pairwise(iterable: Iterable[A]) -> Iterator[tuple[A, A]]:
+    """``itertools.pairwise``: each item with the next one."""
+    it = iter(iterable)
+    for prev in it:  # the first item; the inner loop takes the rest
+        for item in it:
+            yield prev, item
+            prev = item
+
+
 if sys.version_info >= (3, 10):
     from itertools import pairwise  # novm
 else:
-
-    def pairwise(iterable: Iterable[A]) -> Iterator[tuple[A, A]]:
-        """``itertools.pairwise``: each item with the next one."""
-        it = iter(iterable)
-        for prev in it:  # the first item; the inner loop takes the rest
-            for item in it:
-                yield prev, item
-                prev = item
+    pairwise = _pairwise
 
 
 def realpath_strict(path: str) -> str:
@@ -90,6 +92,10 @@ def realpath_strict(path: str) -> str:
     symlink loop instead of a made-up path."""
     if sys.version_info >= (3, 10):
         return os.path.realpath(path, strict=True)  # novm
+    return _realpath_checked(path)
+
+
+def _realpath_checked(path: str) -> str:
     real = os.path.realpath(path)
     os.stat(path)  # raises as strict mode does: no such file, too many levels of links
     return real
