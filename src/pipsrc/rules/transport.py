@@ -173,6 +173,8 @@ def _to_https(doc: Document, s: Setting, ctx: Context) -> Fix | None:
     match = catalogue().match(s.value or "")
     if not (s.editable and match is not None and match.mirror.https):
         return None
+    if not match.mirror.reliable:
+        return None  # no fix keeps a value on a mirror the catalogue marks unreliable (PS107)
     if s.raw[:5].lower() != "http:":
         return None
     edit = Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s")
