@@ -68,7 +68,8 @@ class PlainHttpIndex(Rule):
         "Unsafe: switch to https only when the catalogue says the host serves https; an "
         "internal proxy may not. Put internal proxies in `allow-http` instead. Safe when the "
         "index is the policy's own mirror, which the policy names over https: the fix is "
-        "then the policy itself, and the trusted-host that served the http index goes with it."
+        "then the policy itself, and the trusted-host that served the http index goes with it. "
+        "None for a mirror the catalogue marks unreliable (PS107 names mirrors to choose)."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
