@@ -210,6 +210,13 @@ def test_init_refuses_a_policy_another_file_would_shadow(tmp_path: Path) -> None
     assert not (tmp_path / "pyproject.toml").exists()
     code, out = run("init", "--mirror", "douban", str(tmp_path / "x"))
     assert code == 2 and "unreliable" in out
+    write(tmp_path / "y", "pipsrc.toml", 'index = "aliyun"\n')  # the issue's own case
+    code, out = run("init", "--pyproject", str(tmp_path / "y"))
+    assert code == 2 and "pipsrc.toml already holds a pipsrc policy, which would shadow" in out
+    assert not (tmp_path / "y" / "pyproject.toml").exists()
+    code, out = run("init", "--mirror", "pytorch", str(tmp_path / "z"))  # a vendor-only index
+    assert code == 2 and "'pytorch' is the PyTorch index, which serves only" in out
+    assert not (tmp_path / "z").exists()
 
 
 def test_internal_error_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

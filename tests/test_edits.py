@@ -95,11 +95,11 @@ def test_pipconf_unsafe_fixes_keep_the_file_valid() -> None:
     from pipsrc.policy import Policy
 
     text = (
-        "[install]\nindex-url = http://pypi.douban.com/simple/\n"
+        "[install]\nindex-url = http://pypi.mirrors.ustc.edu.cn/simple/\n"
         "trusted-host = pypi.tuna.tsinghua.edu.cn"
     )
     fixed = fix_text(text, "pip.conf", Policy(), unsafe=True)
-    assert fixed.startswith("[install]\nindex-url = https://pypi.doubanio.com/simple/")
+    assert fixed.startswith("[install]\nindex-url = https://mirrors.ustc.edu.cn/pypi/simple/")
     assert "    " not in fixed  # no orphaned continuation line glued to index-url
 
 

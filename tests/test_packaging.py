@@ -30,6 +30,12 @@ def test_the_wheel_contains_the_license(tmp_path: Path) -> None:
     assert "License-Expression: MIT" in metadata
     assert "Project-URL: Changelog" in metadata and "Classifier: Typing :: Typed" in metadata
     assert "pipsrc/py.typed" in names
+    assert "Requires-Python: >=3.9" in metadata
+    for version in ("3.9", "3.10", "3.11", "3.12", "3.13"):
+        assert f"Classifier: Programming Language :: Python :: {version}\n" in metadata
+    # tomllib is in the standard library from 3.11: tomli before it, and only there
+    assert 'Requires-Dist: tomli<3,>=1.1; python_version < "3.11"' in metadata
+    assert {n.split("/", 1)[0] for n in names} == {"pipsrc", "pipsrc-0.1.0.dist-info"}
 
 
 def test_dependencies_have_upper_bounds() -> None:

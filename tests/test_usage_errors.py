@@ -48,6 +48,21 @@ CASES = [
      " is the PyTorch index, which serves only PyTorch's own packages"),
     (["check", "--policy", "nope.toml", "."], {}, "--policy nope.toml: policy file not found"),
     (["check", "."], {"PIPSRC_POLICY": "nope.toml"}, "PIPSRC_POLICY=nope.toml: policy file not"),
+    (["check", "--select", "PS999", "."], {}, "--select PS999: unknown rule 'PS999'"),
+    (["fix", "--mirror", "aliyun", "--ignore", "PS101,nosuch", "."], {},
+     "--ignore nosuch: unknown rule 'nosuch'"),
+    (["check", "."], {"PIPSRC_SELECT": "PS1,PS999"}, "PIPSRC_SELECT=PS1,PS999: unknown rule"),
+    (["check", "."], {"PIPSRC_IGNORE": "nosuch"}, "PIPSRC_IGNORE=nosuch: unknown rule 'nosuch'"),
+    (["check", "."], {"PIPSRC_FORMAT": "yaml"}, "PIPSRC_FORMAT=yaml: expected one of full,"),
+    (["report", "."], {"PIPSRC_LANG": "fr"}, "PIPSRC_LANG=fr: expected one of en, zh"),
+    (["report", "--date", "2020-13-45", "."], {}, "--date '2020-13-45': expected YYYY-MM-DD"),
+    (["report", "-o", "/nonexistent/r.md", "."], {},
+     "--output /nonexistent/r.md: directory /nonexistent does not exist"),
+    (["check", "."], {"PIPSRC_PROXY": "ftp://x"}, "PIPSRC_PROXY=ftp://x: 'ftp://x' is not an"),
+    (["check", "--conda-mirror", "nosuch", "."], {},
+     "--conda-mirror nosuch: unknown mirror 'nosuch'"),
+    (["check", "."], {"PIPSRC_CONDA_MIRROR": "nosuch"}, "PIPSRC_CONDA_MIRROR=nosuch: unknown"),
+    (["check", "."], {"PIPSRC_MIRROR": "pytorch"}, "PIPSRC_MIRROR=pytorch: 'pytorch' is the"),
 ]  # fmt: skip
 
 
@@ -62,6 +77,28 @@ def test_bad_values_are_named_and_nothing_is_touched(
     assert "Traceback" not in out and "internal error" not in out
     assert (tmp_path / "Dockerfile").read_text() == DOCKERFILE
     assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile"]
+
+
+POLICY_CASES = [
+    ('index = "aliyun"\nselect = ["PS999"]\n', "pipsrc.toml:2: unknown rule 'PS999'"),
+    ('index = "aliyun"\nfail-on = "fatal"\n', "pipsrc.toml:2: fail-on must be one of"),
+    ('index = "nosuch"\n', 'pipsrc.toml:1: unknown mirror "nosuch"'),
+    ('index = "aliyun"\n[report]\nlang = "fr"\n', "pipsrc.toml:3: report.lang must be"),
+    ('index = "aliyun"\n[conda]\nmirror = "nosuch"\n', "pipsrc.toml:3: conda.mirror: unknown"),
+]
+
+
+@pytest.mark.parametrize(("policy", "message"), POLICY_CASES)
+def test_bad_policy_values_are_named_with_file_and_line(
+    tmp_path: Path, policy: str, message: str
+) -> None:
+    (tmp_path / "pipsrc.toml").write_text(policy)
+    (tmp_path / "Dockerfile").write_text(DOCKERFILE)
+    for args in (["check", "."], ["fix", "--report", "r.md", "."]):
+        code, out = pipsrc(tmp_path, *args)
+        assert code == 2 and message in out, out
+        assert (tmp_path / "Dockerfile").read_text() == DOCKERFILE
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["Dockerfile", "pipsrc.toml"]
 
 
 def test_a_vendor_index_is_refused_as_the_policy_index(tmp_path: Path) -> None:
@@ -82,6 +119,10 @@ def test_the_format_names_are_the_renderers() -> None:
         ("pipsrc fix --ignore implicit", ["implicit-pypi"]),
         ("pipsrc check --format ju", ["junit"]),
         ("pipsrc check --fail-on w", ["warning"]),
+        ("pipsrc fix --mirror t", ["tuna", "tencent"]),
+        ("pipsrc init --mirror al", ["aliyun"]),
+        ("pipsrc rule PS60", ["PS601", "PS602", "PS603"]),
+        ("pipsrc check --conda-mirror t", ["tuna"]),
     ],
 )
 def test_shell_completion(words: str, expected: list[str]) -> None:

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Literal
 
+from pipsrc.compat import TomlError, loads_toml
 from pipsrc.records import record
 from pipsrc.urls import Url, parse_url
 
@@ -180,11 +181,9 @@ class Catalogue:
     def from_toml(cls, text: str) -> Catalogue:
         """Build a catalogue from ``[[mirror]]`` tables in TOML text (validated): a
         catalogue of one's own, and the tests of the validation."""
-        import tomllib
-
         try:
-            data = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as e:
+            data = loads_toml(text)
+        except TomlError as e:
             raise CatalogueError(f"catalogue: {e}") from e
         entries = data.get("mirror")
         if not isinstance(entries, list):
@@ -209,6 +208,14 @@ class Catalogue:
     def reliable_mirrors(self) -> list[Mirror]:
         """The PyPI mirrors a fix may target (not vendor indexes, not unreliable ones)."""
         return [m for m in self._mirrors if not m.is_vendor and m.reliable]
+
+    def instead_of(self, mirror: Mirror) -> str:
+        """Why an unreliable mirror is not a target, and which mirrors to pick instead."""
+        others = ", ".join(m.id for m in self.reliable_mirrors()[1:4])  # after PyPI itself
+        return (
+            f"the catalogue marks {mirror.name_en} as unreliable "
+            f"({mirror.note_en or 'often unavailable'}); choose another mirror, such as {others}"
+        )
 
     def suggestions(self, query: str, n: int = 3) -> list[str]:
         """Ids close to ``query``: spelling (difflib) or a part of a display name."""

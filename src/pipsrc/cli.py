@@ -148,7 +148,7 @@ def rules_cmd() -> None:
 
 
 @main.command("rule")
-@click.argument("code")
+@click.argument("code", shell_complete=_rule_codes)
 def rule_cmd(code: str) -> None:
     """Explain one rule (code or name)."""
     from pipsrc.docs import rule_markdown
@@ -211,7 +211,9 @@ def why_cmd(
 
 
 @main.command()
-@click.option("--mirror", metavar="ID|URL", default="aliyun", show_default=True)
+@click.option(
+    "--mirror", metavar="ID|URL", default="aliyun", show_default=True, shell_complete=_mirror_ids
+)
 @click.option("--pyproject", is_flag=True, help="Write [tool.pipsrc] into pyproject.toml.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 def init(mirror: str, pyproject: bool, directory: str) -> None:

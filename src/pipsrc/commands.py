@@ -224,6 +224,7 @@ def _prepare(opts: Options) -> Prepared | int:
             _env_list("PIPSRC_SELECT"),
             _env_list("PIPSRC_IGNORE"),
         )
+        _check_rule_lists(opts)
         selection.enabled(policy)
         date = _date(opts.date)
         for name in ("output", "report_file"):
@@ -241,6 +242,18 @@ def _prepare(opts: Options) -> Prepared | int:
         return EXIT_USAGE
     excl = (*_env_list("PIPSRC_EXCLUDE"), *_split(opts.exclude))
     return Prepared(paths, policy, selection, excl, bool(mirror or proxy), date)
+
+
+def _check_rule_lists(opts: Options) -> None:
+    """An unknown rule in ``--select``/``--ignore`` or their variables is named with the
+    option or the variable it was given in (the policy's own: with its file:line)."""
+    from pipsrc.engine.selection import check_codes
+
+    for name, envvar in (("select", "PIPSRC_SELECT"), ("ignore", "PIPSRC_IGNORE")):
+        flag = SPEC_BY_NAME[name].flags[0]
+        for item in _split(getattr(opts, name)):
+            check_codes((item,), f"{flag} {item}")
+        check_codes(_env_list(envvar), f"{envvar}={os.environ.get(envvar, '')}")
 
 
 def output_format(opts: Options) -> str:

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Iterable, Iterator
 
 from pipsrc import kinds
+from pipsrc.compat import realpath_strict
 from pipsrc.gitfiles import PENDING, git_root, listing
 from pipsrc.records import record
 
@@ -218,7 +219,7 @@ class _Finder:
         a symlink to a file outside the repository or outside the paths given."""
         try:
             if is_link:
-                real = os.path.realpath(abs_path, strict=True)
+                real = realpath_strict(abs_path)
             else:
                 directory, name = os.path.split(abs_path)
                 real = os.path.join(self.real_dir(directory), name)
@@ -243,7 +244,7 @@ class _Finder:
         if real is None:
             parent, name = os.path.split(directory)
             if not name or parent == directory or stat.S_ISLNK(os.lstat(directory).st_mode):
-                real = os.path.realpath(directory, strict=True)
+                real = realpath_strict(directory)
             else:
                 real = os.path.join(self.real_dir(parent), name)
             self.real_dirs[directory] = real

@@ -10,8 +10,8 @@ is copied verbatim by construction.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from itertools import pairwise
 
+from pipsrc.compat import pairwise
 from pipsrc.model import Edit, Fix
 from pipsrc.records import record
 

@@ -14,8 +14,8 @@ translation). Line and column numbers are derived only for reporting.
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
+from pipsrc.compat import StrEnum
 from pipsrc.records import field, record
 
 _TEMPLATE = re.compile(r"\{\{|\{%")  # Jinja and the like: no URL or host has one

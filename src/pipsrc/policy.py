@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.compat import TomlError, loads_toml
 from pipsrc.records import record, replace
 from pipsrc.urls import matches_glob, parse_url, same_index, same_mirror
 
@@ -144,12 +145,7 @@ class Policy:
                 f"{m.name_en} index stays allowed as an exception"
             )
         if match is not None and not match.mirror.reliable:
-            others = ", ".join(m.id for m in catalogue().reliable_mirrors()[1:4])
-            raise BadIndex(
-                f"{value!r}: the catalogue marks {match.mirror.name_en} as unreliable "
-                f"({match.mirror.note_en or 'often unavailable'}); choose another mirror, "
-                f"such as {others}"
-            )
+            raise BadIndex(f"{value!r}: {catalogue().instead_of(match.mirror)}")
         index_id = value if catalogue().get(value) else None
         if index_id is None and match is not None and match.form == "canonical":
             index_id = match.mirror.id
@@ -243,12 +239,10 @@ def load_policy(path: Path) -> Policy:
     except OSError as exc:
         raise PolicyError(shown, 1, f"cannot read policy: {exc.strerror}") from None
     text = raw_bytes.decode("utf-8", errors="replace")
-    import tomllib  # here: a run without a policy file imports no TOML parser
-
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None) or _lineno_from_message(str(exc))
+    try:  # a run without a policy file imports no TOML parser
+        data = loads_toml(text)
+    except TomlError as exc:
+        line = exc.lineno or _lineno_from_message(str(exc))
         raise PolicyError(shown, line, f"invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("pipsrc")
@@ -270,6 +264,20 @@ def _line_of_key(text: str, key: str) -> int:
     pat = re.compile(rf"^[ \t]*(?:{k}[ \t]*=|\[(?:tool\.pipsrc\.)?{k}\])", re.MULTILINE)
     m = pat.search(text)
     return text.count("\n", 0, m.start()) + 1 if m else 1
+
+
+def _line_of_subkey(text: str, table: str, key: str) -> int:
+    """The line of ``key`` in the ``table`` table: ``[conda]`` then ``mirror = ...`` below
+    it, or ``conda = { mirror = ... }`` on one line; the table's own line when not found."""
+    start = _line_of_key(text, table)
+    pat = re.compile(rf"(?:^|[\s{{,.]){re.escape(key)}[ \t]*=")
+    lines = text.splitlines()
+    for n in range(start - 1, len(lines)):
+        if n >= start and lines[n].lstrip().startswith("["):
+            break  # the next table
+        if pat.search(lines[n]):
+            return n + 1
+    return start
 
 
 # --- the schema ----------------------------------------------------------------------
@@ -422,8 +430,12 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
     """The Policy of a ``[tool.pipsrc]`` table, every key checked against :data:`SCHEMA`."""
 
     def failing(key: str) -> Fail:
-        line = _line_of_key(text, "lang" if key == "report" else key)
-        return lambda message: PolicyError(path, line, message)
+        def fail(message: str) -> PolicyError:
+            sub = re.match(rf"{re.escape(key)}\.([\w-]+)", message)  # conda.mirror: ...
+            line = _line_of_subkey(text, key, sub.group(1)) if sub else _line_of_key(text, key)
+            return PolicyError(path, line, message)
+
+        return fail
 
     for key in table:
         if key not in KEYS:

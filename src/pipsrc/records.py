@@ -23,7 +23,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from operator import attrgetter
-from typing import Any, TypeVar, dataclass_transform, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
+
+if TYPE_CHECKING:  # typing's own from Python 3.11; a type checker has typing_extensions
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: object) -> Any:
+        """Only type checkers read the marker: at run time it leaves ``record`` as is."""
+        return lambda decorated: decorated
+
 
 T = TypeVar("T")
 

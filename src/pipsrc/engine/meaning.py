@@ -19,10 +19,10 @@ that one, and says so in its finding.
 
 from __future__ import annotations
 
-import itertools
 import re
 from typing import Any
 
+from pipsrc.compat import pairwise, zip_strict
 from pipsrc.kinds.dockerfile import LONE_RUNS, singles
 from pipsrc.model import Document, Method
 from pipsrc.syntax.bashcheck import syntax_error
@@ -57,7 +57,7 @@ def _shell(before: Document, after: Document) -> str | None:
 
 def _programs(before: list[str], after: list[str], names: list[str]) -> str | None:
     """The first program (paired by position) that parsed before and does not now."""
-    for old, new, name in zip(before, after, names, strict=False):
+    for old, new, name in zip(before, after, names):
         if old == new:
             continue
         error = syntax_error(new)
@@ -86,12 +86,8 @@ def _dockerfile(before: Document, after: Document) -> str | None:
         gained = [k for k in kept_new if k not in kept_old]
         what = f"{', '.join(gained)} would appear" if gained else f"{', '.join(lost)} would go"
         return f"the Dockerfile's instructions would change ({what})"
-    old_runs = [
-        p for i, k in zip(old, old_kws, strict=True) for p in _run_programs(before.text, i, k)
-    ]
-    new_runs = [
-        p for i, k in zip(new, new_kws, strict=True) for p in _run_programs(after.text, i, k)
-    ]
+    old_runs = [p for i, k in zip_strict(old, old_kws) for p in _run_programs(before.text, i, k)]
+    new_runs = [p for i, k in zip_strict(new, new_kws) for p in _run_programs(after.text, i, k)]
     names = [f"the RUN on line {line}" for line, _ in new_runs]
     why = _programs([p for _, p in old_runs], [p for _, p in new_runs], names)
     if why is None and _lone_pairs(after.text, new, new_kws) > _lone_pairs(
@@ -105,7 +101,7 @@ def _lone_pairs(text: str, instrs: list[Instr], kws: list[str]) -> int:
     """How many one-command ``RUN`` instructions follow another (hadolint's DL3059): fixes
     that each keep the count may still raise it together."""
     single = singles(text, instrs, kws)
-    return sum(1 for a, b in itertools.pairwise(single) if a and b)
+    return sum(1 for a, b in pairwise(single) if a and b)
 
 
 def _keyword(text: str, ins: Instr) -> str:
@@ -140,7 +136,7 @@ def _run_programs(text: str, ins: Instr, kw: str) -> list[tuple[int, str]]:
     markers = re.sub(r"\d*<<-?[\"']?[^\s\"'<>|&;]+[\"']?", "", command)
     if not markers.strip() or _SHELLS.fullmatch(markers.strip() + " "):
         return [(ins.first_line, body) for body in bodies]
-    docs = "".join(f"{body}\n{h.word}\n" for body, h in zip(bodies, ins.heredocs, strict=True))
+    docs = "".join(f"{body}\n{h.word}\n" for body, h in zip_strict(bodies, ins.heredocs))
     return [(ins.first_line, f"{command}\n{docs}")]
 
 
@@ -219,7 +215,7 @@ def _collections(text: str) -> dict[tuple[str, ...], int]:
         seen.add(id(node))
         for k, v in node.value:
             key = (*path, str(k.value) if isinstance(k, ScalarNode) else "?")
-            if isinstance(v, MappingNode | SequenceNode):
+            if isinstance(v, (MappingNode, SequenceNode)):
                 out[key] = len(v.value)
                 stack.append((v, key))
             else:

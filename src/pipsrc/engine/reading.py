@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 
 from pipsrc import kinds
+from pipsrc.compat import zip_strict
 from pipsrc.discover import Candidate, Skipped, discover
 from pipsrc.engine.results import FileResult
 from pipsrc.gitfiles import git_root, work_tree_of
@@ -105,7 +106,7 @@ def collect(
     if len(todo) >= MIN_FILES:
         for kind in {r.kind for r in todo}:
             kinds.prepare(kind)
-    for r, doc in zip(todo, map_files(parse_read, todo), strict=True):
+    for r, doc in zip_strict(todo, map_files(parse_read, todo)):
         r.doc = doc
     if any(os.path.isdir(p) for p in paths):
         files = _with_referenced(files, root, exclude)

@@ -78,3 +78,12 @@ def check_policy_codes(policy: Policy) -> None:
             resolve_codes(codes)
         except KeyError as exc:
             raise PolicyError(policy.source or "policy", policy.line_of(key), exc.args[0]) from None
+
+
+def check_codes(items: tuple[str, ...], source: str) -> None:
+    """Raise KeyError for an unknown rule in ``items``, its message naming ``source``: where
+    the user wrote the list (``--select PS999``, ``PIPSRC_IGNORE=PS1,nosuch``)."""
+    try:
+        resolve_codes(items)
+    except KeyError as exc:
+        raise KeyError(f"{source}: {exc.args[0]}") from None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from pipsrc.compat import zip_strict
 from pipsrc.kinds.dockerrun import analyze_run
 from pipsrc.kinds.embedded import merge_pipconf
 from pipsrc.kinds.shellwrites import is_pip_config_path
@@ -85,7 +86,7 @@ class _Parser:
             frag = Scope("fragment", 0, end, fragment=True, insert_style="dockerfile")
             self.doc.scopes.append(frag)
             self.stage = _Stage(frag)
-        for ins, kw in zip(sc.instrs, kws, strict=True):
+        for ins, kw in zip_strict(sc.instrs, kws):
             try:
                 self._instruction(ins, kw)
             except (ValueError, IndexError, KeyError) as exc:  # defensive: never crash
@@ -408,7 +409,7 @@ LONE_RUNS = (
 
 
 def singles(text: str, instrs: list[Instr], kws: list[str]) -> list[bool]:
-    return [kw == "RUN" and _count(text, ins) == 1 for ins, kw in zip(instrs, kws, strict=True)]
+    return [kw == "RUN" and _count(text, ins) == 1 for ins, kw in zip_strict(instrs, kws)]
 
 
 _MARKERS_ONLY = re.compile(r"\s*RUN\s+(?:--\S+\s+)*<<-?[\"']?\w+[\"']?\s*", re.IGNORECASE)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 
+from pipsrc.compat import zip_strict
 from pipsrc.kinds import shell
 from pipsrc.model import Document, Scope
 from pipsrc.records import replace
@@ -95,7 +96,10 @@ class _Run:
             self._with_heredocs(ins, logical, a0)
             return
         smap = SegMap.from_file_ranges(_cut(ins.ranges, a0))
-        shell.analyze(self.doc, cmd, smap, env, self.scope, nested=True, comments=False)
+        # a trailing `# pipsrc: ignore[...]` is a shell comment of the RUN (own-line
+        # comments are the Dockerfile's, collected by its scanner)
+        mine = "pipsrc" in cmd
+        shell.analyze(self.doc, cmd, smap, env, self.scope, nested=True, comments=mine)
 
     def _with_heredocs(self, ins: Instr, logical: str, a0: int) -> None:
         """A command with heredocs: when it only runs a shell (``RUN <<EOF``, ``RUN bash
@@ -116,7 +120,8 @@ class _Run:
         ranges = [*_cut(ins.ranges, a0), (ins.text_end, ins.end)]
         smap = SegMap.from_file_ranges(ranges)
         text = "".join(self.text[x:y] for x, y in ranges)
-        shell.analyze(self.doc, text, smap, self.env, self.scope, nested=True, comments=False)
+        mine = "pipsrc" in text  # a trailing suppression (see command)
+        shell.analyze(self.doc, text, smap, self.env, self.scope, nested=True, comments=mine)
 
     def _shell_body(self, a: int, b: int, strip_tabs: bool) -> None:
         ranges = body_ranges(self.text, a, b, strip_tabs)
@@ -129,7 +134,7 @@ class _Run:
         if len(strings) != len(argv):
             return
         words = []
-        for m, value in zip(strings, argv, strict=True):
+        for m, value in zip_strict(strings, argv):
             s, e = a0 + m.start(1), a0 + m.end(1)
             words.append(Tok(s - 1, e + 1, [Piece(s, e, value, "\\" not in m.group(1))]))
         res = Resolver(self.text, segmap, self.env, logical)

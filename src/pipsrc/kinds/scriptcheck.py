@@ -14,6 +14,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable
 
+from pipsrc.compat import zip_strict
 from pipsrc.model import Setting, Span
 from pipsrc.syntax.words import SegMap
 
@@ -37,7 +38,7 @@ class EditChecker:
     ) -> None:
         self.text, self.start, self.end, self.logical = text, start, end, logical
         self.decode = decode
-        self.segs = sorted(zip(segmap._file, segmap._log, segmap._len, strict=True))
+        self.segs = sorted(zip_strict(segmap._file, segmap._log, segmap._len))
         self.files = [f for f, _, _ in self.segs]
 
     def check(self, s: Setting) -> None:

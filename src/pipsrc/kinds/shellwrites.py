@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from pipsrc import kinds
+from pipsrc.compat import zip_strict
 from pipsrc.kinds.embedded import merge_env_lines, merge_pipconf, rebase
 from pipsrc.model import Document, Scope, Setting
 from pipsrc.syntax.bashtree import WORD_NODES, NodeReader
@@ -323,7 +324,7 @@ class FileWrites:
         """Parse a written body as ``kind`` and merge it where the script spells it: its
         scopes prefixed (a Dockerfile's stages), or its settings in the script's scope."""
         ranges = []
-        for la, fa, n in zip(content.cmap._log, content.cmap._file, content.cmap._len, strict=True):
+        for la, fa, n in zip_strict(content.cmap._log, content.cmap._file, content.cmap._len):
             span, contiguous = self.ctx.res.fspan(fa, fa + n)
             if not contiguous:
                 return

@@ -241,12 +241,14 @@ def comments(doc: Document, text: str, scalar_spans: list[tuple[int, int]]) -> N
     """``#`` at a line start or after a blank, outside every scalar."""
     spans = sorted(scalar_spans)
     starts = [s for s, _ in spans]
+    inside = -1  # the end of the last comment: a `#` before it is part of that comment
     for m in _COMMENT.finditer(text):
         pos = m.start()
         i = bisect.bisect_right(starts, pos) - 1
-        if i >= 0 and spans[i][0] <= pos < spans[i][1]:
+        if pos < inside or (i >= 0 and spans[i][0] <= pos < spans[i][1]):
             continue  # scalars never overlap: only the last one starting before can hold it
         _add_comment(doc, text, pos)
+        inside = doc.comments[-1].span.end
 
 
 def own_line_comments(doc: Document, text: str) -> None:

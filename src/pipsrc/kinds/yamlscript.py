@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from pipsrc.compat import zip_strict
 from pipsrc.kinds import shell, yamldoc
 from pipsrc.kinds.scriptcheck import EditChecker
 from pipsrc.model import Document, ParseProblem, Scope
@@ -189,7 +190,7 @@ SHELL_C = re.compile(
 def _narrow(segmap: SegMap, a: int, b: int) -> SegMap:
     """The map of ``logical[a:b]``."""
     segs = []
-    for log, file, n in zip(segmap._log, segmap._file, segmap._len, strict=True):
+    for log, file, n in zip_strict(segmap._log, segmap._file, segmap._len):
         lo, hi = max(log, a), min(log + n, b)
         if lo < hi:
             segs.append((lo - a, file + (lo - log), hi - lo))

@@ -13,6 +13,7 @@ holds no scripts (``.env`` files).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Optional
 
 from pipsrc.records import record
 from pipsrc.rules.base import Example, Rule
@@ -38,7 +39,7 @@ class Case:
     policy: str | None = None
 
 
-Render = Callable[[Env, str, str | None], str]
+Render = Callable[[Env, str, Optional[str]], str]  # run time: no `|` before Python 3.10
 
 
 def _indent(script: str, n: int) -> str:
@@ -261,9 +262,9 @@ CASES: dict[str, dict[str, list[Case]]] = {
     "PS107": {
         "bad": [
             _c(
-                env=(("PIP_INDEX_URL", "https://pypi.douban.com/simple/"),),
+                env=(("PIP_INDEX_URL", "https://pypi.mirrors.ustc.edu.cn/simple/"),),
                 script=_S,
-                fixed_env=(("PIP_INDEX_URL", "https://pypi.doubanio.com/simple/"),),
+                fixed_env=(("PIP_INDEX_URL", "https://mirrors.ustc.edu.cn/pypi/simple/"),),
                 **_NONE,
             )
         ],

@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterator
 
 from pipsrc.catalogue import catalogue
+from pipsrc.compat import zip_strict
 from pipsrc.context import Context
 from pipsrc.model import (
     Applicability,
@@ -321,7 +322,7 @@ def moving_sources(doc: Document, chain: list[InstallSite], ctx: Context) -> lis
     ):
         return []
     out: list[Setting | None] = []
-    for k, (site, n) in enumerate(zip(chain, named, strict=True)):
+    for k, (site, n) in enumerate(zip_strict(chain, named)):
         fallbacks = ctx.policy.fallback_indexes
         if n is not None or (fallbacks and k == 0) or (k > 0 and k - 1 < len(fallbacks)):
             continue

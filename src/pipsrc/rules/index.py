@@ -367,7 +367,10 @@ class LegacyMirrorUrl(Rule):
         "or no longer answer; aliases make the same mirror look like two and defeat "
         "consistency checks."
     )
-    fix_safety = "Safe: the canonical URL of the same mirror, in the file's own style."
+    fix_safety = (
+        "Safe: the canonical URL of the same mirror, in the file's own style. None for a "
+        "mirror the catalogue marks unreliable: the message names mirrors to choose instead."
+    )
     fix_applicability = Applicability.SAFE
     good = (
         Example("requirements.txt", "-i https://mirrors.ustc.edu.cn/pypi/simple\nx\n", mirror=None),
@@ -408,8 +411,9 @@ class LegacyMirrorUrl(Rule):
         ),
         Example(
             "build.sh",
+            # Douban is marked unreliable: no fix moves the value there (the message names
+            # mirrors to choose instead)
             "#!/bin/sh\npip install -i https://pypi.douban.com/simple/ flask\n",
-            fixed="#!/bin/sh\npip install -i https://pypi.doubanio.com/simple/ flask\n",
             mirror=None,
         ),
         Example(
@@ -441,6 +445,14 @@ class LegacyMirrorUrl(Rule):
                 continue  # PS101/PS102 rewrite it anyway
             match = catalogue().match(s.value)
             if match is None or match.form not in ("legacy", "alias"):
+                continue
+            if not match.mirror.reliable:  # no fix moves a value to it: say what to pick
+                yield Violation(
+                    s.span,
+                    f"{s.value} is a {match.form} address of {match.mirror.name_en}, and "
+                    f"{catalogue().instead_of(match.mirror)} (`pipsrc fix --mirror ID`)",
+                    s.value,
+                )
                 continue
             fix = None
             if s.editable:

@@ -74,7 +74,8 @@ class PlainHttpIndex(Rule):
         "Unsafe: switch to https only when the catalogue says the host serves https; an "
         "internal proxy may not. Put internal proxies in `allow-http` instead. Safe when the "
         "index is the policy's own mirror, which the policy names over https: the fix is "
-        "then the policy itself, and the trusted-host that served the http index goes with it."
+        "then the policy itself, and the trusted-host that served the http index goes with it. "
+        "None for a mirror the catalogue marks unreliable (PS107 names mirrors to choose)."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
@@ -179,6 +180,8 @@ def _to_https(doc: Document, s: Setting, ctx: Context) -> Fix | None:
     match = catalogue().match(s.value or "")
     if not (s.editable and match is not None and match.mirror.https):
         return None
+    if not match.mirror.reliable:
+        return None  # no fix keeps a value on a mirror the catalogue marks unreliable (PS107)
     if s.raw[:5].lower() != "http:":
         return None
     edit = Edit(s.span.start, s.span.start + 4, s.raw[:4] + "s")

@@ -13,11 +13,11 @@ confirm is dropped, so a scanner bug costs a finding, never a wrong edit.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Union
 
 from pipsrc.records import field, record
 
-Path = tuple[str | int, ...]
+Path = tuple[Union[str, int], ...]  # a run-time alias: no `|` before Python 3.10
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR_END = re.compile(r"[,\]}\s#]")
