@@ -98,12 +98,25 @@ def resolve_policy(
                 policy = policy.with_index(value, proxy=name == "proxy")
             except (UnknownMirror, BadIndex) as exc:
                 raise UsageProblem(f"{given(opts, name)}: {exc}") from None
+    if opts.route_vendors:
+        policy = _route_vendors(policy)
     if opts.conda_mirror:
         try:
             policy = replace(policy, conda=policy.conda.with_mirror(opts.conda_mirror))
         except BadIndex as exc:
             raise UsageProblem(f"{given(opts, 'conda_mirror')}: {exc}") from None
     return policy
+
+
+def _route_vendors(policy: Policy) -> Policy:
+    """``--route-vendors``: only with a devpi proxy, whose mirror indexes it names."""
+    proxy = policy.proxy_policy
+    if proxy.url is None or proxy.devpi is None:
+        raise UsageProblem(
+            "--route-vendors needs a devpi proxy: --proxy URL of its simple index "
+            "(.../root/pypi/+simple/) or [tool.pipsrc.proxy] url"
+        )
+    return replace(policy, proxy_policy=replace(proxy, route_vendors=True))
 
 
 def check_choices(opts: Options) -> None:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
+from pipsrc.proxypolicy import ProxyPolicy, read_proxy
 from pipsrc.records import record, replace
 from pipsrc.urls import matches_glob, parse_url, same_index, same_mirror
 
@@ -111,6 +112,7 @@ class Policy:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     report_lang: str = "en"
     conda: CondaPolicy = CondaPolicy()
+    proxy_policy: ProxyPolicy = ProxyPolicy()  # [proxy]: the proxy's upstream, vendor routing
     fail_on: str | None = None  # None: not set here (the default, "warning", applies)
     source: str | None = None  # the file it was read from
     root: str | None = None  # the directory of that file
@@ -155,7 +157,10 @@ class Policy:
         allow_http = self.allow_http
         if proxy and parsed.scheme == "http" and parsed.host not in allow_http:
             allow_http = (*allow_http, parsed.host)
-        return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http)
+        # the proxy clients go through is the one given; a mirror given instead replaces it
+        proxy_policy = replace(self.proxy_policy, url=url if proxy else None)
+        return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http,
+                       proxy_policy=proxy_policy)  # fmt: skip
 
     def is_policy_index(self, value: str) -> bool:
         """The policy index, over https or http: the same mirror (an http one is PS201's)."""
@@ -410,6 +415,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("per-file-ignores", "per_file_ignores", _per_file_ignores),
     Key("report", "report_lang", _report_lang),
     Key("conda", "conda", _conda),
+    Key("proxy", "proxy_policy", read_proxy),
     Key("fail-on", "fail_on", _choice("fail-on", FAIL_ON)),
 )
 # read first and apart: --mirror/--proxy resolve the same way (Policy.with_index)
@@ -421,6 +427,8 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
 
     def failing(key: str) -> Fail:
         line = _line_of_key(text, "lang" if key == "report" else key)
+        if key == "proxy":
+            return lambda message: PolicyError(path, _nested_line(text, line, message), message)
         return lambda message: PolicyError(path, line, message)
 
     for key in table:
@@ -435,7 +443,39 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
     values = {k.field: k.read(table[k.name], failing(k.name)) for k in SCHEMA if k.name in table}
     if "allow_http" in values:  # a proxy index's host is allowed already
         values["allow_http"] = (*policy.allow_http, *values["allow_http"])
-    return replace(policy, **values)
+    policy = replace(policy, **values)
+    return _with_proxy(policy, failing("proxy")) if "proxy" in table else policy
+
+
+def _nested_line(text: str, table_line: int, message: str) -> int:
+    """The line of the ``[proxy]`` key a message names (``proxy.upstream: ...``) when it is
+    written under the table's header, else the header's."""
+    m = re.match(r"proxy\.([a-z-]+)", message) or re.search(r"proxy key '([^']+)'", message)
+    if m is None:
+        return table_line
+    lines = text.splitlines()
+    for n in range(table_line, len(lines)):
+        if lines[n].lstrip().startswith("["):
+            break
+        if re.match(rf"\s*{re.escape(m.group(1))}\s*=", lines[n]):
+            return n + 1
+    return table_line
+
+
+def _with_proxy(policy: Policy, fail: Fail) -> Policy:
+    """``[proxy] url`` is the index clients use (as ``--proxy URL``); the ``index`` the file
+    names, when there is one, is what the proxy follows unless ``upstream`` says otherwise."""
+    proxy = policy.proxy_policy
+    url = proxy.url
+    if url is None:
+        return policy
+    if proxy.upstream is None and policy.index is not None:
+        proxy = replace(proxy, upstream=policy.index, upstream_id=policy.index_id)
+    try:
+        with_url = replace(policy, proxy_policy=proxy).with_index(url, proxy=True)
+    except (UnknownMirror, BadIndex) as exc:
+        raise fail(f"proxy.url: {exc}") from None
+    return with_url
 
 
 def _with_index(policy: Policy, value: Any, fail: Fail) -> Policy:
