@@ -108,3 +108,14 @@ def test_route_vendors_needs_a_devpi_proxy(tmp_path: Path) -> None:
     assert r.exit_code == 2 and "--route-vendors needs a devpi proxy" in r.output
     r = invoke(["check", "--route-vendors", "--proxy", DEVPI, str(tmp_path)])
     assert r.exit_code in (0, 1), r.output
+
+
+def test_other_indexes_of_the_proxy_are_its_own() -> None:
+    proxy = ProxyPolicy(url=DEVPI)
+    assert proxy.own_index("http://devpi.internal:3141/root/torch-cu118/+simple/") == (
+        "root/torch-cu118"
+    )
+    assert proxy.own_index("https://devpi.internal:3141/team/dev/+simple") == "team/dev"
+    assert proxy.own_index(DEVPI) is None  # the policy index itself
+    assert proxy.own_index("http://other:3141/root/torch-cu118/+simple/") is None
+    assert ProxyPolicy().own_index(DEVPI) is None

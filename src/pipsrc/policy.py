@@ -175,6 +175,9 @@ class Policy:
         for exc in self.exceptions:
             if exc.matches(value):
                 return exc.url, exc.reason
+        own = self.proxy_policy.own_index(value) if self.proxy_policy.url else None
+        if own is not None:
+            return own, _OWN_INDEX[lang == "zh"]
         if self.known_exceptions:
             mirror = catalogue().exception_for(value)
             if mirror is not None:
@@ -195,6 +198,10 @@ class Policy:
             if _path_glob_match(glob, path):
                 codes.update(cs)
         return codes
+
+
+# why another index of the policy's devpi proxy is allowed (en, zh)
+_OWN_INDEX = ("an index of the internal proxy", "内部代理上的索引")
 
 
 def _url_glob_match(pattern: str, value: str) -> bool:

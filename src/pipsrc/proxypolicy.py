@@ -56,6 +56,19 @@ class ProxyPolicy:
         base = f"{parsed.scheme}://{parsed.host_port}{m.group('prefix')}"
         return base, user, m.group("index")
 
+    def own_index(self, value: str) -> str | None:
+        """``user/index`` when ``value`` is another index of the same devpi proxy (a mirror
+        index of a vendor, a team's index), else None (also for the proxy's own index)."""
+        devpi, parsed = self.devpi, parse_url(value)
+        if devpi is None or parsed is None:
+            return None
+        other = replace(self, url=value).devpi
+        if other is None or other[0].split("://", 1)[1] != devpi[0].split("://", 1)[1]:
+            return None
+        if other[1:] == devpi[1:]:
+            return None  # the proxy's own index: the policy index, no exception
+        return f"{other[1]}/{other[2]}"
+
     def routed(self, vendor_url: str) -> tuple[str, str] | None:
         """(index name on the proxy, its client URL) for a catalogued vendor index, when
         vendors are routed through a devpi proxy; None otherwise."""

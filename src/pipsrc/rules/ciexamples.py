@@ -32,6 +32,7 @@ class Case:
     fixed_script: str | None = None  # None: the script is unchanged by the fix
     comment: str | None = None  # a comment line before the first env entry
     needs_script: bool = False  # no example in a kind without scripts (else: env alone)
+    script_fixed: bool = False  # the fix applies in a compose service's command too
     unsafe: bool = False
     mirror: str | None = "aliyun"
     proxy: str | None = None
@@ -424,8 +425,13 @@ def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
     """The examples of rule ``code`` in the CI and build kinds (good or bad ones)."""
     if code == "PS900":
         return tuple(Example(RENDERERS[k][0], PARSE_ERRORS[k][1 if good else 0]) for k in RENDERERS)
+    return case_examples(CASES[code]["good" if good else "bad"], good)
+
+
+def case_examples(cases: list[Case], good: bool) -> tuple[Example, ...]:
+    """``cases`` rendered in every CI and build kind (a rule module's own cases)."""
     out = []
-    for case in CASES[code]["good" if good else "bad"]:
+    for case in cases:
         for kind in RENDERERS:
             ex = _example(kind, case, not good)
             if ex is not None:
@@ -433,5 +439,8 @@ def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
         if case.needs_script:
             for path, render in SCRIPT_ONLY.values():
                 text = render(case.env, case.script, case.comment)
-                out.append(Example(path, text, None, False, case.mirror, case.proxy, case.policy))
+                fixed = None
+                if case.script_fixed and not good and case.fixed_script is not None:
+                    fixed = render(case.env, case.fixed_script, None)
+                out.append(Example(path, text, fixed, False, case.mirror, case.proxy, case.policy))
     return tuple(out)
