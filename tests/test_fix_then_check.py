@@ -81,6 +81,8 @@ LEFT = {
     # build files (PS104 has no fix there); uv ignores the workflow's pip config (PS403; the
     # workflow's own PS104 is a note: its job runs on a GitHub-hosted runner)
     ("ci", "*"): ["PS104", "PS403"],
+    # the vendors' mirror indexes on the proxy stay extra indexes (fixtures/proxy/EXPECTED.md)
+    ("proxy", "*"): ["PS106", "PS106"],
 }
 
 

@@ -150,9 +150,10 @@ class VendorIndexBypassesProxy(Rule):
                                 s.value)  # fmt: skip
                 continue
             name, url = routed
-            fix = Fix((Edit.replace(s.span, rewrite_like(s.raw, url)),), Applicability.SAFE,
+            new = rewrite_like(s.raw, url)
+            fix = Fix((Edit.replace(s.span, new),), Applicability.SAFE,
                       f"Use the proxy's mirror index {name}")  # fmt: skip
-            yield Violation(s.span, f"{message}: use its mirror index {url}", s.value, fix)
+            yield Violation(s.span, f"{message}: use its mirror index {new}", s.value, fix)
 
 
 RULES: tuple[type[Rule], ...] = (ProxyUpstreamOffPolicy, VendorIndexBypassesProxy)
