@@ -100,6 +100,8 @@ def resolve_policy(
                 raise UsageProblem(f"{given(opts, name)}: {exc}") from None
     if opts.route_vendors:
         policy = _route_vendors(policy)
+    if opts.upstream:
+        policy = _with_upstream(policy, opts.upstream)
     if opts.conda_mirror:
         try:
             policy = replace(policy, conda=policy.conda.with_mirror(opts.conda_mirror))
@@ -117,6 +119,14 @@ def _route_vendors(policy: Policy) -> Policy:
             "(.../root/pypi/+simple/) or [tool.pipsrc.proxy] url"
         )
     return replace(policy, proxy_policy=replace(proxy, route_vendors=True))
+
+
+def _with_upstream(policy: Policy, value: str) -> Policy:
+    """``--upstream``: the mirror the proxy follows, checked as the policy key is."""
+    from pipsrc.proxypolicy import with_upstream
+
+    proxy = with_upstream(policy.proxy_policy, value, lambda m: UsageProblem(f"--upstream: {m}"))
+    return replace(policy, proxy_policy=proxy)
 
 
 def check_choices(opts: Options) -> None:
@@ -436,6 +446,30 @@ def fix(opts: Options) -> int:
 def report(opts: Options) -> int:
     """``pipsrc report``: the markdown audit report of the tree's current state."""
     return _guard(lambda: _report(opts), opts.paths)
+
+
+def proxy_setup(opts: Options, fmt: str) -> int:
+    """``pipsrc proxy-setup``: the devpi commands that make the indexes the repository needs
+    on its proxy (:mod:`pipsrc.proxysetup`), as a shell script or JSON."""
+    return _guard(lambda: _proxy_setup(opts, fmt), opts.paths)
+
+
+def _proxy_setup(opts: Options, fmt: str) -> int:
+    from pipsrc.engine import run as engine
+    from pipsrc.proxysetup import NoProxy, as_json, as_shell, plan
+
+    prepared = _prepare(opts)
+    if isinstance(prepared, int):
+        return prepared
+    result = engine.check(prepared.paths, prepared.policy, prepared.selection,
+                          cli_index=prepared.cli_index, exclude=prepared.exclude)  # fmt: skip
+    try:
+        made = plan((r.doc for r in result.files if r.doc is not None), prepared.policy)
+    except NoProxy as exc:
+        echo(f"pipsrc: {exc}", err=True)
+        return EXIT_USAGE
+    _emit(as_json(made) if fmt == "json" else as_shell(made), opts.output)
+    return EXIT_CLEAN
 
 
 def init(mirror: str, pyproject: bool, directory: str) -> int:

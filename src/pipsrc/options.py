@@ -26,6 +26,7 @@ class Options:
     mirror: str | None = None
     proxy: str | None = None
     route_vendors: bool = False
+    upstream: str | None = None  # proxy-setup --upstream: the mirror the proxy follows
     conda_mirror: str | None = None
     policy_file: str | None = None
     select: tuple[str, ...] = ()

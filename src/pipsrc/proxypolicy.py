@@ -100,6 +100,28 @@ def vendor_index_name(url: str) -> str | None:
     return _NAME.sub("-", f"{stem}-{last}".lower())
 
 
+def vendor_for_index(name: str) -> str | None:
+    """The vendor index a proxy's mirror index ``name`` follows (``torch-cu118`` ->
+    ``https://download.pytorch.org/whl/cu118``): the inverse of :func:`vendor_index_name`,
+    so that a repository already routed through the proxy still tells what to mirror."""
+    for m in catalogue().mirrors:
+        if not m.is_vendor:
+            continue
+        stem = _NAME.sub("-", (m.proxy_name or m.id).lower())
+        url = m.url.rstrip("/")
+        if name == stem:
+            candidate = url
+        elif name.startswith(stem + "-"):
+            parsed = parse_url(url)
+            head = url.rsplit("/", 1)[0] if parsed is not None and parsed.path.strip("/") else url
+            candidate = f"{head}/{name[len(stem) + 1 :]}"
+        else:
+            continue
+        if vendor_index_name(candidate) == name:
+            return candidate
+    return None
+
+
 Fail = Callable[[str], Exception]
 
 
