@@ -44,8 +44,9 @@ def test_the_plan_has_the_upstream_and_one_mirror_per_vendor_index(tmp_path: Pat
     assert torch["mirror_url"] == TORCH
     assert torch["mirror_web_url_fmt"] == TORCH + "/{name}/"
     assert torch["used_by"] == ["Dockerfile:2", "requirements.txt:1"]
-    assert torch["create"] == ["devpi", "index", "-c", "root/torch-cu118", "type=mirror",
-                               f"mirror_url={TORCH}", f"mirror_web_url_fmt={TORCH}/{{name}}/"]  # fmt: skip
+    fmt = f"mirror_web_url_fmt={TORCH}/{{name}}/"
+    create = ["devpi", "index", "-c", "root/torch-cu118", "type=mirror", f"mirror_url={TORCH}", fmt]
+    assert torch["create"] == create
     assert torch["modify"][:3] == ["devpi", "index", "root/torch-cu118"]
     assert indexes["root/nvidia"]["mirror_url"] == "https://pypi.nvidia.com"
 
