@@ -119,3 +119,20 @@ def test_other_indexes_of_the_proxy_are_its_own() -> None:
     assert proxy.own_index(DEVPI) is None  # the policy index itself
     assert proxy.own_index("http://other:3141/root/torch-cu118/+simple/") is None
     assert ProxyPolicy().own_index(DEVPI) is None
+
+
+def test_credentials_are_never_copied_by_the_proxy_rules() -> None:
+    from pipsrc.api import Policy, check_text, fix_text
+    from pipsrc.records import replace
+
+    secret = "SENTINEL0123456789abcdef"
+    policy = Policy().with_index("aliyun")
+    text = f"#!/bin/sh\ndevpi index root/pypi mirror_url=https://bob:{secret}@pypi.org/simple\n"
+    (f,) = [f for f in check_text(text, "setup.sh", policy) if f.code == "PS110"]
+    assert f.applicability == "unsafe" and secret not in f.message
+    assert fix_text(text, "setup.sh", policy) == text
+    proxy = Policy().with_index(DEVPI, proxy=True)
+    proxy = replace(proxy, proxy_policy=replace(proxy.proxy_policy, route_vendors=True))
+    text = f"-i https://tok:{secret}@download.pytorch.org/whl/cu118\ntorch\n"
+    (f,) = [f for f in check_text(text, "requirements.txt", proxy) if f.code == "PS111"]
+    assert f.fix is None and secret not in f.message

@@ -20,7 +20,7 @@ from pipsrc.rules.proxyexamples import (
     UPSTREAM_GOOD,
     UPSTREAM_KINDS,
 )
-from pipsrc.urls import rewrite_like, same_mirror
+from pipsrc.urls import parse_url, rewrite_like, same_mirror
 
 K = SettingKind
 
@@ -67,7 +67,8 @@ class ProxyUpstreamOffPolicy(Rule):
         "becomes the policy's upstream (`[proxy] upstream`, else the policy index), and a "
         "`mirror_web_url_fmt` of the same command follows it in the same edit "
         "(`<upstream>/{name}/`). Unsafe for a catalogued mirror's cloud-internal address or an "
-        "uncatalogued mirror-shaped host; no fix for a private or unknown upstream. A devpi "
+        "uncatalogued mirror-shaped host, and when the old URL carries credentials (never "
+        "copied); no fix for a private or unknown upstream. A devpi "
         "index that mirrors a vendor index (PyTorch, NVIDIA) is not judged."
     )
     fix_applicability = Applicability.SAFE
@@ -99,6 +100,9 @@ class ProxyUpstreamOffPolicy(Rule):
         what = "mirror_web_url_fmt" if s.kind is K.PROXY_WEB_FMT else "upstream"
         message = f"the proxy's {what} {value} is not the policy's upstream {target}"
         safety = origin(value).replace_safety
+        parsed = parse_url(value)
+        if safety is not None and parsed is not None and parsed.has_credentials:
+            safety = Applicability.UNSAFE  # its credentials are not copied to the new one
         if safety is None or not s.editable:
             return Violation(s.span, f"{message} ({left_note(value)})", value)
         if s.kind is K.PROXY_WEB_FMT:
@@ -128,8 +132,8 @@ class VendorIndexBypassesProxy(Rule):
         "Safe: the URL becomes the proxy's mirror index for it, "
         "`<proxy>/root/<name>/+simple/` (`pipsrc proxy-setup` prints the devpi commands that "
         "make it), and an http proxy gets its trusted-host where PS202 adds one. No fix for a "
-        "vendor page that is no index (a find-links `.html` page) or a value pipsrc cannot "
-        "edit."
+        "vendor page that is no index (a find-links `.html` page), a URL with credentials, or "
+        "a value pipsrc cannot edit."
     )
     fix_applicability = Applicability.SAFE
     needs_policy = True
@@ -145,6 +149,9 @@ class VendorIndexBypassesProxy(Rule):
                 continue
             routed = proxy.routed(s.value)
             message = f"vendor index {s.value} is fetched from the internet, not through the proxy"
+            parsed = parse_url(s.value)
+            if parsed is not None and parsed.has_credentials:
+                routed = None  # a login the proxy's mirror index would not carry
             if routed is None or not s.editable:
                 yield Violation(s.span, message + " (no mirror index for it: change it by hand)",
                                 s.value)  # fmt: skip
