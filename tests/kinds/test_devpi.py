@@ -174,3 +174,34 @@ def test_dotenv_upstream_variables(text: str, found: list[str]) -> None:
     got = [s for s in doc.settings if s.tool is Tool.PROXY]
     assert [s.value for s in got] == found
     assert all(s.method is Method.DOTENV and s.kind is K.PROXY_UPSTREAM for s in got)
+
+
+SEED_RUN = (
+    "docker run -d --name devpi-lib -p 7104:7104 --env DEVPISERVER_PORT=7104 "
+    "--env DEVPISERVER_MIRROR_INDEX=pypi --env SOURCE_MIRROR_URL=https://pypi.douban.com/simple "
+    "--restart always lowinli98/devpi:v0.1"
+)
+
+
+@pytest.mark.parametrize(
+    ("command", "found"),
+    [
+        (SEED_RUN, ["https://pypi.douban.com/simple"]),
+        (
+            f'docker run -e "PYPI_UPSTREAM={NJU}" -eDEVPI_MIRROR_URL={DOUBAN} devpi/devpi',
+            [NJU, DOUBAN],
+        ),
+        (f"sudo docker create --env=SOURCE_MIRROR_URL={NJU} my/devpi-image", [NJU]),
+        # not a devpi image, or not an upstream
+        (f"docker run -e SOURCE_MIRROR_URL={NJU} nginx", []),
+        ("docker run -e MIRROR_URL=https://mirrors.aliyun.com/ubuntu devpi", []),
+        (f"docker build --build-arg SOURCE_MIRROR_URL={NJU} -t devpi .", []),
+    ],
+)
+def test_docker_run_of_a_devpi_image_passes_its_upstream(command: str, found: list[str]) -> None:
+    text = f"#!/bin/sh\n{command}\n"
+    doc = parse_shell(text, "run-devpi.sh")
+    assert_spans(doc)
+    got = [s for s in doc.settings if s.tool is Tool.PROXY]
+    assert [s.value for s in got] == found
+    assert all(s.method is Method.ENV and s.kind is K.PROXY_UPSTREAM and s.editable for s in got)

@@ -112,6 +112,14 @@ UPSTREAM_BAD: tuple[Example, ...] = (
         mirror="tuna",
         unsafe=True,
     ),
+    # seed 001: the upstream handed to a devpi image by `docker run --env`
+    Example(
+        "run-devpi.sh",
+        "#!/bin/sh\ndocker run -d --name devpi -p 3141:3141 \\\n"
+        "  --env SOURCE_MIRROR_URL=https://pypi.douban.com/simple lowinli98/devpi:v0.1\n",
+        fixed="#!/bin/sh\ndocker run -d --name devpi -p 3141:3141 \\\n"
+        f"  --env SOURCE_MIRROR_URL={ALIYUN_NS} lowinli98/devpi:v0.1\n",
+    ),
     # a private upstream: reported, never replaced
     Example(
         "setup-devpi.sh", "#!/bin/sh\ndevpi index root/pypi mirror_url=http://10.0.0.8/simple\n"

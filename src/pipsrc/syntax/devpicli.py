@@ -9,13 +9,19 @@ or with a variable resolved to its literal); ``section`` is the index it configu
 written (``root/pypi``, ``torch-cu116``; None for the current index), and the settings of
 one command share ``assign`` (the command's start), so a fix of one finds the other.
 Seen behind ``sudo``/``env``/``docker exec CONTAINER`` and by path (``/usr/bin/devpi``).
+
+``docker run ... -e SOURCE_MIRROR_URL=URL ... IMAGE`` starting a devpi image (a word of the
+command names devpi) passes the proxy its upstream the way a compose ``environment:`` does:
+each ``-e``/``--env NAME=URL`` that :func:`~pipsrc.syntax.proxyvars.is_upstream_variable`
+accepts is a setting too.
 """
 
 from __future__ import annotations
 
 from pipsrc.model import Method, Setting, SettingKind, Tool
 from pipsrc.syntax.emit import Ctx
-from pipsrc.syntax.words import Tok, literal_prefix, value_at
+from pipsrc.syntax.proxyvars import is_upstream_variable
+from pipsrc.syntax.words import Piece, Tok, literal_prefix, value_at
 
 K = SettingKind
 KEYS = {"mirror_url": K.PROXY_UPSTREAM, "mirror_web_url_fmt": K.PROXY_WEB_FMT}
@@ -66,13 +72,53 @@ def devpi_command(ctx: Ctx, words: list[Tok], lstart: int, lend: int, bad: bool)
     return True
 
 
-def _value(ctx: Ctx, w: Tok, key: str, at: int, index: str | None, bad: bool) -> Setting:
+def docker_run_upstream(ctx: Ctx, words: list[Tok], lstart: int, lend: int, bad: bool) -> bool:
+    """Record the upstream variables a ``docker run`` of a devpi image passes; whether the
+    command was such a ``docker run``."""
+    i = 0
+    while (v := value_at(words, i)) is not None and v.rsplit("/", 1)[-1] in _PASS:
+        i += 1
+    if value_at(words, i) != "docker" or value_at(words, i + 1) not in ("run", "create"):
+        return False
+    if not any("devpi" in (w.value or "").lower() for w in words[i + 2 :]):
+        return False
+    at = ctx.res.fspan(lstart, lend)[0].start
+    j = i + 2
+    while j < len(words):
+        head = literal_prefix(words[j])
+        pieces: list[Piece] = []
+        if head in ("-e", "--env") and j + 1 < len(words):
+            j += 1
+            pieces = words[j].pieces
+        elif head.startswith("--env="):
+            pieces = words[j].tail(len("--env="))
+        elif head.startswith("-e") and not head.startswith("--") and len(head) > 2:
+            pieces = words[j].tail(2)
+        j += 1
+        if pieces:
+            _env_value(ctx, pieces, at, bad)
+    return True
+
+
+def _env_value(ctx: Ctx, pieces: list[Piece], at: int, bad: bool) -> None:
+    """One ``NAME=VALUE`` of ``docker run -e``, when it is a proxy's upstream."""
+    literal = "".join(p.value or "" for p in pieces)
+    name, eq, value = literal.partition("=")
+    if not eq or not is_upstream_variable(name, value):
+        return
+    _value(ctx, Tok(pieces[0].start, pieces[-1].end, pieces), name, at, None, bad, Method.ENV)
+
+
+def _value(
+    ctx: Ctx, w: Tok, key: str, at: int, index: str | None, bad: bool,
+    method: Method = Method.DEVPI,
+) -> Setting:  # fmt: skip
     pieces = w.tail(len(key) + 1)
     res = ctx.res.resolve(pieces, w.end if not pieces else pieces[0].start)
     text = ctx.doc.text
     dollar = ctx.exec_form and any(p.value and "$" in p.value for p in pieces)
-    s = Setting(KEYS[key], key, text[res.span.start : res.span.end], res.value, res.span,
-                Method.DEVPI, ctx.scope, Tool.PROXY,
+    s = Setting(KEYS.get(key, K.PROXY_UPSTREAM), key, text[res.span.start : res.span.end],
+                res.value, res.span, method, ctx.scope, Tool.PROXY,
                 editable=res.exact and not bad and ctx.editable and res.value is not None
                 and not dollar,
                 use_span=res.use_span, section=index, assign=at)  # fmt: skip
