@@ -9,10 +9,10 @@ route-vendors = true         # vendor indexes go through mirror indexes on the p
 
 ``url`` becomes the policy index (as ``--proxy URL`` does). ``upstream`` is judged where the
 proxy's set-up is written (``devpi index root/pypi mirror_url=...``, a compose variable
-such as ``SOURCE_MIRROR_URL``: PS111); without it, the policy's ``index`` (when the file
+such as ``SOURCE_MIRROR_URL``: PS110); without it, the policy's ``index`` (when the file
 names a mirror there) is the upstream. With ``route-vendors`` every catalogued vendor
 index a client names (PyTorch's CUDA builds, NVIDIA ...) is rewritten to the mirror index
-the proxy keeps for it, ``<base>/root/<name>/+simple/`` (PS110), and ``pipsrc proxy-setup``
+the proxy keeps for it, ``<base>/root/<name>/+simple/`` (PS111), and ``pipsrc proxy-setup``
 prints the devpi commands that make those indexes.
 """
 

@@ -205,3 +205,23 @@ def test_docker_run_of_a_devpi_image_passes_its_upstream(command: str, found: li
     got = [s for s in doc.settings if s.tool is Tool.PROXY]
     assert [s.value for s in got] == found
     assert all(s.method is Method.ENV and s.kind is K.PROXY_UPSTREAM and s.editable for s in got)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        (f"FROM python:3.11\nRUN pip install devpi-server\nENV SOURCE_MIRROR_URL={DOUBAN}\n",
+         [DOUBAN]),
+        (f'FROM python:3.11 AS devpi\nARG PYPI_UPSTREAM="{NJU}"\nENV DEVPI_MIRROR_URL {DOUBAN}\n',
+         [NJU, DOUBAN]),
+        # no devpi in the file; a multi-pair ENV line is left alone (conservative)
+        (f"FROM python:3.11\nENV SOURCE_MIRROR_URL={DOUBAN}\n", []),
+        (f"FROM devpi\nENV A=1 SOURCE_MIRROR_URL={DOUBAN}\n", []),
+    ],
+)  # fmt: skip
+def test_dockerfile_upstream_variables(text: str, found: list[str]) -> None:
+    doc = parse_dockerfile(text, "Dockerfile")
+    assert_spans(doc)
+    got = [s for s in doc.settings if s.tool is Tool.PROXY]
+    assert [s.value for s in got] == found
+    assert all(doc.scope(s.scope) is not None and s.scope.startswith("stage") for s in got)

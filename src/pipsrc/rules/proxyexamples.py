@@ -112,6 +112,14 @@ UPSTREAM_BAD: tuple[Example, ...] = (
         mirror="tuna",
         unsafe=True,
     ),
+    # the default upstream a devpi image's Dockerfile bakes in
+    Example(
+        "Dockerfile",
+        f"FROM python:3.11\nRUN pip install devpi-server -i {ALIYUN}\n"
+        "ENV SOURCE_MIRROR_URL=https://pypi.douban.com/simple\n",
+        fixed=f"FROM python:3.11\nRUN pip install devpi-server -i {ALIYUN}\n"
+        f"ENV SOURCE_MIRROR_URL={ALIYUN_NS}\n",
+    ),
     # seed 001: the upstream handed to a devpi image by `docker run --env`
     Example(
         "run-devpi.sh",

@@ -1,4 +1,4 @@
-"""A caching proxy's upstream written as a variable in a compose or ``.env`` file.
+"""A caching proxy's upstream written as a variable in a compose, ``.env`` or Dockerfile.
 
 Images that run devpi read their upstream from the environment under names of their own
 (``SOURCE_MIRROR_URL=https://pypi.douban.com/simple`` in a devpi service's
@@ -36,6 +36,11 @@ _LINES = {
     "map": re.compile(
         r"^[ \t]*(?P<name>[A-Za-z_][A-Za-z0-9_]*)[ \t]*:[ \t]+" + _VALUE, re.MULTILINE
     ),
+    # ENV NAME=value, ENV NAME value, ARG NAME=value (one pair on its own line: a Dockerfile)
+    "dockerfile": re.compile(
+        r"^[ \t]*(?:ENV|ARG)[ \t]+(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?:=|[ \t]+)" + _VALUE,
+        re.MULTILINE,
+    ),
     # NAME=value (a .env line)
     "env": re.compile(
         r"^[ \t]*(?:export[ \t]+)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)=" + _VALUE, re.MULTILINE
@@ -56,7 +61,8 @@ def proxy_variables(doc: Document, forms: tuple[str, ...], method: Method) -> No
     for form in forms:
         for m in _LINES[form].finditer(text):
             name, value = m.group("name"), m.group("value")
-            if not (devpi or _OWN.search(name)) or not is_upstream_variable(name, value):
+            named = form == "env" and bool(_OWN.search(name))  # only a .env is read so
+            if not (devpi or named) or not is_upstream_variable(name, value):
                 continue
             span = Span(m.start("value"), m.end("value"))
             line = text.rfind("\n", 0, m.start()) + 1
@@ -68,8 +74,16 @@ def proxy_variables(doc: Document, forms: tuple[str, ...], method: Method) -> No
                     value,
                     span,
                     method,
-                    "file",
+                    _scope(doc, span.start),
                     Tool.PROXY,
                     assign=line,
                 )
             )
+
+
+def _scope(doc: Document, at: int) -> str:
+    """The innermost scope around ``at`` (a Dockerfile's stage), else the file's."""
+    around = [s for s in doc.scopes if s.start <= at < s.end]
+    if not around:
+        return doc.scopes[0].id if doc.scopes else "file"
+    return min(around, key=lambda s: s.end - s.start).id
