@@ -38,7 +38,7 @@ def test_a_mirror_by_url_carries_any_channel() -> None:
     [  # the line of the key in [conda] that is wrong, else of the table
         ('index = "aliyun"\n\n[conda]\nmirror = "ustc"\n', 4, "conda mirrors are aliyun, tuna"),
         ("[conda]\nmirror = 3\n", 2, "conda.mirror must be"),
-        ('[conda]\nmirrors = "tuna"\n', 1, "unknown conda key 'mirrors'"),
+        ('[conda]\nmirrors = "tuna"\n', 2, "unknown conda key 'mirrors'"),
         ('[conda]\nallowed-channels = "x"\n', 2, "allowed-channels must be a list"),
         ('conda = "tuna"\n', 1, "conda must be a table"),
         ('[conda]\nmirror = "ftp://x/anaconda"\n', 2, "not an http(s) URL"),

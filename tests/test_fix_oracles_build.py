@@ -111,7 +111,19 @@ def changes_a_build(name: str) -> bool:
     )
 
 
-@pytest.mark.parametrize("name", sorted(n for n in SCENARIOS if changes_a_build(n)))
+# fixtures whose fixed builds are proven elsewhere, and why this oracle cannot judge them
+BUILT_ELSEWHERE = {
+    # `--route-vendors` moves a vendor index's packages to the proxy's mirror index on purpose
+    # (this oracle requires a vendor's packages to stay on the vendor's host), and its
+    # packages' versions (torch==2.1.0+cu118) are no farm's: tests/e2e/test_devpi_proxy.py
+    # installs through a real devpi from the rewritten RUN, requirements and pip.conf instead
+    "proxy",
+}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(n for n in SCENARIOS if changes_a_build(n) and n not in BUILT_ELSEWHERE)
+)
 def test_fixture_builds_still_install_after_the_fix(
     name: str, farm_box: tuple[build.Farm, build.Toolbox, Path], tmp_path: Path
 ) -> None:

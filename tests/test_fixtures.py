@@ -23,6 +23,7 @@ PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
 SCENARIOS = {
     "seed000": ["--mirror", "aliyun"],
     "devpi": ["--proxy", PROXY],
+    "proxy": ["--proxy", PROXY, "--route-vendors"],
     "projects": ["--mirror", "aliyun"],
     "conda": ["--mirror", "tuna", "--conda-mirror", "tuna"],
     "ci": ["--mirror", "aliyun"],

@@ -74,6 +74,7 @@ class Mirror:
     note_en: str | None = None
     note_zh: str | None = None
     status: str = "ok"  # "ok" | "unreliable": an unreliable mirror is never a fix's target
+    proxy_name: str | None = None  # a vendor's mirror index on a devpi proxy (root/<name>-...)
 
     @property
     def is_vendor(self) -> bool:
@@ -322,6 +323,7 @@ _FIELDS = frozenset(
         "note_en",
         "note_zh",
         "status",
+        "proxy_name",
     }
 )
 
@@ -377,6 +379,7 @@ def _mirror_from(entry: object, index: int) -> Mirror:
         note_en=_opt_str(entry, "note_en", where),
         note_zh=_opt_str(entry, "note_zh", where),
         status=status,
+        proxy_name=_opt_str(entry, "proxy_name", where),
     )
 
 

@@ -135,6 +135,49 @@ def report_cmd(**kw: Any) -> None:
     sys.exit(commands.report(_options(kw)))
 
 
+@main.command("proxy-setup")
+@click.option(
+    "--proxy",
+    metavar="URL",
+    envvar="PIPSRC_PROXY",
+    help="The proxy's simple index (default: the policy's [proxy] url).",
+)
+@click.option(
+    "--upstream",
+    metavar="ID|URL",
+    help="The mirror the proxy follows (default: the policy's [proxy] upstream).",
+)
+@click.option("--format", "fmt", type=click.Choice(["sh", "json"]), default="sh", show_default=True)
+@click.option("--policy", "policy_file", metavar="FILE", help="Policy file to use.")
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths matching GLOB.")
+@click.option("--output", "-o", metavar="FILE", help="Write the commands to FILE.")
+@click.argument("paths", nargs=-1, type=click.Path())
+def proxy_setup_cmd(
+    proxy: str | None,
+    upstream: str | None,
+    fmt: str,
+    policy_file: str | None,
+    exclude: tuple[str, ...],
+    output: str | None,
+    paths: tuple[str, ...],
+) -> None:
+    """Print the devpi commands that make the indexes this repository needs on its proxy.
+
+    The proxy's PyPI mirror index on the policy's upstream, one mirror index per vendor
+    index the files name (root/torch-cu118 ...), and the user index the proxy URL names,
+    inheriting from them. Each command modifies an index, or creates it when it is missing.
+    """
+    opts = Options(
+        paths=paths,
+        proxy=proxy,
+        upstream=upstream,
+        policy_file=policy_file,
+        exclude=exclude,
+        output=output,
+    )
+    sys.exit(commands.proxy_setup(opts, fmt))
+
+
 @main.command("rules")
 def rules_cmd() -> None:
     """List the rules."""

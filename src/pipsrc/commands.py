@@ -25,14 +25,12 @@ from pipsrc.catalogue import UnknownMirror
 from pipsrc.model import Severity
 from pipsrc.options import SPEC_BY_NAME, SPECS, Options
 from pipsrc.policy import (
-    BadIndex,
     Policy,
     PolicyError,
-    find_policy,
-    load_policy,
 )
 from pipsrc.records import record, replace
 from pipsrc.redaction import redact
+from pipsrc.runpolicy import UsageProblem, given, index_options, resolve_policy
 
 if TYPE_CHECKING:
     from pipsrc.engine.results import RunResult
@@ -63,49 +61,6 @@ STATISTICS_FORMATS = ("text", "json")  # pipsrc.output.statistics.FORMATS, witho
 FORMAT_NAMES = ("full", "text", "concise", "json", "markdown", "sarif", "github", "gitlab", "junit")
 
 
-class UsageProblem(Exception):
-    pass
-
-
-def given(opts: Options, name: str) -> str:
-    """How the user gave option ``name``: ``--flag VALUE`` or ``PIPSRC_X=VALUE``, for an
-    error message that points at the right place."""
-    spec = SPEC_BY_NAME[name]
-    value = getattr(opts, name)
-    if name in opts.from_env and spec.envvar:
-        return f"{spec.envvar}={value}"
-    return f"{spec.flags[0]} {value}"
-
-
-def resolve_policy(
-    paths: list[str], opts: Options, mirror: str | None, proxy: str | None
-) -> Policy:
-    """The policy file's policy, with ``--mirror``/``--proxy`` applied."""
-    if mirror and proxy:
-        raise UsageProblem("--mirror and --proxy cannot be used together")
-    policy_file = opts.policy_file
-    if policy_file:
-        if not os.path.isfile(policy_file):
-            raise UsageProblem(f"{given(opts, 'policy_file')}: policy file not found")
-        policy = load_policy(Path(policy_file))
-    else:
-        start = Path(paths[0]) if paths else Path(".")
-        found = find_policy(start)
-        policy = load_policy(found) if found else Policy()
-    for name, value in (("mirror", mirror), ("proxy", proxy)):
-        if value:
-            try:
-                policy = policy.with_index(value, proxy=name == "proxy")
-            except (UnknownMirror, BadIndex) as exc:
-                raise UsageProblem(f"{given(opts, name)}: {exc}") from None
-    if opts.conda_mirror:
-        try:
-            policy = replace(policy, conda=policy.conda.with_mirror(opts.conda_mirror))
-        except BadIndex as exc:
-            raise UsageProblem(f"{given(opts, 'conda_mirror')}: {exc}") from None
-    return policy
-
-
 def check_choices(opts: Options) -> None:
     """Options with a fixed set of values, checked here (not by click) so that the message
     names where a bad value came from: the command line or a PIPSRC_* variable."""
@@ -114,22 +69,6 @@ def check_choices(opts: Options) -> None:
         choices = FORMAT_NAMES if spec.name == "fmt" else spec.choices
         if value is not None and choices and value not in choices:
             raise UsageProblem(f"{given(opts, spec.name)}: expected one of {', '.join(choices)}")
-
-
-def _index_options(opts: Options) -> tuple[str | None, str | None]:
-    """--mirror/--proxy after precedence: one given on the command line beats both env vars.
-
-    ``PIPSRC_MIRROR`` in a CI job's environment must not turn ``--proxy URL`` on the
-    command line into a "cannot be used together" error. ``opts.from_env`` names the
-    options whose value came from the environment (:mod:`pipsrc.cli` knows which).
-    """
-    mirror, proxy, from_env = opts.mirror, opts.proxy, opts.from_env
-    if mirror and proxy:
-        if "mirror" in from_env and "proxy" not in from_env:
-            mirror = None
-        elif "proxy" in from_env and "mirror" not in from_env:
-            proxy = None
-    return mirror, proxy
 
 
 def _emit(text: str, output: str | None, color: bool = False) -> None:
@@ -214,7 +153,7 @@ def _prepare(opts: Options) -> Prepared | int:
     from pipsrc.engine.selection import Selection
 
     paths = list(opts.paths) or ["."]
-    mirror, proxy = _index_options(opts)
+    mirror, proxy = index_options(opts)
     try:
         check_choices(opts)
         policy = resolve_policy(paths, opts, mirror, proxy)
@@ -473,6 +412,30 @@ def _why(target: str, fmt: str, root: str | None, opts: Options) -> int:
         echo(f"pipsrc: {redact(str(exc))}", err=True)
         return EXIT_USAGE
     echo(render(answer, fmt), nl=False)
+    return EXIT_CLEAN
+
+
+def proxy_setup(opts: Options, fmt: str) -> int:
+    """``pipsrc proxy-setup``: the devpi commands that make the indexes the repository needs
+    on its proxy (:mod:`pipsrc.proxysetup`), as a shell script or JSON."""
+    return _guard(lambda: _proxy_setup(opts, fmt), opts.paths)
+
+
+def _proxy_setup(opts: Options, fmt: str) -> int:
+    from pipsrc.engine import run as engine
+    from pipsrc.proxysetup import NoProxy, as_json, as_shell, plan
+
+    prepared = _prepare(opts)
+    if isinstance(prepared, int):
+        return prepared
+    result = engine.check(prepared.paths, prepared.policy, prepared.selection,
+                          cli_index=prepared.cli_index, exclude=prepared.exclude)  # fmt: skip
+    try:
+        made = plan((r.doc for r in result.files if r.doc is not None), prepared.policy)
+    except NoProxy as exc:
+        echo(f"pipsrc: {exc}", err=True)
+        return EXIT_USAGE
+    _emit(as_json(made) if fmt == "json" else as_shell(made), opts.output)
     return EXIT_CLEAN
 
 

@@ -51,6 +51,10 @@ class SettingKind(StrEnum):
     CHANNEL_ALIAS = "channel-alias"  # the base URL bare channel names are resolved against
     CUSTOM_CHANNEL = "custom-channel"  # `custom_channels.NAME: BASE` (NAME is appended)
     OVERRIDE_CHANNELS = "override-channels"  # --override-channels: configured channels unused
+    # a caching proxy's set-up (Tool.PROXY): never read by a client, so pip's rules never see
+    # them; ``section`` names the proxy's index they configure (``root/pypi``) when known
+    PROXY_UPSTREAM = "proxy-upstream"  # devpi ``mirror_url=``, a SOURCE_MIRROR_URL variable
+    PROXY_WEB_FMT = "proxy-web-url-fmt"  # devpi ``mirror_web_url_fmt=`` (links to {name})
 
 
 class Level(StrEnum):
@@ -92,6 +96,7 @@ class Method(StrEnum):
     CI_ENV = "CI env"  # a CI file's env/variables/environment block (workflow, job, step)
     DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
     NOTEBOOK_ENV = "%env magic"  # %env NAME=value in a Jupyter notebook cell
+    DEVPI = "devpi index"  # devpi index [-c] NAME mirror_url=URL ... (devpi-client)
 
 
 class Tool(StrEnum):
@@ -105,6 +110,7 @@ class Tool(StrEnum):
     POETRY = "poetry"
     PIXI = "pixi"
     CONDA = "conda"  # conda, mamba and micromamba (channels, not indexes)
+    PROXY = "proxy"  # a caching proxy's own upstream (devpi): what it fetches from
 
 
 class Applicability(StrEnum):

@@ -25,6 +25,8 @@ class Options:
     paths: tuple[str, ...] = ()
     mirror: str | None = None
     proxy: str | None = None
+    route_vendors: bool = False
+    upstream: str | None = None  # proxy-setup --upstream: the mirror the proxy follows
     conda_mirror: str | None = None
     policy_file: str | None = None
     select: tuple[str, ...] = ()
@@ -72,6 +74,8 @@ SPECS: tuple[Spec, ...] = (
          envvar="PIPSRC_MIRROR", metavar="ID|URL"),
     Spec("proxy", ("--proxy",), "Use an internal proxy (http allowed, trusted-host managed).",
          envvar="PIPSRC_PROXY", metavar="URL"),
+    Spec("route_vendors", ("--route-vendors",), "Send vendor indexes (PyTorch, NVIDIA ...) "
+         "through the proxy's mirror index for each (a devpi proxy).", flag=True),
     Spec("conda_mirror", ("--conda-mirror",), "Use this conda mirror for conda's channels "
          "(catalogue id or base URL).", envvar="PIPSRC_CONDA_MIRROR", metavar="ID|URL"),
     Spec("policy_file", ("--policy",), "Policy file to use.", envvar="PIPSRC_POLICY",

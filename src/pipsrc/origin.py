@@ -18,8 +18,8 @@ parser can see. :func:`origin` sorts an index URL into one of these classes:
 - ``private``: a private address (RFC 1918 and other non-global IPs, single-label hosts,
   ``.local``/``.internal``/``.corp``/``.lan`` ..., reserved names such as ``.example``), an
   internal proxy shape (devpi ``/+simple/`` or ``/root/...``, Nexus
-  ``/repository/NAME/``, Artifactory ``/artifactory/api/pypi/NAME``, GitLab, Azure
-  Artifacts, CodeArtifact, Artifact Registry, Gemfury, Cloudsmith), or a URL with
+  ``/repository/NAME/``, Artifactory ``/artifactory/api/pypi/NAME``, quetz ``/get/CHANNEL``,
+  GitLab, Azure Artifacts, CodeArtifact, Artifact Registry, Gemfury, Cloudsmith), or a URL with
   credentials: never replaced.
 - ``unknown``: any other host: never replaced (only its owner knows what it serves).
 
@@ -71,6 +71,7 @@ _PROXY_PATHS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^/api/pypi/[^/]+/simple"), "an Artifactory repository"),
     (re.compile(r"/api/v4/(projects|groups)/[^/]+/packages/pypi"), "a GitLab package registry"),
     (re.compile(r"/_packaging/[^/]+/pypi/"), "an Azure Artifacts feed"),
+    (re.compile(r"^(/[^/]+)?/get/[^/]+"), "a quetz channel"),
 )
 _PROXY_HOSTS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"\.codeartifact\.[^.]+\.amazonaws\.com$"), "an AWS CodeArtifact repository"),
@@ -140,11 +141,13 @@ def _private(url: Url) -> str | None:
         ip = ipaddress.ip_address(host)
     except ValueError:
         ip = None
-    if ip is not None:
-        return None if ip.is_global else f"{host} is a private network address"
-    if "." not in host:
+    if ip is not None and not ip.is_global:
+        return f"{host} is a private network address"
+    if ip is None and "." not in host:
         return f"{host} is a single-label host name: an intranet address"
-    if host.endswith(_PRIVATE_SUFFIXES) or _PRIVATE_LABELS & set(host.split(".")[:-1]):
+    if ip is None and (
+        host.endswith(_PRIVATE_SUFFIXES) or _PRIVATE_LABELS & set(host.split(".")[:-1])
+    ):
         return f"{host} is an intranet or reserved host name, not a public one"
     for pattern, what in _PROXY_HOSTS:
         if pattern.search(host):

@@ -17,6 +17,7 @@ from typing import Any
 
 from pipsrc.catalogue import UnknownMirror, catalogue
 from pipsrc.compat import TomlError, loads_toml
+from pipsrc.proxypolicy import ProxyPolicy, read_proxy
 from pipsrc.records import record, replace
 from pipsrc.urls import matches_glob, parse_url, same_index, same_mirror
 
@@ -112,6 +113,7 @@ class Policy:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     report_lang: str = "en"
     conda: CondaPolicy = CondaPolicy()
+    proxy_policy: ProxyPolicy = ProxyPolicy()  # [proxy]: the proxy's upstream, vendor routing
     fail_on: str | None = None  # None: not set here (the default, "warning", applies)
     include_docs: bool = False  # read Markdown pages' code blocks (--include-docs)
     source: str | None = None  # the file it was read from
@@ -152,7 +154,10 @@ class Policy:
         allow_http = self.allow_http
         if proxy and parsed.scheme == "http" and parsed.host not in allow_http:
             allow_http = (*allow_http, parsed.host)
-        return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http)
+        # the proxy clients go through is the one given; a mirror given instead replaces it
+        proxy_policy = replace(self.proxy_policy, url=url if proxy else None)
+        return replace(self, index=url, index_id=index_id, proxy=proxy, allow_http=allow_http,
+                       proxy_policy=proxy_policy)  # fmt: skip
 
     def is_policy_index(self, value: str) -> bool:
         """The policy index, over https or http: the same mirror (an http one is PS201's)."""
@@ -167,6 +172,9 @@ class Policy:
         for exc in self.exceptions:
             if exc.matches(value):
                 return exc.url, exc.reason
+        own = self.proxy_policy.own_index(value) if self.proxy_policy.url else None
+        if own is not None:
+            return own, _OWN_INDEX[lang == "zh"]
         if self.known_exceptions:
             mirror = catalogue().exception_for(value)
             if mirror is not None:
@@ -187,6 +195,10 @@ class Policy:
             if _path_glob_match(glob, path):
                 codes.update(cs)
         return codes
+
+
+# why another index of the policy's devpi proxy is allowed (en, zh)
+_OWN_INDEX = ("an index of the internal proxy", "内部代理上的索引")
 
 
 def _url_glob_match(pattern: str, value: str) -> bool:
@@ -419,6 +431,7 @@ SCHEMA: tuple[Key, ...] = (
     Key("per-file-ignores", "per_file_ignores", _per_file_ignores),
     Key("report", "report_lang", _report_lang),
     Key("conda", "conda", _conda),
+    Key("proxy", "proxy_policy", read_proxy),
     Key("fail-on", "fail_on", _choice("fail-on", FAIL_ON)),
     Key("include-docs", "include_docs", _boolean("include-docs")),
 )
@@ -431,8 +444,10 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
 
     def failing(key: str) -> Fail:
         def fail(message: str) -> PolicyError:
-            sub = re.match(rf"{re.escape(key)}\.([\w-]+)", message)  # conda.mirror: ...
-            line = _line_of_subkey(text, key, sub.group(1)) if sub else _line_of_key(text, key)
+            k = re.escape(key)  # conda.mirror: ..., or proxy key 'x' ...
+            sub = re.match(rf"{k}\.([\w-]+)", message) or re.search(rf"{k} key '([^']+)'", message)
+            name = "lang" if key == "report" else key
+            line = _line_of_subkey(text, name, sub.group(1)) if sub else _line_of_key(text, name)
             return PolicyError(path, line, message)
 
         return fail
@@ -449,7 +464,24 @@ def _build(table: dict[str, Any], text: str, path: str, root: str) -> Policy:
     values = {k.field: k.read(table[k.name], failing(k.name)) for k in SCHEMA if k.name in table}
     if "allow_http" in values:  # a proxy index's host is allowed already
         values["allow_http"] = (*policy.allow_http, *values["allow_http"])
-    return replace(policy, **values)
+    policy = replace(policy, **values)
+    return _with_proxy(policy, failing("proxy")) if "proxy" in table else policy
+
+
+def _with_proxy(policy: Policy, fail: Fail) -> Policy:
+    """``[proxy] url`` is the index clients use (as ``--proxy URL``); the ``index`` the file
+    names, when there is one, is what the proxy follows unless ``upstream`` says otherwise."""
+    proxy = policy.proxy_policy
+    url = proxy.url
+    if url is None:
+        return policy
+    if proxy.upstream is None and policy.index is not None:
+        proxy = replace(proxy, upstream=policy.index, upstream_id=policy.index_id)
+    try:
+        with_url = replace(policy, proxy_policy=proxy).with_index(url, proxy=True)
+    except (UnknownMirror, BadIndex) as exc:
+        raise fail(f"proxy.url: {exc}") from None
+    return with_url
 
 
 def _with_index(policy: Policy, value: Any, fail: Fail) -> Policy:

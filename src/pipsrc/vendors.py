@@ -12,6 +12,7 @@ from typing import Any
 VENDORS: list[dict[str, Any]] = [
     {
         "id": "pytorch",
+        "proxy_name": "torch",  # root/torch-cu118 on a devpi proxy, as its users name it
         "name_en": "PyTorch",
         "name_zh": "PyTorch 官方源",
         "url": "https://download.pytorch.org/whl/cpu",

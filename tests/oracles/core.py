@@ -28,7 +28,16 @@ from pathlib import PurePosixPath
 
 from tests.oracles import compose, dockerfile, pipfiles, project, shell, tools
 from tests.oracles.model import Disagreement
-from tests.oracles.urls import POLICY_URL, canonical_forms, classify, host_of, normalise, urls_in
+from tests.oracles.urls import (
+    POLICY_URL,
+    canonical_forms,
+    classify,
+    host_of,
+    normalise,
+    routed_form,
+    upstream_only,
+    urls_in,
+)
 
 KINDS = ("dockerfile", "shell", "requirements", "pipconf", "compose", "project")
 
@@ -332,7 +341,7 @@ def _index_intent(
             continue
         cls = classify(u, policy)
         if cls in ("private", "vendor", "unknown"):
-            if u not in na:
+            if u not in na and routed_form(u, policy) not in na:
                 out.append(
                     Disagreement(
                         "private-index-replaced",
@@ -471,7 +480,8 @@ def url_oracles(
     nb = {normalise(u): u for u in urls_in(before)}
     na = {normalise(u): u for u in urls_in(after)}
     for n, u in nb.items():
-        if classify(u, policy) in ("private", "vendor") and n not in na:
+        routed = routed_form(u, policy)
+        if classify(u, policy) in ("private", "vendor") and n not in na and routed not in na:
             out.append(
                 Disagreement(
                     "private-index-replaced",
@@ -482,9 +492,11 @@ def url_oracles(
             )
     allowed = {normalise(policy)} | {c for u in nb for c in canonical_forms(u)}
     allowed |= {"https://" + n.removeprefix("http://") for n in nb if n.startswith("http://")}
+    allowed |= {r for u in nb.values() if (r := routed_form(u, policy)) is not None}
     mirror = normalise(conda).rstrip("/") + "/" if conda else None
     for n, u in na.items():
-        if n not in allowed and not (mirror and n.startswith(mirror)):
+        public = classify(u, policy) in ("public", "policy") and upstream_only(after, u)
+        if n not in allowed and not (mirror and n.startswith(mirror)) and not public:
             out.append(
                 Disagreement(
                     "unexpected-url",

@@ -116,3 +116,38 @@ def host_of(url: str) -> str:
     parts = urlsplit(url.strip("\"'"))
     host = (parts.hostname or "").lower()
     return f"{host}:{parts.port}" if parts.port else host
+
+
+# `--route-vendors` with a devpi proxy as the policy index: a vendor index may become the
+# proxy's mirror index for it. The oracles' own naming (host/path prefix -> index name stem),
+# kept apart from pipsrc's catalogue like the rest of this table.
+_ROUTED = (
+    ("https://download.pytorch.org/whl/", "torch-"),
+    ("https://pypi.nvidia.com", "nvidia"),
+    ("https://pypi.ngc.nvidia.com", "nvidia"),
+)
+_DEVPI_POLICY = re.compile(r"^(https?://[^/]+)/[^/+]+/[^/+]+/\+simple/?$")
+
+
+def routed_form(url: str, policy: str) -> str | None:
+    """The normalised URL of the policy proxy's mirror index for vendor ``url``, if any."""
+    m = _DEVPI_POLICY.match(normalise(policy) + "/")
+    n = normalise(url)
+    if m is None:
+        return None
+    for prefix, stem in _ROUTED:
+        if n == prefix.rstrip("/") or (prefix.endswith("/") and n.startswith(prefix)):
+            tail = n[len(prefix) :] if prefix.endswith("/") else ""
+            return f"{m.group(1)}/root/{stem}{tail}/+simple"
+    return None
+
+
+# a proxy's own upstream written next to these names (devpi's index options, an image's
+# variable): a fix may point it at a public mirror, which no client reads
+_UPSTREAM_LINE = re.compile(r"mirror_url=|mirror_web_url_fmt=|MIRROR_URL|UPSTREAM")
+
+
+def upstream_only(text: str, url: str) -> bool:
+    """Whether every line of ``text`` that names ``url`` sets a proxy's upstream."""
+    lines = [ln for ln in text.splitlines() if url in ln]
+    return bool(lines) and all(_UPSTREAM_LINE.search(ln) for ln in lines)

@@ -126,7 +126,7 @@ REGISTRY: list[KindSpec] = [
         "dotenv",
         "pipsrc.kinds.dotenv",
         names=(r"\.env(?:\.[^/]*)?", r"[^/]*\.env"),
-        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc",
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|MIRROR_URL|UPSTREAM|(?i:devpi)",
     ),
     KindSpec(
         "notebook",
@@ -149,7 +149,8 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.compose",
         names=(r"(?i:(?:docker-)?compose[^/]*\.ya?ml)",),
         # args: compose build.args linked to the ARGs of the Dockerfile they build
-        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|pip(?![a-z])|env_file|args",
+        # devpi: a proxy service's upstream variable (pipsrc.syntax.proxyvars)
+        words=r"PIP_|UV_|PIPENV_|PDM_|pipsrc|pip(?![a-z])|env_file|args|(?i:devpi)",
     ),
     KindSpec(
         "lockfile",

@@ -22,6 +22,7 @@ from pipsrc.model import (
     Scope,
     Setting,
 )
+from pipsrc.syntax.proxyvars import proxy_variables
 from pipsrc.textio import majority_newline
 from pipsrc.vocabulary import ENV_VARS
 
@@ -39,6 +40,7 @@ def parse(text: str, path: str) -> Document:
     for root in roots:
         walker.extensions(root)
     walker.comments()
+    proxy_variables(doc, ("item", "map"), Method.COMPOSE_ENV)
     return doc
 
 

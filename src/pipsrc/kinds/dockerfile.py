@@ -26,6 +26,7 @@ from pipsrc.model import Document, FileKind, Insertion, Method, ParseProblem, Sc
 from pipsrc.records import field, record, replace
 from pipsrc.syntax.dockerscan import Instr, body_ranges, json_loads, scan, value_pieces
 from pipsrc.syntax.emit import Ctx, emit_env
+from pipsrc.syntax.proxyvars import proxy_variables
 from pipsrc.syntax.words import (
     Resolved,
     Resolver,
@@ -457,8 +458,12 @@ def leaves_lone_runs(text: str, removal: Span) -> bool:
 
 
 def parse(text: str, path: str) -> Document:
-    """Parse a Dockerfile (or a fragment of one) into the shared vocabulary."""
-    return _Parser(text, path).run()
+    """Parse a Dockerfile (or a fragment of one) into the shared vocabulary; a devpi
+    image's upstream ``ENV`` too (:mod:`pipsrc.syntax.proxyvars`)."""
+    doc = _Parser(text, path).run()
+    if doc.fixable:
+        proxy_variables(doc, ("dockerfile",), Method.ENV)
+    return doc
 
 
 def _file_range(text: str, segmap: SegMap, a: int, b: int) -> Span | None:

@@ -16,6 +16,7 @@ import re
 
 from pipsrc.model import Comment, Document, Insertion, Method, ParseProblem, Scope, Setting, Span
 from pipsrc.syntax.emit import pip_index_ineffective
+from pipsrc.syntax.proxyvars import proxy_variables
 from pipsrc.syntax.variables import expand
 from pipsrc.syntax.words import Resolved, split_items
 from pipsrc.textio import line_ending_at, majority_newline
@@ -55,6 +56,7 @@ def parse(text: str, path: str) -> Document:
             else:
                 sibling = _entry(doc, m, pos, nxt, trusted_written, sibling)
         pos = nxt
+    proxy_variables(doc, ("env",), Method.DOTENV)
     return doc
 
 

@@ -21,6 +21,7 @@ from pipsrc.model import Document, InstallSite, Method, Setting, SettingKind
 from pipsrc.policy import Policy
 from pipsrc.records import field, record
 from pipsrc.redaction import redact
+from pipsrc.report.proxysection import ProxyFacts, proxy_facts
 from pipsrc.resolution import Effective, effective_index
 from pipsrc.textio import LineIndex
 from pipsrc.urls import identity, parse_url
@@ -175,6 +176,7 @@ class ReportFacts:
     conda_mirror: str | None = None
     conda_id: str | None = None
     conda_channels: tuple[str, ...] | None = None
+    proxy_section: ProxyFacts | None = None  # the internal proxy, when the run has one
 
     @property
     def listed(self) -> list[FileFacts]:
@@ -253,6 +255,7 @@ def gather(result: RunResult, *, probe: list[ProbeResult] | None = None) -> Repo
         conda_mirror=redact(policy.conda.mirror) if policy.conda.mirror else None,
         conda_id=policy.conda.mirror_id,
         conda_channels=policy.conda.carried,
+        proxy_section=proxy_facts(result, policy),
     )
 
 

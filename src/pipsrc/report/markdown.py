@@ -27,6 +27,7 @@ from pipsrc.report.facts import (
 )
 from pipsrc.report.messages import message
 from pipsrc.report.patterns import patterns
+from pipsrc.report.proxysection import render_proxy
 from pipsrc.report.texts import METHODS, change_title, precedence, text
 
 # a URL ends at white space, a backtick or the full-width punctuation of a Chinese sentence
@@ -113,6 +114,8 @@ def render(facts: ReportFacts, lang: str) -> str:
     else:
         md.heading(1, text(lang, "title", name=name))
     _overview(md, facts, lang, name)
+    if facts.proxy_section is not None:
+        render_proxy(md.add, facts.proxy_section, lang, text, code)
     md.heading(2, text(lang, "inventory"))
     _by_file(md, facts, lang)
     _changes(md, facts, lang)

@@ -15,6 +15,7 @@ from pipsrc.rules import (
     ineffective,
     lock,
     meta,
+    proxy,
     pypi,
     security,
     transport,
@@ -40,6 +41,7 @@ _MODULES = (
     meta,
     conda,
     condaalias,
+    proxy,
 )
 ALL_RULES: tuple[type[Rule], ...] = tuple(
     sorted((with_ci_examples(r) for m in _MODULES for r in m.RULES), key=lambda r: r.code)

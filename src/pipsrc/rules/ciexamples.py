@@ -12,14 +12,23 @@ holds no scripts (``.env`` files).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Optional
-
 from pipsrc.records import record
 from pipsrc.rules.base import Example, Rule
 from pipsrc.rules.common import ALIYUN, CORP, CORP_ALLOWED, TORCH, TUNA
+from pipsrc.rules.kindtexts import (
+    Env,
+    Render,
+    azure,
+    compose,
+    dotenv,
+    github,
+    gitlab,
+    jenkinsfile,
+    makefile,
+    markdown,
+    notebook,
+)
 
-Env = tuple[tuple[str, str], ...]
 DEVPI = "http://devpi.internal:3141/root/pypi/+simple/"
 
 
@@ -33,127 +42,11 @@ class Case:
     fixed_script: str | None = None  # None: the script is unchanged by the fix
     comment: str | None = None  # a comment line before the first env entry
     needs_script: bool = False  # no example in a kind without scripts (else: env alone)
+    script_fixed: bool = False  # the fix applies in a compose service's command too
     unsafe: bool = False
     mirror: str | None = "aliyun"
     proxy: str | None = None
     policy: str | None = None
-
-
-Render = Callable[[Env, str, Optional[str]], str]  # run time: no `|` before Python 3.10
-
-
-def _indent(script: str, n: int) -> str:
-    return "".join(" " * n + line + "\n" for line in script.splitlines())
-
-
-def github(env: Env, script: str, comment: str | None) -> str:
-    """A workflow: the env block at the top, the script as one ``run: |`` step."""
-    out = "on: push\n"
-    if env:
-        out += "env:\n" + (f"  # {comment}\n" if comment else "")
-        out += "".join(f"  {k}: {v}\n" for k, v in env)
-    out += "jobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n"
-    out += "      - uses: actions/checkout@v4\n"
-    if script:
-        out += "      - run: |\n" + _indent(script, 10)
-    return out
-
-
-def gitlab(env: Env, script: str, comment: str | None) -> str:
-    """A ``.gitlab-ci.yml``: global ``variables:``, the script as a job's ``script:`` lines."""
-    out = ""
-    if env:
-        out += "variables:\n" + (f"  # {comment}\n" if comment else "")
-        out += "".join(f"  {k}: {v}\n" for k, v in env)
-    out += "test:\n  script:\n"
-    out += "".join(f"    - {line}\n" for line in (script or "echo ok").splitlines())
-    return out
-
-
-def azure(env: Env, script: str, comment: str | None) -> str:
-    """An ``azure-pipelines.yml``: ``variables:``, the script as one ``script: |`` step."""
-    out = "trigger:\n  - main\npool:\n  vmImage: ubuntu-latest\n"
-    if env:
-        out += "variables:\n" + (f"  # {comment}\n" if comment else "")
-        out += "".join(f"  {k}: {v}\n" for k, v in env)
-    out += "steps:\n  - script: |\n" + _indent(script or "echo ok", 6)
-    return out
-
-
-def jenkinsfile(env: Env, script: str, comment: str | None) -> str:
-    """A declarative Jenkinsfile: its ``environment`` block, the script as one ``sh`` step."""
-    out = "pipeline {\n    agent any\n"
-    if env:
-        out += "    environment {\n" + (f"        // {comment}\n" if comment else "")
-        out += "".join(f"        {k} = '{v}'\n" for k, v in env)
-        out += "    }\n"
-    out += "    stages {\n        stage('test') {\n            steps {\n"
-    out += "                sh '''\n" + _indent(script or "echo ok", 20) + "                '''\n"
-    out += "            }\n        }\n    }\n}\n"
-    return out
-
-
-def makefile(env: Env, script: str, comment: str | None) -> str:
-    """A Makefile: ``export`` lines, the script as the recipe of ``install`` (one shell a
-    line, ``$`` written ``$$``)."""
-    out = f"# {comment}\n" if comment and env else ""
-    out += "".join(f"export {k} = {v}\n" for k, v in env)
-    out += ".PHONY: install\ninstall:\n"
-    out += "".join(f"\t{line}\n" for line in script.replace("$", "$$").splitlines())
-    return out
-
-
-def dotenv(env: Env, script: str, comment: str | None) -> str:
-    """A ``.env`` file: the env block only."""
-    out = f"# {comment}\n" if comment and env else ""
-    return out + "".join(f"{k}={v}\n" for k, v in env)
-
-
-def compose(env: Env, script: str, comment: str | None) -> str:
-    """A compose file whose service runs the script with ``sh -c '...'`` (for the rules
-    about install commands: the others have compose examples of their own)."""
-    out = "services:\n  app:\n    image: python:3.12\n"
-    if env:
-        out += "    environment:\n" + (f"      # {comment}\n" if comment else "")
-        out += "".join(f"      {k}: {v}\n" for k, v in env)
-    return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
-
-
-def notebook(env: Env, script: str, comment: str | None) -> str:
-    """A Jupyter notebook: the env block as ``%env`` lines of the first code cell, the
-    script as ``!`` lines of the second, laid out as Jupyter writes a notebook (written
-    here by hand: the rule registry is loaded by every run, which must not import json)."""
-
-    def string(value: str) -> str:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-
-    cells: list[str] = []
-    first = ([f"# {comment}"] if comment and env else []) + [f"%env {k}={v}" for k, v in env]
-    for lines in (first, [f"!{line}" for line in script.splitlines()]):
-        if not lines:
-            continue
-        source = [line + "\n" for line in lines[:-1]] + [lines[-1]]
-        items = ",\n".join(f"    {string(x)}" for x in source)
-        cells.append(
-            '  {\n   "cell_type": "code",\n   "execution_count": null,\n'
-            f'   "id": "c{len(cells)}",\n   "metadata": {{}},\n   "outputs": [],\n'
-            f'   "source": [\n{items}\n   ]\n  }}'
-        )
-    kernel = (
-        ' "metadata": {\n  "kernelspec": {\n   "display_name": "Python 3",\n'
-        '   "language": "python",\n   "name": "python3"\n  }\n },\n'
-    )
-    body = ",\n".join(cells)
-    cells_text = f' "cells": [\n{body}\n ],\n' if cells else ' "cells": [],\n'
-    return "{\n" + cells_text + kernel + ' "nbformat": 4,\n "nbformat_minor": 5\n}\n'
-
-
-def markdown(env: Env, script: str, comment: str | None) -> str:
-    """A Markdown page (read with --include-docs): the env block and the script in one
-    ``sh`` code block."""
-    out = "# Install\n\n```sh\n" + (f"# {comment}\n" if comment and env else "")
-    out += "".join(f"export {k}={v}\n" for k, v in env)
-    return out + (script + "\n" if script else "") + "```\n"
 
 
 # kinds with examples of their own in every rule, which hold install commands too: they get
@@ -479,8 +372,13 @@ def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
     """The examples of rule ``code`` in the CI and build kinds (good or bad ones)."""
     if code == "PS900":
         return tuple(Example(RENDERERS[k][0], PARSE_ERRORS[k][1 if good else 0]) for k in RENDERERS)
+    return case_examples(CASES[code]["good" if good else "bad"], good)
+
+
+def case_examples(cases: list[Case], good: bool) -> tuple[Example, ...]:
+    """``cases`` rendered in every CI and build kind (a rule module's own cases)."""
     out = []
-    for case in CASES[code]["good" if good else "bad"]:
+    for case in cases:
         for kind in RENDERERS:
             ex = _example(kind, case, not good)
             if ex is not None:
@@ -488,5 +386,8 @@ def ci_examples(code: str, good: bool) -> tuple[Example, ...]:
         if case.needs_script:
             for path, render in SCRIPT_ONLY.values():
                 text = render(case.env, case.script, case.comment)
-                out.append(Example(path, text, None, False, case.mirror, case.proxy, case.policy))
+                fixed = None
+                if case.script_fixed and not good and case.fixed_script is not None:
+                    fixed = render(case.env, case.fixed_script, None)
+                out.append(Example(path, text, fixed, False, case.mirror, case.proxy, case.policy))
     return tuple(out)

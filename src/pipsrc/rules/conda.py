@@ -39,7 +39,8 @@ class ChannelOffPolicy(Rule):
         "`channel_alias` and `custom_channels`, when the catalogue's help-page URLs say the "
         "mirror carries that channel. Unsafe when the catalogue only reports the mirror's "
         "conda URLs, or the old URL holds credentials. None for a channel the mirror does "
-        "not carry, or for a name."
+        "not carry, for a name, and for a base on an internal proxy (a quetz `/get/` "
+        "channel, an intranet host), which may serve channels no mirror has."
     )
     fix_applicability = Applicability.SAFE
     also = frozenset({Applicability.UNSAFE})

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from pipsrc.conda import channel_url, is_url, mirror_url, on_base, same_base
 from pipsrc.model import Document, Setting, SettingKind, Tool
+from pipsrc.origin import origin
 from pipsrc.policy import CondaPolicy
 from pipsrc.urls import parse_url, rewrite_like
 
@@ -56,6 +57,8 @@ def off_policy(s: Setting, conda: CondaPolicy) -> tuple[bool, str | None]:
         name = s.key.partition(".")[2]
         if s.kind is K.CUSTOM_CHANNEL and not conda.carries(name, False):
             return True, None
+        if origin(value).cls == "private":
+            return True, None  # a quetz proxy, an intranet host: what it serves is its own
         return True, rewrite_like(s.raw, cloud)
     return False, None
 

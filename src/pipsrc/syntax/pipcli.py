@@ -20,6 +20,7 @@ from pipsrc.model import Insertion, InstallSite, Method, Setting, SettingKind, T
 from pipsrc.records import record
 from pipsrc.syntax.buildargs import build_args
 from pipsrc.syntax.condacli import conda_command
+from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
 from pipsrc.syntax.emit import Ctx, command_scope, emit_env
 from pipsrc.syntax.pipconfig import pip_config
 from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
@@ -183,6 +184,10 @@ def analyze_command(
     if found is None:
         _command_prefixes(ctx, assigns, lstart, lend, bad)
         if conda_command(ctx, words, lstart, lend, bad):
+            return
+        if devpi_command(ctx, words, lstart, lend, bad):
+            return
+        if docker_run_upstream(ctx, words, lstart, lend, bad):
             return
         build = find_image_build(words)
         if build is not None:
