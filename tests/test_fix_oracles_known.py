@@ -258,6 +258,25 @@ EOF
 RUN apt-get update
 """,
     ),
+    "check-after-fix/ENV-between-one-command-RUNs-removed": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+ARG INDEX_URL=http://mirrors.aliyun.com/pypi/simple/
+RUN pip install -i $INDEX_URL requests
+ENV PIP_EXTRA_INDEX_URL=http://mirrors.aliyun.com/pypi/simple/
+RUN pip install requests
+""",
+    ),
+    "fallback-collapsed/config-read-by-a-bare-fallback-moved": (
+        "Dockerfile",
+        """\
+FROM python:3.12-slim
+RUN pip config set global.index-url https://pypi.org/simple
+RUN pip install requests
+RUN pip install -i http://mirrors.aliyun.com/pypi/simple/ requests || pip install requests
+""",
+    ),
 }
 
 

@@ -437,12 +437,15 @@ def _count(text: str, ins: Instr, removal: Span | None = None) -> int:
 
 def _lone(text: str, instrs: list[Instr], kws: list[str], single: list[bool], r: Span) -> bool:
     """Whether deleting ``r`` inside a ``RUN`` of several commands leaves it one command long
-    next to a one-command ``RUN``."""
+    next to a one-command ``RUN``, or deleting a whole instruction (an ``ENV`` line) puts two
+    one-command ``RUN`` instructions next to each other."""
     k = next((k for k, ins in enumerate(instrs) if ins.line_start <= r.start < ins.end), -1)
-    if k < 0 or kws[k] != "RUN" or single[k]:
+    if k < 0:
         return False
     ins = instrs[k]
-    if r.start <= ins.line_start and r.end >= ins.end:
+    if r.start <= ins.line_start and r.end >= ins.end:  # the whole instruction goes
+        return 0 < k < len(instrs) - 1 and single[k - 1] and single[k + 1]
+    if kws[k] != "RUN" or single[k]:
         return False
     if _count(text, ins, r) != 1:
         return False

@@ -165,7 +165,15 @@ class IndexOffPolicy(Rule):
             if parsed is not None and parsed.has_credentials:
                 safety = Applicability.UNSAFE
             if s.site is None and doc.sites and feeds_a_fallback(doc, s, s.scope, ctx):
-                safety = Applicability.UNSAFE  # a `|| pip install x` reads it: see PS109
+                return Violation(  # a `|| pip install x` reads it: PS109 says what to do
+                    s.span,
+                    f"index {s.value} is not {what} (left as it is: a `|| pip install` "
+                    "fallback reads it, and moving it would make the fallback try the policy "
+                    "index again: see PS109)",
+                    s.value,
+                    None,
+                    [s.use_span] if s.use_span else [],
+                )
             partner = toggle_partner(doc, s)
             if partner is not None and _second(s, partner):
                 safety = Applicability.UNSAFE  # both branches alike: the switch would do nothing
