@@ -33,6 +33,7 @@ class FileKind(StrEnum):
     LOCKFILE = "lockfile"
     CONDARC = "condarc"
     CONDA_ENV = "conda-env"
+    TOX = "tox"  # tox.ini, tox.toml, setup.cfg
 
 
 class SettingKind(StrEnum):
@@ -91,6 +92,9 @@ class Method(StrEnum):
     CONDA_CONFIG = "conda config"  # conda config --add/--set ..., micromamba config ...
     CI_ENV = "CI env"  # a CI file's env/variables/environment block (workflow, job, step)
     DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
+    TOX_ENV = "tox set_env"  # a tox environment's set_env/setenv (its commands' environment)
+    TOX = "tox config"  # tox 3's indexserver
+    SETUP_CFG = "setup.cfg"  # setuptools' [easy_install] (setup_requires)
 
 
 class Tool(StrEnum):

@@ -93,6 +93,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose (build args and environment)",
         "pat_uv": "uv (it ignores `pip.conf` and `PIP_*`)",
+        "pat_uv-project": "uv: `pyproject.toml` (in `uv.toml`, the same tables without `tool.uv.`)",
+        "pat_poetry": "Poetry: `pyproject.toml` (a primary source replaces PyPI)",
+        "pat_pdm": "PDM: `pyproject.toml` (a source named `pypi` replaces PyPI)",
+        "pat_pipenv": "Pipenv: `Pipfile` (the first source is the project's index)",
         "conda_patterns_intro": "How to send conda's channels to {name}: names stay in "
         "environment files, the mirror is set once in `.condarc`.",
         "pat_condarc": "conda: `.condarc` (`defaults` and community channels on the mirror)",
@@ -241,6 +245,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose（构建参数和环境变量）",
         "pat_uv": "uv（不读取 `pip.conf` 和 `PIP_*`）",
+        "pat_uv-project": "uv：`pyproject.toml`（`uv.toml` 中为同样的表，去掉 `tool.uv.` 前缀）",
+        "pat_poetry": "Poetry：`pyproject.toml`（primary 源取代 PyPI）",
+        "pat_pdm": "PDM：`pyproject.toml`（名为 `pypi` 的源取代 PyPI）",
+        "pat_pipenv": "Pipenv：`Pipfile`（第一个源是项目的索引）",
         "conda_patterns_intro": "将 conda 频道统一到{name}：环境文件中保留频道名称，"
         "镜像只在 `.condarc` 中配置一次。",
         "pat_condarc": "conda：`.condarc`（defaults 与社区频道均指向镜像）",
@@ -334,6 +342,9 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config command",
         Method.CI_ENV: "CI variable",
         Method.DOTENV: ".env file",
+        Method.TOX_ENV: "tox set_env",
+        Method.TOX: "tox configuration",
+        Method.SETUP_CFG: "setup.cfg (setuptools)",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -352,6 +363,9 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config 命令",
         Method.CI_ENV: "CI 变量",
         Method.DOTENV: ".env 文件",
+        Method.TOX_ENV: "tox 环境变量（set_env）",
+        Method.TOX: "tox 配置",
+        Method.SETUP_CFG: "setup.cfg（setuptools）",
     },
 }
 

@@ -163,6 +163,26 @@ def pdm_config_settings(doc: Document, toml: TomlDocument) -> None:
         em.add(v, kind, ".".join(str(p) for p in v.path))
 
 
+# poetry.toml's repositories are what `poetry publish -r NAME` uploads to (and whose
+# credentials Poetry matches by URL); installs read only the project's sources
+PUBLISH_ONLY = (
+    "a poetry.toml repository is an upload target for `poetry publish -r NAME`: "
+    "installs read only [[tool.poetry.source]]"
+)
+
+
+def poetry_config_settings(doc: Document, toml: TomlDocument) -> None:
+    """``poetry.toml`` (``poetry config --local``): ``[repositories.NAME] url`` is located
+    but is no install source (see PUBLISH_ONLY); ``[http-basic.NAME]`` holds credentials,
+    which are never read."""
+    em = _Emitter(doc, toml, "poetry", Tool.POETRY)
+    for v in toml.values:
+        p = v.path
+        if len(p) == 3 and p[0] == "repositories" and p[2] == "url" and v.string:
+            s = em.add(v, K.EXTRA_INDEX, f"repositories.{p[1]}.url", removal=None)
+            s.ineffective, s.editable = PUBLISH_ONLY, False
+
+
 def pipenv_settings(doc: Document, toml: TomlDocument) -> None:
     """Pipfile ``[[source]]``: the first source is the index every package comes from
     unless it names another source, which is read only for the packages naming it."""
