@@ -142,9 +142,13 @@ REGISTRY: list[KindSpec] = [
         "project",
         "pipsrc.kinds.project",
         names=(
-            r"pyproject\.toml", r"uv\.toml", r"Pipfile", r"\.?pdm\.toml", r"pixi\.toml",
+            r"pyproject\.toml",
+            r"uv\.toml",
+            r"Pipfile",
+            r"\.?pdm\.toml",
+            r"pixi\.toml",
             r"poetry\.toml",
-        ),  # fmt: skip
+        ),
         # pyproject.toml files are many and mostly about other tools: parsed only when
         # they hold a table of a tool that installs
         words=r"tool\.(?:uv|poetry|pdm|pixi|tox)\b"

@@ -189,11 +189,14 @@ def set_env_lines(doc: Document, section: str, pieces: list[tuple[int, int]]) ->
             ve = vs + comment.start()
         while ve > vs and text[ve - 1] in " \t":
             ve -= 1
+        line_start = text.rfind("\n", 0, a) + 1
         line_end = text.find("\n", b)
-        removal = Span(text.rfind("\n", 0, a) + 1, len(text) if line_end == -1 else line_end + 1)
+        removal = Span(line_start, len(text) if line_end == -1 else line_end + 1)
+        if text[line_start:a].strip():
+            removal = Span(a, b)  # on the key's line: the key stays, its other lines too
         sibling = None
         if not trusted_written:
-            indent = text[removal.start : a]
+            indent = text[line_start:a] if removal.start == line_start else "    "
             trusted = TRUSTED_VAR.get(ENV_VARS[m.group(1)].tool)
             if trusted is not None:
                 nl = "\r\n" if text[b : b + 2] == "\r\n" else "\n"
@@ -247,7 +250,9 @@ def _indexserver(doc: Document, pieces: list[tuple[int, int]], section: str) -> 
         line_end = text.find("\n", b)
         removal = None
         if not default and text[text.rfind("\n", 0, a) + 1 : a].strip() == "":
-            removal = Span(text.rfind("\n", 0, a) + 1, len(text) if line_end == -1 else line_end + 1)
+            removal = Span(
+                text.rfind("\n", 0, a) + 1, len(text) if line_end == -1 else line_end + 1
+            )
         doc.settings.append(Setting(
             K.INDEX if default else K.EXTRA_INDEX, f"indexserver.{m.group(1)}", raw, value,
             span, Method.TOX, section, Tool.PIP, editable=value is not None, removal=removal,
@@ -293,4 +298,3 @@ def _cross_check(doc: Document) -> None:
     except configparser.Error as exc:
         first = str(exc).split("\n", 1)[0]
         doc.problems.append(ParseProblem(0, f"tox cannot load the file: {first}", True))
-

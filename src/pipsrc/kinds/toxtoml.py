@@ -76,8 +76,9 @@ def _arguments(toml: TomlDocument, path: Path) -> tuple[list[tuple[int, int, str
     n = len(path)
     items: dict[int, list[TomlValue]] = {}
     for v in toml.under(*path):
-        if len(v.path) > n and isinstance(v.path[n], int):
-            items.setdefault(v.path[n], []).append(v)
+        at = v.path[n] if len(v.path) > n else None
+        if isinstance(at, int):
+            items.setdefault(at, []).append(v)
     parts: list[tuple[int, int, str]] = []
     unknown: set[int] = set()
     for i in sorted(items):

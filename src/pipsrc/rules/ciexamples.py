@@ -118,6 +118,17 @@ def compose(env: Env, script: str, comment: str | None) -> str:
     return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
 
 
+def tox(env: Env, script: str, comment: str | None) -> str:
+    """A ``tox.ini``: the env block as the ``set_env`` lines of ``[testenv]``, the script as
+    its ``commands`` (one command a line; tox runs them without a shell)."""
+    out = "[testenv]\n"
+    if env:
+        out += "set_env =\n" + (f"    # {comment}\n" if comment else "")
+        out += "".join(f"    {k} = {v}\n" for k, v in env)
+    lines = script.splitlines() or ["pytest"]
+    return out + "commands =\n" + "".join(f"    {line}\n" for line in lines)
+
+
 # kinds with examples of their own in every rule, which hold install commands too: they get
 # the examples of the cases that need a script
 SCRIPT_ONLY: dict[str, tuple[str, Render]] = {"compose": ("compose.yaml", compose)}
@@ -130,6 +141,7 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
+    "tox": ("tox.ini", tox, True),
 }
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
@@ -390,6 +402,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
     ),
     "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
+    "tox": (
+        f"install_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
+        f"[testenv]\ninstall_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
+    ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask\nfi", None),
