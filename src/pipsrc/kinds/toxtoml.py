@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from pipsrc.kinds.tox import command, env_scope, env_setting, read_ini
+from pipsrc.kinds.toxini import command, env_scope, env_setting, read_ini
 from pipsrc.model import Document, FileKind, Method, Span
 from pipsrc.syntax.tomldoc import toml_document
 from pipsrc.syntax.tomlspans import Path, TomlDocument, TomlValue
