@@ -363,7 +363,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config 命令",
         Method.CI_ENV: "CI 变量",
         Method.DOTENV: ".env 文件",
-        Method.TOX_ENV: "tox 环境变量（set_env）",
+        Method.TOX_ENV: "tox set_env 环境变量",
         Method.TOX: "tox 配置",
         Method.SETUP_CFG: "setup.cfg（setuptools）",
     },
