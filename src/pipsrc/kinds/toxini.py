@@ -155,7 +155,7 @@ def command(
     shell.analyze(doc, source, SegMap(segs), {}, scope, nested=True, comments=False)
     for s in doc.settings[first:]:
         if SUBSTITUTION.search(s.raw) or SUBSTITUTION.search(s.value or ""):
-            s.value, s.editable = None, False
+            s.value, s.editable, s.sibling, s.removal = None, False, None, None
 
 
 def set_env_lines(doc: Document, section: str, pieces: list[tuple[int, int]]) -> None:

@@ -31,6 +31,16 @@ def tox_toml_document(text: str, path: str) -> Document:
 
 def tox_settings(doc: Document, toml: TomlDocument, prefix: Path) -> None:
     """The tox settings under ``prefix`` (``()`` in tox.toml, ``("tool", "tox")``)."""
+    first = len(doc.settings)
+    _read(doc, toml, prefix)
+    for s in doc.settings[first:]:
+        if s.method is Method.CLI:
+            # an argument is a TOML string: a flag added or removed inside it would be
+            # one argument with spaces, so only values are edited
+            s.sibling = s.removal = None
+
+
+def _read(doc: Document, toml: TomlDocument, prefix: Path) -> None:
     legacy = toml.get(*prefix, "legacy_tox_ini")
     if legacy is not None and legacy.string:
         body = _string_body(doc.text, legacy)
