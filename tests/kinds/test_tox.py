@@ -27,7 +27,10 @@ def t(text: str, path: str = "tox.ini") -> Document:
 
 
 def test_install_command_flags_are_settings_of_an_install_site() -> None:
-    text = f"[testenv]\ninstall_command = python -m pip install -i {A} --extra-index-url {B} {{opts}} {{packages}}\n"
+    text = (
+        "[testenv]\ninstall_command = python -m pip install"
+        f" -i {A} --extra-index-url {B} {{opts}} {{packages}}\n"
+    )
     doc = t(text)
     index = one(doc, kind=K.INDEX)
     assert (index.value, index.method, index.scope, index.editable) == (
@@ -54,7 +57,10 @@ def test_continuation_lines_and_envpython() -> None:
 
 
 def test_set_env_variables_and_their_removal() -> None:
-    text = f"[testenv]\nsetenv =\n    PIP_INDEX_URL = {A}\n    PIP_EXTRA_INDEX_URL={A} {B}\n    FOO = bar\n"
+    text = (
+        f"[testenv]\nsetenv =\n    PIP_INDEX_URL = {A}\n"
+        f"    PIP_EXTRA_INDEX_URL={A} {B}\n    FOO = bar\n"
+    )
     doc = t(text)
     index = one(doc, kind=K.INDEX)
     assert (index.method, index.key, index.position) == (Method.TOX_ENV, "PIP_INDEX_URL", 0)
@@ -91,7 +97,8 @@ def test_indexserver_and_easy_install() -> None:
     )
     assert (corp.kind, corp.value, corp.pinned) == (K.EXTRA_INDEX, B, True)
     doc = t(
-        f"[easy_install]\nindex_url = {A}\nfind_links = {A} {B}\n[tox:tox]\nindexserver = default = {B}\n",
+        f"[easy_install]\nindex_url = {A}\nfind_links = {A} {B}\n"
+        f"[tox:tox]\nindexserver = default = {B}\n",
         "setup.cfg",
     )
     assert [(s.kind, s.value, s.method) for s in doc.settings] == [
@@ -116,7 +123,8 @@ def test_native_toml_and_legacy_string_in_pyproject() -> None:
         + A
         + '", "{packages}"]\n'
         'set_env = { UV_DEFAULT_INDEX = "' + B + '" }\n'
-        '[tool.tox.env.lint]\ncommands = [["pip", "install", "-i", { replace = "env", name = "X" }, "ruff"]]\n'
+        "[tool.tox.env.lint]\n"
+        'commands = [["pip", "install", "-i", { replace = "env", name = "X" }, "ruff"]]\n'
     )
     doc = project.parse(text, "pyproject.toml")
     assert_spans(doc)
@@ -136,7 +144,8 @@ def test_native_toml_and_legacy_string_in_pyproject() -> None:
 
 def test_tox_toml() -> None:
     doc = t(
-        f'[env_run_base]\nset_env.PIP_INDEX_URL = "{A}"\ncommands = [["pip", "install", "-i", "{B}", "x"]]\n',
+        f'[env_run_base]\nset_env.PIP_INDEX_URL = "{A}"\n'
+        f'commands = [["pip", "install", "-i", "{B}", "x"]]\n',
         "tox.toml",
     )
     assert sorted((s.value, s.method) for s in doc.settings) == [
@@ -146,7 +155,10 @@ def test_tox_toml() -> None:
 
 
 def test_poetry_toml_repositories_are_upload_targets() -> None:
-    text = f'[repositories.corp]\nurl = "{A}"\n\n[http-basic.corp]\nusername = "u"\npassword = "hunter2"\n'
+    text = (
+        f'[repositories.corp]\nurl = "{A}"\n\n'
+        '[http-basic.corp]\nusername = "u"\npassword = "hunter2"\n'
+    )
     doc = project.parse(text, "poetry.toml")
     assert_spans(doc)
     s = one(doc)
