@@ -263,7 +263,7 @@ class MissingTrustedHost(Rule):
         if ctx.policy.trusted_host == "never":
             return
         for s in judged(doc):
-            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.tool == Tool.UV:
+            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.tool in _HTTP_OK:
                 continue
             url = parse_url(s.value or "")
             if url is None or url.scheme != "http" or off_policy(s, ctx):
@@ -295,5 +295,9 @@ class MissingTrustedHost(Rule):
                 fix,
             )
 
+
+# installers that fetch from an http index without a trusted-host setting: uv (and Pixi,
+# which resolves with uv), Poetry (requests, no trusted-host notion)
+_HTTP_OK = frozenset({Tool.UV, Tool.PIXI, Tool.POETRY})
 
 RULES: tuple[type[Rule], ...] = (PlainHttpIndex, MissingTrustedHost)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pipsrc.model import Document, Method, Setting, SettingKind, Span, Tool
 from pipsrc.syntax.tomlspans import Path, TomlDocument, TomlValue
+from pipsrc.urls import host_port
 
 K = SettingKind
 
@@ -51,6 +52,22 @@ class _Emitter:
         )  # fmt: skip
         self.doc.settings.append(s)
         return s
+
+    def verify_ssl(self, table: Path, url: TomlValue, removable: bool = True) -> None:
+        """``verify_ssl = false`` beside a source's ``url``: PDM and Pipenv trust the
+        source's host (pip's trusted-host: no TLS check, http allowed). It is located on
+        the ``false`` and holds the host; removing it removes its line (Pipenv requires
+        the key, so there it cannot be removed)."""
+        flag = self.toml.get(*table, "verify_ssl")
+        host = host_port(str(url.value))
+        if flag is None or flag.value != "false" or not host:
+            return
+        cut = Span(*flag.entry) if flag.entry is not None and removable else None
+        self.doc.settings.append(Setting(
+            K.TRUSTED_HOST, "verify_ssl", self.doc.text[flag.start : flag.end], host,
+            Span(flag.start, flag.end), Method.PROJECT, self.scope, self.tool, editable=False,
+            removal=cut,
+        ))  # fmt: skip
 
     def strings(self, *path: str | int) -> list[TomlValue]:
         """The string at ``path``, or the strings of the array at ``path``."""
@@ -150,6 +167,7 @@ def pdm_settings(doc: Document, toml: TomlDocument) -> None:
         if stype is not None and stype.value == "find_links":
             kind = K.FIND_LINKS
         em.add(url, kind, "[[tool.pdm.source]] url", removal=em.block(entry))
+        em.verify_ssl(entry, url)
 
 
 def pdm_config_settings(doc: Document, toml: TomlDocument) -> None:
@@ -161,6 +179,7 @@ def pdm_config_settings(doc: Document, toml: TomlDocument) -> None:
             continue
         kind = K.INDEX if len(v.path) == 2 else K.EXTRA_INDEX
         em.add(v, kind, ".".join(str(p) for p in v.path))
+        em.verify_ssl(v.path[:-1], v)
 
 
 # poetry.toml's repositories are what `poetry publish -r NAME` uploads to (and whose
@@ -195,6 +214,7 @@ def pipenv_settings(doc: Document, toml: TomlDocument) -> None:
         # the first source is the project's index: removing it would change them all
         em.add(url, kind, "[[source]] url", removal=em.block(("source", i)) if n else None,
                pinned=n > 0)  # fmt: skip
+        em.verify_ssl(("source", i), url, removable=False)  # Pipenv requires the key
 
 
 def pixi_settings(doc: Document, toml: TomlDocument, prefix: Path) -> None:
