@@ -182,3 +182,21 @@ def test_every_fixture_file_loads_with_configparser_and_tomlkit(side: str) -> No
                 configparser.ConfigParser(interpolation=None, strict=True).read_string(legacy)
             seen += 1
     assert seen >= 6
+
+
+def test_a_command_continued_with_a_backslash_is_one_command() -> None:
+    text = (
+        f"[testenv]\ncommands =\n    pip install \\\n        -i {A} x\n"
+        f"    - pip install --extra-index-url {B} y\n"
+    )
+    doc = t(text)
+    assert [(s.kind, s.value, line(doc, s)) for s in doc.settings] == [
+        (K.INDEX, A, 4),
+        (K.EXTRA_INDEX, B, 5),
+    ]
+    assert len(doc.sites) == 2
+
+
+def test_setup_cfg_problems_name_setuptools() -> None:
+    doc = t(f"index_url = {A}\n", "setup.cfg")
+    assert doc.problems and "setuptools refuses" in doc.problems[0].message

@@ -68,7 +68,7 @@ def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) ->
     """The tox (and setuptools) settings of the INI text ``doc.text[start:end]``."""
     ini = doc.text[start:end]
     sub = Document(path=doc.path, kind=FileKind.TOX, text=ini)
-    options, _sections = scan_ini(sub, ini, None, "tox")
+    options, _sections = scan_ini(sub, ini, None, "setuptools" if setup_cfg else "tox")
     for c in sub.comments:
         doc.comments.append(
             type(c)(Span(c.span.start + start, c.span.end + start), c.text, c.own_line)
@@ -90,10 +90,8 @@ def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) ->
         if opt.norm == "install-command":
             command(doc, env_scope(doc, section), [(a, b, " ") for a, b in pieces])
         elif opt.norm in _COMMAND_KEYS:
-            for a, b in pieces:
-                a = _after_marker(doc.text, a, b)
-                if a < b:
-                    command(doc, env_scope(doc, section), [(a, b, "")])
+            for parts in _command_lines(doc.text, pieces):
+                command(doc, env_scope(doc, section), parts)
         elif opt.norm in _SETENV_KEYS:
             set_env_lines(doc, section, pieces)
 
@@ -114,6 +112,27 @@ def env_scope(doc: Document, section: str) -> Scope:
                   nl=majority_newline(doc.text))  # fmt: skip
     doc.scopes.append(scope)
     return scope
+
+
+def _command_lines(text: str, pieces: list[tuple[int, int]]) -> list[list[tuple[int, int, str]]]:
+    """The commands of a ``commands`` value: one a line, a line ending in ``\\`` joined
+    with the next (the line break after it kept, as the shell reads a continuation), each
+    without tox's ``-``/``!`` prefix."""
+    out: list[list[tuple[int, int, str]]] = []
+    current: list[tuple[int, int, str]] = []
+    for a, b in pieces:
+        if not current:
+            a = _after_marker(text, a, b)
+        if a >= b:
+            continue
+        more = text[b - 1] == "\\"
+        current.append((a, b, "\n" if more else ""))
+        if not more:
+            out.append(current)
+            current = []
+    if current:
+        out.append(current)
+    return out
 
 
 def _after_marker(text: str, a: int, b: int) -> int:
