@@ -200,3 +200,15 @@ def test_a_command_continued_with_a_backslash_is_one_command() -> None:
 def test_setup_cfg_problems_name_setuptools() -> None:
     doc = t(f"index_url = {A}\n", "setup.cfg")
     assert doc.problems and "setuptools refuses" in doc.problems[0].message
+
+
+def test_dependency_links_are_find_links_of_setup_requires() -> None:
+    doc = t(f"[options]\ndependency_links = {A}, {B}\n", "setup.cfg")
+    assert [(s.kind, s.value, s.scope) for s in doc.settings] == [
+        (K.FIND_LINKS, A, "setuptools"),
+        (K.FIND_LINKS, B, "setuptools"),
+    ]
+    doc = t(f"[options]\ndependency_links =\n    {A}\n    {B}\n", "setup.cfg")
+    assert [line(doc, s) for s in doc.settings] == [3, 4]
+    # in tox.ini, [options] is nobody's
+    assert not t(f"[options]\ndependency_links = {A}\n").settings

@@ -160,7 +160,7 @@ REGISTRY: list[KindSpec] = [
         "pipsrc.kinds.tox",
         names=(r"tox\.ini", r"setup\.cfg", r"tox\.toml"),
         words=r"install_command|set_?env|indexserver|index[_-]url|find[_-]links|pip(?![a-z])"
-        r"|PIP_|UV_|legacy_tox_ini",
+        r"|PIP_|UV_|legacy_tox_ini|dependency_links",
     ),
     KindSpec(
         "condarc",

@@ -19,7 +19,8 @@ replays configparser with offsets. What tox makes of a value:
   command and commands see (tox passes them in the environment);
 - tox 3's ``indexserver`` (``[tox]``): ``default = URL`` replaces PyPI for ``deps``, any
   other ``NAME = URL`` serves the ``:NAME:pkg`` deps that name it;
-- ``setup.cfg`` ``[easy_install] index_url``/``find_links``: what setuptools hands to
+- ``setup.cfg`` ``[easy_install] index_url``/``find_links`` and ``[options] dependency_links``
+  (find-links too): what setuptools hands to
   ``pip wheel`` for ``setup_requires`` (pip's own ``PIP_INDEX_URL`` wins over it).
 
 A value holding a tox substitution (``{env:PIP_INDEX_URL:https://...}``,
@@ -62,6 +63,7 @@ _COMMAND_KEYS = frozenset({"commands", "commands-pre", "commands-post"})
 _SETENV_KEYS = frozenset({"set-env", "setenv"})
 _EASY_INSTALL = {"index-url": K.INDEX, "find-links": K.FIND_LINKS}
 _TOKEN = re.compile(r"\S+")
+_ITEM = re.compile(r"[^\s,]+")
 
 
 def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) -> None:
@@ -81,6 +83,9 @@ def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) ->
         pieces = [(a + start, b + start) for a, b in opt.pieces]
         if section == "easy_install" and setup_cfg and opt.norm in _EASY_INSTALL:
             _easy_install(doc, opt, pieces)
+            continue
+        if section == "options" and setup_cfg and opt.norm == "dependency-links":
+            _dependency_links(doc, opt, pieces)
             continue
         if section == core and opt.norm == "indexserver":
             _indexserver(doc, pieces, section)
@@ -282,8 +287,23 @@ def _easy_install(doc: Document, opt: IniOption, pieces: list[tuple[int, int]]) 
         if text[a] in "#;":
             break
         doc.settings.append(Setting(
-            kind, opt.key, text[a:b], text[a:b], Span(a, b), Method.SETUP_CFG, "easy_install",
+            kind, opt.key, text[a:b], text[a:b], Span(a, b), Method.SETUP_CFG, "setuptools",
             Tool.PIP, removal=removal, ineffective=why, section="easy_install",
             assign=opt.line_start,
         ))  # fmt: skip
-    env_scope(doc, "easy_install")
+    env_scope(doc, "setuptools")
+
+
+def _dependency_links(doc: Document, opt: IniOption, pieces: list[tuple[int, int]]) -> None:
+    """``[options] dependency_links``: setuptools adds each to the ``--find-links`` of the
+    ``pip wheel`` that fetches ``setup_requires`` (one item a line, or comma-separated on
+    one line, as setuptools splits a list option)."""
+    text = doc.text
+    one_line = len(pieces) == 1
+    items = [m.span() for m in _ITEM.finditer(text, *pieces[0])] if one_line else pieces
+    for a, b in items:
+        doc.settings.append(Setting(
+            K.FIND_LINKS, opt.key, text[a:b], text[a:b], Span(a, b), Method.SETUP_CFG,
+            "setuptools", Tool.PIP, section="options", assign=opt.line_start,
+        ))  # fmt: skip
+    env_scope(doc, "setuptools")
