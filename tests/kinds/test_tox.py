@@ -212,3 +212,13 @@ def test_dependency_links_are_find_links_of_setup_requires() -> None:
     assert [line(doc, s) for s in doc.settings] == [3, 4]
     # in tox.ini, [options] is nobody's
     assert not t(f"[options]\ndependency_links = {A}\n").settings
+
+
+def test_toml_arguments_tox_fills_in() -> None:
+    table = '{ replace = "env", name = "X" }'
+    doc = t(f'[env_run_base]\ncommands = [["pip", "install", "-i", {table}, "x"]]\n', "tox.toml")
+    s = one(doc, kind=K.INDEX)
+    assert (s.raw, s.value, s.editable, s.sibling, s.removal) == (table, None, False, None, None)
+    # an argument that cannot be located: the command is not read (its words would shift)
+    doc = t(f'[env_run_base]\ncommands = [["pip", "install", "-i", {{}}, "{A}"]]\n', "tox.toml")
+    assert not doc.settings

@@ -156,13 +156,14 @@ def command(
     """Analyse one command written as file ranges ``(start, end, separator after it)``:
     the logical text is the ranges joined by their separators, each separator mapped to
     the character after its range (never edited: no value spans it). A range starting at
-    an offset of ``unknown`` is two characters read as ``{}``: a value tox fills in."""
+    an offset of ``unknown`` is read as ``{xx...}``, a value tox fills in (the same length:
+    a setting there is located on it, and never edited)."""
     text = doc.text
     logical: list[str] = []
     segs: list[tuple[int, int, int]] = []
     pos = 0
     for a, b, sep in parts:
-        chunk = "{}" if a in unknown else text[a:b]
+        chunk = "{" + "x" * (b - a - 2) + "}" if a in unknown else text[a:b]
         for m in _PYTHON_SUBST.finditer(chunk):
             chunk = chunk.replace(m.group(), "python" + " " * (len(m.group()) - 6), 1)
         logical.append(chunk)

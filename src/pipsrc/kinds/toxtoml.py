@@ -47,7 +47,7 @@ def _read(doc: Document, toml: TomlDocument, prefix: Path) -> None:
         if body is not None:
             read_ini(doc, *body)
     for base, scope in _env_tables(toml, prefix):
-        install, unknown = _arguments(toml, (*base, "install_command"))
+        install, unknown = _arguments(doc.text, toml, (*base, "install_command"))
         if install:
             command(doc, env_scope(doc, scope), install, unknown)
         for key in _COMMANDS:
@@ -55,7 +55,7 @@ def _read(doc: Document, toml: TomlDocument, prefix: Path) -> None:
             rows = sorted({v.path[n] for v in toml.under(*base, key) if len(v.path) > n})
             for row in rows:
                 if isinstance(row, int):
-                    parts, unknown = _arguments(toml, (*base, key, row))
+                    parts, unknown = _arguments(doc.text, toml, (*base, key, row))
                     if parts:
                         command(doc, env_scope(doc, scope), parts, unknown)
         _set_env(doc, toml, base, scope)
@@ -80,15 +80,21 @@ def _env_tables(toml: TomlDocument, prefix: Path) -> list[tuple[Path, str]]:
     return out
 
 
-def _arguments(toml: TomlDocument, path: Path) -> tuple[list[tuple[int, int, str]], frozenset[int]]:
+def _arguments(
+    text: str, toml: TomlDocument, path: Path
+) -> tuple[list[tuple[int, int, str]], frozenset[int]]:
     """An argument list as file ranges, each followed by a space (see ``command``), and
-    the starts of the arguments that are not plain words: substitutions, read as ``{}``."""
+    the starts of the arguments that are not plain words (an inline table, a string with
+    escapes): values tox fills in. An argument that cannot be located (an empty table)
+    leaves the command unread: the words after it would be misread."""
     n = len(path)
     items: dict[int, list[TomlValue]] = {}
     for v in toml.under(*path):
         at = v.path[n] if len(v.path) > n else None
         if isinstance(at, int):
             items.setdefault(at, []).append(v)
+    if sorted(items) != list(range(len(items))):
+        return [], frozenset()
     parts: list[tuple[int, int, str]] = []
     unknown: set[int] = set()
     for i in sorted(items):
@@ -99,9 +105,23 @@ def _arguments(toml: TomlDocument, path: Path) -> tuple[list[tuple[int, int, str
             if a < b and not _NOT_A_WORD.search(str(v.value)):
                 parts.append((a, b, " "))
                 continue
-        parts.append((v.start, v.start + 2, " "))
-        unknown.add(v.start)
+        span = _item_span(text, vs, nested=len(v.path) > n + 1)
+        if span is None:
+            return [], frozenset()
+        parts.append((*span, " "))
+        unknown.add(span[0])
     return parts, frozenset(unknown)
+
+
+def _item_span(text: str, vs: list[TomlValue], nested: bool) -> tuple[int, int] | None:
+    """The whole argument: a string token, or an inline table from its braces."""
+    if not nested:
+        return (vs[0].start, vs[0].end) if vs[0].end - vs[0].start >= 2 else None
+    opening = text.rfind("{", 0, vs[0].start)
+    closing = text.find("}", max(v.end for v in vs))
+    if opening == -1 or closing == -1 or text[opening + 1 : vs[0].start].count("=") > 1:
+        return None
+    return opening, closing + 1
 
 
 def _set_env(doc: Document, toml: TomlDocument, base: Path, scope: str) -> None:
