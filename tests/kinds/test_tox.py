@@ -222,3 +222,13 @@ def test_toml_arguments_tox_fills_in() -> None:
     # an argument that cannot be located: the command is not read (its words would shift)
     doc = t(f'[env_run_base]\ncommands = [["pip", "install", "-i", {{}}, "{A}"]]\n', "tox.toml")
     assert not doc.settings
+
+
+def test_each_scope_once_with_its_parent() -> None:
+    doc = t(
+        f'[env_run_base]\nset_env.PIP_INDEX_URL = "{A}"\n[env.a]\nset_env.PIP_INDEX_URL = "{B}"\n',
+        "tox.toml",
+    )
+    ids = [s.id for s in doc.scopes]
+    assert len(ids) == len(set(ids)), ids
+    assert doc.scope("env.a") is not None and doc.scope("env.a").parent == "env_run_base"  # type: ignore[union-attr]

@@ -203,7 +203,9 @@ def _by_file(md: _Doc, facts: ReportFacts, lang: str) -> None:
             if s.exception:
                 marks.append(text(lang, "exception_mark"))
             if s.ineffective:
-                marks.append(text(lang, "ineffective_mark"))
+                # a project file's tool is not pip (a poetry.toml upload repository)
+                project = s.method is Method.PROJECT
+                marks.append(text(lang, "ineffective_tool_mark" if project else "ineffective_mark"))
             sep = "" if lang == "zh" else " "
             suffix = (sep + sep.join(marks)) if marks else ""
             method = METHODS[lang][s.method]
