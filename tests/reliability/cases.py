@@ -452,7 +452,8 @@ T: list[Case] = [
         f"[testenv]\r\nsetenv =\r\n    PIP_INDEX_URL = {OLD}\r\n    X = 1\r\ncommands = pytest\r\n",
         "fix", "tox.ini:3:21: PS101"),
     one("T2", "install_command continued over lines, {opts} {packages} kept", "tox.ini",
-        f"[testenv]\ninstall_command =\n    python -m pip install\n    -i {OLD} {{opts}} {{packages}}\n",
+        "[testenv]\ninstall_command =\n    python -m pip install\n"
+        f"    -i {OLD} {{opts}} {{packages}}\n",
         "fix", "tox.ini:4:8: PS101"),
     one("T3", "a tox substitution is never edited", "tox.ini",
         f"[testenv]\nset_env = PIP_INDEX_URL={{env:PIP_INDEX_URL:{OLD}}}\n", "clean"),
