@@ -183,6 +183,9 @@ class Insertion:
     offset: int
     template: str
     nl: str = "\n"
+    # when above ``offset``: the text up to here is replaced (a Pipfile's ``verify_ssl =
+    # true`` becomes ``false``: the key is required, a second one is not TOML)
+    end: int = -1
 
     def render(self, value: str) -> str:
         return self.template.format(value=value, nl=self.nl)

@@ -62,6 +62,8 @@ def _lock(
         assert before.returncode != 0, before.stdout  # the public index is out of reach
         result = CliRunner().invoke(main, ["fix", "--no-color", "--proxy", proxy, str(project)])
         assert result.exit_code == 1, result.output
+        check = CliRunner().invoke(main, ["check", "--no-color", "--proxy", proxy, str(project)])
+        assert check.exit_code == 0, check.output
         after = run([_binary(tool), *argv], env, timeout=240, cwd=project)
         assert after.returncode == 0, after.stdout
     return project, proxy
@@ -86,5 +88,8 @@ def test_pipenv_locks_from_the_source_pipsrc_configured(
         PIPENV_VENV_IN_PROJECT="1", PIPENV_IGNORE_VIRTUALENVS="1", PIPENV_NOSPIN="1",
         PIPENV_YES="1", PIPENV_CACHE_DIR=str(tmp_path / "pipenv-cache"),
     )  # fmt: skip
+    # the http source's host is trusted the way Pipenv trusts one (it then passes
+    # --trusted-host to pip)
+    assert "verify_ssl = false" in (project / "Pipfile").read_text(encoding="utf-8")
     lock = (project / "Pipfile.lock").read_text(encoding="utf-8")
     assert proxy.rstrip("/") in lock and "pypi.org" not in lock
