@@ -85,6 +85,9 @@ LEFT = {
     ("notebooks", "*"): ["PS101", "PS101", "PS101"],
     # the vendors' mirror indexes on the proxy stay extra indexes (fixtures/proxy/EXPECTED.md)
     ("proxy", "*"): ["PS106", "PS106"],
+    # tox 3's `corp` index server is an intranet index nobody may replace (the poetry.toml
+    # upload repository is an info finding)
+    ("tox", "*"): ["PS102"],
 }
 
 

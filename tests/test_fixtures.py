@@ -28,6 +28,7 @@ SCENARIOS = {
     "conda": ["--mirror", "tuna", "--conda-mirror", "tuna"],
     "ci": ["--mirror", "aliyun"],
     "notebooks": ["--mirror", "aliyun", "--include-docs"],
+    "tox": ["--mirror", "aliyun"],
 }
 # the index each scenario's policy names (what the fix oracles expect the fixed files to use)
 MIRROR_URL = {

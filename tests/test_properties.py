@@ -579,6 +579,43 @@ def jenkins_doc(draw: st.DrawFn) -> str:
     return out + "      }\n    }\n  }\n}\n"
 
 
+@st.composite
+def tox_doc(draw: st.DrawFn) -> str:
+    """A tox.ini: indexserver, install_command (on one line or continued), set_env lines
+    (on the key's line or below it), commands with tox's ``-`` prefix and substitutions."""
+    lines = ["[tox]", "envlist = py311"]
+    if draw(st.booleans()):
+        lines += ["indexserver =", f"    default = {draw(urls)}"]
+    lines.append("[testenv]")
+    if draw(st.booleans()):
+        if draw(st.booleans()):
+            lines += ["install_command =", "    python -m pip install", f"    -i {draw(urls)}"]
+            lines[-1] += " {opts} {packages}"
+        else:
+            lines.append(f"install_command = pip install -i {draw(urls)} {{opts}} {{packages}}")
+    env = draw(st.lists(st.sampled_from(DOTENV_NAMES), min_size=0, max_size=3, unique=True))
+    if env:
+        entries = [f"{n} = {draw(hosts) if n == 'PIP_TRUSTED_HOST' else draw(urls)}" for n in env]
+        if draw(st.booleans()):
+            lines.append(f"set_env = {entries[0]}")
+            lines += [f"    {e}" for e in entries[1:]]
+        else:
+            lines += ["setenv =", *(f"    {e}" for e in entries)]
+    if draw(st.booleans()):
+        lines.append(draw(comments))
+    lines.append("commands =")
+    for _ in range(draw(st.integers(1, 3))):
+        prog, words = draw(pip_command())
+        prefix = draw(st.sampled_from(("", "- ", "{envpython} -m ")))
+        if prefix == "{envpython} -m ":
+            prog = prog.replace("python -m ", "").replace("python3 -m ", "")
+            if prog.startswith("uv ") or prog == "pip3":
+                prog = "pip"
+        lines.append(f"    {prefix}{prog} {' '.join(words)}")
+    lines.append("    pytest {posargs}")
+    return "\n".join(lines) + "\n"
+
+
 # --- variants, kinds, policies ---------------------------------------------------------
 
 
@@ -602,6 +639,7 @@ KINDS: dict[str, tuple[str, Callable[[], st.SearchStrategy[str]]]] = {
     "makefile": ("Makefile", makefile_doc),
     "dotenv": (".env", dotenv_doc),
     "jenkinsfile": ("Jenkinsfile", jenkins_doc),
+    "tox": ("tox.ini", tox_doc),
 }
 
 POLICIES = {

@@ -556,3 +556,44 @@ def test_language_layers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     monkeypatch.setenv("PIPSRC_LANG", "zh")
     assert run("report", str(repo_dir))[1].startswith("# Pip镜像源")
     assert run("report", "--lang", "en", str(repo_dir))[1].startswith("# Pip index")
+
+
+# --- the standard patterns are what pipsrc itself accepts ---------------------------------
+
+PATTERN_FILES = {
+    "uv-project": "pyproject.toml",
+    "poetry": "pyproject.toml",
+    "pdm": "pyproject.toml",
+    "pipenv": "Pipfile",
+}
+
+
+@pytest.mark.parametrize(
+    ("index", "args"),
+    [
+        ("https://mirrors.aliyun.com/pypi/simple/", ["--mirror", "aliyun"]),
+        (
+            "http://devpi.internal:3141/root/pypi/+simple/",
+            ["--proxy", "http://devpi.internal:3141/root/pypi/+simple/"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("key", list(PATTERN_FILES))
+def test_project_patterns_are_clean(tmp_path: Path, key: str, index: str, args: list[str]) -> None:
+    """Each project-file pattern, written where it belongs, is TOML its tool reads and a
+    file pipsrc finds nothing to say about (with a trusted host where the policy wants)."""
+    import tomllib
+
+    from pipsrc.report.patterns import patterns
+
+    found = {p.key: p for p in patterns(index, index.startswith("http:"))}
+    body = found[key].body + "\n"
+    tomllib.loads(body)
+    project = "" if PATTERN_FILES[key] == "Pipfile" else '[project]\nname = "x"\n\n'
+    repo_dir = write_tree(tmp_path / "r", {PATTERN_FILES[key]: project + body})
+    code, out = run("check", *args, str(repo_dir))
+    assert code == 0, out
+    if index.startswith("http:"):
+        assert "devpi.internal:3141" in body and (
+            "insecure" in body or "verify_ssl = false" in body or key == "poetry"
+        )

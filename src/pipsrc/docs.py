@@ -32,6 +32,7 @@ _LANG = {
     "dotenv": "dotenv",
     "notebook": "json",
     "markdown": "markdown",
+    "tox": "ini",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -50,6 +51,7 @@ KIND_NAMES = {
     "dotenv": ".env file",
     "notebook": "Jupyter notebook",
     "markdown": "Markdown page (--include-docs)",
+    "tox": "tox.ini / setup.cfg",
 }
 
 

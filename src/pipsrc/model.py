@@ -33,6 +33,7 @@ class FileKind(StrEnum):
     LOCKFILE = "lockfile"
     CONDARC = "condarc"
     CONDA_ENV = "conda-env"
+    TOX = "tox"  # tox.ini, tox.toml, setup.cfg
 
 
 class SettingKind(StrEnum):
@@ -97,6 +98,9 @@ class Method(StrEnum):
     DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
     NOTEBOOK_ENV = "%env magic"  # %env NAME=value in a Jupyter notebook cell
     DEVPI = "devpi index"  # devpi index [-c] NAME mirror_url=URL ... (devpi-client)
+    TOX_ENV = "tox set_env"  # a tox environment's set_env/setenv (its commands' environment)
+    TOX = "tox config"  # tox 3's indexserver
+    SETUP_CFG = "setup.cfg"  # setuptools' [easy_install] (setup_requires)
 
 
 class Tool(StrEnum):
@@ -186,6 +190,9 @@ class Insertion:
     offset: int
     template: str
     nl: str = "\n"
+    # when above ``offset``: the text up to here is replaced (a Pipfile's ``verify_ssl =
+    # true`` becomes ``false``: the key is required, a second one is not TOML)
+    end: int = -1
 
     def render(self, value: str) -> str:
         return self.template.format(value=value, nl=self.nl)

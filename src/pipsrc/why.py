@@ -21,7 +21,8 @@ from pipsrc.model import Document, InstallSite, Setting, Tool
 from pipsrc.records import field, record
 from pipsrc.redaction import redact
 from pipsrc.report.facts import site_verdict
-from pipsrc.report.texts import METHODS, precedence
+from pipsrc.report.methods import METHODS
+from pipsrc.report.texts import precedence
 from pipsrc.resolution import Effective, effective_index, visible_settings
 from pipsrc.textio import LineIndex
 

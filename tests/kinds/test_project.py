@@ -212,3 +212,55 @@ def test_every_located_string_slices_to_its_parsed_value(text: str) -> None:
             assert node == v.value
             if v.content is not None:
                 assert text[v.content[0] : v.content[1]] == v.value
+
+
+def test_verify_ssl_false_trusts_the_source_host() -> None:
+    """PDM and Pipenv trust the host of a source with `verify_ssl = false` (pip's
+    trusted-host); removable in PDM's files, not in a Pipfile (Pipenv requires the key)."""
+    http = "http://devpi.internal:3141/root/pypi/+simple/"
+    doc = p(f'[[tool.pdm.source]]\nname = "pypi"\nurl = "{http}"\nverify_ssl = false\n')
+    t = one(doc, kind=K.TRUSTED_HOST)
+    assert (t.raw, t.value, t.tool, t.editable) == ("false", "devpi.internal:3141", Tool.PDM, False)
+    assert (
+        t.removal is not None
+        and doc.text[t.removal.start : t.removal.end] == "verify_ssl = false\n"
+    )
+    doc = p(f'[pypi]\nurl = "{http}"\nverify_ssl = false\n[pypi.extra]\nurl = "{A}"\n', "pdm.toml")
+    assert one(doc, kind=K.TRUSTED_HOST).value == "devpi.internal:3141"
+    doc = p(f'[[source]]\nurl = "{http}"\nverify_ssl = false\nname = "pypi"\n', "Pipfile")
+    t = one(doc, kind=K.TRUSTED_HOST)
+    assert (t.value, t.removal) == ("devpi.internal:3141", None)
+    doc = p(f'[[source]]\nurl = "{A}"\nverify_ssl = true\nname = "pypi"\n', "Pipfile")
+    assert not [s for s in doc.settings if s.kind is K.TRUSTED_HOST]
+
+
+@pytest.mark.parametrize(
+    ("path", "text", "fires"),
+    [
+        # Poetry fetches an http source as it is (no trusted-host notion)
+        (
+            "pyproject.toml",
+            '[[tool.poetry.source]]\nname = "d"\nurl = "{u}"\npriority = "primary"\n',
+            False,
+        ),
+        (
+            "pyproject.toml",
+            '[[tool.pdm.source]]\nname = "pypi"\nurl = "{u}"\nverify_ssl = false\n',
+            False,
+        ),
+        ("pyproject.toml", '[[tool.pdm.source]]\nname = "pypi"\nurl = "{u}"\n', True),
+        ("Pipfile", '[[source]]\nurl = "{u}"\nverify_ssl = true\nname = "pypi"\n', True),
+        ("Pipfile", '[[source]]\nurl = "{u}"\nverify_ssl = false\nname = "pypi"\n', False),
+    ],
+)
+def test_http_sources_need_trust_only_where_the_tool_does(
+    path: str, text: str, fires: bool
+) -> None:
+    from pipsrc.api import check_text
+    from pipsrc.policy import Policy
+
+    proxy = "http://devpi.internal:3141/root/pypi/+simple/"
+    found = check_text(
+        text.format(u=proxy), path, Policy().with_index(proxy, proxy=True), cli_index=True
+    )
+    assert ("PS202" in [f.code for f in found]) is fires, found

@@ -11,6 +11,8 @@
 * compose: ruamel.yaml, and the document's structure
 * project files (pyproject.toml, uv.toml, Pipfile, pdm.toml, pixi.toml): tomllib, and every
   table that configures no index unchanged
+* tox and setuptools configuration (tox.ini, setup.cfg, tox.toml, ``[tool.tox]``):
+  configparser and tomllib, and nothing but URLs changed (tests/oracles/toxconf.py)
 * every kind: no private or vendor index lost, no URL from nowhere
 
 "Accepted before => accepted after": a tool that already rejected the input says nothing.
@@ -26,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
-from tests.oracles import compose, dockerfile, pipfiles, project, shell, tools
+from tests.oracles import compose, dockerfile, pipfiles, project, shell, tools, toxconf
 from tests.oracles.model import Disagreement
 from tests.oracles.urls import (
     POLICY_URL,
@@ -56,6 +58,8 @@ def kind_of(path: str) -> str | None:
         return "compose"
     if name in ("pyproject.toml", "uv.toml", "pipfile", "pdm.toml", "pixi.toml"):
         return "project"
+    if name in ("tox.ini", "setup.cfg", "tox.toml"):
+        return "tox"
     if re.fullmatch(r"\.?condarc(\.ya?ml)?|\.mambarc", name):
         return "condarc"
     if re.fullmatch(r"(.*[-_.])?environment([-_.].*)?\.ya?ml|env([-_.].*)?\.ya?ml", name):
@@ -95,6 +99,9 @@ def compare(
         out += compose_oracles(before, after)
     elif kind == "project":
         out += project_oracles(before, after)
+        out += tox_oracles(path, before, after)
+    elif kind == "tox":
+        out += tox_oracles(path, before, after)
     elif kind in ("condarc", "conda-env"):
         out += conda_oracles(kind, before, after)
     out += url_oracles(before, after, policy, conda)
@@ -456,6 +463,18 @@ def project_oracles(before: str, after: str) -> list[Disagreement]:
         Disagreement("project-structure", "tomllib", f"[{key}] changed, not an index table")
         for key in changed
     ]
+
+
+def tox_oracles(path: str, before: str, after: str) -> list[Disagreement]:
+    name = PurePosixPath(path).name
+    if name == "tox.toml":
+        found = toxconf.toml_disagreements(before, after, ())
+    elif name == "pyproject.toml":
+        found = toxconf.toml_disagreements(before, after, ("tool", "tox"))
+    else:
+        found = toxconf.ini_disagreements(before, after)
+    oracle = "tomllib" if name.endswith(".toml") else "configparser"
+    return [Disagreement(cls, oracle, detail) for cls, detail in found]
 
 
 # --- URLs, every kind --------------------------------------------------------------------------

@@ -154,8 +154,11 @@ def _diff(a: str, b: str) -> str:
 
 
 def pipsrc_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """``python -m pipsrc ARGS`` in the oracles' hermetic environment."""
-    env = dict(tools.env(), NO_COLOR="1")
+    """``python -m pipsrc ARGS`` in the oracles' hermetic environment, running the pipsrc
+    this process imported (the tree under test, not whichever one is installed)."""
+    import pipsrc
+
+    env = dict(tools.env(), NO_COLOR="1", PYTHONPATH=str(Path(pipsrc.__file__).parents[1]))
     return subprocess.run(
         [sys.executable, "-m", "pipsrc", *args],
         env=env,

@@ -18,6 +18,7 @@ INDEX_TABLES = (
     ("tool", "pdm", "source"),
     ("tool", "pdm", "pypi"),
     ("tool", "pixi", "pypi-options"),
+    ("tool", "tox"),  # judged by tests/oracles/toxconf.py
     ("pypi-options",),
     ("source",),
     ("pypi",),

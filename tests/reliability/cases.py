@@ -446,8 +446,29 @@ X: list[Case] = [
         "".join(f"{'  ' * i}k{i}:\n" for i in range(400)) + f"{'  ' * 400}PIP_INDEX_URL: {OLD}\n",
         "error", "compose.yaml:201:401: PS900 too deeply nested: not read", budget=5.0),
 ]
+# tox's configuration (tox.ini, setup.cfg, tox.toml)
+T: list[Case] = [
+    one("T1", "tox.ini with CRLF: set_env below its key", "tox.ini",
+        f"[testenv]\r\nsetenv =\r\n    PIP_INDEX_URL = {OLD}\r\n    X = 1\r\ncommands = pytest\r\n",
+        "fix", "tox.ini:3:21: PS101"),
+    one("T2", "install_command continued over lines, {opts} {packages} kept", "tox.ini",
+        "[testenv]\ninstall_command =\n    python -m pip install\n"
+        f"    -i {OLD} {{opts}} {{packages}}\n",
+        "fix", "tox.ini:4:8: PS101"),
+    one("T3", "a tox substitution is never edited", "tox.ini",
+        f"[testenv]\nset_env = PIP_INDEX_URL={{env:PIP_INDEX_URL:{OLD}}}\n", "clean"),
+    one("T4", "a duplicate key: configparser (tox) refuses the file", "tox.ini",
+        f"[testenv]\nset_env = PIP_INDEX_URL={OLD}\nset_env = X=1\n", "error",
+        "tox.ini:3:1: PS900"),
+    one("T5", "tox.ini: an inline comment after a set_env URL stays (tox strips it)",
+        "tox.ini", f"[testenv]\nsetenv =\n    PIP_INDEX_URL = {OLD}  # the CI mirror\n",
+        "fix", "tox.ini:3:21: PS101"),
+    one("T6", "tox.toml argument list: only the URL item changes", "tox.toml",
+        f'[env_run_base]\ncommands = [["pip", "install", "-i", "{OLD}", "x"]]\n', "fix",
+        "tox.toml:2:39: PS101"),
+]
 # fmt: on
-ALL = [*D, *S, *R, *P, *Y, *F, *X]
+ALL = [*D, *S, *R, *P, *Y, *F, *X, *T]
 
 
 # --- cases with a test of their own, and cases that do not apply -------------------------

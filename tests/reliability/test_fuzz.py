@@ -59,6 +59,10 @@ TOKENS: dict[str, tuple[str, ...]] = {
     "jenkinsfile": ("pipeline {\n", "environment {\n", "}\n", "stage('a') {", "sh '",
                     'sh """', '"""', "'" * 3, "withEnv(['PIP_INDEX_URL=", "'])",
                     "${env.X}", "\\$", "// c\n", "/* c */", "PIP_INDEX_URL = '", "\\\n"),
+    "tox": ("[tox]\n", "[testenv]\n", "[testenv:a]\n", "install_command = ", "commands =\n",
+            "setenv =\n", "set_env = ", "    PIP_INDEX_URL = ", "indexserver =\n",
+            "    default = ", "{opts} {packages}", "{env:X:", "}", "{envpython} -m pip ",
+            "pip install -i ", "- ", "\\\n", "# c\n", "; c\n", "=", ":", "    "),
 }  # fmt: skip
 
 text_chars = st.characters(exclude_categories=("Cs",))
@@ -247,6 +251,11 @@ def test_fuzz_notebook(text: str) -> None:
         assert 0 <= p.offset <= len(text), p
     again = kinds.parse("notebook", text, "nb.ipynb")
     assert [(s.span, s.raw) for s in again.settings] == [(s.span, s.raw) for s in doc.settings]
+
+
+@given(documents("tox"))
+def test_fuzz_tox(text: str) -> None:
+    _target("tox", text)
 
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")

@@ -161,11 +161,26 @@ REGISTRY: list[KindSpec] = [
     KindSpec(
         "project",
         "pipsrc.kinds.project",
-        names=(r"pyproject\.toml", r"uv\.toml", r"Pipfile", r"\.?pdm\.toml", r"pixi\.toml"),
+        names=(
+            r"pyproject\.toml",
+            r"uv\.toml",
+            r"Pipfile",
+            r"\.?pdm\.toml",
+            r"pixi\.toml",
+            r"poetry\.toml",
+        ),
         # pyproject.toml files are many and mostly about other tools: parsed only when
         # they hold a table of a tool that installs
-        words=r"tool\.(?:uv|poetry|pdm|pixi)\b|^\[\[?(?:source|index|pip|pypi|pypi-options)\b"
+        words=r"tool\.(?:uv|poetry|pdm|pixi|tox)\b"
+        r"|^\[\[?(?:source|index|pip|pypi|pypi-options|repositories)\b"
         r"|^(?:extra-)?index-url|find-links|allow-insecure-host|pipsrc",
+    ),
+    KindSpec(
+        "tox",
+        "pipsrc.kinds.tox",
+        names=(r"tox\.ini", r"setup\.cfg", r"tox\.toml"),
+        words=r"install_command|set_?env|indexserver|index[_-]url|find[_-]links|pip(?![a-z])"
+        r"|PIP_|UV_|legacy_tox_ini|dependency_links",
     ),
     KindSpec(
         "condarc",

@@ -129,9 +129,12 @@ def _section_ineffective(section: str | None, real_sections: set[str]) -> str | 
     return f"pip reads only [global] and per-command sections, not [{section}]"
 
 
-def _scan(doc: Document, text: str, section: str | None) -> tuple[list[_Option], set[str]]:
-    """Replay ``RawConfigParser._read`` with offsets; record comments and problems."""
-    scanner = _Scanner(doc, text)
+def _scan(
+    doc: Document, text: str, section: str | None, reader: str = "pip"
+) -> tuple[list[_Option], set[str]]:
+    """Replay ``RawConfigParser._read`` with offsets; record comments and problems
+    (``reader``: the program the problems say refuses the file)."""
+    scanner = _Scanner(doc, text, reader)
     if section is not None:
         scanner.section, scanner.in_section = section, True
         scanner.sections_seen.add(section)
@@ -143,8 +146,9 @@ def _scan(doc: Document, text: str, section: str | None) -> tuple[list[_Option],
 class _Scanner:
     """The state configparser's line loop keeps: the section and the option being read."""
 
-    def __init__(self, doc: Document, text: str) -> None:
+    def __init__(self, doc: Document, text: str, reader: str = "pip") -> None:
         self.doc = doc
+        self.reader = reader
         self.text = text
         self.options: list[_Option] = []
         self.section: str | None = None
@@ -183,7 +187,9 @@ class _Scanner:
         name = stripped[1 : stripped.rfind("]")]
         if name in self.sections_seen:
             self.doc.problems.append(
-                ParseProblem(start, f"duplicate section [{name}]: pip refuses the file", True)
+                ParseProblem(
+                    start, f"duplicate section [{name}]: {self.reader} refuses the file", True
+                )
             )
         if name != "DEFAULT":
             self.sections_seen.add(name)
@@ -197,8 +203,8 @@ class _Scanner:
             problems.append(
                 ParseProblem(
                     start,
-                    "content before the first section header: pip refuses the file "
-                    "('no section headers')",
+                    f"content before the first section header: {self.reader} refuses the "
+                    "file ('no section headers')",
                     True,
                 )
             )
@@ -206,7 +212,9 @@ class _Scanner:
         delim = _first_delimiter(stripped)
         if delim <= 0 or not stripped[:delim].rstrip():
             problems.append(
-                ParseProblem(start, "line is not 'key = value': pip refuses the file", True)
+                ParseProblem(
+                    start, f"line is not 'key = value': {self.reader} refuses the file", True
+                )
             )
             return  # configparser keeps the previous option open here
         key_off = start + indent
@@ -217,7 +225,7 @@ class _Scanner:
             problems.append(
                 ParseProblem(
                     start,
-                    f"duplicate option '{lowered}' in [{section}]: pip refuses the file",
+                    f"duplicate option '{lowered}' in [{section}]: {self.reader} refuses the file",
                     True,
                 )
             )
@@ -232,6 +240,11 @@ class _Scanner:
             current.pieces.append((vs, ve))
         self.options.append(current)
         self.current = current
+
+
+# the scanner, for the other INI files pip's neighbours read (tox.ini, setup.cfg)
+IniOption = _Option
+scan_ini = _scan
 
 
 def _first_delimiter(stripped: str) -> int:

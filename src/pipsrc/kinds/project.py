@@ -1,7 +1,8 @@
 """Locate index settings in the TOML project files: ``pyproject.toml`` (``[tool.uv]`` with
 ``[[tool.uv.index]]`` and ``[tool.uv.pip]``, ``[[tool.poetry.source]]``,
 ``[[tool.pdm.source]]``, ``[tool.pixi.pypi-options]``), ``uv.toml``, ``Pipfile``,
-``pdm.toml`` and ``pixi.toml``.
+``pdm.toml``, ``pixi.toml`` and ``poetry.toml``; and tox's ``[tool.tox]``
+(:mod:`pipsrc.kinds.toxtoml`).
 
 They are one file kind because they are one syntax read the same way: TOML located by
 :mod:`pipsrc.syntax.tomlspans`, each tool's tables read into the shared vocabulary by
@@ -20,6 +21,7 @@ from pipsrc.syntax.tomlsettings import (
     pdm_settings,
     pipenv_settings,
     pixi_settings,
+    poetry_config_settings,
     poetry_settings,
     uv_settings,
 )
@@ -39,6 +41,8 @@ def reader(path: str) -> Reader:
         return pipenv_settings
     if name in ("pdm.toml", ".pdm.toml"):
         return pdm_config_settings
+    if name == "poetry.toml":
+        return poetry_config_settings
     if name == "pixi.toml":
         return lambda d, t: pixi_settings(d, t, ())
     return _pyproject
@@ -49,3 +53,7 @@ def _pyproject(doc: Document, toml: TomlDocument) -> None:
     poetry_settings(doc, toml)
     pdm_settings(doc, toml)
     pixi_settings(doc, toml, ("tool", "pixi"))
+    if toml.under("tool", "tox"):
+        from pipsrc.kinds.toxtoml import tox_settings
+
+        tox_settings(doc, toml, ("tool", "tox"))

@@ -26,9 +26,10 @@ from pipsrc.report.facts import (
     index_label,
 )
 from pipsrc.report.messages import message
+from pipsrc.report.methods import METHODS
 from pipsrc.report.patterns import patterns
 from pipsrc.report.proxysection import render_proxy
-from pipsrc.report.texts import METHODS, change_title, precedence, text
+from pipsrc.report.texts import change_title, precedence, text
 
 # a URL ends at white space, a backtick or the full-width punctuation of a Chinese sentence
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s`（）：；，。、]+")
@@ -208,7 +209,9 @@ def _by_file(md: _Doc, facts: ReportFacts, lang: str) -> None:
             if s.exception:
                 marks.append(text(lang, "exception_mark"))
             if s.ineffective:
-                marks.append(text(lang, "ineffective_mark"))
+                # a project file's tool is not pip (a poetry.toml upload repository)
+                project = s.method is Method.PROJECT
+                marks.append(text(lang, "ineffective_tool_mark" if project else "ineffective_mark"))
             sep = "" if lang == "zh" else " "
             suffix = (sep + sep.join(marks)) if marks else ""
             method = METHODS[lang][s.method]

@@ -62,9 +62,37 @@ def patterns(index: str, trusted_host: bool) -> list[Pattern]:
             + (f' \\\n    UV_INSECURE_HOST="{host}"' if th else ""),
         ),
     ]
+    out.extend(_project_patterns(index, host if th else ""))
     for n, pip in enumerate(("pip", "pip3"), 1):
         body = f"RUN {pip} config set global.index-url {index}"
         if th:
             body += f" && \\\n    {pip} config set global.trusted-host {host}"
         out.insert(n, Pattern(f"{pip}-config", "dockerfile", body))
     return out
+
+
+def _project_patterns(index: str, host: str) -> list[Pattern]:
+    """The project files of uv, Poetry, PDM and Pipenv (they read neither ``pip.conf`` nor
+    ``PIP_*``); ``host``: the host to trust, when the policy wants one."""
+    uv = f'[[tool.uv.index]]\nurl = "{index}"\ndefault = true'
+    if host:
+        uv = f'[tool.uv]\nallow-insecure-host = ["{host}"]\n\n' + uv
+    # Poetry and PDM take an http index without a trusted-host setting; PDM and Pipenv
+    # trust the host of a source with `verify_ssl = false`
+    verify = "false" if host else "true"
+    return [
+        Pattern("uv-project", "toml", uv),
+        Pattern(
+            "poetry",
+            "toml",
+            f'[[tool.poetry.source]]\nname = "mirror"\nurl = "{index}"\npriority = "primary"',
+        ),
+        Pattern(
+            "pdm",
+            "toml",
+            f'[[tool.pdm.source]]\nname = "pypi"\nurl = "{index}"\nverify_ssl = {verify}',
+        ),
+        Pattern(
+            "pipenv", "toml", f'[[source]]\nname = "pypi"\nurl = "{index}"\nverify_ssl = {verify}'
+        ),
+    ]

@@ -8,7 +8,7 @@ generated report reads like the ones it replaces.
 
 from __future__ import annotations
 
-from pipsrc.model import Method, SettingKind
+from pipsrc.report.methods import SETTING_KINDS
 
 LANGS = ("en", "zh")
 
@@ -53,6 +53,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "line": "line {line}",
         "changed_mark": "(changed)",
         "ineffective_mark": "(ignored by pip)",
+        "ineffective_tool_mark": "(not read by installs)",
         "exception_mark": "(exception)",
         "sites_only": "{n} pip install command{s}, no index setting of its own",
         "unconfigured": "Files without index configuration: {n} (not listed).",
@@ -106,6 +107,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose (build args and environment)",
         "pat_uv": "uv (it ignores `pip.conf` and `PIP_*`)",
+        "pat_uv-project": "uv: `pyproject.toml` (in `uv.toml`, the same tables without `tool.uv.`)",
+        "pat_poetry": "Poetry: `pyproject.toml` (a primary source replaces PyPI)",
+        "pat_pdm": "PDM: `pyproject.toml` (a source named `pypi` replaces PyPI)",
+        "pat_pipenv": "Pipenv: `Pipfile` (the first source is the project's index)",
         "conda_patterns_intro": "How to send conda's channels to {name}: names stay in "
         "environment files, the mirror is set once in `.condarc`.",
         "pat_condarc": "conda: `.condarc` (`defaults` and community channels on the mirror)",
@@ -225,6 +230,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "line": "第 {line} 行",
         "changed_mark": "（已修改）",
         "ineffective_mark": "（pip 不读取）",
+        "ineffective_tool_mark": "（安装时不读取）",
         "exception_mark": "（例外）",
         "sites_only": "{n} 个 pip install 命令，本文件没有pip源配置",
         "unconfigured": "没有pip源配置的文件：{n} 个（未列出）。",
@@ -276,6 +282,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "pat_pip-conf": "`pip.conf` / `pip.ini`",
         "pat_compose": "docker-compose（构建参数和环境变量）",
         "pat_uv": "uv（不读取 `pip.conf` 和 `PIP_*`）",
+        "pat_uv-project": "uv：`pyproject.toml`（`uv.toml` 中为同样的表，去掉 `tool.uv.` 前缀）",
+        "pat_poetry": "Poetry：`pyproject.toml`（primary 源取代 PyPI）",
+        "pat_pdm": "PDM：`pyproject.toml`（名为 `pypi` 的源取代 PyPI）",
+        "pat_pipenv": "Pipenv：`Pipfile`（第一个源是项目的索引）",
         "conda_patterns_intro": "将 conda 频道统一到{name}：环境文件中保留频道名称，"
         "镜像只在 `.condarc` 中配置一次。",
         "pat_condarc": "conda：`.condarc`（defaults 与社区频道均指向镜像）",
@@ -356,82 +366,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "sev_error": "错误",
         "sev_warning": "警告",
         "sev_info": "提示",
-    },
-}
-
-METHODS: dict[str, dict[Method, str]] = {
-    "en": {
-        Method.ENV: "environment variable",
-        Method.BUILD_ARG: "build arg",
-        Method.PIP_CONFIG: "config command",
-        Method.CLI: "command-line flag",
-        Method.REQUIREMENTS: "requirements option",
-        Method.PIP_CONF: "pip.conf",
-        Method.COMPOSE_ENV: "compose environment",
-        Method.COMPOSE_ARG: "compose build arg",
-        Method.PROJECT: "project file",
-        Method.LOCK: "lock file",
-        Method.CONDARC: ".condarc",
-        Method.CONDA_ENV: "environment file",
-        Method.CONDA_CLI: "conda command-line flag",
-        Method.CONDA_CONFIG: "conda config command",
-        Method.CI_ENV: "CI variable",
-        Method.DOTENV: ".env file",
-        Method.NOTEBOOK_ENV: "notebook %env magic",
-        Method.DEVPI: "devpi index command",
-    },
-    "zh": {
-        Method.ENV: "环境变量",
-        Method.BUILD_ARG: "构建参数",
-        Method.PIP_CONFIG: "config命令",
-        Method.CLI: "命令行参数",
-        Method.REQUIREMENTS: "requirements 选项",
-        Method.PIP_CONF: "pip.conf",
-        Method.COMPOSE_ENV: "compose 环境变量",
-        Method.COMPOSE_ARG: "compose 构建参数",
-        Method.PROJECT: "项目配置文件",
-        Method.LOCK: "锁文件",
-        Method.CONDARC: ".condarc",
-        Method.CONDA_ENV: "环境文件（environment.yml）",
-        Method.CONDA_CLI: "conda 命令行参数",
-        Method.CONDA_CONFIG: "conda config 命令",
-        Method.CI_ENV: "CI 变量",
-        Method.DOTENV: ".env 文件",
-        Method.NOTEBOOK_ENV: "笔记本 %env 魔法命令",
-        Method.DEVPI: "devpi index 命令",
-    },
-}
-
-SETTING_KINDS: dict[str, dict[str, str]] = {
-    "en": {
-        SettingKind.INDEX.value: "index",
-        SettingKind.EXTRA_INDEX.value: "extra index",
-        SettingKind.TRUSTED_HOST.value: "trusted-host",
-        SettingKind.FIND_LINKS.value: "find-links",
-        SettingKind.NO_INDEX.value: "no-index",
-        SettingKind.CHANNEL.value: "conda channel",
-        SettingKind.DEFAULT_CHANNEL.value: "conda default channel",
-        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
-        SettingKind.CUSTOM_CHANNEL.value: "conda custom channel",
-        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
-        SettingKind.PROXY_UPSTREAM.value: "proxy upstream",
-        SettingKind.PROXY_WEB_FMT.value: "proxy upstream web address (mirror_web_url_fmt)",
-        "": "index configuration",
-    },
-    "zh": {
-        SettingKind.INDEX.value: "主索引（index-url）",
-        SettingKind.EXTRA_INDEX.value: "额外索引（extra-index-url）",
-        SettingKind.TRUSTED_HOST.value: "trusted-host",
-        SettingKind.FIND_LINKS.value: "find-links",
-        SettingKind.NO_INDEX.value: "no-index",
-        SettingKind.CHANNEL.value: "conda 频道（channel）",
-        SettingKind.DEFAULT_CHANNEL.value: "conda 默认频道（default_channels）",
-        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
-        SettingKind.CUSTOM_CHANNEL.value: "conda 自定义频道（custom_channels）",
-        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
-        SettingKind.PROXY_UPSTREAM.value: "代理上游源",
-        SettingKind.PROXY_WEB_FMT.value: "代理上游网页地址（mirror_web_url_fmt）",
-        "": "pip源配置",
     },
 }
 

@@ -27,6 +27,7 @@ from pipsrc.rules.kindtexts import (
     makefile,
     markdown,
     notebook,
+    tox,
 )
 
 DEVPI = "http://devpi.internal:3141/root/pypi/+simple/"
@@ -63,6 +64,7 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "dotenv": (".env", dotenv, False),
     "notebook": ("setup.ipynb", notebook, True),
     "markdown": ("docs/install.md", markdown, True),
+    "tox": ("tox.ini", tox, True),
 }
 # kinds read only when asked for, never fixed: their bad examples have no fixed text, and
 # their install commands are examples, not installs (no PS104, PS403 there)
@@ -333,6 +335,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
     "notebook": (
         notebook((), f"pip install -i {ALIYUN} flask", None).replace('"cells"', "cells", 1),
         notebook((), f"pip install -i {ALIYUN} flask", None),
+    ),
+    "tox": (
+        f"install_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
+        f"[testenv]\ninstall_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
     ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),

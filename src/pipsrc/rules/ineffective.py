@@ -22,14 +22,17 @@ class IneffectiveSetting(Rule):
     why = (
         "These look like configuration and do nothing: index options on a requirement line, "
         "`-i=URL` (pip reads `=URL`), `PIP_INDEX` (not a pip variable), an inline `#` in a "
-        "pip.conf value (it becomes part of the URL), comma-separated lists, `${VAR}` in "
+        "pip.conf value (it becomes part of the URL), comma-separated lists, a poetry.toml "
+        "repository (an upload target for `poetry publish`, never read by installs: an info "
+        "finding), `${VAR}` in "
         "exec-form RUN or pip.conf (never expanded), and `pip config set` under a `PIP_*` "
         "variable set earlier in the same scope (the variable wins; only an info finding "
         "when both name the same index). Someone reading the "
         "file believes the index is configured; pip does not."
     )
-    # what pip ignores: the project files of other tools hold nothing pip reads
-    kinds = ALL_KINDS - {"project"}
+    # in project files only what their tool ignores (a poetry.toml repository, which is an
+    # upload target): an info finding, since it is usually meant for `poetry publish`
+    kinds = ALL_KINDS
     fix_safety = "None: the intent behind a broken setting needs a human."
     good = (
         Example("requirements.txt", f"--index-url {ALIYUN}\nrequests==2.32.3\n"),
@@ -40,6 +43,7 @@ class IneffectiveSetting(Rule):
             "RUN pip config set global.index-url ${PIP_INDEX_URL} && pip install x\n",
         ),
         Example("pip.conf", f"[global]\n# aliyun\nindex-url = {ALIYUN}\n"),
+        Example("poetry.toml", "[virtualenvs]\nin-project = true\n[repositories]\n"),
         Example(
             "Dockerfile",
             f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pip install x\n',
@@ -55,6 +59,8 @@ class IneffectiveSetting(Rule):
     )
     bad = (
         Example("requirements.txt", f"requests==2.32.3 --index-url {ALIYUN}\n"),
+        # an upload target: `poetry install` never reads it (an info finding)
+        Example("poetry.toml", f'[repositories.aliyun]\nurl = "{ALIYUN}"\n'),
         Example("requirements.txt", f"-i={ALIYUN}\nrequests\n"),
         Example("pip.conf", f"[global]\nindex-url = {ALIYUN}  # aliyun\n"),
         Example(
@@ -76,7 +82,8 @@ class IneffectiveSetting(Rule):
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
         for s in doc.settings:
             if s.ineffective is not None:
-                yield Violation(s.span, f"{s.key}: {s.ineffective}", s.raw)
+                info = Severity.INFO if doc.kind == "project" else None
+                yield Violation(s.span, f"{s.key}: {s.ineffective}", s.raw, severity=info)
         lines: LineIndex | None = None
         for s in live(doc.settings):
             if s.method != Method.PIP_CONFIG or s.site is not None:

@@ -123,3 +123,14 @@ def markdown(env: Env, script: str, comment: str | None) -> str:
     out = "# Install\n\n```sh\n" + (f"# {comment}\n" if comment and env else "")
     out += "".join(f"export {k}={v}\n" for k, v in env)
     return out + (script + "\n" if script else "") + "```\n"
+
+
+def tox(env: Env, script: str, comment: str | None) -> str:
+    """A ``tox.ini``: the env block as the ``set_env`` lines of ``[testenv]``, the script as
+    its ``commands`` (one command a line; tox runs them without a shell)."""
+    out = "[testenv]\n"
+    if env:
+        out += "set_env =\n" + (f"    # {comment}\n" if comment else "")
+        out += "".join(f"    {k} = {v}\n" for k, v in env)
+    lines = script.splitlines() or ["pytest"]
+    return out + "commands =\n" + "".join(f"    {line}\n" for line in lines)

@@ -207,17 +207,29 @@ class MissingTrustedHost(Rule):
     summary = "An http index with no matching trusted-host in scope: pip refuses to use it."
     why = (
         "pip skips an http index whose host is not a trusted-host and falls back to nothing: "
-        "the install fails with 'not a trusted or secure host'."
+        "the install fails with 'not a trusted or secure host'. Pipenv runs pip, and passes "
+        "a source's host as a trusted-host only when the Pipfile says `verify_ssl = false`; "
+        "PDM trusts a source the same way."
     )
-    # uv, Poetry, PDM and Pipenv use an http index without a trusted-host
-    kinds = ALL_KINDS - {"project"}
+    # in project files: PDM and Pipenv sources, which Pipenv (and PDM) trust with
+    # `verify_ssl = false` (uv, Pixi and Poetry use an http index as it is)
+    kinds = ALL_KINDS
     fix_safety = (
         "Unsafe in general (it turns off a check); safe for a host the policy allows over "
         "http (`allow-http`, or the `--proxy` given), where trusted-host is managed."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
-    good = PROXY_TRUSTED
+    good = (
+        *PROXY_TRUSTED,
+        # Pipenv passes --trusted-host for a source it does not verify
+        Example(
+            "Pipfile",
+            f'[[source]]\nurl = "{PROXY}"\nverify_ssl = false\nname = "devpi"\n',
+            mirror=None,
+            proxy=PROXY,
+        ),
+    )
     bad = (
         Example(
             "requirements.txt",
@@ -258,6 +270,21 @@ class MissingTrustedHost(Rule):
             mirror=None,
             proxy=PROXY,
         ),
+        # Pipenv requires the key: `true` becomes `false`; PDM's gets a line
+        Example(
+            "Pipfile",
+            f'[[source]]\nurl = "{PROXY}"\nverify_ssl = true\nname = "devpi"\n',
+            fixed=f'[[source]]\nurl = "{PROXY}"\nverify_ssl = false\nname = "devpi"\n',
+            mirror=None,
+            proxy=PROXY,
+        ),
+        Example(
+            "pyproject.toml",
+            f'[[tool.pdm.source]]\nname = "pypi"\nurl = "{PROXY}"\n',
+            fixed=f'[[tool.pdm.source]]\nname = "pypi"\nurl = "{PROXY}"\nverify_ssl = false\n',
+            mirror=None,
+            proxy=PROXY,
+        ),
         # an http index that no policy allows: adding the trusted-host is unsafe
         Example(
             "requirements.txt",
@@ -272,7 +299,7 @@ class MissingTrustedHost(Rule):
         if ctx.policy.trusted_host == "never":
             return
         for s in judged(doc):
-            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.tool == Tool.UV:
+            if s.kind not in (SettingKind.INDEX, SettingKind.EXTRA_INDEX) or s.tool in _HTTP_OK:
                 continue
             url = parse_url(s.value or "")
             if url is None or url.scheme != "http" or off_policy(s, ctx):
@@ -292,8 +319,10 @@ class MissingTrustedHost(Rule):
             fix = None
             if hp and s.sibling is not None and s.editable and doc.fixable:
                 safe = ctx.policy.http_allowed(url.host)
+                sib = s.sibling
+                edit = Edit(sib.offset, max(sib.offset, sib.end), sib.render(hp))
                 fix = Fix(
-                    (Edit.insert(s.sibling.offset, s.sibling.render(hp)),),
+                    (edit,),
                     Applicability.SAFE if safe else Applicability.UNSAFE,
                     f"Add trusted-host {hp}",
                 )
@@ -304,5 +333,9 @@ class MissingTrustedHost(Rule):
                 fix,
             )
 
+
+# installers that fetch from an http index without a trusted-host setting: uv (and Pixi,
+# which resolves with uv), Poetry (requests, no trusted-host notion)
+_HTTP_OK = frozenset({Tool.UV, Tool.PIXI, Tool.POETRY})
 
 RULES: tuple[type[Rule], ...] = (PlainHttpIndex, MissingTrustedHost)

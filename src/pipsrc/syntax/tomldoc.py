@@ -26,7 +26,8 @@ def toml_document(text: str, path: str, kind: str, read: Reader) -> Document:
     read(doc, toml)
     nl = majority_newline(text)
     for scope_id in dict.fromkeys(s.scope for s in doc.settings):
-        doc.scopes.append(Scope(id=scope_id, start=0, end=len(text), nl=nl))
+        if doc.scope(scope_id) is None:  # a reader may have made it (tox's environments)
+            doc.scopes.append(Scope(id=scope_id, start=0, end=len(text), nl=nl))
     if not doc.scopes:
         doc.scopes.append(Scope(id="file", start=0, end=len(text), nl=nl))
     return doc

@@ -11,8 +11,9 @@ multi-line string) is located but not editable.
 
 from __future__ import annotations
 
-from pipsrc.model import Document, Method, Setting, SettingKind, Span, Tool
+from pipsrc.model import Document, Insertion, Method, Setting, SettingKind, Span, Tool
 from pipsrc.syntax.tomlspans import Path, TomlDocument, TomlValue
+from pipsrc.urls import host_port
 
 K = SettingKind
 
@@ -51,6 +52,33 @@ class _Emitter:
         )  # fmt: skip
         self.doc.settings.append(s)
         return s
+
+    def verify_ssl(
+        self, table: Path, url: TomlValue, source: Setting, removable: bool = True
+    ) -> None:
+        """``verify_ssl = false`` beside a source's ``url``: PDM and Pipenv trust the
+        source's host (pip's trusted-host: no TLS check, http allowed). It is located on
+        the ``false`` and holds the host; removing it removes its line (Pipenv requires
+        the key, so there it cannot be removed). Where the source is still verified, the
+        way to trust its host is the ``source``'s sibling: ``true`` made ``false``, or
+        a ``verify_ssl = false`` line after the ``url`` line."""
+        flag = self.toml.get(*table, "verify_ssl")
+        host = host_port(str(url.value))
+        if flag is not None and flag.value == "true":
+            source.sibling = Insertion(flag.start, "false", end=flag.end)
+        elif flag is None and url.entry is not None and removable:
+            at = url.entry[1]
+            if self.doc.text[at - 1 : at] == "\n":
+                nl = "\r\n" if self.doc.text[at - 2 : at] == "\r\n" else "\n"
+                source.sibling = Insertion(at, "verify_ssl = false{nl}", nl)
+        if flag is None or flag.value != "false" or not host:
+            return
+        cut = Span(*flag.entry) if flag.entry is not None and removable else None
+        self.doc.settings.append(Setting(
+            K.TRUSTED_HOST, "verify_ssl", self.doc.text[flag.start : flag.end], host,
+            Span(flag.start, flag.end), Method.PROJECT, self.scope, self.tool, editable=False,
+            removal=cut,
+        ))  # fmt: skip
 
     def strings(self, *path: str | int) -> list[TomlValue]:
         """The string at ``path``, or the strings of the array at ``path``."""
@@ -149,7 +177,8 @@ def pdm_settings(doc: Document, toml: TomlDocument) -> None:
         stype = toml.get(*entry, "type")
         if stype is not None and stype.value == "find_links":
             kind = K.FIND_LINKS
-        em.add(url, kind, "[[tool.pdm.source]] url", removal=em.block(entry))
+        source = em.add(url, kind, "[[tool.pdm.source]] url", removal=em.block(entry))
+        em.verify_ssl(entry, url, source)
 
 
 def pdm_config_settings(doc: Document, toml: TomlDocument) -> None:
@@ -160,7 +189,28 @@ def pdm_config_settings(doc: Document, toml: TomlDocument) -> None:
         if v.path[:1] != ("pypi",) or v.path[-1] != "url" or not v.string:
             continue
         kind = K.INDEX if len(v.path) == 2 else K.EXTRA_INDEX
-        em.add(v, kind, ".".join(str(p) for p in v.path))
+        source = em.add(v, kind, ".".join(str(p) for p in v.path))
+        em.verify_ssl(v.path[:-1], v, source)
+
+
+# poetry.toml's repositories are what `poetry publish -r NAME` uploads to (and whose
+# credentials Poetry matches by URL); installs read only the project's sources
+PUBLISH_ONLY = (
+    "a poetry.toml repository is an upload target for `poetry publish -r NAME`: "
+    "installs read only [[tool.poetry.source]]"
+)
+
+
+def poetry_config_settings(doc: Document, toml: TomlDocument) -> None:
+    """``poetry.toml`` (``poetry config --local``): ``[repositories.NAME] url`` is located
+    but is no install source (see PUBLISH_ONLY); ``[http-basic.NAME]`` holds credentials,
+    which are never read."""
+    em = _Emitter(doc, toml, "poetry", Tool.POETRY)
+    for v in toml.values:
+        p = v.path
+        if len(p) == 3 and p[0] == "repositories" and p[2] == "url" and v.string:
+            s = em.add(v, K.EXTRA_INDEX, f"repositories.{p[1]}.url", removal=None)
+            s.ineffective, s.editable = PUBLISH_ONLY, False
 
 
 def pipenv_settings(doc: Document, toml: TomlDocument) -> None:
@@ -173,8 +223,10 @@ def pipenv_settings(doc: Document, toml: TomlDocument) -> None:
             continue
         kind = K.INDEX if n == 0 else K.EXTRA_INDEX
         # the first source is the project's index: removing it would change them all
-        em.add(url, kind, "[[source]] url", removal=em.block(("source", i)) if n else None,
-               pinned=n > 0)  # fmt: skip
+        source = em.add(url, kind, "[[source]] url",
+                        removal=em.block(("source", i)) if n else None,
+                        pinned=n > 0)  # fmt: skip
+        em.verify_ssl(("source", i), url, source, removable=False)  # Pipenv requires the key
 
 
 def pixi_settings(doc: Document, toml: TomlDocument, prefix: Path) -> None:

@@ -1,0 +1,88 @@
+"""The report's names, in English and Chinese, of how a setting is made (an environment
+variable, a build argument, ``pip config``, a requirements option ...) and of what it sets."""
+
+from __future__ import annotations
+
+from pipsrc.model import Method, SettingKind
+
+METHODS: dict[str, dict[Method, str]] = {
+    "en": {
+        Method.ENV: "environment variable",
+        Method.BUILD_ARG: "build arg",
+        Method.PIP_CONFIG: "config command",
+        Method.CLI: "command-line flag",
+        Method.REQUIREMENTS: "requirements option",
+        Method.PIP_CONF: "pip.conf",
+        Method.COMPOSE_ENV: "compose environment",
+        Method.COMPOSE_ARG: "compose build arg",
+        Method.PROJECT: "project file",
+        Method.LOCK: "lock file",
+        Method.CONDARC: ".condarc",
+        Method.CONDA_ENV: "environment file",
+        Method.CONDA_CLI: "conda command-line flag",
+        Method.CONDA_CONFIG: "conda config command",
+        Method.CI_ENV: "CI variable",
+        Method.DOTENV: ".env file",
+        Method.NOTEBOOK_ENV: "notebook %env magic",
+        Method.DEVPI: "devpi index command",
+        Method.TOX_ENV: "tox set_env",
+        Method.TOX: "tox configuration",
+        Method.SETUP_CFG: "setup.cfg (setuptools)",
+    },
+    "zh": {
+        Method.ENV: "环境变量",
+        Method.BUILD_ARG: "构建参数",
+        Method.PIP_CONFIG: "config命令",
+        Method.CLI: "命令行参数",
+        Method.REQUIREMENTS: "requirements 选项",
+        Method.PIP_CONF: "pip.conf",
+        Method.COMPOSE_ENV: "compose 环境变量",
+        Method.COMPOSE_ARG: "compose 构建参数",
+        Method.PROJECT: "项目配置文件",
+        Method.LOCK: "锁文件",
+        Method.CONDARC: ".condarc",
+        Method.CONDA_ENV: "环境文件（environment.yml）",
+        Method.CONDA_CLI: "conda 命令行参数",
+        Method.CONDA_CONFIG: "conda config 命令",
+        Method.CI_ENV: "CI 变量",
+        Method.DOTENV: ".env 文件",
+        Method.NOTEBOOK_ENV: "笔记本 %env 魔法命令",
+        Method.DEVPI: "devpi index 命令",
+        Method.TOX_ENV: "tox set_env 环境变量",
+        Method.TOX: "tox 配置",
+        Method.SETUP_CFG: "setup.cfg（setuptools）",
+    },
+}
+
+SETTING_KINDS: dict[str, dict[str, str]] = {
+    "en": {
+        SettingKind.INDEX.value: "index",
+        SettingKind.EXTRA_INDEX.value: "extra index",
+        SettingKind.TRUSTED_HOST.value: "trusted-host",
+        SettingKind.FIND_LINKS.value: "find-links",
+        SettingKind.NO_INDEX.value: "no-index",
+        SettingKind.CHANNEL.value: "conda channel",
+        SettingKind.DEFAULT_CHANNEL.value: "conda default channel",
+        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
+        SettingKind.CUSTOM_CHANNEL.value: "conda custom channel",
+        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
+        SettingKind.PROXY_UPSTREAM.value: "proxy upstream",
+        SettingKind.PROXY_WEB_FMT.value: "proxy upstream web address (mirror_web_url_fmt)",
+        "": "index configuration",
+    },
+    "zh": {
+        SettingKind.INDEX.value: "主索引（index-url）",
+        SettingKind.EXTRA_INDEX.value: "额外索引（extra-index-url）",
+        SettingKind.TRUSTED_HOST.value: "trusted-host",
+        SettingKind.FIND_LINKS.value: "find-links",
+        SettingKind.NO_INDEX.value: "no-index",
+        SettingKind.CHANNEL.value: "conda 频道（channel）",
+        SettingKind.DEFAULT_CHANNEL.value: "conda 默认频道（default_channels）",
+        SettingKind.CHANNEL_ALIAS.value: "conda channel_alias",
+        SettingKind.CUSTOM_CHANNEL.value: "conda 自定义频道（custom_channels）",
+        SettingKind.OVERRIDE_CHANNELS.value: "--override-channels",
+        SettingKind.PROXY_UPSTREAM.value: "代理上游源",
+        SettingKind.PROXY_WEB_FMT.value: "代理上游网页地址（mirror_web_url_fmt）",
+        "": "pip源配置",
+    },
+}
