@@ -5,10 +5,10 @@ ordinary source (``.py``, ``.js``, ``.ts``, ``.json``, ``.md``, ``.yaml``, ``.ht
 a few binary images and extension-less files such as ``Makefile`` and ``LICENSE``) that
 pipsrc's discovery never reads, plus the files pipsrc does read: Dockerfiles, shell
 scripts (by extension and by shebang), requirements files, ``pip.conf``, Makefiles, GitHub
-workflows, ``.env`` files and compose
-files. A share of those carry index settings (some on policy, some violating it), and a
-git-ignored ``vendored/`` tree (with Dockerfiles and requirements of its own) must be
-skipped by pipsrc (via ``git ls-files``) and by ``rg`` (via ``.gitignore``) alike. The
+workflows, ``.env`` files, compose files, ``tox.ini`` and ``setup.cfg``, notebooks, and Python
+build helpers that run pip through ``subprocess``. A share of those carry index settings
+(some on policy, some violating it), and a git-ignored ``vendored/`` tree (with Dockerfiles
+and requirements of its own) must be skipped by pipsrc (via ``git ls-files``) and by ``rg`` (via ``.gitignore``) alike. The
 tree is a git repository with everything committed, like a real checkout.
 
 Two shapes (``--shape``): ``sparse``, where about 2% of the files carry index settings and
@@ -312,7 +312,9 @@ class Maker:
         has, bad, url = self.settings()
         text = "test:\n\tpytest -q\n\nlint:\n\truff check .\n"
         if has:
-            text = f"MIRROR ?= {url}\n\ninstall:\n\tpip install -i $(MIRROR) -r requirements.txt\n\n"
+            text = (
+                f"MIRROR ?= {url}\n\ninstall:\n\tpip install -i $(MIRROR) -r requirements.txt\n\n"
+            )
             text += "test:\n\tpytest -q\n"
         return text, "makefile", has, bad
 
@@ -332,11 +334,65 @@ class Maker:
             out.append(f"PIP_INDEX_URL={url}")
         return "\n".join(out) + "\n", "dotenv", has, bad
 
+    def tox(self) -> Made:
+        has, bad, url = self.settings()
+        out = ["[tox]", "envlist = py311", "", "[testenv]", "deps = -r requirements.txt"]
+        if has:
+            out += ["set_env =", f"    PIP_INDEX_URL = {url}"]
+        out += ["commands =", "    pytest -q"]
+        return "\n".join(out) + "\n", "tox", has, bad
+
+    def setup_cfg(self) -> Made:
+        has, bad, url = self.settings()
+        out = ["[metadata]", f"name = {self.word()}", "", "[flake8]", "max-line-length = 100"]
+        if has:
+            out += ["", "[easy_install]", f"index_url = {url}"]
+        return "\n".join(out) + "\n", "setup-cfg", has, bad
+
+    def notebook(self) -> Made:
+        has, bad, url = self.settings()
+        install = f"%pip install -i {url} pandas" if has else "%pip install pandas"
+        cells = [
+            {"cell_type": "markdown", "metadata": {}, "source": [f"# {self.word().title()}"]},
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+             "source": [install]},
+            {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+             "source": ["import pandas as pd\n", f"df = pd.read_csv('{self.word()}.csv')"]},
+        ]  # fmt: skip
+        nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+        return json.dumps(nb, indent=1) + "\n", "notebook", has, bad
+
+    def pip_script(self) -> Made:
+        """A Python build helper that runs pip through subprocess."""
+        has, bad, url = self.settings()
+        args = ", ".join(f'"{p}"' for p in self.pkgs(1, 3))
+        index = f', "-i", "{url}"' if has else ""
+        text = (
+            "import subprocess\nimport sys\n\n\ndef main():\n"
+            f'    subprocess.check_call([sys.executable, "-m", "pip", "install"{index}, {args}])'
+            '\n\n\nif __name__ == "__main__":\n    main()\n'
+        )
+        return text, "python-pip", has, bad
+
     def license(self) -> Made:
         return "MIT License\n\nCopyright (c) 2024 Example Corp\n", "license", False, False
 
 
 # --- layout ---------------------------------------------------------------------------
+
+
+def project_files(m: Maker, svc: str) -> Iterator[tuple[str, Callable[[], Made]]]:
+    """The rarer files pipsrc reads: tox and setuptools configuration, notebooks, Python
+    helpers that run pip."""
+    r = m.rng
+    if r.random() < 0.1:
+        yield f"{svc}/tox.ini", m.tox
+    if r.random() < 0.05:
+        yield f"{svc}/setup.cfg", m.setup_cfg
+    if r.random() < 0.05:
+        yield f"{svc}/notebooks/{m.word()}.ipynb", m.notebook
+    if r.random() < 0.1:
+        yield f"{svc}/tools/install_{m.word()}.py", m.pip_script
 
 
 def service_files(m: Maker, svc: str) -> Iterator[tuple[str, Callable[[], Made]]]:
@@ -365,6 +421,7 @@ def service_files(m: Maker, svc: str) -> Iterator[tuple[str, Callable[[], Made]]
         yield f"{svc}/.env", m.dotenv
     if r.random() < 0.3:
         yield f"{svc}/LICENSE", m.license
+    yield from project_files(m, svc)
     pkg = m.word()
     size = r.randint(30, 130)
     ordinary: list[tuple[str, Callable[[], Made]]] = [

@@ -507,7 +507,10 @@ def _details(a: argparse.Namespace, shape: Shape) -> list[str]:
         "| with index settings | violating |",
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
-    config_kinds = ("dockerfile", "shell", "requirements", "pipconf", "compose")
+    config_kinds = (
+        *("dockerfile", "shell", "requirements", "pipconf", "compose", "makefile"),
+        *("github-actions", "dotenv", "tox", "setup-cfg", "notebook", "python-pip"),
+    )
     for st in shape.trees:
         read = sum(st["by_kind"].get(k, 0) for k in config_kinds)
         lines.append(
