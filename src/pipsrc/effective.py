@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ENV_METHODS = frozenset(
     {Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG, Method.CI_ENV,
-     Method.DOTENV}
+     Method.DOTENV, Method.PYTHON_ENV}
 )  # fmt: skip
 
 

@@ -91,6 +91,7 @@ class Method(StrEnum):
     CONDA_CONFIG = "conda config"  # conda config --add/--set ..., micromamba config ...
     CI_ENV = "CI env"  # a CI file's env/variables/environment block (workflow, job, step)
     DOTENV = ".env file"  # KEY=VALUE lines of a .env file (compose env_file)
+    PYTHON_ENV = "os.environ"  # a Python script's os.environ[...] = / env={...} of subprocess
 
 
 class Tool(StrEnum):

@@ -334,6 +334,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config command",
         Method.CI_ENV: "CI variable",
         Method.DOTENV: ".env file",
+        Method.PYTHON_ENV: "Python os.environ",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -352,6 +353,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config 命令",
         Method.CI_ENV: "CI 变量",
         Method.DOTENV: ".env 文件",
+        Method.PYTHON_ENV: "Python 环境变量（os.environ）",
     },
 }
 
