@@ -30,6 +30,7 @@ _LANG = {
     "jenkinsfile": "groovy",
     "makefile": "makefile",
     "dotenv": "dotenv",
+    "python": "python",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -46,6 +47,7 @@ KIND_NAMES = {
     "jenkinsfile": "Jenkinsfile",
     "makefile": "Makefile",
     "dotenv": ".env file",
+    "python": "Python script",
 }
 
 

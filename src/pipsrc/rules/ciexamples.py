@@ -118,6 +118,17 @@ def compose(env: Env, script: str, comment: str | None) -> str:
     return out + f"    command: sh -c '{' && '.join(script.splitlines())}'\n"
 
 
+def python(env: Env, script: str, comment: str | None) -> str:
+    """A Python build helper: ``os.environ`` assignments, each script line run through
+    ``subprocess.run(..., shell=True)``."""
+    out = "import os\nimport subprocess\n\n"
+    out += f"# {comment}\n" if comment and env else ""
+    out += "".join(f'os.environ["{k}"] = "{v}"\n' for k, v in env)
+    lines = script.splitlines()
+    out += "".join(f'subprocess.run("{line}", shell=True, check=True)\n' for line in lines)
+    return out
+
+
 # kinds with examples of their own in every rule, which hold install commands too: they get
 # the examples of the cases that need a script
 SCRIPT_ONLY: dict[str, tuple[str, Render]] = {"compose": ("compose.yaml", compose)}
@@ -130,6 +141,7 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "jenkinsfile": ("Jenkinsfile", jenkinsfile, True),
     "makefile": ("Makefile", makefile, True),
     "dotenv": (".env", dotenv, False),
+    "python": ("tools/build.py", python, True),
 }
 # the CI and build kinds whose files hold install commands (rules about them apply there)
 _PATHS = frozenset(p for p, _r, _s in RENDERERS.values()) | {p for p, _r in SCRIPT_ONLY.values()}
@@ -390,6 +402,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
         makefile((), f'if [ -n "$CI" ]; then pip install -i {ALIYUN} flask; fi', None),
     ),
     "dotenv": (f"PIP_INDEX_URL {ALIYUN}\n", f"PIP_INDEX_URL={ALIYUN}\n"),
+    "python": (
+        python((("PIP_INDEX_URL", ALIYUN),), "pip install flask", None) + "if True\n",
+        python((("PIP_INDEX_URL", ALIYUN),), "pip install flask", None) + "if True: pass\n",
+    ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask\nfi", None),
