@@ -59,6 +59,11 @@ TOKENS: dict[str, tuple[str, ...]] = {
     "jenkinsfile": ("pipeline {\n", "environment {\n", "}\n", "stage('a') {", "sh '",
                     'sh """', '"""', "'" * 3, "withEnv(['PIP_INDEX_URL=", "'])",
                     "${env.X}", "\\$", "// c\n", "/* c */", "PIP_INDEX_URL = '", "\\\n"),
+    "python": ("import os\n", "subprocess.run(", "os.system(", ", shell=True)", "[", "]",
+               "'pip', 'install', '-i', '", "sys.executable, '-m', 'pip', ", "f'", "{x}", "{{",
+               "os.environ['PIP_INDEX_URL'] = ", "env={**os.environ, 'UV_INDEX': ", "}",
+               "pip.main(['install', '--index-url=", "'''", '"', "'", "\\", "\\x41", " '\n'",
+               "def f():\n    ", "MIRROR = '", "(", ")", "rb'", "# c\n", "\t"),
 }  # fmt: skip
 
 text_chars = st.characters(exclude_categories=("Cs",))
@@ -194,6 +199,11 @@ def test_fuzz_dotenv(text: str) -> None:
 @given(documents("jenkinsfile"))
 def test_fuzz_jenkinsfile(text: str) -> None:
     _target("jenkinsfile", text)
+
+
+@given(documents("python"))
+def test_fuzz_python(text: str) -> None:
+    _target("python", text)
 
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")

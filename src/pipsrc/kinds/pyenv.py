@@ -285,8 +285,15 @@ class Reader:
                 sibling = Insertion(at, line.format(key=TRUSTED_VAR[spec.tool]), nl)
         res = Resolver(self.text, SegMap.shifted(0, len(self.text)), self.consts, self.text)
         ctx = Ctx(self.doc, res, scope)
-        emit_env(ctx, name, self.resolved(value), Method.PYTHON_ENV, removal=removal,
-                 sibling=sibling, position=position)  # fmt: skip
+        made = emit_env(ctx, name, self.resolved(value), Method.PYTHON_ENV, removal=removal,
+                        sibling=sibling, position=position)  # fmt: skip
+        # a function's (or a call's env=) own assignment wins over the module's, wherever
+        # the module's is written: nearer scopes are later in the order of assignments
+        depth, sc = 0, self.doc.scope(scope)
+        while sc is not None and sc.parent is not None and depth < 1000:
+            depth, sc = depth + 1, self.doc.scope(sc.parent)
+        for s in made:
+            s.assign += depth * (len(self.text) + 1)
 
     def _line(self, node: Any, template: str, call: bool = False) -> tuple[Span | None, str | None]:
         """The line of a statement alone on it (and not alone in its block), and the
