@@ -26,6 +26,7 @@ SCENARIOS = {
     "projects": ["--mirror", "aliyun"],
     "conda": ["--mirror", "tuna", "--conda-mirror", "tuna"],
     "ci": ["--mirror", "aliyun"],
+    "python": ["--mirror", "aliyun"],
 }
 # the index each scenario's policy names (what the fix oracles expect the fixed files to use)
 MIRROR_URL = {

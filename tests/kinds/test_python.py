@@ -279,3 +279,26 @@ def test_literal_value_matches_python(prefix: str, quote: str, body: str) -> Non
     for c in chunks:
         if c.exact:
             assert text[c.start : c.end] == c.value
+
+
+def test_env_mapping_variables() -> None:
+    text = HEAD + (
+        "def release():\n"
+        "    env = os.environ.copy()\n"
+        '    subprocess.run(["pip", "install", "a"], env=env)\n'
+        f'    env["PIP_INDEX_URL"] = "{A}"\n'
+        '    subprocess.run(["pip", "install", "b"], env=env)\n'
+        f'    fresh = {{"PIP_INDEX_URL": "{B}"}}\n'
+        "    fresh.setdefault('PIP_TRUSTED_HOST', 'b.example')\n"
+        '    subprocess.run(["pip", "install", "c"], env=fresh)\n'
+        '    subprocess.run(["pip", "install", "d"], env=unknown)\n'
+    )
+    doc = doc_of(text)
+    a, b, c, d = doc.sites
+    assert a.scope == b.scope == "env:env@6"
+    assert index_at(doc, a) is None and index_at(doc, b) == A  # set between the two calls
+    assert index_at(doc, c) == B and one(doc, key="PIP_TRUSTED_HOST").value == "b.example"
+    assert d.opaque_config and not (a.opaque_config or b.opaque_config or c.opaque_config)
+    s = one(doc, key="PIP_INDEX_URL", value=A)
+    assert s.removal is not None and s.sibling is not None
+    assert s.sibling.render("h") == '    env["PIP_TRUSTED_HOST"] = "h"\n'

@@ -24,7 +24,6 @@ from pipsrc.textio import line_ending_at
 from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR, URL_KINDS
 
 _ENVIRON = frozenset({"os.environ"})
-_SETTERS = frozenset({"os.environ.setdefault", "os.putenv", "os.environ.__setitem__"})
 # names that mean the module of the same name even when no import is seen (a local import)
 _MODULES = frozenset({"os", "subprocess", "sys", "pip", "shlex"})
 _STRINGS = frozenset({"SimpleString", "ConcatenatedString", "FormattedString"})
@@ -41,6 +40,8 @@ class Reader:
         self.consts: dict[str, VarDef] = {}
         self.stmt: Any = None  # the statement line being read
         self.sole: set[int] = set()  # ids of statement lines alone in their block
+        # (scope, name) -> the scope of a mapping variable given as env= (see _env_variable)
+        self.envs: dict[tuple[str, str], str] = {}
 
     def where(self, node: Any) -> tuple[int, int]:
         raise NotImplementedError
@@ -182,41 +183,93 @@ class Reader:
     # -- the environment --------------------------------------------------------------------
 
     def assign(self, node: Any, scope: str) -> None:
-        """``os.environ["PIP_INDEX_URL"] = value``."""
+        """``os.environ["PIP_INDEX_URL"] = value``, ``env = {**os.environ, ...}`` (a
+        mapping later given as ``env=env``) and ``env["PIP_INDEX_URL"] = value``."""
         for target in node.targets:
             t = target.target
-            if type(t).__name__ != "Subscript" or self.qualified(t.value) not in _ENVIRON:
+            kind = type(t).__name__
+            if kind == "Name" and len(node.targets) == 1:
+                self._env_variable(t.value, node, scope)
                 continue
-            if len(t.slice) != 1 or type(t.slice[0].slice).__name__ != "Index":
+            if kind != "Subscript" or len(t.slice) != 1:
                 continue
-            name = self._string(t.slice[0].slice.value)
+            where = self._target(t.value, scope)
+            index = t.slice[0].slice
+            if where is None or type(index).__name__ != "Index":
+                continue
+            name = self._string(index.value)
             if name is None or name not in ENV_VARS:
                 continue
             recv = self._source(t.value).replace("{", "{{").replace("}", "}}")
             line = f'{recv}["{{key}}"] = "{{{{value}}}}"'
-            self._env(name, node.value, scope, self.where(node)[0], self._line(node, line))
+            self._env(name, node.value, where, self.where(node)[0], self._line(node, line))
+
+    def _target(self, recv: Any, scope: str) -> str | None:
+        """The scope whose environment ``recv`` is: ``os.environ`` the running code's, a
+        mapping variable its own; None for anything else."""
+        if self.qualified(recv) in _ENVIRON:
+            return scope
+        if type(recv).__name__ == "Name":
+            return self.envs.get((scope, recv.value))
+        return None
+
+    def _env_variable(self, name: str, node: Any, scope: str) -> None:
+        """``NAME = {...}``, ``dict(os.environ, ...)`` or ``os.environ.copy()``: a mapping
+        that holds index variables or starts from the environment gets a scope of its own,
+        the scope of every call given ``env=NAME`` afterwards."""
+        value = node.value
+        self.envs.pop((scope, name), None)
+        kind = type(value).__name__
+        if kind == "Call" and not (self._environ(value) or self.qualified(value.func) == "dict"):
+            return
+        if kind not in ("Dict", "Call"):
+            return
+        inherits, opaque, entries = self._mapping(value)
+        if not (inherits or any(n in ENV_VARS for n, _v in entries)):
+            return
+        start, end = self.where(node)
+        sid = self.scope_id(f"env:{name}", start)
+        parent = scope if inherits else None
+        self.doc.scopes.append(Scope(sid, start, end, parent=parent, opaque_config=opaque))
+        self.envs[(scope, name)] = sid
+        for key, v in entries:
+            self._env(key, v, sid, start, (None, None))
 
     def env_call(self, node: Any, qual: str | None, scope: str) -> None:
-        """``os.environ.setdefault(NAME, value)``, ``os.putenv(...)``, ``os.environ.update``."""
+        """``os.environ.setdefault(NAME, value)``, ``os.putenv(...)``, ``.update(...)`` (of
+        ``os.environ`` or of a mapping variable)."""
+        func = node.func
+        method = func.attr.value if type(func).__name__ == "Attribute" else None
+        if method in ("setdefault", "update", "__setitem__"):
+            where = self._target(func.value, scope)
+        else:
+            where = scope if qual == "os.putenv" else None
+        if where is None:
+            return
         start = self.where(node)[0]
-        if qual in _SETTERS:
-            key, value = self.argument(node, 0, "key"), self.argument(node, 1, "value")
-            name = self._string(key) if key is not None else None
-            if name is None or value is None or name not in ENV_VARS:
-                return
-            func = self._source(node.func).replace("{", "{{").replace("}", "}}")
-            line = f'{func}("{{key}}", "{{{{value}}}}")'
-            self._env(name, value, scope, start, self._line(node, line, call=True))
-        elif qual == "os.environ.update":
-            inherits, opaque, entries = self._mapping(node)
+        if method == "update":
+            _inherits, _opaque, entries = self._mapping(node)
             for name, value in entries:
-                self._env(name, value, scope, start, (None, None))
+                self._env(name, value, where, start, (None, None))
+            return
+        key, value = self.argument(node, 0, "key"), self.argument(node, 1, "value")
+        name = self._string(key) if key is not None else None
+        if name is None or value is None or name not in ENV_VARS:
+            return
+        source = self._source(func).replace("{", "{{").replace("}", "}}")
+        line = f'{source}("{{key}}", "{{{{value}}}}")'
+        self._env(name, value, where, start, self._line(node, line, call=True))
 
-    def call_env(self, node: Any, scope: str) -> str:
-        """The scope of a call's commands: its ``env=`` mapping's, or the caller's."""
+    def call_env(self, node: Any, scope: str) -> tuple[str, bool]:
+        """The scope of a call's commands (its ``env=`` mapping's, or the caller's), and
+        whether that environment holds what pipsrc cannot see."""
         env = next((a.value for a in node.args if a.keyword and a.keyword.value == "env"), None)
         if env is None:
-            return scope
+            return scope, False
+        if type(env).__name__ == "Name" and (scope, env.value) in self.envs:
+            sid = self.envs[(scope, env.value)]
+            found = self.doc.scope(sid)
+            return sid, found is not None and found.opaque_config
         start, end = self.where(node)
         inherits, opaque, entries = self._mapping(env)
         sid = self.scope_id("env", start)
@@ -224,7 +277,7 @@ class Reader:
         self.doc.scopes.append(Scope(sid, start, end, parent=parent, opaque_config=opaque))
         for name, value in entries:
             self._env(name, value, sid, start, (None, None))
-        return sid
+        return sid, opaque
 
     def _mapping(self, v: Any) -> tuple[bool, bool, list[tuple[str, Any]]]:
         """(starts from os.environ, holds what pipsrc cannot see, literal entries) of an

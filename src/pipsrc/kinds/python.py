@@ -173,7 +173,11 @@ class _Walker(Reader):
         if qual in _RUNNERS:
             args = self.argument(node, 0, "args")
             if args is not None:
-                self._command(args, self.call_env(node, scope))
+                sid, opaque = self.call_env(node, scope)
+                mark = len(self.doc.sites)
+                self._command(args, sid)
+                for site in self.doc.sites[mark:]:
+                    site.opaque_config = site.opaque_config or opaque
         elif qual in _SHELL_CALLS:
             args = self.argument(node, 0, "cmd")
             if args is not None:

@@ -353,7 +353,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.CONDA_CONFIG: "conda config 命令",
         Method.CI_ENV: "CI 变量",
         Method.DOTENV: ".env 文件",
-        Method.PYTHON_ENV: "Python 环境变量（os.environ）",
+        Method.PYTHON_ENV: "Python os.environ 环境变量",
     },
 }
 
