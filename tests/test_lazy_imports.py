@@ -161,6 +161,7 @@ def test_python_files_without_a_pip_call_never_import_libcst(tmp_path: Path) -> 
 
 def test_a_python_file_with_a_pip_call_imports_libcst(tmp_path: Path) -> None:
     (tmp_path / "build.py").write_text(
-        "import subprocess\nsubprocess.run(['pip', 'install', '-i', 'https://pypi.org/simple', 'x'])\n"
+        "import subprocess\n"
+        "subprocess.run(['pip', 'install', '-i', 'https://pypi.org/simple', 'x'])\n"
     )
     assert "libcst" in loaded(tmp_path)

@@ -86,8 +86,8 @@ def test_string_commands_are_shell() -> None:
 def test_escapes_and_implicit_concatenation_are_reported_not_edited() -> None:
     text = HEAD + (
         'os.system("pip install -i \\x68ttps://a.example/simple x")\n'
-        f'subprocess.run(["pip", "install", "-i", "https://a.example" "/simple", "y"])\n'
-        f'os.environ["PIP_INDEX_URL"] = ("https://b.example"\n    "/simple")\n'
+        'subprocess.run(["pip", "install", "-i", "https://a.example" "/simple", "y"])\n'
+        'os.environ["PIP_INDEX_URL"] = ("https://b.example"\n    "/simple")\n'
     )
     doc = doc_of(text)
     values = sorted((s.value, s.editable) for s in doc.settings)
@@ -116,7 +116,9 @@ def test_fstring_fields_and_module_constants() -> None:
     first, second, third = [s for s in doc.settings if s.key == "-i"]
     # a constant's value is edited where it is defined
     assert first.value == A and first.editable and line(doc, first) == 5
-    assert first.use_span is not None and text[first.use_span.start : first.use_span.end] == "MIRROR"
+    assert (
+        first.use_span is not None and text[first.use_span.start : first.use_span.end] == "MIRROR"
+    )
     assert second.value == A and not second.editable  # through the f-string: reported only
     assert third.value is None and not third.editable
 
@@ -133,7 +135,10 @@ def test_environ_assignments_and_their_line_edits() -> None:
     idx = one(doc, key="PIP_INDEX_URL")
     assert idx.method is Method.PYTHON_ENV and idx.scope == "file"
     assert idx.removal is not None
-    assert text[idx.removal.start : idx.removal.end] == f'os.environ["PIP_INDEX_URL"] = "http://{A[8:]}"\n'
+    assert (
+        text[idx.removal.start : idx.removal.end]
+        == f'os.environ["PIP_INDEX_URL"] = "http://{A[8:]}"\n'
+    )
     assert idx.sibling is not None
     assert idx.sibling.render("h:1") == 'os.environ["PIP_TRUSTED_HOST"] = "h:1"\n'
     assert one(doc, key="PIP_EXTRA_INDEX_URL").value == B
@@ -302,3 +307,18 @@ def test_env_mapping_variables() -> None:
     s = one(doc, key="PIP_INDEX_URL", value=A)
     assert s.removal is not None and s.sibling is not None
     assert s.sibling.render("h") == '    env["PIP_TRUSTED_HOST"] = "h"\n'
+
+
+def test_environ_update_and_mapping_update() -> None:
+    text = HEAD + (
+        f'os.environ.update({{"PIP_INDEX_URL": "{A}"}}, PIP_TRUSTED_HOST="a.example")\n'
+        "env = dict(os.environ)\n"
+        f'env.update(UV_DEFAULT_INDEX="{B}")\n'
+        'subprocess.run(["uv", "pip", "install", "x"], env=env)\n'
+    )
+    doc = doc_of(text)
+    assert one(doc, key="PIP_INDEX_URL").scope == "file"
+    assert one(doc, key="PIP_TRUSTED_HOST").value == "a.example"
+    uv = one(doc, key="UV_DEFAULT_INDEX")
+    assert uv.scope == doc.sites[0].scope == "env:env@6"
+    assert index_at(doc, doc.sites[0]) == B

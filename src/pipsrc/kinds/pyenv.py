@@ -248,9 +248,8 @@ class Reader:
             return
         start = self.where(node)[0]
         if method == "update":
-            _inherits, _opaque, entries = self._mapping(node)
-            for name, value in entries:
-                self._env(name, value, where, start, (None, None))
+            for entry, item in self._arguments(node)[2]:
+                self._env(entry, item, where, start, (None, None))
             return
         key, value = self.argument(node, 0, "key"), self.argument(node, 1, "value")
         name = self._string(key) if key is not None else None
@@ -281,35 +280,40 @@ class Reader:
 
     def _mapping(self, v: Any) -> tuple[bool, bool, list[tuple[str, Any]]]:
         """(starts from os.environ, holds what pipsrc cannot see, literal entries) of an
-        ``env=`` value or of ``os.environ.update(...)``'s arguments."""
+        ``env=`` value."""
         kind = type(v).__name__
         if self._environ(v) or (kind == "Name" and v.value == "None"):
             return True, False, []
-        entries: list[tuple[str, Any]] = []
-        inherits = opaque = False
-        if kind == "Call" and self.qualified(v.func) in ("dict", "os.environ.update"):
-            for a in v.args:
-                if a.keyword is not None:
-                    entries.append((a.keyword.value, a.value))
-                elif type(a.value).__name__ == "Dict" and not a.star:
-                    inherits2, opaque2, more = self._mapping(a.value)
-                    opaque, entries = opaque or opaque2, entries + more
-                elif self._environ(a.value):
-                    inherits = True
-                else:
-                    opaque = True
-            return inherits, opaque, entries
+        if kind == "Call" and self.qualified(v.func) == "dict":
+            return self._arguments(v)
         if kind != "Dict":
             return True, True, []
+        entries: list[tuple[str, Any]] = []
+        inherits = opaque = False
         for el in v.elements:
             if type(el).__name__ == "StarredDictElement":
-                inherits, opaque = inherits or self._environ(el.value), opaque or not self._environ(
-                    el.value
-                )
+                environ = self._environ(el.value)
+                inherits, opaque = inherits or environ, opaque or not environ
                 continue
             key = self._string(el.key)
             if key is not None:
                 entries.append((key, el.value))
+        return inherits, opaque, entries
+
+    def _arguments(self, call: Any) -> tuple[bool, bool, list[tuple[str, Any]]]:
+        """The same for the arguments of ``dict(...)`` or of a mapping's ``update(...)``."""
+        entries: list[tuple[str, Any]] = []
+        inherits = opaque = False
+        for a in call.args:
+            if a.keyword is not None:
+                entries.append((a.keyword.value, a.value))
+            elif type(a.value).__name__ == "Dict" and not a.star:
+                _inherits, more_opaque, more = self._mapping(a.value)
+                opaque, entries = opaque or more_opaque, entries + more
+            elif self._environ(a.value):
+                inherits = True
+            else:
+                opaque = True
         return inherits, opaque, entries
 
     def _environ(self, v: Any) -> bool:

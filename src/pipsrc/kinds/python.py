@@ -69,7 +69,7 @@ def parse(text: str, path: str) -> Document:
         return doc
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     spans = wrapper.resolve(ByteSpanPositionProvider)
-    walker = _visitor_type(cst)(doc, cst, spans, _Bytes(text, module.encoding))
+    walker: Any = _visitor_type(cst)(doc, cst, spans, _Bytes(text, module.encoding))
     walker.constants(module)
     module.visit(walker)
     return doc
@@ -260,4 +260,3 @@ class _Walker(Reader):
         checker = EditChecker(self.text, start, end, logical, SegMap(segs), self.decode)
         for s in self.doc.settings[mark:]:
             checker.check(s)
-
