@@ -322,3 +322,12 @@ def test_environ_update_and_mapping_update() -> None:
     uv = one(doc, key="UV_DEFAULT_INDEX")
     assert uv.scope == doc.sites[0].scope == "env:env@6"
     assert index_at(doc, doc.sites[0]) == B
+
+
+def test_coding_line_and_non_ascii_before_the_setting() -> None:
+    """libcst counts UTF-8 bytes whatever the coding line says; offsets are characters."""
+    text = (
+        f'# -*- coding: latin-1 -*-\nimport os\nNOTE = "é镜像"\nos.system("pip install -i {A} x")\n'
+    )
+    s = one(doc_of(text), key="-i")
+    assert text[s.span.start : s.span.end] == A and s.editable

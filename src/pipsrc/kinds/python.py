@@ -60,6 +60,9 @@ def parse(text: str, path: str) -> Document:
 
     doc = Document(path, KIND, text)
     doc.scopes.append(Scope("file", 0, len(text), nl=majority_newline(text)))
+    if _too_deep(text, path):
+        doc.problems.append(ParseProblem(0, "too deeply nested to parse"))
+        return doc
     try:
         module = cst.parse_module(text)
     except Exception as exc:  # ParserSyntaxError, CSTValidationError
@@ -69,7 +72,7 @@ def parse(text: str, path: str) -> Document:
         return doc
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     spans = wrapper.resolve(ByteSpanPositionProvider)
-    walker: Any = _visitor_type(cst)(doc, cst, spans, _Bytes(text, module.encoding))
+    walker: Any = _visitor_type(cst)(doc, cst, spans, _Bytes(text))
     walker.constants(module)
     module.visit(walker)
     return doc
@@ -85,6 +88,24 @@ def _visitor_type(cst: Any) -> type[_Walker]:
     return _VISITOR[0]
 
 
+def _too_deep(text: str, path: str) -> bool:
+    """Whether the script nests deeper than CPython accepts. libcst's native parser
+    overflows its stack (a crash, not an exception) on expressions nested thousands deep,
+    which CPython refuses (its limit on brackets is 200; deep expressions raise
+    RecursionError or MemoryError), so CPython's parser, about a tenth of libcst's time, is
+    asked first. Its other syntax errors are left to libcst, which reads syntax newer than
+    the running interpreter."""
+    import ast
+
+    try:
+        compile(text, path, "exec", ast.PyCF_ONLY_AST)
+    except (RecursionError, MemoryError):
+        return True
+    except (SyntaxError, ValueError) as exc:
+        return "nested" in str(exc) or "too complex" in str(exc)
+    return False
+
+
 def _line_start(text: str, line: int) -> int:
     pos = 0
     for _ in range(line - 1):
@@ -96,15 +117,16 @@ def _line_start(text: str, line: int) -> int:
 
 
 class _Bytes:
-    """Byte offsets (libcst's spans) to ``str`` offsets."""
+    """UTF-8 byte offsets (libcst's spans, whatever the file's coding line) to ``str``
+    offsets."""
 
-    def __init__(self, text: str, encoding: str) -> None:
+    def __init__(self, text: str) -> None:
         self.ascii = text.isascii()
         self.cum: list[int] = []
         if not self.ascii:
             total, cum = 0, [0]
             for ch in text:
-                total += len(ch.encode(encoding, "surrogatepass"))
+                total += 1 if ch < "\x80" else len(ch.encode("utf-8", "surrogatepass"))
                 cum.append(total)
             self.cum = cum
 
