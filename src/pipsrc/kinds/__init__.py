@@ -45,9 +45,10 @@ class KindSpec:
     # whether its files hold pip or uv settings (the PS1xx-PS4xx rules apply to it); a
     # .condarc holds only conda's channels
     pip: bool = True
-    # literal strings one of which a file must contain before ``words`` is tried: for kinds
-    # whose files are many (Python sources), a substring test costs a fraction of a regex
-    quick: tuple[str, ...] = ()
+    # groups of literal strings: a file must contain one string of each group before
+    # ``words`` is tried (for kinds whose files are many, Python sources: a substring test
+    # costs a fraction of a regex)
+    quick: tuple[tuple[str, ...], ...] = ()
 
 
 # Order matters: the first entry whose names match decides (``Dockerfile.in`` is a
@@ -173,9 +174,11 @@ REGISTRY: list[KindSpec] = [
         names=(r"[^/]*\.py",),
         # a script that calls pip or sets an index variable: a pip word or PIP_/UV_, and a
         # way to run a command or set the environment (libcst is imported only past this)
-        words=r"\A(?=[\s\S]*?(?:pip(?![a-z])|PIP_|UV_))"
-        r"(?=[\s\S]*?(?:subprocess|system|popen|Popen|environ|putenv|pip\.main|\bmain\(|pipsrc:))",
-        quick=("pip", "PIP_", "UV_"),
+        words=r"pip(?![a-z])|PIP_|UV_",
+        quick=(
+            ("pip", "PIP_", "UV_"),
+            ("subprocess", "system", "popen", "Popen", "environ", "putenv", "main(", "pipsrc:"),
+        ),
     ),
 ]
 
@@ -227,9 +230,9 @@ def kind_of_head(head: bytes) -> str | None:
 def interesting(kind: str, text: str) -> bool:
     """Whether ``text`` may hold anything the parser of ``kind`` would locate."""
     t = tables()
-    quick = t.quick.get(kind)
-    if quick is not None and not any(q in text for q in quick):
-        return False
+    for group in t.quick.get(kind, ()):
+        if not any(q in text for q in group):
+            return False
     return t.words[kind].search(text) is not None
 
 
