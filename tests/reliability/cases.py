@@ -453,13 +453,13 @@ X: list[Case] = [
         "".join(f"{'  ' * i}k{i}:\n" for i in range(400)) + f"{'  ' * 400}PIP_INDEX_URL: {OLD}\n",
         "error", "compose.yaml:201:401: PS900 too deeply nested: not read", budget=5.0),
     # libcst's native parser overflows its stack on these (a crash): CPython refuses them first
-    one("X17", "50,000 nested lists in a Python script that calls pip", "build.py",
+    one("X26", "50,000 nested lists in a Python script that calls pip", "build.py",
         f"import os\nos.system('pip install -i {OLD} x')\nx = " + "[" * 50000 + "]" * 50000
         + "\n", "error", "build.py:1:1: PS900 too deeply nested to parse", budget=5.0),
-    one("X18", "a 50,000-long unary chain in a Python script", "build.py",
+    one("X27", "a 50,000-long unary chain in a Python script", "build.py",
         f"import os\nos.system('pip install -i {OLD} x')\nx = (" + "-\n" * 50000 + "1)\n",
         "error", "build.py:1:1: PS900 too deeply nested to parse", budget=5.0),
-    one("X19", "a Python script: an os.environ index, a list command and a shell string",
+    one("X28", "a Python script: an os.environ index, a list command and a shell string",
         "tools/build.py", _PY, "fix", "tools/build.py:2:32: PS101", "tools/build.py:3:64: PS101",
         "tools/build.py:4:36: PS101", after={"tools/build.py": b(_PY.replace(OLD, NEW))}),
 ]
