@@ -331,3 +331,13 @@ def test_coding_line_and_non_ascii_before_the_setting() -> None:
     )
     s = one(doc_of(text), key="-i")
     assert text[s.span.start : s.span.end] == A and s.editable
+
+
+def test_parsing_prints_no_warning_of_python_s() -> None:
+    """CPython is asked about nesting first; its warnings about the script are not shown."""
+    text = HEAD + 'PATTERN = "\\d+"\n' + f'os.system("pip install -i {A} x")\n'
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = doc_of(text)
+    assert not caught, [str(w.message) for w in caught]
+    assert one(doc, key="-i").value == A

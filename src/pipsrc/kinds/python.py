@@ -96,9 +96,12 @@ def _too_deep(text: str, path: str) -> bool:
     asked first. Its other syntax errors are left to libcst, which reads syntax newer than
     the running interpreter."""
     import ast
+    import warnings
 
     try:
-        compile(text, path, "exec", ast.PyCF_ONLY_AST)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "invalid escape sequence" is not pipsrc's to say
+            compile(text, path, "exec", ast.PyCF_ONLY_AST)
     except (RecursionError, MemoryError):
         return True
     except (SyntaxError, ValueError) as exc:
