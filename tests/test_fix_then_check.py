@@ -88,6 +88,9 @@ LEFT = {
     # tox 3's `corp` index server is an intranet index nobody may replace (the poetry.toml
     # upload repository is an info finding)
     ("tox", "*"): ["PS102"],
+    # an index written with an escape in a Python string (reported, never edited), an install
+    # in a Python script (PS104 inserts nothing there) and torch's index as an extra index
+    ("python", "*"): ["PS101", "PS104", "PS106"],
 }
 
 

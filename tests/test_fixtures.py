@@ -29,6 +29,7 @@ SCENARIOS = {
     "ci": ["--mirror", "aliyun"],
     "notebooks": ["--mirror", "aliyun", "--include-docs"],
     "tox": ["--mirror", "aliyun"],
+    "python": ["--mirror", "aliyun"],
 }
 # the index each scenario's policy names (what the fix oracles expect the fixed files to use)
 MIRROR_URL = {

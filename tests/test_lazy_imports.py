@@ -22,6 +22,7 @@ WATCHED = (
     "pickle",
     "difflib",
     "json",
+    "libcst",
 )
 
 PROBE = """
@@ -147,3 +148,20 @@ def test_workflow_loads_yaml_and_the_shell_parser(tmp_path: Path) -> None:
         "on: push\njobs:\n  a:\n    runs-on: x\n    steps:\n      - run: make\n"
     )
     assert loaded(tmp_path) == set()
+
+
+def test_python_files_without_a_pip_call_never_import_libcst(tmp_path: Path) -> None:
+    """Python files are read, but libcst is imported only for one the prefilter lets
+    through: pip named in a docstring, a comment or a variable name is not a pip call."""
+    (tmp_path / "app.py").write_text('"""Install with `pip install app`."""\nimport os\n')
+    (tmp_path / "jobs.py").write_text("import subprocess\nsubprocess.run(['make', 'pipeline'])\n")
+    (tmp_path / "requirements.txt").write_text("-i https://pypi.org/simple\nx\n")
+    assert "libcst" not in loaded(tmp_path)
+
+
+def test_a_python_file_with_a_pip_call_imports_libcst(tmp_path: Path) -> None:
+    (tmp_path / "build.py").write_text(
+        "import subprocess\n"
+        "subprocess.run(['pip', 'install', '-i', 'https://pypi.org/simple', 'x'])\n"
+    )
+    assert "libcst" in loaded(tmp_path)

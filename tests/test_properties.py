@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -616,6 +617,42 @@ def tox_doc(draw: st.DrawFn) -> str:
     return "\n".join(lines) + "\n"
 
 
+PY_ENV = ("PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "PIP_TRUSTED_HOST")
+PY_SETTERS = ("os.environ[{n!r}] = {v!r}", "os.environ.setdefault({n!r}, {v!r})")
+
+
+@st.composite
+def python_doc(draw: st.DrawFn) -> str:
+    """A Python build helper: os.environ assignments and pip run as a list, a shell string,
+    os.system or an f-string, some with an ``env=`` mapping."""
+    out = ["import os", "import subprocess", "import sys", ""]
+    for _ in range(draw(st.integers(0, 2))):
+        name = draw(st.sampled_from(PY_ENV))
+        value = draw(hosts) if name == "PIP_TRUSTED_HOST" else draw(urls)
+        out.append(draw(st.sampled_from(PY_SETTERS)).format(n=name, v=value))
+    for _ in range(draw(st.integers(1, 3))):
+        prog, words = draw(pip_command())
+        cmd = " ".join([prog, *words])
+        form = draw(st.sampled_from(("list", "shell", "system", "fstring")))
+        env = ""
+        if draw(st.booleans()):
+            env = f", env={{**os.environ, 'PIP_INDEX_URL': {draw(urls)!r}}}"
+        if form == "list":
+            argv = [repr(w) for w in shlex.split(cmd)]
+            if argv[0] == "'python'":
+                argv[0] = "sys.executable"
+            out.append(f"subprocess.run([{', '.join(argv)}], check=True{env})")
+        elif form == "shell":
+            out.append(f"subprocess.run({cmd!r}, shell=True{env})")
+        elif form == "system":
+            out.append(f"os.system({cmd!r})")
+        else:
+            out.append(f"subprocess.check_call(f{cmd!r}, shell=True{env})")
+        if draw(st.booleans()):
+            out.append(draw(comments))
+    return "\n".join(out) + "\n"
+
+
 # --- variants, kinds, policies ---------------------------------------------------------
 
 
@@ -640,6 +677,7 @@ KINDS: dict[str, tuple[str, Callable[[], st.SearchStrategy[str]]]] = {
     "dotenv": (".env", dotenv_doc),
     "jenkinsfile": ("Jenkinsfile", jenkins_doc),
     "tox": ("tox.ini", tox_doc),
+    "python": ("tools/build.py", python_doc),
 }
 
 POLICIES = {

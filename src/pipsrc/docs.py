@@ -33,6 +33,7 @@ _LANG = {
     "notebook": "json",
     "markdown": "markdown",
     "tox": "ini",
+    "python": "python",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -52,6 +53,7 @@ KIND_NAMES = {
     "notebook": "Jupyter notebook",
     "markdown": "Markdown page (--include-docs)",
     "tox": "tox.ini / setup.cfg",
+    "python": "Python script",
 }
 
 

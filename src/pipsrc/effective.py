@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 ENV_METHODS = frozenset(
     {Method.ENV, Method.BUILD_ARG, Method.COMPOSE_ENV, Method.COMPOSE_ARG, Method.CI_ENV,
-     Method.DOTENV, Method.NOTEBOOK_ENV, Method.TOX_ENV}
+     Method.DOTENV, Method.NOTEBOOK_ENV, Method.TOX_ENV, Method.PYTHON_ENV}
 )  # fmt: skip
 
 

@@ -101,6 +101,7 @@ class Method(StrEnum):
     TOX_ENV = "tox set_env"  # a tox environment's set_env/setenv (its commands' environment)
     TOX = "tox config"  # tox 3's indexserver
     SETUP_CFG = "setup.cfg"  # setuptools' [easy_install] (setup_requires)
+    PYTHON_ENV = "os.environ"  # a Python script's os.environ[...] = / env={...} of subprocess
 
 
 class Tool(StrEnum):

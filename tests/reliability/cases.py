@@ -24,6 +24,13 @@ def b(text: str) -> bytes:
     return text.encode("utf-8")
 
 
+_PY = (
+    f'import os, subprocess, sys\nos.environ["PIP_INDEX_URL"] = "{OLD}"\n'
+    f'subprocess.run([sys.executable, "-m", "pip", "install", "-i", "{OLD}", "x"])\n'
+    f"os.system('pip install --index-url {OLD} y')\n"
+)
+
+
 def one(id: str, title: str, path: str, text: str | bytes, outcome: str, *where: str,
         **kw: object) -> Case:  # fmt: skip
     """A single-file case; for ``fix`` the expected bytes are the exact OLD -> NEW swap."""
@@ -445,6 +452,16 @@ X: list[Case] = [
     one("X16", "deep nesting in a compose mapping with a setting inside", "compose.yaml",
         "".join(f"{'  ' * i}k{i}:\n" for i in range(400)) + f"{'  ' * 400}PIP_INDEX_URL: {OLD}\n",
         "error", "compose.yaml:201:401: PS900 too deeply nested: not read", budget=5.0),
+    # libcst's native parser overflows its stack on these (a crash): CPython refuses them first
+    one("X26", "50,000 nested lists in a Python script that calls pip", "build.py",
+        f"import os\nos.system('pip install -i {OLD} x')\nx = " + "[" * 50000 + "]" * 50000
+        + "\n", "error", "build.py:1:1: PS900 too deeply nested to parse", budget=5.0),
+    one("X27", "a 50,000-long unary chain in a Python script", "build.py",
+        f"import os\nos.system('pip install -i {OLD} x')\nx = (" + "-\n" * 50000 + "1)\n",
+        "error", "build.py:1:1: PS900 too deeply nested to parse", budget=5.0),
+    one("X28", "a Python script: an os.environ index, a list command and a shell string",
+        "tools/build.py", _PY, "fix", "tools/build.py:2:32: PS101", "tools/build.py:3:64: PS101",
+        "tools/build.py:4:36: PS101", after={"tools/build.py": b(_PY.replace(OLD, NEW))}),
 ]
 # tox's configuration (tox.ini, setup.cfg, tox.toml)
 T: list[Case] = [

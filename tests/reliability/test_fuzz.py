@@ -63,6 +63,11 @@ TOKENS: dict[str, tuple[str, ...]] = {
             "setenv =\n", "set_env = ", "    PIP_INDEX_URL = ", "indexserver =\n",
             "    default = ", "{opts} {packages}", "{env:X:", "}", "{envpython} -m pip ",
             "pip install -i ", "- ", "\\\n", "# c\n", "; c\n", "=", ":", "    "),
+    "python": ("import os\n", "subprocess.run(", "os.system(", ", shell=True)", "[", "]",
+               "'pip', 'install', '-i', '", "sys.executable, '-m', 'pip', ", "f'", "{x}", "{{",
+               "os.environ['PIP_INDEX_URL'] = ", "env={**os.environ, 'UV_INDEX': ", "}",
+               "pip.main(['install', '--index-url=", "'''", '"', "'", "\\", "\\x41", " '\n'",
+               "def f():\n    ", "MIRROR = '", "(", ")", "rb'", "# c\n", "\t"),
 }  # fmt: skip
 
 text_chars = st.characters(exclude_categories=("Cs",))
@@ -256,6 +261,11 @@ def test_fuzz_notebook(text: str) -> None:
 @given(documents("tox"))
 def test_fuzz_tox(text: str) -> None:
     _target("tox", text)
+
+
+@given(documents("python"))
+def test_fuzz_python(text: str) -> None:
+    _target("python", text)
 
 
 ENCODINGS = ("utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "latin-1")

@@ -27,6 +27,7 @@ from pipsrc.rules.kindtexts import (
     makefile,
     markdown,
     notebook,
+    python,
     tox,
 )
 
@@ -65,6 +66,7 @@ RENDERERS: dict[str, tuple[str, Render, bool]] = {
     "notebook": ("setup.ipynb", notebook, True),
     "markdown": ("docs/install.md", markdown, True),
     "tox": ("tox.ini", tox, True),
+    "python": ("tools/build.py", python, True),
 }
 # kinds read only when asked for, never fixed: their bad examples have no fixed text, and
 # their install commands are examples, not installs (no PS104, PS403 there)
@@ -339,6 +341,10 @@ PARSE_ERRORS: dict[str, tuple[str, str]] = {
     "tox": (
         f"install_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
         f"[testenv]\ninstall_command = python -m pip install -i {ALIYUN} {{opts}} {{packages}}\n",
+    ),
+    "python": (
+        python((("PIP_INDEX_URL", ALIYUN),), "pip install flask", None) + "if True\n",
+        python((("PIP_INDEX_URL", ALIYUN),), "pip install flask", None) + "if True: pass\n",
     ),
     "github-actions": (
         github((), 'if [ -n "$CI" ]; then\n  pip install -i ' + ALIYUN + " flask", None),

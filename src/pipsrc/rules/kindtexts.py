@@ -134,3 +134,14 @@ def tox(env: Env, script: str, comment: str | None) -> str:
         out += "".join(f"    {k} = {v}\n" for k, v in env)
     lines = script.splitlines() or ["pytest"]
     return out + "commands =\n" + "".join(f"    {line}\n" for line in lines)
+
+
+def python(env: Env, script: str, comment: str | None) -> str:
+    """A Python build helper: ``os.environ`` assignments, each script line run through
+    ``subprocess.run(..., shell=True)``."""
+    out = "import os\nimport subprocess\n\n"
+    out += f"# {comment}\n" if comment and env else ""
+    out += "".join(f'os.environ["{k}"] = "{v}"\n' for k, v in env)
+    lines = script.splitlines()
+    out += "".join(f'subprocess.run("{line}", shell=True, check=True)\n' for line in lines)
+    return out

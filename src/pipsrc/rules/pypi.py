@@ -77,7 +77,8 @@ class ImplicitPypi(Rule):
         "`ARG PIP_INDEX_URL`, which an `ENV` would shadow), or `export PIP_INDEX_URL=...` near "
         "the top of a script. Still unsafe when it would turn a `|| pip install x` fallback "
         "to PyPI into a second try of the policy index (see PS109). A Dockerfile fragment "
-        "without FROM is reported as depending on configuration elsewhere instead."
+        "without FROM is reported as depending on configuration elsewhere instead. An install "
+        "in a Python script is reported without a fix (the script may not import `os`)."
     )
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
