@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 
 from pipsrc.catalogue import catalogue
+from pipsrc.kinds import NOT_FIXED
 
 _FORMS_ZH = {"alias": "别名", "legacy": "旧", "intranet": "云内网", "http": "http",
              "canonical": "正式", "vendor": "厂商"}  # fmt: skip
@@ -207,6 +208,37 @@ ZH: tuple[tuple[str, str], ...] = (
         "{key} is {url} but channel_alias is {alias}",
         "`{key}` 是 {url}，但 `channel_alias` 是 {alias}",
     ),
+    (
+        "{url} is a {form} address of {~name}, and the catalogue marks {~name2} as unreliable "
+        "({~note}); choose another mirror, such as {ids*} (`pipsrc fix --mirror ID`)",
+        "{url} 是{name}的{form}地址，且镜像目录把{name2}标为不可靠（{note}）；"
+        "请改用其他镜像，例如 {ids}（`pipsrc fix --mirror ID`）",
+    ),
+    # PS110, PS111 (the internal proxy)
+    (
+        "the proxy's upstream {url} is not the policy's upstream {target}",
+        "代理的上游源 {url} 不是策略指定的上游源 {target}",
+    ),
+    (
+        "the proxy's upstream {url} is not the policy's upstream {target} ({~note})",
+        "代理的上游源 {url} 不是策略指定的上游源 {target}（{note}）",
+    ),
+    (
+        "vendor index {url} is fetched from the internet, not through the proxy: use its "
+        "mirror index {new}",
+        "厂商源 {url} 直接从互联网下载，没有经过代理：请改用代理上对应的镜像索引 {new}",
+    ),
+    (
+        "vendor index {url} is fetched from the internet, not through the proxy ({~note})",
+        "厂商源 {url} 直接从互联网下载，没有经过代理（{note}）",
+    ),
+    # PS401 in poetry.toml
+    (
+        "{key}: a poetry.toml repository is an upload target for `poetry publish -r NAME`: "
+        "installs read only [[tool.poetry.source]]",
+        "`{key}`：poetry.toml 中的仓库是 `poetry publish -r NAME` 的上传目标："
+        "安装只读取 `[[tool.poetry.source]]`",
+    ),
     # PS900, PS901
     ("suppression comment suppresses nothing", "忽略注释没有忽略任何问题"),
     ("YAML parse error: {detail*}", "YAML 解析错误：{detail}"),
@@ -217,6 +249,15 @@ ZH: tuple[tuple[str, str], ...] = (
         "第 {n} 行的 shell 无法解析（{why}）：未修复",
     ),
     ("duplicate key {key} in a mapping", "映射中有重复的键 `{key}`"),
+    ("Python syntax error on line {n}", "第 {n} 行有 Python 语法错误"),
+    (
+        "not valid JSON ({detail*}): notebook not read",
+        "不是有效的 JSON（{detail}）：未读取该笔记本",
+    ),
+    (
+        "content before the first section header: {tool} refuses the file ('no section headers')",
+        "第一个节标题之前有内容：{tool} 拒绝读取该文件（`no section headers`）",
+    ),
     (
         "duplicate option {key} in {section}: pip refuses the file",
         "`{section}` 中有重复的选项 `{key}`：pip 拒绝读取该文件",
@@ -246,6 +287,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "保持原样：配置策略镜像源会让回退到 PyPI 的 `|| pip install` 再次尝试策略镜像源；请用 "
         "`fallback-indexes` 写明回退使用的源",
     ),
+    ("no mirror index for it: change it by hand", "代理上没有它的镜像索引：请手动修改"),
     ("left as it is: {~why}", "保持原样：{why}"),
     ("no fix: {~why}", "不自动修复：{why}"),
     (
@@ -417,17 +459,27 @@ def _worded(text: str, table: tuple[tuple[str, str], ...], phrase: Callable[[str
 
 
 def _phrase(text: str) -> str:
-    """A phrase inside a message: a catalogued mirror's name, else a known phrase."""
+    """A phrase inside a message: a catalogued mirror's name or note, else a known phrase."""
     for mirror in catalogue().mirrors:
         if text == mirror.name_en:
             return mirror.name_zh
+        if text == mirror.note_en and mirror.note_zh:
+            return mirror.note_zh
     return _worded(text, PHRASES, _phrase)
 
 
+_PAGE_NOTE = f" ({NOT_FIXED})"
+_PAGE_NOTE_ZH = "（未修复：Markdown 页面只在 `--include-docs` 时读取，从不修改）"
+
+
 def message(text: str, lang: str) -> str:
-    """A finding's message in ``lang`` (English as it is; unknown messages stay English)."""
+    """A finding's message in ``lang`` (English as it is; unknown messages stay English).
+    The note every finding in a Markdown page carries is worded apart from the message."""
     if lang != "zh":
         return text
+    if text.endswith(_PAGE_NOTE):
+        worded = message(text[: -len(_PAGE_NOTE)], lang)
+        return worded + _PAGE_NOTE_ZH if worded != text[: -len(_PAGE_NOTE)] else text
     worded = _worded(text, ZH, _phrase)
     return worded if worded != text else _worded(text, NOT_CHECKED, _phrase)
 
