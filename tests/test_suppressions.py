@@ -53,9 +53,25 @@ SAMPLES: dict[str, tuple[str, str, int, str]] = {
     "conda-env": ("environment.yml",
                   f"channels:\n  - nodefaults\ndependencies:\n  - pip\n  - pip:\n    - -i {TUNA}\n"
                   "    - flask\n", 6, "PS101"),
+    "tox": ("tox.ini", f"[testenv]\ninstall_command = pip install -i {TUNA} {{opts}} {{packages}}\n",
+            2, "PS101"),
+    "python": ("tools/build.py",
+               f'import subprocess\nsubprocess.run(["pip", "install", "-i", "{TUNA}", "flask"])\n',
+               2, "PS101"),
+    "markdown": ("docs/install.md", f"# Install\n\n```sh\npip install -i {TUNA} flask\n```\n", 4,
+                 "PS101"),
+    "notebook": ("setup.ipynb",
+                 '{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": null,\n'
+                 '   "metadata": {},\n   "outputs": [],\n'
+                 f'   "source": [\n    "!pip install -i {TUNA} flask"\n   ]\n  }}\n ],\n'
+                 ' "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n', 9, "PS101"),
 }  # fmt: skip
-NO_TRAILING = {"pipconf", "lockfile"}  # see the module's docstring
-NO_COMMENTS = {"lockfile"}
+# see the module's docstring; a notebook's comments live inside its cells' JSON strings
+# (tests/kinds/test_notebook.py), not on the file's lines; pipsrc does not yet read a
+# trailing ` #` in tox.ini as the comment tox 4 makes of it (a suppression goes on the
+# line before there)
+NO_TRAILING = {"pipconf", "lockfile", "notebook", "tox"}
+NO_COMMENTS = {"lockfile", "notebook"}
 UNUSED = "PS204"  # a rule that never fires on these lines
 
 

@@ -167,6 +167,20 @@ class Edit:
     def insert(cls, at: int, text: str) -> Edit:
         return cls(at, at, text)
 
+    @staticmethod
+    def joined(edits: list[Edit]) -> list[Edit]:
+        """``edits`` with overlapping deletions made one: each item of a list removes its
+        separator with it, so removing two neighbours takes the separator between them
+        twice (one fix must never overlap itself: the engine would never apply it)."""
+        out: list[Edit] = []
+        for e in sorted(edits, key=lambda e: (e.start, e.end)):
+            last = out[-1] if out else None
+            if last and not last.replacement and not e.replacement and e.start < last.end:
+                out[-1] = Edit(last.start, max(last.end, e.end), "")
+            else:
+                out.append(e)
+        return out
+
 
 @record(frozen=True)
 class Fix:

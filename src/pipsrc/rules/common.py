@@ -80,7 +80,7 @@ def moved_trusted_hosts(doc: Document, s: Setting, ctx: Context, new: str | None
                 edits.append(Edit.delete(th.removal))
             elif entry != new_host and not th.raw.startswith(("http://", "https://")):
                 edits.append(Edit.replace(th.span, new_host))
-    return edits
+    return Edit.joined(edits)
 
 
 def is_https(value: str) -> bool:

@@ -25,6 +25,9 @@ UPSTREAM_KINDS = frozenset(
         "ci-yaml",
         "jenkinsfile",
         "makefile",
+        "notebook",
+        "python",
+        "tox",
     }
 )
 
