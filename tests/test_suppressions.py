@@ -53,8 +53,9 @@ SAMPLES: dict[str, tuple[str, str, int, str]] = {
     "conda-env": ("environment.yml",
                   f"channels:\n  - nodefaults\ndependencies:\n  - pip\n  - pip:\n    - -i {TUNA}\n"
                   "    - flask\n", 6, "PS101"),
-    "tox": ("tox.ini", f"[testenv]\ninstall_command = pip install -i {TUNA} {{opts}} {{packages}}\n",
-            2, "PS101"),
+    "tox": ("tox.ini",
+            f"[testenv]\ninstall_command = pip install -i {TUNA} {{opts}} {{packages}}\n", 2,
+            "PS101"),
     "python": ("tools/build.py",
                f'import subprocess\nsubprocess.run(["pip", "install", "-i", "{TUNA}", "flask"])\n',
                2, "PS101"),
