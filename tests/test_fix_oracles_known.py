@@ -277,6 +277,22 @@ RUN pip install requests
 RUN pip install -i http://mirrors.aliyun.com/pypi/simple/ requests || pip install requests
 """,
     ),
+    "fallback-collapsed/http-twin-of-an-https-attempt": (
+        "build.sh",
+        f"""\
+#!/bin/sh
+export PIP_INDEX_URL={ALIYUN}
+pip install -i http://mirrors.aliyun.com/pypi/simple/ requests || pip install requests
+""",
+    ),
+    "shell-syntax/and-connector-before-a-semicolon": (
+        "build.sh",
+        f"""\
+#!/bin/sh
+export PIP_INDEX_URL={ALIYUN}
+if [ -n "$CI" ]; then pip install x && pip config set global.extra-index-url {ALIYUN}; fi
+""",
+    ),
 }
 
 

@@ -59,6 +59,14 @@ def read(cand: Candidate) -> FileResult:
     return result
 
 
+def _nothing_to_check(r: FileResult) -> bool:
+    """A file of a kind most of whose files are not about packages (Python sources) that
+    holds nothing its parser would locate: dropped at once, not kept, linted and counted
+    as a file checked (a monorepo has tens of thousands of them)."""
+    unparsed = r.doc is not None and not r.doc.problems and r.error is None
+    return unparsed and kinds.screened(r.kind)
+
+
 def parse_read(r: FileResult) -> Document:
     """Parse a file :func:`read` left unparsed (in a worker process on a large tree)."""
     assert r.original is not None
@@ -97,7 +105,9 @@ def collect(
     git_root.cache_clear()  # shared by this run's steps only: a later run asks git again
     files = []
     for i, c in enumerate(cands, 1):
-        files.append(read(c))
+        r = read(c)
+        if not _nothing_to_check(r):
+            files.append(r)
         if progress is not None:
             progress("reading", i, len(cands))
     # Workers inherit the texts (fork) and send back documents; the parsers of the kinds

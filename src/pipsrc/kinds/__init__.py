@@ -270,6 +270,12 @@ def kind_of_head(head: bytes) -> str | None:
     return None
 
 
+def screened(kind: str) -> bool:
+    """Whether ``kind``'s files are screened by literal strings first (``quick``): kinds
+    whose files are many and mostly about something else."""
+    return kind in tables().quick
+
+
 def interesting(kind: str, text: str) -> bool:
     """Whether ``text`` may hold anything the parser of ``kind`` would locate."""
     t = tables()

@@ -18,7 +18,7 @@ from pipsrc.rules.common import (
     policy_over_http,
 )
 from pipsrc.rules.extra import repeats_primary
-from pipsrc.urls import bare_trusted_host, host_port, parse_url
+from pipsrc.urls import bare_trusted_host, host_port, parse_url, same_index
 
 PROXY = "http://devpi.internal:3141/root/pypi/+simple/"
 HTTP_ALIYUN = "http://mirrors.aliyun.com/pypi/simple/"
@@ -168,9 +168,35 @@ class PlainHttpIndex(Rule):
                 continue  # PS101/PS102 replace or remove it (one finding per value)
             if s.kind is SettingKind.EXTRA_INDEX and repeats_primary(doc, s):
                 continue  # PS103 removes it
+            if _https_twin(doc, s, ctx):
+                note = " (no fix: another attempt of its fallback uses it over https already)"
+                yield Violation(s.span, f"index {s.value} uses plain http{note}", s.value or "")
+                continue
             yield Violation(
                 s.span, f"index {s.value} uses plain http", s.value or "", _to_https(doc, s, ctx)
             )
+
+
+def _https_twin(doc: Document, s: Setting, ctx: Context) -> bool:
+    """Whether ``s`` is an attempt of an install fallback (``pip install -i https://M x ||
+    pip install -i http://M x``) whose other attempt names the same index over https: the
+    switch would make the two attempts one."""
+    from pipsrc.rules.fallback import branch_of, own_index
+
+    branch = branch_of(doc, s) if s.site is not None else None
+    if branch is None:
+        return False
+    from pipsrc.resolution import effective_index
+
+    chain, k = branch
+    https = "https" + (s.value or "")[4:]
+    for i, site in enumerate(chain):
+        other = own_index(site) if i != k else None
+        if i != k and other is None:  # a bare attempt: the index its environment gives it
+            other = effective_index(doc, site, ctx).setting
+        if other is not None and same_index(other.value or "", https):
+            return True
+    return False
 
 
 def _to_https(doc: Document, s: Setting, ctx: Context) -> Fix | None:

@@ -353,6 +353,7 @@ _AND_AFTER = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*({_CONT}*)")
 _AND_BEFORE = re.compile(rf"[ \t]*{_CONT}*(?:&&|;)[ \t]*{_CONT}*\Z")
 
 
+_LIST_START = re.compile(r"(?<!\\)\n|\b(?:then|do|else)\b|[({]")
 _OP_AFTER = re.compile(rf"[ \t]*{_CONT}*(\|\||\|)")
 _OP_BEFORE = re.compile(rf"(&&|\|\||\|)[ \t]*{_CONT}*\Z")
 
@@ -370,6 +371,8 @@ def command_removal(text: str, start: int, end: int, line_start: int) -> Span | 
     m = _AND_AFTER.match(text, end)
     lo = max(0, start - 400)
     back = _AND_BEFORE.search(text[lo:start])
+    if m and back and "&&" in back.group(0) and "&&" not in m.group(0):
+        return Span(lo + back.start(), end)  # `C && X; D`: the `&&` goes, the `;` stays
     if m and m.end() < len(text) and text[m.end()] not in "\r\n":
         if not _COMMENT_LINE.search(m.group(1)):
             return Span(start, m.end())
@@ -396,7 +399,17 @@ def _and_joined(text: str, start: int, end: int) -> bool:
     op_after = after.group(1) if after else ""
     if op_before in ("||", "|") or op_after == "|":
         return False
+    if op_after == "" and op_before == "&&" and "||" in _list_before(text, start):
+        return False  # `A && B || C && X` would become `A && B || C` (SC2015)
     return op_after != "||" or op_before == "&&"
+
+
+def _list_before(text: str, start: int) -> str:
+    """The text of the and-or list before ``start`` (back to a line end that is not a
+    continuation, a ``;`` or a compound's opening word), roughly."""
+    head = text[max(0, start - 400) : start]
+    cut = max(head.rfind(";"), *(m.end() for m in _LIST_START.finditer(head)), 0)
+    return head[cut:]
 
 
 def orig_end(segmap: SegMap, offset: int) -> int:
