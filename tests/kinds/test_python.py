@@ -341,3 +341,18 @@ def test_parsing_prints_no_warning_of_python_s() -> None:
         doc = doc_of(text)
     assert not caught, [str(w.message) for w in caught]
     assert one(doc, key="-i").value == A
+
+
+def test_a_truncated_escape_is_kept_not_decoded() -> None:
+    """``\\x-`` and ``\\u`` without their hex digits (Python refuses them; libcst does not):
+    the literal is read, its text kept, and nothing crashes."""
+    from pipsrc.api import Policy, check_text
+
+    policy = Policy().with_index("aliyun")
+    for text in (
+        "import os\nos.environ['PIP_EXTRA_INDEX_URL'] = 'https://pypi\\una.tsinghua.edu.cn/s'\n",
+        "import subprocess\nsubprocess.run('pip install --x\\x-y https://a.example/s/ f', "
+        "shell=True)\n",
+    ):
+        findings = check_text(text, "build.py", policy)
+        assert findings and all("internal error" not in f.message for f in findings), findings

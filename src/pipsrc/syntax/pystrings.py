@@ -96,6 +96,8 @@ def _escape(src: str, binary: bool) -> str:
         return _SIMPLE[c]
     if c in "01234567":
         return chr(int(src[1:], 8))
+    if c in "xuU" and len(src) == 2:
+        return src  # a truncated escape (``\x-``): Python refuses it; the text is kept
     if c == "x":
         return chr(int(src[2:], 16))
     if binary or c not in "uUN":
