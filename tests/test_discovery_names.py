@@ -80,3 +80,79 @@ def test_an_unread_path_beside_a_read_one_is_a_warning(tmp_path: Path) -> None:
     out = invoke(["check", "--mirror", "aliyun", str(repo / "notes.md"), str(repo / "Dockerfile")])
     assert out.exit_code == 1
     assert "notes.md: warning: not a file kind pipsrc reads" in out.output
+
+
+# --- the name table and the screen of Python sources -------------------------------------
+
+
+def _one_regex_kind(name: str, parent: str) -> str | None:
+    """The definition the registry states: every kind's names in one regex over the end of
+    "dir/name", the first entry in table order that matches deciding."""
+    import re
+
+    from pipsrc.kinds import REGISTRY
+
+    groups = "|".join(f"(?P<k{i}>{'|'.join(s.names)})" for i, s in enumerate(REGISTRY))
+    m = re.fullmatch(f"(?:[^/]*/)??(?:{groups})", f"{parent}/{name}" if parent else name)
+    return None if m is None or m.lastgroup is None else REGISTRY[int(m.lastgroup[1:])].kind
+
+
+NAMES = [
+    "Dockerfile", "base.Dockerfile", "Dockerfile.py", "requirements.txt", "base.txt",
+    "config.yml", "ci.yaml", "action.yml", "pip.conf", "app.conf", "compose.yml",
+    "docker-compose.yaml", "environment.yml", "env.yaml", "main.py", "README.md",
+    "pyproject.toml", "uv.lock", "Makefile", "x.mk", ".env", "prod.env", ".condarc",
+    "tox.ini", "setup.cfg", "Jenkinsfile", "build.sh", "notes.ipynb", "index.js", "x.gitlab-ci.yml",
+]  # fmt: skip
+PARENTS = ["", "src", "workflows", "requirements", "pip", ".pip", ".circleci", "condarc.d"]
+
+
+@pytest.mark.parametrize("parent", PARENTS)
+def test_names_are_classified_as_the_one_regex_says(parent: str) -> None:
+    """kind_of_name tries the names that say their directory first, then the others on the
+    name alone (kept per name): the same answer as the one regex, asked twice (the second
+    time from what was kept)."""
+    from pipsrc.kinds import kind_of_name
+
+    for _ in range(2):
+        for name in NAMES:
+            assert kind_of_name(name, parent, docs=True) == _one_regex_kind(name, parent), (
+                parent,
+                name,
+            )
+
+
+def _tree(tmp_path: Path, files: dict[str, bytes]) -> None:
+    for rel, data in files.items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(data)
+
+
+PIP_CALL = (
+    b'import subprocess\nsubprocess.run(["pip", "install", "-i", "https://pypi.org/simple", "x"])\n'
+)
+
+
+def test_python_sources_without_a_pip_call_are_not_candidates(tmp_path: Path) -> None:
+    """Discovery reads a Python source once and drops it when it cannot hold a pip call;
+    the sources that may (UTF-8, UTF-16 with a BOM, one too long to screen) are read."""
+    from pipsrc.discover import SCREEN_BYTES, discover
+
+    long_one = b"# padding\n" * (SCREEN_BYTES // 10 + 1) + PIP_CALL
+    _tree(
+        tmp_path,
+        {
+            "tools/build.py": PIP_CALL,
+            "tools/wide.py": b"\xff\xfe" + PIP_CALL.decode().encode("utf-16-le"),
+            "tools/long.py": long_one,
+            "app/models.py": b"import os\nprint(os.getcwd())\n",
+            "app/pipeline.py": b"pipeline = 1\n",  # a pip word, no way to run a command
+            "app/binary.py": b"\x00\x01\x02",
+        },
+    )
+    found = {c.path for c in discover([str(tmp_path)], str(tmp_path))[0]}
+    assert found == {"tools/build.py", "tools/wide.py", "tools/long.py"}
+    out = invoke(["check", "--mirror", "aliyun", "--no-color", str(tmp_path)]).output
+    for name in ("build.py", "wide.py", "long.py"):
+        assert f"tools/{name}\n" in out, out
+    assert "app/" not in out

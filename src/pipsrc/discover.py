@@ -29,6 +29,7 @@ DEFAULT_EXCLUDED_DIRS = frozenset(
 )  # fmt: skip
 
 HEAD_BYTES = 512  # enough for a shebang, or a licence header and the first FROM
+SCREEN_BYTES = 1 << 16  # a screened file this long or longer goes on to the reader (one read each)
 
 
 @record(frozen=True)
@@ -45,11 +46,35 @@ def maybe_config(path: str, docs: bool = False) -> bool:
     regex over their name, without a stat, a read or a path object. ``path`` is a
     normalised posix path, as git lists it (no ``.`` or empty components).
     """
+    return named_kind(path, docs) is not None
+
+
+def named_kind(path: str, docs: bool = False) -> str | None:
+    """The kind :func:`maybe_config` finds by name; "" for a name without a dot (its kind
+    is decided by its first bytes), None for a file of no kind."""
     slash = path.rfind("/")
     if path.find(".", slash + 1) == -1:
-        return True  # no dot in the name: maybe a Dockerfile or a script, decided by content
+        return ""  # no dot in the name: maybe a Dockerfile or a script, decided by content
     parent = path[path.rfind("/", 0, slash) + 1 : slash] if slash > 0 else ""
-    return kinds.kind_of_name(path[slash + 1 :], parent, docs) is not None
+    return kinds.kind_of_name(path[slash + 1 :], parent, docs)
+
+
+def _may_hold(path: str, kind: str) -> bool:
+    """Whether a file of a screened kind (Python sources) may hold what its parser locates
+    (:func:`pipsrc.kinds.may_be_interesting`), from its bytes: a monorepo's ten thousand
+    sources are dismissed with a read each, before a stat, a path or a record is made.
+    A file that cannot be read here, or is too large, goes on: the reader says why."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return True
+    try:
+        data = os.read(fd, SCREEN_BYTES)
+    except OSError:  # a directory (a submodule), a FIFO without a writer ...
+        return True
+    finally:
+        os.close(fd)
+    return len(data) == SCREEN_BYTES or kinds.may_be_interesting(kind, data)
 
 
 def classify(rel: str, head: bytes | None = None, docs: bool = False) -> str | None:
@@ -179,16 +204,21 @@ class _Finder:
         rel = os.path.relpath(abs_path, self.root_abs).replace(os.sep, "/")
         return abs_path.replace(os.sep, "/") if rel.startswith("../") else rel
 
-    def add(self, abs_path: str, explicit: bool, within: str | None = None) -> None:
+    def add(
+        self, abs_path: str, explicit: bool, within: str | None = None, named: str | None = None
+    ) -> None:
         """Consider one file; ``abs_path`` is absolute and normalised. A symlink is followed
         only to a file inside ``within`` (the given directory it was found under; default the
-        root): pipsrc never writes outside the paths it is given."""
+        root): pipsrc never writes outside the paths it is given. ``named``: the kind its
+        name gives it, if known (a listed file of a screened kind is screened here)."""
         rel = self.rel(abs_path)
         # explicit paths (pre-commit passes file names) honour only the user's excludes
         if explicit:
             if _user_excluded(rel, self.patterns):
                 return
         elif excluded(rel, self.patterns):
+            return
+        if named and kinds.screened(named) and not _may_hold(abs_path, named):
             return
         directory, name = os.path.split(abs_path)
         mode: int | None = None
@@ -254,8 +284,9 @@ class _Finder:
         """Consider ``base/name`` for each listed (posix, normalised) relative name."""
         base = base.rstrip("/") + "/"
         for f in names:
-            if maybe_config(f, self.docs):
-                self.add(base + f, False, within)
+            kind = named_kind(f, self.docs)
+            if kind is not None:
+                self.add(base + f, False, within, kind)
 
 
 def discover(
@@ -287,6 +318,7 @@ def discover(
                 listed = True
         if not listed:  # no git, or git failed: walk (files listed already are deduplicated)
             for f in _walk(abs_given):
-                if maybe_config(f.replace(os.sep, "/"), docs):
-                    finder.add(f, False, within)
+                kind = named_kind(f.replace(os.sep, "/"), docs)
+                if kind is not None:
+                    finder.add(f, False, within, kind)
     return sorted(finder.found.values(), key=lambda c: c.path), finder.skipped

@@ -227,14 +227,30 @@ class _Tables:
 
     def __init__(self, specs: list[KindSpec]) -> None:
         self.by_kind = {s.kind: s for s in specs}
-        # every kind's names in one regex over "dir/name", a group per kind in table order:
-        # one call classifies a path, and dismisses the many files of no kind
-        groups = "|".join(f"(?P<k{i}>{'|'.join(s.names)})" for i, s in enumerate(specs))
-        self.names = re.compile(f"(?:[^/]*/)??(?:{groups})")
+        # every kind's names in one regex, a group per kind in table order: one call
+        # classifies a file, and dismisses the many files of no kind. Names that say their
+        # directory ("workflows/x.yml") are tried first, on "dir/name"; the others on the
+        # name alone, and the answer is kept per name (a monorepo repeats its names).
+        self.dir_names = _names_regex(specs, lambda n: "/" in n.replace("[^/]", ""))
+        self.file_names = _names_regex(specs, lambda n: "/" not in n.replace("[^/]", ""))
         self.kinds = {f"k{i}": s.kind for i, s in enumerate(specs)}
+        self.by_name: dict[str, str | None] = {}
         self.sniffs = [(re.compile(s.sniff.encode()), s.kind) for s in specs if s.sniff]
         self.words = {s.kind: re.compile(s.words, re.MULTILINE) for s in specs}
         self.quick = {s.kind: s.quick for s in specs if s.quick}
+        self.quick_bytes = {
+            kind: tuple(tuple(q.encode() for q in group) for group in groups)
+            for kind, groups in self.quick.items()
+        }
+
+
+def _names_regex(specs: list[KindSpec], which: Callable[[str], bool]) -> re.Pattern[str]:
+    groups = [
+        f"(?P<k{i}>{'|'.join(names)})"
+        for i, s in enumerate(specs)
+        if (names := [n for n in s.names if which(n)])
+    ]
+    return re.compile("|".join(groups) or "(?!)")
 
 
 _tables: _Tables | None = None
@@ -255,8 +271,14 @@ def kind_of_name(name: str, parent: str = "", docs: bool = False) -> str | None:
     """The kind whose names match a file called ``name`` in a directory called ``parent``
     (an opt-in kind, such as Markdown pages, only with ``docs``)."""
     t = tables()
-    m = t.names.fullmatch(f"{parent}/{name}" if parent else name)
-    kind = None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
+    m = t.dir_names.fullmatch(f"{parent}/{name}") if parent else None
+    if m is not None and m.lastgroup is not None:
+        kind: str | None = t.kinds[m.lastgroup]
+    elif name in t.by_name:
+        kind = t.by_name[name]
+    else:
+        m = t.file_names.fullmatch(name)
+        kind = t.by_name[name] = None if m is None or m.lastgroup is None else t.kinds[m.lastgroup]
     if kind is not None and not docs and t.by_kind[kind].opt_in:
         return None
     return kind
@@ -274,6 +296,26 @@ def screened(kind: str) -> bool:
     """Whether ``kind``'s files are screened by literal strings first (``quick``): kinds
     whose files are many and mostly about something else."""
     return kind in tables().quick
+
+
+# text that a byte search for ASCII strings cannot see: UTF-16 or UTF-32, with a BOM
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")
+
+
+def may_be_interesting(kind: str, data: bytes) -> bool:
+    """False only when the file bytes ``data`` cannot hold a string of each of a screened
+    kind's ``quick`` groups: discovery's test, before a file becomes a candidate. Every
+    encoding pipsrc decodes without a BOM (UTF-8, GB18030) keeps ASCII as its bytes, so a
+    string in the text is a string in the bytes; wide text is always let through."""
+    if data.startswith(_WIDE_BOMS):
+        return True
+    for group in tables().quick_bytes.get(kind, ()):
+        for q in group:  # no generator: this runs for every source file of a monorepo
+            if q in data:
+                break
+        else:
+            return False
+    return True
 
 
 def interesting(kind: str, text: str) -> bool:
