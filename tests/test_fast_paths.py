@@ -85,6 +85,30 @@ def test_workers_give_the_same_results_as_one_process(tmp_path: Path) -> None:
     assert len(parsed) >= parallel.MIN_FILES  # enough texts to parse for the workers to run
 
 
+def _texts(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
+def test_a_fix_round_in_workers_fixes_as_one_process(tmp_path: Path) -> None:
+    """The fix loop's rounds are shared out to workers on a large tree (here 228 files in
+    the first round): the files written, the summary and the findings left are those of
+    one process."""
+    one, two = tmp_path / "one", tmp_path / "two"
+    for root in (one, two):
+        root.mkdir()
+        _many_files(root, parallel.MIN_FILES // 3 + 10)
+    args = ("fix", "--mirror", "aliyun", "--show-fixes", "--no-color")
+    code1, out1 = _cli(one, *args, jobs="1")
+    code2, out2 = _cli(two, *args, jobs="2")
+    assert code1 == code2 == 1
+    assert out1 == out2 and out1.startswith("Fixed ")
+    assert _texts(one) == _texts(two)
+    assert "tuna" not in "".join(_texts(one).values())
+    left = [_cli(root, "check", "--mirror", "aliyun", "--format", "json") for root in (one, two)]
+    assert left[0][1].replace(str(one), "") == left[1][1].replace(str(two), "")
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="workers fork on Linux only")
 def test_map_files_keeps_order_and_redoes_a_failed_share(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PIPSRC_JOBS", "3")

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipsrc.compat import zip_strict
 from pipsrc.context import Context
 from pipsrc.engine.linting import lint, lintable
 from pipsrc.engine.reading import Progress, parse_safely
 from pipsrc.engine.results import Change, FileResult, Finding
 from pipsrc.model import Applicability, Document, Edit, Fix, Span
+from pipsrc.parallel import map_files
 from pipsrc.records import field, record
 from pipsrc.redaction import redact
 from pipsrc.textio import LineIndex
@@ -174,11 +176,9 @@ def fix_all(
     snapshot: dict[str, Document] = {}
     for _ in range(MAX_ROUNDS):
         view = ctx.overlay(snapshot)
-        changed: dict[str, Document] = {}
-        for n, path in enumerate(todo, 1):
-            if fixes[path].run(view, enabled, unsafe):
-                changed[path] = fixes[path].doc
-            if progress is not None:
+        changed = _round(fixes, todo, view, enabled, unsafe)
+        if progress is not None:
+            for n in range(1, len(todo) + 1):
                 progress("fixing", n, len(todo))
         if not changed:
             break
@@ -186,6 +186,28 @@ def fix_all(
         view = ctx.overlay(snapshot)
         todo = [p for p, ff in fixes.items() if reads_any(ff.doc, set(changed), view)]
     return fixes
+
+
+def _round(
+    fixes: dict[str, FileFix], todo: list[str], view: Context, enabled: set[str], unsafe: bool
+) -> dict[str, Document]:
+    """Fix each file of ``todo`` against ``view``; the new documents of those that changed.
+
+    A file's fix reads the other files only through ``view``, which no fix changes, so
+    the files of a large round are shared out to worker processes (:mod:`pipsrc.parallel`)
+    like parsing is: each worker sends back the :class:`FileFix` it advanced, which takes
+    the place of the one it started from. The result is the same as one process's."""
+
+    def advance(path: str) -> tuple[FileFix, bool]:
+        ff = fixes[path]
+        return ff, ff.run(view, enabled, unsafe)
+
+    changed: dict[str, Document] = {}
+    for path, (ff, moved) in zip_strict(todo, map_files(advance, todo)):
+        fixes[path] = ff
+        if moved:
+            changed[path] = ff.doc
+    return changed
 
 
 def carry_withheld(withheld: dict[FixKey, str], pmap: PositionMap) -> dict[FixKey, str]:

@@ -236,7 +236,7 @@ class _Tables:
         self.kinds = {f"k{i}": s.kind for i, s in enumerate(specs)}
         self.by_name: dict[str, str | None] = {}
         self.sniffs = [(re.compile(s.sniff.encode()), s.kind) for s in specs if s.sniff]
-        self.words = {s.kind: re.compile(s.words, re.MULTILINE) for s in specs}
+        self.words: dict[str, re.Pattern[str]] = {}  # compiled when a file of the kind is read
         self.quick = {s.kind: s.quick for s in specs if s.quick}
         self.quick_bytes = {
             kind: tuple(tuple(q.encode() for q in group) for group in groups)
@@ -324,7 +324,10 @@ def interesting(kind: str, text: str) -> bool:
     for group in t.quick.get(kind, ()):
         if not any(q in text for q in group):
             return False
-    return t.words[kind].search(text) is not None
+    words = t.words.get(kind)
+    if words is None:
+        words = t.words[kind] = re.compile(t.by_kind[kind].words, re.MULTILINE)
+    return words.search(text) is not None
 
 
 def hook_pattern() -> str:
