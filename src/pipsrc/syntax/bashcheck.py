@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import re
-import shutil
 
 
 @functools.lru_cache(maxsize=512)
@@ -20,6 +19,8 @@ def syntax_error(program: str) -> str | None:
     would cost more than the fix); tree-sitter's verdict stands where there is no bash."""
     if _tree_sitter_error(program) is None:
         return None  # what tree-sitter reads (without an empty body), bash reads
+    import shutil  # (with bz2 and lzma) only when bash is asked: not on most runs
+
     bash = shutil.which("bash")
     if bash is None:
         return "syntax error"
