@@ -33,6 +33,7 @@ from pipsrc.syntax.bashbodies import COMPOUNDS, bodies, sole_in_body
 from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
+from pipsrc.syntax.inline import program_word, unquote
 from pipsrc.syntax.pipcli import Assign, analyze_command
 from pipsrc.syntax.words import (
     Resolved,
@@ -318,6 +319,7 @@ class _Walker(NodeReader):
             # build's --build-arg; tokenizing every mkdir and echo was most of the cost
             return
         words: list[Tok] = []
+        nodes: list[Any] = []
         assigns: list[Assign] = []
         for c in node.children:
             if c.type == "variable_assignment":
@@ -328,13 +330,44 @@ class _Walker(NodeReader):
             elif c.type == "command_name":
                 if c.children:
                     words.append(self.tok(c.children[0]))
+                    nodes.append(c.children[0])
             elif c.type in WORD_NODES:
                 words.append(self.tok(c))
+                nodes.append(c)
         self.ctx.sole = sole_in_body(node)
         try:
             analyze_command(self.ctx, words, assigns, start, end)
         finally:
             self.ctx.sole = False
+        program = program_word(words)
+        if program is not None and nodes[program].type in ("raw_string", "string"):
+            self._inline(*self.rng(nodes[program]))
+
+    def _inline(self, a: int, b: int) -> None:
+        """The program of ``bash -c '...'`` (the quoted word at ``[a, b)``), read as a
+        script of its own in a scope inside this one (:mod:`pipsrc.syntax.inline`); its
+        settings keep only the edits the quoted word can take as they are."""
+        from pipsrc.kinds.scriptcheck import EditChecker
+
+        quoted = self.logical[a:b]
+        program = unquote(quoted)
+        if program is None or not program.strip() or self.ctx.is_bad(a, b):
+            return
+        doc, res = self.ctx.doc, self.ctx.res
+        span, contiguous = res.fspan(a, b)
+        segmap = res.segmap.slice(a + 1, b - 1)
+        sc = Scope(f"sh-c:{span.start}", span.start, span.end, parent=self.scope.id,
+                   nl=self.scope.nl)  # fmt: skip
+        doc.scopes.append(sc)
+        mark = len(doc.settings)
+        analyze(doc, program, segmap, dict(res.env), sc, nested=True, comments=False,
+                editable=self.ctx.editable)  # fmt: skip
+        # a word split by a Dockerfile's line continuation is reported, never edited
+        exact = contiguous and doc.text[span.start : span.end] == quoted
+        checker = EditChecker(doc.text, span.start, span.end, program, segmap,
+                              unquote if exact else None)  # fmt: skip
+        for s in doc.settings[mark:]:
+            checker.check(s)
 
     def declaration(self, node: Any) -> None:
         children = node.children

@@ -21,7 +21,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from pipsrc.compat import zip_strict
 from pipsrc.kinds import shell, yamldoc
 from pipsrc.kinds.scriptcheck import EditChecker
 from pipsrc.model import Document, ParseProblem, Scope
@@ -172,7 +171,7 @@ def analyze_script(
             return before
         group = 1 if m.group(1) is not None else 2
         a, b = m.span(group)
-        plain, segmap = plain[a:b], _narrow(segmap, a, b)
+        plain, segmap = plain[a:b], segmap.slice(a, b)
         decode = _inner(decode, group)
     shell.analyze(doc, masked(plain, masks), segmap, env, scope, nested=True)
     checker = EditChecker(text, sc.start, sc.end, plain, segmap, decode)
@@ -185,16 +184,6 @@ def analyze_script(
 SHELL_C = re.compile(
     r"\s*(?:/usr)?(?:/bin/)?(?:ba|da)?sh\s+(?:-[a-z]+\s+)*-c\s+(?:'([^']*)'|\"([^\"\\\\$`]*)\")\s*"
 )
-
-
-def _narrow(segmap: SegMap, a: int, b: int) -> SegMap:
-    """The map of ``logical[a:b]``."""
-    segs = []
-    for log, file, n in zip_strict(segmap._log, segmap._file, segmap._len):
-        lo, hi = max(log, a), min(log + n, b)
-        if lo < hi:
-            segs.append((lo - a, file + (lo - log), hi - lo))
-    return SegMap(segs)
 
 
 def _inner(

@@ -54,6 +54,16 @@ class SegMap:
                 pos += end - start
         return cls(segs)
 
+    def slice(self, start: int, end: int) -> SegMap:
+        """The map of the logical text's characters ``[start, end)``, as a text of its own
+        (the program in a quoted word)."""
+        segs = []
+        for log, file, n in zip(self._log, self._file, self._len):
+            a, b = max(log, start), min(log + n, end)
+            if b > a:
+                segs.append((a - start, file + (a - log), b - a))
+        return SegMap(segs)
+
     def _seg(self, offset: int) -> int:
         return max(bisect.bisect_right(self._log, offset) - 1, 0)
 

@@ -1,0 +1,92 @@
+"""Commands that run a shell program given as one word: ``bash -c '...'``, ``sh -ec "..."``,
+``su app -c '...'`` (after ``sudo``, ``env NAME=value``, ``exec`` or ``nohup``).
+
+The shell analyser reads that word's text as a program of its own (a child process: it sees
+the environment, and what it sets does not come back). Only a quoted word whose text the
+outer shell passes on as written is read: a single-quoted one, or a double-quoted one
+without a backslash, a backquote or a ``$(``; a ``$NAME`` in it is read as the child's
+variable, which it is for the environment variables a Dockerfile's ``ENV``/``ARG`` and an
+``export`` set. :func:`unquote` reads the word back after an edit, so that a fix inside it
+is kept only when the quoted word still holds the program with the same edit.
+"""
+
+from __future__ import annotations
+
+from pipsrc.syntax.words import Tok, value_at
+
+SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
+# shell options that take a value (``bash -o pipefail -c ...``)
+_SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
+_SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"})
+_ENV_VALUE_OPTIONS = frozenset({"-u", "--unset", "-C", "--chdir"})
+
+
+def program_word(words: list[Tok]) -> int | None:
+    """The index of the word that ``words`` runs as a shell program, or None."""
+    i = _after_wrappers(words, 0)
+    name = value_at(words, i)
+    if name is None:
+        return None
+    base = name.rsplit("/", 1)[-1]
+    if base in SHELLS:
+        return _shell_program(words, i + 1)
+    if base == "su":
+        return _su_program(words, i + 1)
+    return None
+
+
+def _after_wrappers(words: list[Tok], i: int) -> int:
+    """The index of the command after ``sudo [options]``, ``env [NAME=value ...]``,
+    ``exec`` and ``nohup`` prefixes."""
+    while (w := value_at(words, i)) is not None:
+        if w == "sudo":
+            i += 1
+            while (f := value_at(words, i)) is not None and f.startswith("-"):
+                i += 2 if f in _SUDO_VALUE_OPTIONS else 1
+        elif w == "env":
+            i += 1
+            while (f := value_at(words, i)) is not None and (f.startswith("-") or "=" in f):
+                i += 2 if f in _ENV_VALUE_OPTIONS else 1
+        elif w in ("exec", "nohup"):
+            i += 1
+        else:
+            break
+    return i
+
+
+def _shell_program(words: list[Tok], i: int) -> int | None:
+    """After a shell's name: the program word of ``-c`` (options come first: ``-ec``,
+    ``-o pipefail -c``, ``--login -c``), or None."""
+    seen_c = False
+    while (w := value_at(words, i)) is not None and w[:1] in ("-", "+") and w not in ("-", "+"):
+        if w == "--":
+            i += 1
+            break
+        if w in _SHELL_VALUE_OPTIONS:
+            i += 2
+            continue
+        if w[0] == "-" and not w.startswith("--") and "c" in w[1:]:
+            seen_c = True
+        i += 1
+    return i if seen_c and i < len(words) else None
+
+
+def _su_program(words: list[Tok], i: int) -> int | None:
+    """``su [options] [-] [user] -c PROGRAM``: the word after ``-c``/``--command``."""
+    for j in range(i, len(words) - 1):
+        if value_at(words, j) in ("-c", "--command"):
+            return j + 1
+    return None
+
+
+def unquote(quoted: str) -> str | None:
+    """The program the quoted word ``quoted`` passes to the shell, or None when it is not
+    one quoted word the outer shell leaves as written."""
+    if len(quoted) < 2 or quoted[0] not in "'\"" or quoted[-1] != quoted[0]:
+        return None
+    body = quoted[1:-1]
+    if quoted[0] == "'":
+        return None if "'" in body else body
+    if any(c in body for c in '"\\`') or "$(" in body:
+        return None
+    return body
