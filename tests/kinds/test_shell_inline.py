@@ -125,14 +125,20 @@ def test_a_fix_inside_the_quoted_program(before: str, after: str) -> None:
     assert fix_text(after, path, POLICY) == after
 
 
-def test_a_word_split_by_a_continuation_is_reported_not_edited() -> None:
-    """The RUN's program has no line continuation inside the word; the file has: the
-    quoted word in the file is not the word bash gets, so it is not edited."""
-    text = f'FROM python:3.12\nRUN bash -c "pip install \\\n      -i {PYPI} x"\n'
-    doc = parse("dockerfile", text, "Dockerfile")
-    (s,) = [s for s in doc.settings if s.value == PYPI]
-    assert not s.editable
-    assert fix_text(text, "Dockerfile", POLICY) == text
+def test_a_word_broken_by_continuations_is_edited_between_them() -> None:
+    """A Dockerfile's line continuations inside the quoted word are not part of the program
+    bash gets: a value between them is edited, a removal across one is refused."""
+    text = (
+        "FROM python:3.12\nRUN /bin/bash -c '\\\n"
+        f"    pip install -U pip -i {PYPI} && \\\n"
+        f"    pip install x -i {ALIYUN} --extra-index-url \\\n      {TUNA} && \\\n"
+        "    pip cache purge'\n"
+    )
+    fixed = fix_text(text, "Dockerfile", POLICY, unsafe=True)
+    assert fixed == text.replace(PYPI, ALIYUN)
+    doc = parse("dockerfile", fixed, "Dockerfile")
+    (extra,) = [s for s in doc.settings if s.value == TUNA]
+    assert extra.removal is None  # the option and its value are on two lines
 
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="bash judges the fixed script")

@@ -33,7 +33,7 @@ from pipsrc.syntax.bashbodies import COMPOUNDS, bodies, sole_in_body
 from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
-from pipsrc.syntax.inline import program_word, unquote
+from pipsrc.syntax.inline import decoder, program_word, unquote
 from pipsrc.syntax.pipcli import Assign, analyze_command
 from pipsrc.syntax.words import (
     Resolved,
@@ -354,7 +354,7 @@ class _Walker(NodeReader):
         if program is None or not program.strip() or self.ctx.is_bad(a, b):
             return
         doc, res = self.ctx.doc, self.ctx.res
-        span, contiguous = res.fspan(a, b)
+        span, _ = res.fspan(a, b)
         segmap = res.segmap.slice(a + 1, b - 1)
         sc = Scope(f"sh-c:{span.start}", span.start, span.end, parent=self.scope.id,
                    nl=self.scope.nl)  # fmt: skip
@@ -362,10 +362,9 @@ class _Walker(NodeReader):
         mark = len(doc.settings)
         analyze(doc, program, segmap, dict(res.env), sc, nested=True, comments=False,
                 editable=self.ctx.editable)  # fmt: skip
-        # a word split by a Dockerfile's line continuation is reported, never edited
-        exact = contiguous and doc.text[span.start : span.end] == quoted
-        checker = EditChecker(doc.text, span.start, span.end, program, segmap,
-                              unquote if exact else None)  # fmt: skip
+        # the word as the file holds it, maybe broken by a Dockerfile's line continuations
+        decode = decoder(doc.text, res.segmap.slice(a, b).file_ranges(), quoted)
+        checker = EditChecker(doc.text, span.start, span.end, program, segmap, decode)
         for s in doc.settings[mark:]:
             checker.check(s)
 

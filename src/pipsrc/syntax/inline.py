@@ -6,12 +6,15 @@ the environment, and what it sets does not come back). Only a quoted word whose 
 outer shell passes on as written is read: a single-quoted one, or a double-quoted one
 without a backslash, a backquote or a ``$(``; a ``$NAME`` in it is read as the child's
 variable, which it is for the environment variables a Dockerfile's ``ENV``/``ARG`` and an
-``export`` set. :func:`unquote` reads the word back after an edit, so that a fix inside it
-is kept only when the quoted word still holds the program with the same edit.
+``export`` set. :func:`decoder` reads the word back from the file after an edit, so that a
+fix inside it is kept only when the quoted word still holds the program with the same edit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from pipsrc.compat import pairwise
 from pipsrc.syntax.words import Tok, value_at
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
@@ -90,3 +93,26 @@ def unquote(quoted: str) -> str | None:
     if any(c in body for c in '"\\`') or "$(" in body:
         return None
     return body
+
+
+def decoder(text: str, ranges: list[tuple[int, int]], quoted: str) -> Callable[[str], str | None]:
+    """A reader of the program from the file text between the first of ``ranges`` and the
+    end of the last (the quoted word, which the host file may break with what it drops
+    between ranges: a Dockerfile's line continuations); None when the ranges do not hold
+    ``quoted``. An edit keeps the dropped text as it is, or the word is not read back."""
+    if not ranges or "".join(text[a:b] for a, b in ranges) != quoted:
+        return lambda body: None
+    gaps = [text[end:start] for (_, end), (start, _) in pairwise(ranges)]
+
+    def decode(body: str) -> str | None:
+        parts, pos = [], 0
+        for gap in gaps:
+            at = body.find(gap, pos)
+            if at < 0:
+                return None
+            parts.append(body[pos:at])
+            pos = at + len(gap)
+        parts.append(body[pos:])
+        return unquote("".join(parts))
+
+    return decode

@@ -64,6 +64,10 @@ class SegMap:
                 segs.append((a - start, file + (a - log), b - a))
         return SegMap(segs)
 
+    def file_ranges(self) -> list[tuple[int, int]]:
+        """The file ranges the logical text is made of, in order."""
+        return [(f, f + n) for f, n in zip(self._file, self._len)]
+
     def _seg(self, offset: int) -> int:
         return max(bisect.bisect_right(self._log, offset) - 1, 0)
 
