@@ -186,6 +186,9 @@ def main(argv: list[str]) -> int:
     """``python -m pipsrc.docs rules [DIR]``: the rule pages; ``... hooks``: the hooks'
     ``files:`` patterns in ``.pre-commit-hooks.yaml`` and ``.pre-commit-config.yaml``."""
     what = argv[0] if argv else "rules"
+    if what.startswith("-"):  # --help, or an option this tool does not have: never a folder
+        print("usage: python -m pipsrc.docs [rules [DIR] | hooks]")
+        return 0 if what in ("-h", "--help") else 2
     if what == "hooks":
         for name in HOOK_FILES:
             path = Path(name)

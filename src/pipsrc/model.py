@@ -326,6 +326,9 @@ class Scope:
     # its settings reach the scopes that inherit from it only from their position on (a CI
     # job's `pip config set` reaches the later steps, not the earlier ones)
     ordered: bool = False
+    # a program a command of the parent scope runs (``bash -c '...'``): configuration the
+    # parent gets reaches it, so PS104 configures the parent for it
+    inline: bool = False
 
 
 @record

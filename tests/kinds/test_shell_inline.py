@@ -151,3 +151,30 @@ def test_a_removal_inside_the_program_keeps_it_a_program() -> None:
     assert subprocess.run(["bash", "-n"], input=after.encode(), check=False).returncode == 0
     program = after.split("bash -c ", 1)[1].strip()
     assert unquote(program) is not None and "pip install -i" in program
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "FROM python:3.12\nRUN env A=1 sh -ec 'pip install z'\nRUN bash -c 'pip install y'\n",
+            f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}/"\n'
+            "RUN env A=1 sh -ec 'pip install z'\nRUN bash -c 'pip install y'\n",
+        ),
+        (
+            "#!/bin/bash\nset -e\nbash -c 'pip install y'\n",
+            f'#!/bin/bash\nset -e\nexport PIP_INDEX_URL="${{PIP_INDEX_URL:-{ALIYUN}/}}"\n'
+            "bash -c 'pip install y'\n",
+        ),
+    ],
+)
+def test_an_unconfigured_program_gets_its_index_from_the_command_scope(
+    before: str, after: str
+) -> None:
+    """PS104 configures the scope of the command that runs the program (the stage, the
+    script), once for every program in it: the child process inherits the variable."""
+    path = "Dockerfile" if before.startswith("FROM") else "build.sh"
+    assert fix_text(before, path, POLICY) == after
+    doc = parse("dockerfile" if path == "Dockerfile" else "shell", after, path)
+    ctx = Context(POLICY, {doc.path: doc})
+    assert all(effective_index(doc, site, ctx).setting is not None for site in doc.sites)

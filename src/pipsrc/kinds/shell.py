@@ -357,7 +357,7 @@ class _Walker(NodeReader):
         span, _ = res.fspan(a, b)
         segmap = res.segmap.slice(a + 1, b - 1)
         sc = Scope(f"sh-c:{span.start}", span.start, span.end, parent=self.scope.id,
-                   nl=self.scope.nl)  # fmt: skip
+                   nl=self.scope.nl, inline=True)  # fmt: skip
         doc.scopes.append(sc)
         mark = len(doc.settings)
         analyze(doc, program, segmap, dict(res.env), sc, nested=True, comments=False,

@@ -111,6 +111,13 @@ class ImplicitPypi(Rule):
             fixed=f'#!/bin/sh\nset -e\nexport PIP_INDEX_URL="${{PIP_INDEX_URL:-{ALIYUN}}}"\n'
             "pip install -r requirements.txt\n",
         ),
+        # the program of a `bash -c` sees the stage's environment: the stage is configured
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nRUN /bin/bash -c 'source /venv/bin/activate && pip install salt'\n",
+            fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
+            "RUN /bin/bash -c 'source /venv/bin/activate && pip install salt'\n",
+        ),
         # the index comes from the policy file only: the insertion waits for --unsafe-fixes
         Example(
             "Dockerfile",
@@ -181,38 +188,50 @@ class ImplicitPypi(Rule):
                 Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
                 f"Give {reset.key} the index {ctx.policy.index} where it is emptied",
             ), ""
-        scope = doc.scope(site.scope)
+        key = configured_in(doc, site.scope)
+        scope = doc.scope(key)
         if (
             scope is None
             or scope.insert_at is None
             or ctx.policy.index is None
             or not doc.fixable
-            or site.scope in done
+            or key in done
         ):
             return None, ""
         inherited = next(
-            (done[sid] for sid in scope_chain(doc, site.scope)[1:] if done.get(sid) is not None),
+            (done[sid] for sid in scope_chain(doc, key)[1:] if done.get(sid) is not None),
             None,
         )
         if inherited is not None and inherited.edits[0].replacement.lstrip().startswith("ENV "):
-            done[site.scope] = inherited
+            done[key] = inherited
             return inherited, ""
-        done[site.scope] = None
-        first = min(s.span.start for s in sites if s.scope == site.scope)
+        done[key] = None
+        first = min(s.span.start for s in sites if configured_in(doc, s.scope) == key)
         edit = configure(doc, scope, ctx, site.tool, first)
         if edit is None:
             return None, ""
         # a `|| pip install x` fallback to PyPI would try the policy index again: which
         # index the fallback should use is the author's call (PS109)
-        if feeds_a_fallback(doc, None, site.scope, ctx):
+        reached = {sid for sid in {s.scope for s in doc.sites} if configured_in(doc, sid) == key}
+        if any(feeds_a_fallback(doc, None, sid, ctx) for sid in reached | {key}):
             return None, _FALLBACK_NOTE
         fix = Fix(
             (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
             Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
             f"Configure the index {ctx.policy.index} for this scope",
         )
-        done[site.scope] = fix
+        done[key] = fix
         return fix, ""
+
+
+def configured_in(doc: Document, scope_id: str) -> str:
+    """The scope whose configuration PS104 adds for installs in ``scope_id``: the scope
+    itself, or for the program of a ``bash -c`` the scope of the command that runs it."""
+    scope = doc.scope(scope_id)
+    while scope is not None and scope.inline and scope.parent is not None:
+        scope_id = scope.parent
+        scope = doc.scope(scope_id)
+    return scope_id
 
 
 def _hosted(doc: Document, site: InstallSite) -> bool:
