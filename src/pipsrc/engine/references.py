@@ -61,7 +61,9 @@ def _locate(root: str, root_real: str, base_path: str, name: str, known: set[str
             continue
         if rel in known:
             return rel
-        real = os.path.realpath(os.path.join(root, *rel.split("/")))
-        if real.startswith(root_real + os.sep) and os.path.isfile(real):
+        path = os.path.join(root, *rel.split("/"))
+        if not os.path.isfile(path):  # one stat; most names tried beside the referrer are not
+            continue
+        if os.path.realpath(path).startswith(root_real + os.sep):
             return rel
     return None
