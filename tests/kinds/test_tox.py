@@ -232,3 +232,58 @@ def test_each_scope_once_with_its_parent() -> None:
     ids = [s.id for s in doc.scopes]
     assert len(ids) == len(set(ids)), ids
     assert doc.scope("env.a") is not None and doc.scope("env.a").parent == "env_run_base"  # type: ignore[union-attr]
+
+
+TOX_COMMENTS = [
+    f"[testenv]\ninstall_command = pip install -i {A} {{opts}} {{packages}}  # the mirror\n",
+    f"[testenv]\ninstall_command = pip install -i {A} {{opts}} {{packages}}#no blank\n",
+    f"[testenv]\nset_env =\n    PIP_INDEX_URL = {A} # was {B}\n    PIP_EXTRA_INDEX_URL={B}\n",
+    f"[testenv]\ncommands =\n    pip install -i {A} x  # {B}\n    pip install -f {B} y\n",
+    f"[testenv]\ncommands =\n    pip install -i {A} x \\\\# not a comment\n",
+    f"[tox]\nindexserver =\n    default = {A}  # {B}\n",
+]
+
+
+@pytest.mark.parametrize("text", TOX_COMMENTS)
+def test_inline_comments_are_read_as_tox_4_reads_them(text: str) -> None:
+    """tox 4's own loader (IniLoader.process_raw) strips a value's comments: the URLs pipsrc
+    finds in a value are the URLs left in tox's reading of it, and a trailing comment is a
+    comment (a suppression can live there)."""
+    from tox.config.loader.ini import IniLoader
+
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    doc = t(text)
+    for section in parser.sections():
+        for key, raw in parser[section].items():
+            seen = IniLoader.process_raw(None, None, raw)
+            want = sorted(u for u in (A, B) for _ in range(seen.count(u)))
+            got = sorted(
+                s.value or ""
+                for s in doc.settings
+                if s.value in (A, B) and _in_option(text, s.span.start, key)
+            )
+            assert got == want, (key, seen)
+    hashes = [i for i, c in enumerate(text) if c == "#" and text[i - 1] != "\\"]
+    assert [c.span.start for c in doc.comments] == hashes
+
+
+def _in_option(text: str, offset: int, key: str) -> bool:
+    """Whether ``offset`` is in the value of the option ``key`` (the nearest key above)."""
+    lines = text[:offset].split("\n")
+    for above in reversed(lines):
+        if above[:1] not in (" ", "\t") and "=" in above:
+            return above.split("=", 1)[0].strip() == key
+    return False
+
+
+def test_a_trailing_suppression_in_tox_ini() -> None:
+    from pipsrc.api import check_text
+    from pipsrc.policy import Policy
+
+    text = (
+        f"[testenv]\ninstall_command = pip install -i {A} {{packages}}  # pipsrc: ignore[PS101]\n"
+    )
+    assert not [
+        f for f in check_text(text, "tox.ini", Policy().with_index("aliyun")) if f.code == "PS101"
+    ]

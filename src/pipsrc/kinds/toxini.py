@@ -36,6 +36,7 @@ import re
 from pipsrc.kinds import shell
 from pipsrc.kinds.pipconf import IniOption, scan_ini
 from pipsrc.model import (
+    Comment,
     Document,
     FileKind,
     Insertion,
@@ -64,6 +65,7 @@ _SETENV_KEYS = frozenset({"set-env", "setenv"})
 _EASY_INSTALL = {"index-url": K.INDEX, "find-links": K.FIND_LINKS}
 _TOKEN = re.compile(r"\S+")
 _ITEM = re.compile(r"[^\s,]+")
+_INLINE_COMMENT = re.compile(r"[ \t]*(?<!\\)#")
 
 
 def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) -> None:
@@ -88,10 +90,11 @@ def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) ->
             _dependency_links(doc, opt, pieces)
             continue
         if section == core and opt.norm == "indexserver":
-            _indexserver(doc, pieces, section)
+            _indexserver(doc, _uncommented(doc, pieces), section)
             continue
         if section != "testenv" and not section.startswith("testenv:"):
             continue
+        pieces = _uncommented(doc, pieces)
         if opt.norm == "install-command":
             command(doc, env_scope(doc, section), [(a, b, " ") for a, b in pieces])
         elif opt.norm in _COMMAND_KEYS:
@@ -99,6 +102,22 @@ def read_ini(doc: Document, start: int, end: int, *, setup_cfg: bool = False) ->
                 command(doc, env_scope(doc, section), parts)
         elif opt.norm in _SETENV_KEYS:
             set_env_lines(doc, section, pieces)
+
+
+def _uncommented(doc: Document, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The value lines as tox 4 reads them: from the first ``#`` not escaped as ``\\#`` to
+    the line's end is a comment (with the blanks before it), recorded for suppressions."""
+    out = []
+    for a, b in pieces:
+        m = _INLINE_COMMENT.search(doc.text, a, b)
+        if m is None:
+            out.append((a, b))
+            continue
+        hash_at = m.end() - 1
+        doc.comments.append(Comment(Span(hash_at, b), doc.text[hash_at + 1 : b], False))
+        if m.start() > a:
+            out.append((a, m.start()))
+    return out
 
 
 def env_scope(doc: Document, section: str) -> Scope:
@@ -193,9 +212,6 @@ def set_env_lines(doc: Document, section: str, pieces: list[tuple[int, int]]) ->
         if m is None or m.group(1) not in ENV_VARS:
             continue
         vs, ve = m.start(2), b
-        comment = re.search(r"\s#", text[vs:ve])
-        if comment is not None:
-            ve = vs + comment.start()
         while ve > vs and text[ve - 1] in " \t":
             ve -= 1
         line_start = text.rfind("\n", 0, a) + 1
