@@ -123,6 +123,19 @@ def test_fstring_fields_and_module_constants() -> None:
     assert third.value is None and not third.editable
 
 
+def test_an_fstring_naming_a_parameter_in_a_command_list() -> None:
+    """A field that is no module constant (a parameter) in an item of a command list is an
+    unknown part of the word, not an internal error that skips the file."""
+    text = HEAD + (
+        "def alive(pid):\n"
+        '    subprocess.run(["tasklist", "/FI", f"PID eq {pid}", f"{MIRROR}-{pid}"])\n'
+        f'    subprocess.run(["pip", "install", "-i", "{A}", "six"])\n'
+    )
+    doc = doc_of(text)
+    (index,) = [s for s in doc.settings if s.key == "-i"]
+    assert index.value == A and index.editable
+
+
 def test_environ_assignments_and_their_line_edits() -> None:
     text = HEAD + (
         f'os.environ["PIP_INDEX_URL"] = "http://{A[8:]}"\n'

@@ -295,6 +295,39 @@ def test_env_prefix_via_env_command() -> None:
     assert s.site == 0 and s.value == "https://a/simple"
 
 
+@pytest.mark.parametrize(
+    "wrapped",
+    [
+        "timeout 600 pip install -i https://a/simple x",
+        "timeout -s KILL 10m pip install -i https://a/simple x",
+        "nice -n 10 pip install -i https://a/simple x",
+        "stdbuf -oL pip install -i https://a/simple x",
+        "ionice -c 3 pip install -i https://a/simple x",
+        "xargs -a reqs.txt pip install -i https://a/simple",
+        "runuser -u app -- pip install -i https://a/simple x",
+    ],
+)
+def test_pip_behind_a_wrapper(wrapped: str) -> None:
+    doc = p(wrapped + "\n")
+    s = one(doc, key="-i")
+    assert s.site == 0 and s.value == "https://a/simple"
+
+
+@pytest.mark.parametrize(
+    ("line", "command"),
+    [
+        ("python -m uv pip install --system x", "python -m uv pip install"),
+        ("python3 -m uv pip compile in.txt", "python3 -m uv pip compile"),
+        ("python -m uv sync --locked", "python -m uv sync"),
+    ],
+)
+def test_uv_run_as_a_python_module_is_uv(line: str, command: str) -> None:
+    """uv's PyPI wheel runs as ``python -m uv``: uv, which reads neither PIP_INDEX_URL nor
+    pip.conf (a PS104 fix must set uv's variable)."""
+    (site,) = p(f"{line}\n").sites
+    assert site.command == command and site.tool is Tool.UV
+
+
 def test_pip_config_file_outside_the_repository_is_opaque() -> None:
     # the named file is not in the repository: pipsrc cannot say which index pip uses
     doc = p("export PIP_CONFIG_FILE=/opt/pip.conf\npip install x\n")

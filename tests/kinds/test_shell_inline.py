@@ -38,6 +38,9 @@ def words(*values: str | None) -> list[Tok]:
         (["sudo", "-u", "app", "-E", "bash", "-c", "P"], 6),
         (["env", "A=1", "-u", "B", "sh", "-c", "P"], 6),
         (["exec", "nohup", "zsh", "-lc", "P"], 4),
+        (["timeout", "-k", "5", "60", "bash", "-c", "P"], 6),
+        (["runuser", "-u", "app", "--", "sh", "-c", "P"], 6),
+        (["conda", "run", "-n", "app", "bash", "-c", "P"], 6),
     ],
 )
 def test_the_program_word_of_a_command(command: list[str], at: int) -> None:

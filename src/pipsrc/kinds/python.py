@@ -250,8 +250,9 @@ class _Walker(Reader):
                 pieces.append(Piece(c.start, c.end, c.value, c.exact))
             elif c.name is not None and len(chunks) == 1:
                 pieces.append(Piece(c.start, c.end, None, False, c.name))
-            elif c.name is not None and self.consts[c.name].value is not None:
-                pieces.append(Piece(c.start, c.end, self.consts[c.name].value, False))
+            elif c.name is not None and (const := self.consts.get(c.name)) is not None:
+                # a module constant inside an f-string; another name (a parameter) is unknown
+                pieces.append(Piece(c.start, c.end, const.value, False))
             else:
                 pieces.append(Piece(c.start, c.end))
         return Tok(start, end, pieces)

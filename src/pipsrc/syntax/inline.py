@@ -1,5 +1,6 @@
 """Commands that run a shell program given as one word: ``bash -c '...'``, ``sh -ec "..."``,
-``su app -c '...'`` (after ``sudo``, ``env NAME=value``, ``exec`` or ``nohup``).
+``su app -c '...'`` (after the wrappers pip is found behind: ``sudo``, ``env NAME=value``,
+``timeout 60``, ``conda run -n x`` ...).
 
 The shell analyser reads that word's text as a program of its own (a child process: it sees
 the environment, and what it sets does not come back). Only a quoted word whose text the
@@ -15,18 +16,17 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipsrc.compat import pairwise
+from pipsrc.syntax.pipcli import command_start
 from pipsrc.syntax.words import Tok, value_at
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
 # shell options that take a value (``bash -o pipefail -c ...``)
 _SHELL_VALUE_OPTIONS = frozenset({"-o", "+o", "-O", "+O", "--rcfile", "--init-file"})
-_SUDO_VALUE_OPTIONS = frozenset({"-u", "-g", "-h", "-p", "-C", "-D", "-r", "-t", "-U"})
-_ENV_VALUE_OPTIONS = frozenset({"-u", "--unset", "-C", "--chdir"})
 
 
 def program_word(words: list[Tok]) -> int | None:
     """The index of the word that ``words`` runs as a shell program, or None."""
-    i = _after_wrappers(words, 0)
+    i = command_start(words)
     name = value_at(words, i)
     if name is None:
         return None
@@ -36,25 +36,6 @@ def program_word(words: list[Tok]) -> int | None:
     if base == "su":
         return _su_program(words, i + 1)
     return None
-
-
-def _after_wrappers(words: list[Tok], i: int) -> int:
-    """The index of the command after ``sudo [options]``, ``env [NAME=value ...]``,
-    ``exec`` and ``nohup`` prefixes."""
-    while (w := value_at(words, i)) is not None:
-        if w == "sudo":
-            i += 1
-            while (f := value_at(words, i)) is not None and f.startswith("-"):
-                i += 2 if f in _SUDO_VALUE_OPTIONS else 1
-        elif w == "env":
-            i += 1
-            while (f := value_at(words, i)) is not None and (f.startswith("-") or "=" in f):
-                i += 2 if f in _ENV_VALUE_OPTIONS else 1
-        elif w in ("exec", "nohup"):
-            i += 1
-        else:
-            break
-    return i
 
 
 def _shell_program(words: list[Tok], i: int) -> int | None:

@@ -50,7 +50,20 @@ _PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
 _PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py|pypy3?")
 _WRAP_RUN = frozenset({"poetry", "pipenv", "pdm", "hatch", "uv", "rye"})
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
-_PASS = frozenset({"nohup", "time", "exec", "command", "nice", "stdbuf"})
+# commands that run the command after their options (and, for timeout, its duration), with
+# the options that take a value
+_PASS: dict[str, tuple[str, ...]] = {
+    "nohup": (),
+    "time": ("-f", "--format", "-o", "--output"),
+    "exec": ("-a",),
+    "command": (),
+    "nice": ("-n", "--adjustment"),
+    "stdbuf": ("-i", "-o", "-e", "--input", "--output", "--error"),
+    "ionice": ("-c", "--class", "-n", "--classdata", "-p", "-P", "-u"),
+    "runuser": ("-u", "--user", "-g", "--group", "-G", "--supp-group"),
+    "timeout": ("-s", "--signal", "-k", "--kill-after"),
+    "xargs": ("-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "-P", "-s"),
+}
 # image builders whose --build-arg NAME=VALUE configures the build, not the script
 _BUILDERS = frozenset({"docker", "podman", "nerdctl", "buildah"})
 _BUILDER_VALUE_OPTS = frozenset(
@@ -92,7 +105,8 @@ def _wrapper_end(words: list[Tok], i: int, base: str) -> int | None:
     if base == "sudo":
         return skip_options(words, i + 1, _SUDO_VALUE)
     if base in _PASS:
-        return i + 1
+        j = skip_options(words, i + 1, _PASS[base])
+        return j + 1 if base == "timeout" else j  # timeout's duration
     if base in _CONDA and nxt == "run":
         return skip_options(words, i + 2, ("-n", "--name", "-p", "--prefix", "--cwd"))
     if base in _WRAP_RUN and nxt == "run":
@@ -109,7 +123,25 @@ def _python_m_pip(words: list[Tok], i: int, base: str) -> Found | None:
         return Tool.PIP, f"{base} -m pip", j + 1, []
     if value_at(words, j) == "-m" and value_at(words, j + 1) == "pip":
         return Tool.PIP, f"{base} -m pip", j + 2, []
+    if value_at(words, j) == "-m" and value_at(words, j + 1) == "uv":  # uv's PyPI wheel
+        if value_at(words, j + 2) == "pip":
+            return Tool.UV, f"{base} -m uv pip", j + 3, []
+        if value_at(words, j + 2) in UV_PROJECT_COMMANDS:
+            return Tool.UV, f"{base} -m uv", j + 2, []
     return None
+
+
+def command_start(words: list[Tok]) -> int:
+    """The index of the command ``words`` runs after its ``env NAME=value`` prefixes and
+    wrappers (``sudo``, ``timeout 60``, ``conda run -n x`` ...)."""
+    i = 0
+    while (v := value_at(words, i)) is not None:
+        base = v.rsplit("/", 1)[-1]
+        after = _env_prefix(words, i + 1, []) if base == "env" else _wrapper_end(words, i, base)
+        if after is None:
+            break
+        i = after
+    return i
 
 
 def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
@@ -238,18 +270,9 @@ def _command_prefixes(ctx: Ctx, assigns: list[Assign], lstart: int, lend: int, b
 
 def find_image_build(words: list[Tok]) -> int | None:
     """Index of the first argument of ``docker build`` (``buildx build``, ``podman build``...)."""
-    i = 0
-    while (v := value_at(words, i)) is not None:
-        base = v.rsplit("/", 1)[-1]
-        if base == "sudo":
-            i = skip_options(words, i + 1, _SUDO_VALUE)
-        elif base in _PASS:
-            i += 1
-        elif base in _BUILDERS:
-            break
-        else:
-            return None
-    else:
+    i = command_start(words)
+    v = value_at(words, i)
+    if v is None or v.rsplit("/", 1)[-1] not in _BUILDERS:
         return None
     i = skip_options(words, i + 1, _BUILDER_VALUE_OPTS)
     sub = value_at(words, i)
