@@ -21,7 +21,9 @@ VENDORS: list[dict[str, Any]] = [
         "reason_en": "CUDA builds of PyTorch are only published there",
         "reason_zh": "CUDA 版本的 PyTorch 只在该源发布",
         "patterns": [
-            # stable /whl/<variant> (also ${CUDA}), nightly/test, torch_stable.html find-links
+            # the root index (every variant), stable /whl/<variant> (also ${CUDA}),
+            # nightly/test, torch_stable.html find-links
+            "https://download.pytorch.org/whl",
             "https://download.pytorch.org/whl/*",
             # China mirrors of the same wheels (find-links pages, use -f)
             "https://mirrors.aliyun.com/pytorch-wheels/*",

@@ -61,6 +61,12 @@ ZH: tuple[tuple[str, str], ...] = (
         "请改为在安装这些厂商包的命令上使用 "
         "`--index-url`",
     ),
+    (
+        "{vendor*} page {url} is a find-links page, not an index: as an extra index pip finds "
+        "nothing there; pass it with -f/--find-links",
+        "{vendor} 页面 {url} 是 find-links 页面而不是索引：作为额外索引 pip 在那里找不到任何包；"
+        "请改用 `-f`/`--find-links` 传入",
+    ),
     # PS104
     (
         "{cmd*} uses pypi.org: no index is configured for it ({~note})",

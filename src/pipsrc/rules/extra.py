@@ -3,6 +3,7 @@ index added for every package (PS106)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from pipsrc.context import Context
@@ -31,6 +32,9 @@ from pipsrc.rules.common import (
     off_policy,
 )
 from pipsrc.urls import rewrite_like, same_mirror
+
+# a page of links (``torch_stable.html``), not a PEP 503 index: pip reads it with -f only
+_PAGE = re.compile(r"\.html?/?$", re.IGNORECASE)
 
 
 def _primaries(doc: Document, s: Setting) -> list[Setting]:
@@ -340,6 +344,12 @@ class ExceptionAsExtraIndex(Rule):
             "requirements.txt",
             f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/cu121\ntorch\n",
         ),
+        # a find-links page given as an index: the finding says to use -f instead
+        Example(
+            "requirements.txt",
+            f"-i {ALIYUN}\n--extra-index-url https://download.pytorch.org/whl/torch_stable.html\n"
+            "torch==2.1.0+cu118\n",
+        ),
         Example(
             "Dockerfile",
             f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nENV PIP_EXTRA_INDEX_URL={TORCH}\n"
@@ -369,12 +379,19 @@ class ExceptionAsExtraIndex(Rule):
             exc = ctx.policy.exception_for(s.value)
             if exc is None or ctx.policy.allowed_extra(s.value):
                 continue
-            yield Violation(
-                s.span,
-                f"{exc[0]} index {s.value} is an extra index: every package may come from it;"
-                " install the vendor packages with --index-url instead",
-                s.value,
-            )
+            if _PAGE.search(s.value):
+                # pip asks <url>/<project>/ of an index: a page such as torch_stable.html
+                # answers nothing, so the option does nothing (and --index-url would fail)
+                message = (
+                    f"{exc[0]} page {s.value} is a find-links page, not an index: as an extra"
+                    " index pip finds nothing there; pass it with -f/--find-links"
+                )
+            else:
+                message = (
+                    f"{exc[0]} index {s.value} is an extra index: every package may come from"
+                    " it; install the vendor packages with --index-url instead"
+                )
+            yield Violation(s.span, message, s.value)
 
 
 RULES: tuple[type[Rule], ...] = (ExtraIndexOffPolicy, RedundantExtraIndex, ExceptionAsExtraIndex)
