@@ -68,7 +68,9 @@ def test_commands_without_a_program_word(command: list[str | None]) -> None:
         ("'pip install x'", "pip install x"),
         ('"pip install -i $IDX x"', "pip install -i $IDX x"),
         ("'it'\"'\"'s'", None),  # not one quoted word
-        ('"pip install \\"x\\""', None),  # the outer shell unescapes
+        ('"pip install \\"x\\""', 'pip install "x"'),  # the outer shell unescapes
+        ('"cd \\`pwd\\` && pip install \\$PKG"', "cd `pwd` && pip install $PKG"),
+        ('"a \\\\ b \\n"', "a \\ b \\n"),  # only \\, \$, \`, \" lose their backslash
         ('"pip install $(cat idx) x"', None),  # the outer shell runs it
         ('"a `b`"', None),
         ("pip", None),
@@ -181,3 +183,17 @@ def test_an_unconfigured_program_gets_its_index_from_the_command_scope(
     doc = parse("dockerfile" if path == "Dockerfile" else "shell", after, path)
     ctx = Context(POLICY, {doc.path: doc})
     assert all(effective_index(doc, site, ctx).setting is not None for site in doc.sites)
+
+
+def test_escapes_in_a_double_quoted_program() -> None:
+    """The outer shell removes the backslash of ``\\"``, ``\\$`` and ``\\```: the program is read
+    without them, and a value between them is edited in place."""
+    before = (
+        "FROM python:3.11\n"
+        f'RUN bash -c "pip install -i \\"{TUNA}\\" six"\n'
+        f'RUN bash -c "cd \\`pwd\\` && export PIP_INDEX_URL=\\"{PYPI}\\" && pip install \\$PKG"\n'
+    )
+    after = before.replace(TUNA, ALIYUN).replace(PYPI, ALIYUN)
+    assert fix_text(before, "Dockerfile", POLICY) == after
+    assert index_of(before, "Dockerfile", 0) == TUNA
+    assert index_of(before, "Dockerfile", 1) == PYPI

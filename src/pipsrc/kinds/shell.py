@@ -33,7 +33,7 @@ from pipsrc.syntax.bashbodies import COMPOUNDS, bodies, sole_in_body
 from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
-from pipsrc.syntax.inline import decoder, program_word, unquote
+from pipsrc.syntax.inline import decoder, program_runs, program_word
 from pipsrc.syntax.pipcli import Assign, analyze_command
 from pipsrc.syntax.words import (
     Resolved,
@@ -350,12 +350,19 @@ class _Walker(NodeReader):
         from pipsrc.kinds.scriptcheck import EditChecker
 
         quoted = self.logical[a:b]
-        program = unquote(quoted)
-        if program is None or not program.strip() or self.ctx.is_bad(a, b):
+        runs = program_runs(quoted)
+        if runs is None or self.ctx.is_bad(a, b):
+            return
+        program = "".join(quoted[r0:r1] for r0, r1 in runs)
+        if not program.strip():
             return
         doc, res = self.ctx.doc, self.ctx.res
         span, _ = res.fspan(a, b)
-        segmap = res.segmap.slice(a + 1, b - 1)
+        segs: list[tuple[int, int, int]] = []  # the program's characters, less the escapes
+        for r0, r1 in runs:
+            for f0, f1 in res.segmap.slice(a + r0, a + r1).file_ranges():
+                segs.append((segs[-1][0] + segs[-1][2] if segs else 0, f0, f1 - f0))
+        segmap = SegMap(segs)
         sc = Scope(f"sh-c:{span.start}", span.start, span.end, parent=self.scope.id,
                    nl=self.scope.nl, inline=True)  # fmt: skip
         doc.scopes.append(sc)

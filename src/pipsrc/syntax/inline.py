@@ -65,15 +65,36 @@ def _su_program(words: list[Tok], i: int) -> int | None:
 
 def unquote(quoted: str) -> str | None:
     """The program the quoted word ``quoted`` passes to the shell, or None when it is not
-    one quoted word the outer shell leaves as written."""
+    one quoted word the outer shell passes on as written (:func:`program_runs`)."""
+    runs = program_runs(quoted)
+    return None if runs is None else "".join(quoted[a:b] for a, b in runs)
+
+
+def program_runs(quoted: str) -> list[tuple[int, int]] | None:
+    """The ranges of ``quoted`` (quotes included) whose characters are the program: all of
+    a single-quoted word's inside; a double-quoted word's inside less the backslash of each
+    ``\\$``, ``\\```, ``\\"``, ``\\\\`` (and a ``\\`` line break, both characters), as the
+    outer shell removes them. None for what the outer shell would change otherwise: a
+    ``$(...)`` or a backquote it runs, a quote that ends the word early."""
     if len(quoted) < 2 or quoted[0] not in "'\"" or quoted[-1] != quoted[0]:
         return None
-    body = quoted[1:-1]
+    end = len(quoted) - 1
     if quoted[0] == "'":
-        return None if "'" in body else body
-    if any(c in body for c in '"\\`') or "$(" in body:
-        return None
-    return body
+        return None if "'" in quoted[1:end] else [(1, end)]
+    runs: list[tuple[int, int]] = []
+    start, i = 1, 1
+    while i < end:
+        c = quoted[i]
+        if c == "\\" and i + 1 < end and quoted[i + 1] in '$`"\\\n':
+            runs.append((start, i))
+            start = i + 1 if quoted[i + 1] != "\n" else i + 2
+            i += 2
+            continue
+        if c in '"`' or (c == "$" and quoted[i + 1 : i + 2] == "("):
+            return None
+        i += 1
+    runs.append((start, end))
+    return [(a, b) for a, b in runs if b > a]
 
 
 def decoder(text: str, ranges: list[tuple[int, int]], quoted: str) -> Callable[[str], str | None]:
