@@ -293,6 +293,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "保持原样：配置策略镜像源会让回退到 PyPI 的 `|| pip install` 再次尝试策略镜像源；请用 "
         "`fallback-indexes` 写明回退使用的源",
     ),
+    (
+        "an unsafe fix: uv checks uv.lock against the index it is given, so `uv sync` would lock "
+        "again at build time and `--locked` would fail; lock with the policy index first",
+        "不安全的修复：uv 会用给定的源检查 `uv.lock`，因此 `uv sync` 会在构建时重新锁定，"
+        "`--locked` 会失败；请先用策略镜像源重新锁定",
+    ),
     ("no mirror index for it: change it by hand", "代理上没有它的镜像索引：请手动修改"),
     ("left as it is: {~why}", "保持原样：{why}"),
     ("no fix: {~why}", "不自动修复：{why}"),

@@ -50,6 +50,10 @@ _HOSTED = (
     "`{cmd}` uses pypi.org on a GitHub-hosted runner, outside the network the policy is"
     " for (a self-hosted runner would be checked)"
 )
+_RELOCK_NOTE = (
+    " (an unsafe fix: uv checks uv.lock against the index it is given, so `uv sync` would"
+    " lock again at build time and `--locked` would fail; lock with the policy index first)"
+)
 _FALLBACK_NOTE = (
     " (left as it is: configuring the policy index would make a `|| pip install` fallback to"
     " PyPI try the policy index again; name the fallback's index with `fallback-indexes`)"
@@ -117,6 +121,14 @@ class ImplicitPypi(Rule):
             "FROM python:3.12\nRUN /bin/bash -c 'source /venv/bin/activate && pip install salt'\n",
             fixed=f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\n'
             "RUN /bin/bash -c 'source /venv/bin/activate && pip install salt'\n",
+        ),
+        # uv checks its lock against the index: configuring it means locking again
+        Example(
+            "Dockerfile",
+            "FROM python:3.12\nCOPY pyproject.toml uv.lock ./\nRUN uv sync --no-dev\n",
+            fixed=f'FROM python:3.12\nENV UV_DEFAULT_INDEX="{ALIYUN}"\n'
+            "COPY pyproject.toml uv.lock ./\nRUN uv sync --no-dev\n",
+            unsafe=True,
         ),
         # the index comes from the policy file only: the insertion waits for --unsafe-fixes
         Example(
@@ -215,13 +227,16 @@ class ImplicitPypi(Rule):
         reached = {sid for sid in {s.scope for s in doc.sites} if configured_in(doc, sid) == key}
         if any(feeds_a_fallback(doc, None, sid, ctx) for sid in reached | {key}):
             return None, _FALLBACK_NOTE
+        # uv's project commands check uv.lock against the index: a new default index makes
+        # `uv sync` lock again (and `--locked` fail), so the lock must be redone first
+        relocks = site.tool is Tool.UV and " pip " not in f" {site.command} "
         fix = Fix(
             (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
-            Applicability.SAFE if ctx.cli_index else Applicability.UNSAFE,
+            Applicability.SAFE if ctx.cli_index and not relocks else Applicability.UNSAFE,
             f"Configure the index {ctx.policy.index} for this scope",
         )
         done[key] = fix
-        return fix, ""
+        return fix, _RELOCK_NOTE if relocks else ""
 
 
 def configured_in(doc: Document, scope_id: str) -> str:
