@@ -328,6 +328,19 @@ def test_uv_run_as_a_python_module_is_uv(line: str, command: str) -> None:
     assert site.command == command and site.tool is Tool.UV
 
 
+def test_options_held_in_an_unquoted_variable_are_split_as_the_shell_splits_them() -> None:
+    """``M="-i URL"; pip install x $M``: pip gets ``-i`` and the URL (reported where the
+    variable is used, not edited there); ``"$M"`` stays one word."""
+    text = f'M="-i {TUNA} --trusted-host h"\npip install requests $M\npip install x "$M"\n'
+    doc = p(text)
+    first, second = doc.sites
+    index = one(doc, key="-i")
+    assert index.value == TUNA and index.site == first.index and not index.editable
+    assert text[index.span.start : index.span.end] == "$M"
+    assert [s.value for s in doc.settings if s.key == "--trusted-host"] == ["h"]
+    assert not [s for s in doc.settings if s.site == second.index]
+
+
 def test_pip_config_file_outside_the_repository_is_opaque() -> None:
     # the named file is not in the repository: pipsrc cannot say which index pip uses
     doc = p("export PIP_CONFIG_FILE=/opt/pip.conf\npip install x\n")

@@ -370,6 +370,10 @@ def _flags(ctx: Ctx, words: list[Tok], i: int, tool: Tool, site: InstallSite, ba
             if arr is not None and arr.array:
                 _flags(ctx, list(arr.array), 0, tool, site, bad)
             continue
+        split = _split_variable(ctx, w)
+        if split is not None:  # M="-i URL"; pip install x $M: the shell makes two words
+            _flags(ctx, split, 0, tool, site, bad)
+            continue
         word = _option_word(w)
         if word is None:
             site.targets.append(None)  # $PKGS, "$WHEEL": not known here
@@ -390,6 +394,20 @@ def _flags(ctx: Ctx, words: list[Tok], i: int, tool: Tool, site: InstallSite, ba
             opt.attached = len(v)
             opt.eq_bad = v == "-i=" and tool is Tool.PIP
         i = _flag_setting(ctx, words, i, w, opt, tool, site, bad)
+
+
+def _split_variable(ctx: Ctx, w: Tok) -> list[Tok] | None:
+    """The words an unquoted ``$VAR`` holding several words splits into (the shell splits
+    it at blanks), each located at the reference and never edited there; None for any
+    other word."""
+    if len(w.pieces) != 1 or ctx.res.logical[w.start : w.start + 1] in ("'", '"'):
+        return None
+    p = w.pieces[0]
+    d = ctx.res.env.get(p.var) if p.var is not None and not p.array and p.op is None else None
+    parts = d.value.split() if d is not None and d.value is not None else []
+    if len(parts) < 2:
+        return None
+    return [Tok(w.start, w.end, [Piece(w.start, w.end, part, False)]) for part in parts]
 
 
 def _flag_setting(
