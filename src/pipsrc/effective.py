@@ -30,10 +30,9 @@ def reaches_index(site: InstallSite) -> bool:
     to install asks for nothing; with local paths, URLs or VCS sources it still asks for
     their build requirements unless ``--no-build-isolation`` is given too (pip installs
     setuptools & co. into an isolated environment from the index). ``uv sync --frozen``
-    (and ``uv run --frozen``) installs the URLs its lock records and reads no index;
-    ``--locked`` installs them too, once the lock matches (it fails when it does not)."""
-    if site.tool is Tool.UV and ("--frozen" in site.options or "--locked" in site.options):
-        return False  # the URLs recorded in the lock, no index (PS108)
+    (and ``uv run --frozen``) installs the URLs its lock records and reads no index."""
+    if site.tool is Tool.UV and "--frozen" in site.options:
+        return False  # `uv sync --frozen`: the URLs recorded in the lock, no index (PS108)
     targets = site.targets
     if "--no-deps" not in site.options or not targets or site.requirement_files:
         return True
