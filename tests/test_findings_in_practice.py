@@ -436,3 +436,31 @@ def test_an_arg_default_is_not_handed_on_to_the_next_stage() -> None:
     )
     out = fixed(text, "Dockerfile", unsafe=True)
     assert codes(out, "Dockerfile") == []
+
+
+@pytest.mark.parametrize(
+    ("copy", "path"),
+    [
+        ("COPY requirements.txt /tmp", "/tmp/requirements.txt"),
+        ("COPY requirements.txt /tmp/", "/tmp/requirements.txt"),
+        ("COPY requirements.txt /opt/r.txt", "/opt/r.txt"),
+        ("COPY . /app", "/app/requirements.txt"),
+    ],
+)
+def test_a_requirements_file_copied_into_the_image_is_followed(copy: str, path: str) -> None:
+    """``-r /tmp/requirements.txt`` reads the file a COPY put there: its ``-i`` is the
+    install's index (no PS104), and a COPY after the install does not count."""
+    from pipsrc.context import Context
+    from pipsrc.kinds import parse
+    from pipsrc.policy import Policy
+    from pipsrc.resolution import effective_index
+
+    tuna = "https://pypi.tuna.tsinghua.edu.cn/simple"
+    req = parse("requirements", f"-i {tuna}\nflask\n", "requirements.txt")
+    text = f"FROM python:3.12\n{copy}\nRUN pip install -r {path}\n"
+    late = f"FROM python:3.12\nRUN pip install -r {path}\n{copy}\n"
+    for dockerfile, expected in ((text, tuna), (late, None)):
+        doc = parse("dockerfile", dockerfile, "Dockerfile")
+        ctx = Context(Policy(), {doc.path: doc, req.path: req})
+        eff = effective_index(doc, doc.sites[0], ctx)
+        assert (eff.setting.value if eff.setting else None) == expected, dockerfile

@@ -7,6 +7,7 @@ dominant index. What index an install site really uses is :mod:`pipsrc.resolutio
 
 from __future__ import annotations
 
+import posixpath
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
@@ -135,3 +136,28 @@ def dominant_index(docs: Iterable[Document], policy: Policy) -> str | None:
         return None
     best = max(counts.items(), key=lambda kv: (kv[1], -list(first).index(kv[0])))
     return first[best[0]]
+
+
+def copied_from(doc: Document, chain_ids: list[str], path: str, before: int) -> str | None:
+    """The build-context file a Dockerfile stage (or one it is built from) COPYs to the
+    image path ``path`` before offset ``before``: ``COPY requirements.txt /tmp`` (a
+    directory: the file keeps its name), ``COPY req.txt /tmp/r.txt``, ``COPY . /app`` (a
+    tree). The latest such COPY wins."""
+    copies = [
+        c
+        for sid in chain_ids
+        if (sc := doc.scope(sid)) is not None
+        for c in sc.copies
+        if c[2] < before
+    ]
+    for src, dest, _at in sorted(copies, key=lambda c: c[2], reverse=True):
+        src = src.rstrip("/") or "."
+        dest = dest.rstrip("/") or "/"
+        name = posixpath.basename(src)
+        if path == dest and src != "." and not src.endswith("*"):
+            return src
+        if posixpath.dirname(path) == dest and posixpath.basename(path) == name:
+            return src
+        if src == "." and path.startswith(dest.rstrip("/") + "/"):
+            return path[len(dest.rstrip("/")) + 1 :]
+    return None

@@ -317,6 +317,8 @@ class Scope:
     nl: str = "\n"
     # facts the effective-index model needs beyond settings:
     config_files: list[str] = field(default_factory=list)  # pip.conf paths COPY'd/written here
+    # the build context's files a Dockerfile stage COPYs in: (source, destination, offset)
+    copies: list[tuple[str, str, int]] = field(default_factory=list)
     # repository pip.conf files COPY'd in: (source in the repository, destination path, offset)
     config_copies: list[tuple[str, str, int]] = field(default_factory=list)
     opaque_config: bool = False  # config from somewhere pipsrc cannot see (PIP_CONFIG_FILE ...)

@@ -14,6 +14,7 @@ import posixpath
 from collections.abc import Iterator
 
 from pipsrc.discover import Candidate, excluded
+from pipsrc.effective import copied_from, scope_chain
 from pipsrc.model import Document
 
 
@@ -21,6 +22,9 @@ def references(doc: Document) -> Iterator[tuple[str, str]]:
     """The files ``doc`` makes pip read, each with the kind it is read as."""
     for site in doc.sites:
         for name in site.requirement_files:
+            if name.startswith("/") and doc.kind == "dockerfile":  # a path in the image
+                chain = scope_chain(doc, site.scope)
+                name = copied_from(doc, chain, name, site.span.start) or name
             yield name, "requirements"
     if doc.kind in ("requirements", "gitlab-ci"):  # -r files; GitLab's `include: local`
         for name in doc.includes:

@@ -355,6 +355,8 @@ class _Parser:
             for hd in ins.heredocs:
                 self._pipconf_body(hd.body_start, hd.body_end, hd.strip_tabs, not hd.quoted, dest)
             return
+        if not from_other:
+            scope.copies.extend((src, dest, ins.line_start) for src in sources)
         for src in sources:
             base = posixpath.basename(src.rstrip("/"))
             if is_pip_config_path(dest) or (dest.endswith("/") and base in ("pip.conf", "pip.ini")):

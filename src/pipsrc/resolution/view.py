@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipsrc.effective import ENV_METHODS, live, scope_chain
+from pipsrc.effective import ENV_METHODS, copied_from, live, scope_chain
 from pipsrc.model import Document, InstallSite, Method, Setting
 from pipsrc.resolution.users import user_at, users_file
 
@@ -92,6 +92,9 @@ class View:
         self, base: Document, name: str, out: list[tuple[Document, Setting]], seen: set[str]
     ) -> None:
         found = self.ctx.find_file(base, name, "requirements")
+        if found is None and base is self.doc and name.startswith("/"):
+            source = copied_from(self.doc, self.chain_ids, name, self.site.span.start)
+            found = None if source is None else self.ctx.find_file(base, source, "requirements")
         if found is None or found.path in seen:
             return
         seen.add(found.path)
