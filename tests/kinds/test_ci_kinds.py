@@ -234,3 +234,13 @@ def test_gitlab_repeated_keys_are_read_as_gitlab_does() -> None:
     assert all(not p.blocks_fix and "last" in p.message for p in doc.problems)
     assert doc.includes == ["b.yml"]
     assert index_at(doc, doc.sites[0]) == B
+
+
+def test_a_make_function_with_a_variable_inside_is_one_reference() -> None:
+    """``$(shell cat $D/p)`` is one call make expands before the shell runs: its inner
+    ``$D`` is not read again after it (that made a shell syntax error, PS900, of a recipe
+    bash accepts)."""
+    text = "index:\n\tkill $(shell cat $D/p) && pip install -i https://a.example/simple x\n"
+    doc = doc_of("makefile", text, "Makefile")
+    assert not doc.problems
+    assert [s.value for s in doc.settings] == ["https://a.example/simple"]

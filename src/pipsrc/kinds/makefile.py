@@ -319,6 +319,8 @@ def _expand_into(
     (see the module's docstring for where each expansion maps to)."""
     pos = a
     for m in _REF.finditer(text, a, b):
+        if m.start() < pos:
+            continue  # inside a function call already copied as one reference
         if m.start() > pos:
             emit(text[pos : m.start()], pos)
         name = m.group("p") or m.group("b")
