@@ -380,6 +380,19 @@ def test_echo_and_printf_pip_conf() -> None:
 
 
 @needs_pipconf
+def test_a_pip_conf_written_through_tee_alone() -> None:
+    """``printf ... | tee FILE`` is a write of its own (no redirect around it); with one
+    around it (``> /dev/null``) it is read once."""
+    text = (
+        "printf '[global]\\nindex-url = https://t/simple\\n' | tee /etc/pip.conf\n"
+        "printf '[global]\\nindex-url = https://u/simple\\n' | sudo tee /etc/pip.conf >/dev/null\n"
+    )
+    doc = p(text)
+    vals = [(s.value, line(doc, s)) for s in doc.settings if s.method is Method.PIP_CONF]
+    assert vals == [("https://t/simple", 1), ("https://u/simple", 2)]
+
+
+@needs_pipconf
 def test_unquoted_heredoc_resolves_variable() -> None:
     text = "IDX=https://i/simple\ncat <<EOF | sudo tee /etc/pip.conf\n"
     text += "[global]\nindex-url = $IDX\nEOF\n"

@@ -246,8 +246,8 @@ class _Walker(NodeReader):
                     continue  # its words were read; no statement or comment inside
             elif t in COMPOUNDS:
                 self._empty_bodies(node)
-            elif t in ("redirected_statement", "heredoc_redirect"):
-                self.writes.redirects(node)
+            elif t in ("redirected_statement", "heredoc_redirect", "pipeline"):
+                self.writes.redirects(node)  # a pipeline: printf ... | tee /etc/pip.conf
             elif t == "heredoc_body":
                 continue
             children = node.children

@@ -27,6 +27,7 @@ _DOCKERFILE_NAME = re.compile(r"(?:Dockerfile|Containerfile)(?:\..+)?|.+\.[Dd]oc
 # conda's configuration files (~/.condarc, /etc/conda/.condarc, $CONDA_PREFIX/condarc ...)
 _CONDARC_NAME = re.compile(r"\.?condarc|\.mambarc")
 _WRITES = (">", ">>", ">|", "&>")
+_REDIRECTED = "redirected_statement"
 # the files a GitHub step appends NAME=value lines to, for the job's later steps
 ENV_FILES = frozenset({"$GITHUB_ENV", "${GITHUB_ENV}"})
 
@@ -85,9 +86,8 @@ class FileWrites:
         In ``echo '[global]' > f && echo 'k = v' >> f`` tree-sitter hangs the last redirect
         on the whole list, around the first one: the writes inside are read first, in the
         order bash runs them, so the append continues the section the first one wrote."""
-        if node.id in self.done:
+        if self._seen(node):
             return
-        self.done.add(node.id)
         for inner in _earlier_writes(node):
             self.redirects(inner)
         targets, heredocs, body_cmd = self._collect(node)
@@ -114,6 +114,17 @@ class FileWrites:
             content = self._echo_content(*body_cmd)
             if content is not None:
                 self._merge_config(content, expanding=True, target=conf[0])
+
+    def _seen(self, node: Any) -> bool:
+        """Whether ``node``'s writes are read already, or with the node around it (a
+        pipeline's ``tee`` with the redirected statement it is part of)."""
+        parent = node.parent
+        if node.type == "pipeline" and parent is not None and parent.type == _REDIRECTED:
+            return True
+        if node.id in self.done:
+            return True
+        self.done.add(node.id)
+        return False
 
     def _env_file(self, node: Any, heredocs: list[Any], body_cmd: BodyCommand | None) -> None:
         """``echo "PIP_INDEX_URL=..." >> $GITHUB_ENV``: variables of the *later* steps of a
