@@ -80,7 +80,9 @@ class ImplicitPypi(Rule):
         "`ENV PIP_INDEX_URL=...` after the stage's FROM (or the default of the stage's "
         "`ARG PIP_INDEX_URL`, which an `ENV` would shadow), or `export PIP_INDEX_URL=...` near "
         "the top of a script. Still unsafe when it would turn a `|| pip install x` fallback "
-        "to PyPI into a second try of the policy index (see PS109). A Dockerfile fragment "
+        "to PyPI into a second try of the policy index (see PS109), and for uv's project "
+        "commands (`uv sync`, `uv lock`), which check uv.lock against the index: a new "
+        "default index makes `uv sync` lock again and `--locked` fail. A Dockerfile fragment "
         "without FROM is reported as depending on configuration elsewhere instead. An install "
         "in a Python script is reported without a fix (the script may not import `os`)."
     )
