@@ -25,9 +25,12 @@ class StaleTrustedHost(Rule):
         "Safe: it is removed. When it belonged to an index that a fix moves (PS101, PS102), "
         "that fix already takes it along: moved to the new host when the new index is "
         'served over http or the policy says `trusted-host = "always"`, removed otherwise, '
-        "so `fix` never leaves a PS204 behind."
+        "so `fix` never leaves a PS204 behind. Unsafe when the host comes from a variable "
+        "(`ARG TRUSTED=127.0.0.1` then `ENV PIP_TRUSTED_HOST=$TRUSTED`): a build or the "
+        "environment may give it, and the index beside it, other values that need it."
     )
     fix_applicability = Applicability.SAFE
+    also = frozenset({Applicability.UNSAFE})
     good = (
         *PROXY_TRUSTED,
         Example(
@@ -60,6 +63,15 @@ class StaleTrustedHost(Rule):
             f"#!/bin/sh\npip install -i {ALIYUN} --trusted-host pypi.tuna.tsinghua.edu.cn "
             "-r requirements.txt\n",
             fixed=f"#!/bin/sh\npip install -i {ALIYUN} -r requirements.txt\n",
+        ),
+        # a build argument's host: another build may pass an index that needs it
+        Example(
+            "Dockerfile",
+            f"FROM python:3.12\nARG IDX={ALIYUN}\nARG TH=127.0.0.1\n"
+            "ENV PIP_INDEX_URL=$IDX PIP_TRUSTED_HOST=$TH\nRUN pip install flask\n",
+            fixed=f"FROM python:3.12\nARG IDX={ALIYUN}\nARG TH=127.0.0.1\n"
+            "ENV PIP_INDEX_URL=$IDX\nRUN pip install flask\n",
+            unsafe=True,
         ),
         Example(
             "pip.conf",
@@ -95,7 +107,9 @@ class StaleTrustedHost(Rule):
                 continue
             fix = None
             if th.removal is not None and th.editable:
-                fix = Fix((Edit.delete(th.removal),), Applicability.SAFE, "Remove the trusted-host")
+                # through a variable (a build argument): another build may still need it
+                safety = Applicability.SAFE if th.use_span is None else Applicability.UNSAFE
+                fix = Fix((Edit.delete(th.removal),), safety, "Remove the trusted-host")
             yield Violation(
                 th.span, f"trusted-host {th.value} is not used by any index in scope", th.value, fix
             )
