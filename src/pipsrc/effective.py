@@ -152,12 +152,12 @@ def copied_from(doc: Document, chain_ids: list[str], path: str, before: int) -> 
     ]
     for src, dest, _at in sorted(copies, key=lambda c: c[2], reverse=True):
         src = src.rstrip("/") or "."
-        dest = dest.rstrip("/") or "/"
-        name = posixpath.basename(src)
+        inside = dest.rstrip("/") + "/"  # what a path under the destination starts with
+        dest = inside.rstrip("/") or "/"
         if path == dest and src != "." and not src.endswith("*"):
             return src
-        if posixpath.dirname(path) == dest and posixpath.basename(path) == name:
+        if posixpath.dirname(path) == dest and posixpath.basename(path) == posixpath.basename(src):
             return src
-        if src == "." and path.startswith(dest.rstrip("/") + "/"):
-            return path[len(dest.rstrip("/")) + 1 :]
+        if src == "." and path.startswith(inside):
+            return path[len(inside) :]
     return None

@@ -358,11 +358,10 @@ class _Walker(NodeReader):
             return
         doc, res = self.ctx.doc, self.ctx.res
         span, _ = res.fspan(a, b)
-        segs: list[tuple[int, int, int]] = []  # the program's characters, less the escapes
-        for r0, r1 in runs:
-            for f0, f1 in res.segmap.slice(a + r0, a + r1).file_ranges():
-                segs.append((segs[-1][0] + segs[-1][2] if segs else 0, f0, f1 - f0))
-        segmap = SegMap(segs)
+        # the program's characters (less the escapes' backslashes), where the file has them
+        segmap = SegMap.from_file_ranges(
+            [r for r0, r1 in runs for r in res.segmap.slice(a + r0, a + r1).file_ranges()]
+        )
         sc = Scope(f"sh-c:{span.start}", span.start, span.end, parent=self.scope.id,
                    nl=self.scope.nl, inline=True)  # fmt: skip
         doc.scopes.append(sc)

@@ -3,12 +3,13 @@
 ``timeout 60``, ``conda run -n x`` ...).
 
 The shell analyser reads that word's text as a program of its own (a child process: it sees
-the environment, and what it sets does not come back). Only a quoted word whose text the
-outer shell passes on as written is read: a single-quoted one, or a double-quoted one
-without a backslash, a backquote or a ``$(``; a ``$NAME`` in it is read as the child's
-variable, which it is for the environment variables a Dockerfile's ``ENV``/``ARG`` and an
-``export`` set. :func:`decoder` reads the word back from the file after an edit, so that a
-fix inside it is kept only when the quoted word still holds the program with the same edit.
+the environment, and what it sets does not come back). Only a quoted word the outer shell
+passes on as written, but for the backslashes of its escapes, is read: a single-quoted one,
+or a double-quoted one without a ``$(...)`` or a backquote the outer shell runs first
+(:func:`program_runs`); a ``$NAME`` in it is read as the child's variable, which it is for
+the environment variables a Dockerfile's ``ENV``/``ARG`` and an ``export`` set.
+:func:`decoder` reads the word back from the file after an edit, so that a fix inside it is
+kept only when the quoted word still holds the program with the same edit.
 """
 
 from __future__ import annotations
@@ -100,8 +101,9 @@ def program_runs(quoted: str) -> list[tuple[int, int]] | None:
 def decoder(text: str, ranges: list[tuple[int, int]], quoted: str) -> Callable[[str], str | None]:
     """A reader of the program from the file text between the first of ``ranges`` and the
     end of the last (the quoted word, which the host file may break with what it drops
-    between ranges: a Dockerfile's line continuations); None when the ranges do not hold
-    ``quoted``. An edit keeps the dropped text as it is, or the word is not read back."""
+    between ranges: a Dockerfile's line continuations); it reads nothing (None) when the
+    ranges do not hold ``quoted``. An edit keeps the dropped text as it is, or the word is
+    not read back."""
     if not ranges or "".join(text[a:b] for a, b in ranges) != quoted:
         return lambda body: None
     gaps = [text[end:start] for (_, end), (start, _) in pairwise(ranges)]

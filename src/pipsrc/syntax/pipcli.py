@@ -131,13 +131,17 @@ def _python_m_pip(words: list[Tok], i: int, base: str) -> Found | None:
     return None
 
 
-def command_start(words: list[Tok]) -> int:
-    """The index of the command ``words`` runs after its ``env NAME=value`` prefixes and
-    wrappers (``sudo``, ``timeout 60``, ``conda run -n x`` ...)."""
+def command_start(words: list[Tok], extra: list[Assign] | None = None) -> int:
+    """The index of the command ``words`` runs after its ``env NAME=value`` prefixes (their
+    assignments added to ``extra``) and wrappers (``sudo``, ``timeout 60``, ``conda run -n
+    x`` ...)."""
     i = 0
     while (v := value_at(words, i)) is not None:
         base = v.rsplit("/", 1)[-1]
-        after = _env_prefix(words, i + 1, []) if base == "env" else _wrapper_end(words, i, base)
+        if base == "env":
+            after: int | None = _env_prefix(words, i + 1, [] if extra is None else extra)
+        else:
+            after = _wrapper_end(words, i, base)
         if after is None:
             break
         i = after
@@ -146,30 +150,23 @@ def command_start(words: list[Tok]) -> int:
 
 def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
     """(tool, spelling, index after the pip words, env-assignments) or None."""
-    i = 0
     extra: list[Assign] = []
-    while i < len(words):
-        v = words[i].value
-        if v is None:
-            return _variable_pip(ctx, words, i, extra)
-        base = v.rsplit("/", 1)[-1]
-        if base == "env":
-            i = _env_prefix(words, i + 1, extra)
-            continue
-        after = _wrapper_end(words, i, base)
-        if after is not None:
-            i = after
-        elif base == "uv" and value_at(words, i + 1) == "pip":
-            return Tool.UV, "uv pip", i + 2, extra
-        elif base == "uv" and value_at(words, i + 1) in UV_PROJECT_COMMANDS:
-            return Tool.UV, "uv", i + 1, extra
-        elif _PIP_NAME.fullmatch(base):
-            return Tool.PIP, base, i + 1, extra
-        elif _PY_NAME.fullmatch(base):
-            found = _python_m_pip(words, i, base)
-            return None if found is None else (*found[:3], extra)
-        else:
-            return None
+    i = command_start(words, extra)
+    if i >= len(words):
+        return None
+    v = words[i].value
+    if v is None:
+        return _variable_pip(ctx, words, i, extra)
+    base = v.rsplit("/", 1)[-1]
+    if base == "uv" and value_at(words, i + 1) == "pip":
+        return Tool.UV, "uv pip", i + 2, extra
+    if base == "uv" and value_at(words, i + 1) in UV_PROJECT_COMMANDS:
+        return Tool.UV, "uv", i + 1, extra
+    if _PIP_NAME.fullmatch(base):
+        return Tool.PIP, base, i + 1, extra
+    if _PY_NAME.fullmatch(base):
+        found = _python_m_pip(words, i, base)
+        return None if found is None else (*found[:3], extra)
     return None
 
 
