@@ -8,8 +8,9 @@ scripts (by extension and by shebang), requirements files, ``pip.conf``, Makefil
 workflows, ``.env`` files, compose files, ``tox.ini`` and ``setup.cfg``, notebooks, and Python
 build helpers that run pip through ``subprocess``. A share of those carry index settings
 (some on policy, some violating it), and a git-ignored ``vendored/`` tree (with Dockerfiles
-and requirements of its own) must be skipped by pipsrc (via ``git ls-files``) and by ``rg`` (via ``.gitignore``) alike. The
-tree is a git repository with everything committed, like a real checkout.
+and requirements of its own) must be skipped by pipsrc (via ``git ls-files``) and by ``rg``
+(via ``.gitignore``) alike. The tree is a git repository with everything committed, like a
+real checkout.
 
 Two shapes (``--shape``): ``sparse``, where about 2% of the files carry index settings and
 half of those break the policy, and ``dense``, where 5% of the files carry settings and
@@ -445,6 +446,18 @@ def service_files(m: Maker, svc: str) -> Iterator[tuple[str, Callable[[], Made]]
         yield f"{svc}/{sub}/{m.word()}_{i}{ext}", make
 
 
+def _vendored(m: Maker, spec: Spec, stats: Stats, write: Callable[[str, Made, bool], None]) -> None:
+    """The git-ignored vendored tree: same kinds of files, never to be read."""
+    v = 0
+    target = int(spec.files * spec.vendored_share)
+    while stats.vendored < target:
+        for rel, make in service_files(m, f"vendored/pkg-{v:04d}"):
+            if stats.vendored >= target:
+                break
+            write(rel, make(), True)
+        v += 1
+
+
 def generate(out: str, spec: Spec) -> Stats:
     """Write the tree under ``out`` (replacing it), commit it, and return its facts."""
     if os.path.exists(out):
@@ -492,15 +505,7 @@ def generate(out: str, spec: Spec) -> Stats:
             if stats.files >= spec.files:
                 break
             write(rel, make(), vendored=False)
-    # the git-ignored vendored tree: same kinds of files, never to be read
-    v = 0
-    target = int(spec.files * spec.vendored_share)
-    while stats.vendored < target:
-        for rel, make in service_files(m, f"vendored/pkg-{v:04d}"):
-            if stats.vendored >= target:
-                break
-            write(rel, make(), vendored=True)
-        v += 1
+    _vendored(m, spec, stats, write)
     _commit(out)
     with open(os.path.join(out, "..", os.path.basename(out) + ".json"), "w") as fh:
         json.dump(

@@ -16,6 +16,11 @@ the page cache, and reports the ratio of the medians. Both sides do equal work:
 6. ``pipsrc fix`` vs ``pipsrc check`` on the 40,000-file tree (the tree is restored
    with ``git checkout`` after every fix, outside the timing).
 
+Beside 1 and 6 the bench times two floors (bench/floors.py): a Python program that lists
+the tree and reads what pipsrc reads, parsing nothing, and one that rewrites the files
+``fix`` changes as pipsrc's writer does; the report gives them as the same ratios, so it
+says how much of each target is left for pipsrc's own work.
+
 Each comparison runs on two tree shapes (bench/gen.py): ``sparse``, 2% of the files with
 index settings, and ``dense``, 5% of the files with settings, three quarters of them off
 the policy, so that a run produces thousands of findings and fixes. On the dense tree the
@@ -169,6 +174,7 @@ def find_tool(name: str) -> str | None:
 
 
 REPO = os.path.dirname(HERE)
+FLOORS = os.path.join(HERE, "floors.py")
 
 
 def install_pipsrc(cache: str) -> tuple[list[str], str]:
@@ -289,6 +295,7 @@ class Shape:
 
     name: str
     ratios: list[tuple[str, str, Series, Series, float]]
+    floors: list[tuple[str, str, float, float]]  # (comparison, what, ratio, its target)
     series: list[Series]
     mem_sampled: int
     mem_kernel: int
@@ -316,11 +323,20 @@ def measure(a: argparse.Namespace, shape: str, pipsrc: list[str], rg: str, hadol
     for tree in (big, small):  # warm the page cache (rg reads every file, pipsrc its own)
         run_once([rg, rg_mode, "-e", WORDS, "."], tree, _ok)
         run_once([*pipsrc, "check", "."], tree, _ok)
+    python = _python_of(pipsrc)
+    read_floor = Series(
+        "1. floor: list and read, parse nothing",
+        [python, FLOORS, "read", _names_read(a.cache, shape, python, big)],
+    )
+    write_floor = Series(
+        "6. floor: write the fixed files",
+        [python, FLOORS, "write", _names_fixed(a.cache, shape, pipsrc, big)],
+    )
 
     print(f"[{shape}] 1. whole tree: pipsrc check vs rg {rg_mode}", flush=True)
     whole = Series("1. pipsrc check", [*pipsrc, "check", "."])
     rgs = Series(f"1. rg {rg_mode}", [rg, rg_mode, "-e", WORDS, "."])
-    interleave([(whole, big, _ok), (rgs, big, _ok)], a.runs)
+    interleave([(whole, big, _ok), (rgs, big, _ok), (read_floor, big, _ok)], a.runs)
     print(f"[{shape}] 2. {len(dockerfiles)} Dockerfiles: pipsrc check vs hadolint", flush=True)
     p_docker = Series("2. pipsrc check", [*pipsrc, "check", *dockerfiles])
     h_docker = Series("2. hadolint", [hadolint, *dockerfiles])
@@ -342,7 +358,7 @@ def measure(a: argparse.Namespace, shape: str, pipsrc: list[str], rg: str, hadol
     f_fix = Series("6. pipsrc fix", [*pipsrc, "fix", "."])
     f_check = Series("6. pipsrc check", [*pipsrc, "check", "."])
     interleave(
-        [(f_fix, big, _ok), (f_check, big, _ok)],
+        [(f_fix, big, _ok), (f_check, big, _ok), (write_floor, big, _ok)],
         a.runs,
         between=lambda series: restore(big) if series is f_fix else None,
     )
@@ -363,9 +379,75 @@ def measure(a: argparse.Namespace, shape: str, pipsrc: list[str], rg: str, hadol
         ("6", f"`pipsrc fix` / `pipsrc check` on the {a.files:,}-file tree",
          f_fix, f_check, 1.5),
     ]  # fmt: skip
-    series = [whole, rgs, p_docker, h_docker, p_three, h_three, s_small, s_big, f_fix, f_check]
-    return Shape(shape, ratios, series, sampled, kernel, (big_stats, small_stats), three,
+    floors = [
+        (
+            "1",
+            "Python listing the tree and reading the files pipsrc reads by name, parsing "
+            "nothing / rg",
+            read_floor.median / rgs.median,
+            2.0,
+        ),
+        (
+            "6",
+            "`pipsrc check` plus writing the files `fix` changes as pipsrc's writer does "
+            "(no fixing) / `pipsrc check`",
+            (f_check.median + write_floor.median) / f_check.median,
+            1.5,
+        ),
+    ]
+    series = [
+        whole,
+        rgs,
+        read_floor,
+        p_docker,
+        h_docker,
+        p_three,
+        h_three,
+        s_small,
+        s_big,
+        f_fix,
+        f_check,
+        write_floor,
+    ]
+    return Shape(shape, ratios, floors, series, sampled, kernel, (big_stats, small_stats), three,
                  check_summary, fix_summary)  # fmt: skip
+
+
+def _python_of(pipsrc: list[str]) -> str:
+    """The interpreter pipsrc runs on (its virtual environment's), for the floors."""
+    beside = os.path.join(os.path.dirname(pipsrc[0]), "python")
+    return beside if os.access(beside, os.X_OK) else sys.executable
+
+
+def _names_read(cache: str, shape: str, python: str, tree: str) -> str:
+    """The files of ``tree`` pipsrc's name rules accept (it reads each, at least its head),
+    written to a file beside the trees for the read floor."""
+    code = (
+        "import os, subprocess\n"
+        "from pipsrc.discover import named_kind\n"
+        "out = subprocess.run(['git', 'ls-files', '-z', '--cached', '--others', "
+        "'--exclude-standard'], capture_output=True, check=True).stdout\n"
+        "print('\\n'.join(n for n in os.fsdecode(out).split('\\0') "
+        "if n and named_kind(n) is not None))\n"
+    )
+    out = subprocess.run([python, "-c", code], cwd=tree, capture_output=True, check=True)
+    path = os.path.join(cache, f"floor-read-{shape}.txt")
+    with open(path, "wb") as fh:
+        fh.write(out.stdout)
+    return path
+
+
+def _names_fixed(cache: str, shape: str, pipsrc: list[str], tree: str) -> str:
+    """The files ``pipsrc fix`` changes in ``tree`` (the tree is restored), for the write
+    floor."""
+    subprocess.run([*pipsrc, "fix", "."], cwd=tree, capture_output=True, check=False)
+    out = subprocess.run(["git", "diff", "--name-only"], cwd=tree, capture_output=True,
+                         check=True)  # fmt: skip
+    restore(tree)
+    path = os.path.join(cache, f"floor-write-{shape}.txt")
+    with open(path, "wb") as fh:
+        fh.write(out.stdout)
+    return path
 
 
 def _summary(argv: list[str], cwd: str) -> dict[str, object]:
@@ -477,6 +559,17 @@ def _ratio_table(a: argparse.Namespace, shape: Shape) -> list[str]:
                 f"| 5 | peak memory of `pipsrc check` on the {a.files:,}-file tree | "
                 f"{shape.mem_mib:.0f} MB | | <= 200 MB | {_yes(shape.mem_mib <= 200)} |"
             )
+    lines += [
+        "",
+        "Floors (bench/floors.py): what any Python program pays on this tree before "
+        "pipsrc's own work, as the same ratio; a floor above its target means the target "
+        "cannot be met by a Python program doing this job here.",
+        "",
+        "| # | floor | ratio | target |",
+        "|---|---|---:|---:|",
+        *[f"| {num} | {what} | {value:.2f} | <= {target} |"
+          for num, what, value, target in shape.floors],
+    ]  # fmt: skip
     return [*lines, ""]
 
 
