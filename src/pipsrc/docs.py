@@ -34,6 +34,7 @@ _LANG = {
     "markdown": "markdown",
     "tox": "ini",
     "python": "python",
+    "project": "toml",
 }
 # how a rule page names each file kind
 KIND_NAMES = {
@@ -54,6 +55,7 @@ KIND_NAMES = {
     "markdown": "Markdown page (--include-docs)",
     "tox": "tox.ini / setup.cfg",
     "python": "Python script",
+    "project": "project file (pyproject.toml, Pipfile, uv/pdm/pixi/poetry.toml)",
 }
 
 

@@ -27,10 +27,12 @@ from pipsrc.textio import DecodeError, decode, read_regular
 # "fixing") so a front end can show how far a long run is. None (the default) costs nothing.
 Progress = Callable[[str, int, int], None]
 
-# A primary index is always spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
-# "-i" (pip's short option; also every prefix of --index-url) or "--pypi-url": files without any
-# of these cannot change the repository context, so they are not even parsed for it.
-INDEX_WORDS = re.compile(r"[Ii][Nn][Dd][Ee][Xx]|-i|pypi-url")
+# A primary index is spelled with "index" (PIP_INDEX_URL, index-url, --default-index ...),
+# "-i" (pip's short option; also every prefix of --index-url), "pypi" (--pypi-url, pdm.toml's
+# [pypi] url, a PDM source named pypi, PIPENV_PYPI_MIRROR) or as a source's `url =` (Poetry,
+# Pipfile): files without any of these cannot change the repository context, so they are
+# not even parsed for it.
+INDEX_WORDS = re.compile(r"[Ii][Nn][Dd][Ee][Xx]|-i|[Pp][Yy][Pp][Ii]|\burl\s*=")
 
 
 def read(cand: Candidate) -> FileResult:

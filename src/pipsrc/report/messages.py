@@ -93,6 +93,26 @@ ZH: tuple[tuple[str, str], ...] = (
         "{cmd} 在 GitHub 托管的运行器上使用 `pypi.org`，"
         "不在策略所针对的网络内（自托管运行器会被检查）",
     ),
+    (
+        "Poetry resolves this project from pypi.org first: the url-less PyPI source is the first "
+        'primary one; make the policy index\'s source the first with `priority = "primary"` and '
+        "lock again",
+        "Poetry 首先从 `pypi.org` 解析此项目：没有 URL 的 PyPI 源是第一个 primary 源；"
+        '请让策略源成为第一个 `priority = "primary"` 的源，然后重新锁定',
+    ),
+    (
+        "Poetry resolves this project from pypi.org first: none of its sources is primary "
+        '({levels*}); make the policy index\'s source the first with `priority = "primary"` and '
+        "lock again",
+        "Poetry 首先从 `pypi.org` 解析此项目：它的源都不是 primary（{levels}）；"
+        '请让策略源成为第一个 `priority = "primary"` 的源，然后重新锁定',
+    ),
+    (
+        "PDM searches pypi.org beside this source: no source is named `pypi` and no pdm.toml "
+        "sets `[pypi] url`; name the policy index's source `pypi` and lock again",
+        "PDM 会在此源之外同时搜索 `pypi.org`：没有名为 `pypi` 的源，也没有 pdm.toml 设置 "
+        "`[pypi] url`；请把策略源命名为 `pypi`，然后重新锁定",
+    ),
     # PS107
     ("{url} is a {form} address of {~name}; use {new}", "{url} 是{name}的{form}地址；请使用 {new}"),
     # PS108

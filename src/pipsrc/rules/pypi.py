@@ -35,6 +35,7 @@ from pipsrc.rules.common import (
     ALIYUN,
 )
 from pipsrc.rules.fallback import feeds_a_fallback
+from pipsrc.rules.projectpypi import project_pypi
 from pipsrc.syntax.words import SegMap
 from pipsrc.urls import bare_trusted_host, host_port, parse_url, same_mirror, trusted_host_matches
 from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
@@ -72,7 +73,10 @@ class ImplicitPypi(Rule):
         "default, one in a Dockerfile fragment (the including file decides), and one in a "
         "GitHub Actions job on a GitHub-hosted runner, which runs outside the network a "
         "mirror policy is made for. Installs that ask no index (`--no-deps` with wheels, "
-        "`uv sync --frozen`) are not reported."
+        "`uv sync --frozen`) are not reported. In a project file, Poetry sources of which "
+        "none is primary, and PDM sources of which none is named `pypi` (with no pdm.toml "
+        "setting `[pypi] url`), leave pypi.org the project's primary index: reported without "
+        "a fix, since the lock must be made again."
     )
     fix_safety = (
         "Unsafe in general (it adds configuration), and safe when `--mirror` or `--proxy` "
@@ -89,8 +93,9 @@ class ImplicitPypi(Rule):
     fix_applicability = Applicability.UNSAFE
     also = frozenset({Applicability.SAFE})
     # only Dockerfiles, shell scripts and CI/build files hold install commands: a
-    # requirements file, a pip.conf, a .env file and a compose file have none to judge
-    kinds = frozenset({"dockerfile", "shell"}) | SCRIPT_KINDS
+    # requirements file, a pip.conf, a .env file and a compose file have none to judge;
+    # a project file's Poetry or PDM sources say what its own tool resolves from
+    kinds = frozenset({"dockerfile", "shell", "project"}) | SCRIPT_KINDS
     good = (
         Example(
             "Dockerfile",
@@ -103,6 +108,15 @@ class ImplicitPypi(Rule):
             "build.sh",
             f"#!/bin/bash\nset -euo pipefail\nexport PIP_INDEX_URL={ALIYUN}\n"
             "pip install -r requirements.txt\n",
+        ),
+        Example(
+            "pyproject.toml",
+            f'[tool.poetry]\nname = "app"\n\n[[tool.poetry.source]]\nname = "aliyun"\n'
+            f'url = "{ALIYUN}"\npriority = "primary"\n',
+        ),
+        Example(
+            "pyproject.toml",
+            f'[project]\nname = "app"\n\n[[tool.pdm.source]]\nname = "pypi"\nurl = "{ALIYUN}"\n',
         ),
     )
     bad = (
@@ -143,6 +157,17 @@ class ImplicitPypi(Rule):
             mirror=None,
             policy='index = "aliyun"\n',
         ),
+        # Poetry adds PyPI as the primary source unless a source is primary
+        Example(
+            "pyproject.toml",
+            f'[tool.poetry]\nname = "app"\n\n[[tool.poetry.source]]\nname = "aliyun"\n'
+            f'url = "{ALIYUN}"\npriority = "supplemental"\n',
+        ),
+        # PDM reads pypi.url first unless a source is named `pypi`
+        Example(
+            "pyproject.toml",
+            f'[project]\nname = "app"\n\n[[tool.pdm.source]]\nname = "aliyun"\nurl = "{ALIYUN}"\n',
+        ),
     )
 
     def check(self, doc: Document, ctx: Context) -> Iterator[Violation]:
@@ -151,6 +176,9 @@ class ImplicitPypi(Rule):
             return
         if ctx.policy.index is None and same_mirror(target, "https://pypi.org/simple"):
             return  # consistency mode, and the repository's usual index is PyPI itself
+        if doc.kind == "project":
+            yield from project_pypi(doc, ctx)
+            return
         implicit, noted = [], []
         for site in doc.sites:
             if not reaches_index(site):
