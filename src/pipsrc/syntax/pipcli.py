@@ -23,6 +23,7 @@ from pipsrc.syntax.condacli import conda_command
 from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
 from pipsrc.syntax.emit import Ctx, command_scope, emit_env
 from pipsrc.syntax.pipconfig import pip_config
+from pipsrc.syntax.pipxcli import pipx_command
 from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
 from pipsrc.syntax.words import word_removal as _word_removal
 from pipsrc.vocabulary import (
@@ -221,6 +222,11 @@ def analyze_command(
         build = find_image_build(words)
         if build is not None:
             build_args(ctx, words, build, lstart, lend, bad)
+        extra: list[Assign] = []
+        pipx = pipx_command(words, command_start(words, extra))
+        if pipx is not None:  # pip behind pipx: its index options and --pip-args
+            site = _site(ctx, f"pipx {pipx[0]}", Tool.PIP, assigns + extra, lstart, lend, bad)
+            _flags(ctx, pipx[1], 0, Tool.PIP, site, bad)
         return
     tool, spelling, i, extra = found
     assigns = assigns + extra
@@ -232,13 +238,21 @@ def analyze_command(
     if sub not in installs:
         _command_prefixes(ctx, assigns, lstart, lend, bad)
         return
+    site = _site(ctx, f"{spelling} {sub}", tool, assigns, lstart, lend, bad)
+    _flags(ctx, words, i + 1, tool, site, bad)
+
+
+def _site(
+    ctx: Ctx, command: str, tool: Tool, assigns: list[Assign], lstart: int, lend: int, bad: bool
+) -> InstallSite:
+    """A new install site for the command at ``lstart:lend``, with its ``VAR=x`` prefixes."""
     span, _ = ctx.res.fspan(lstart, lend)
-    site = InstallSite(span, ctx.scope, f"{spelling} {sub}", tool)
+    site = InstallSite(span, ctx.scope, command, tool)
     site.index = len(ctx.doc.sites)
     ctx.doc.sites.append(site)
     for a in assigns:
         _prefix(ctx, a, site, bad)
-    _flags(ctx, words, i + 1, tool, site, bad)
+    return site
 
 
 def _prefix(ctx: Ctx, a: Assign, site: InstallSite | None, bad: bool) -> None:

@@ -1,0 +1,108 @@
+"""pipx runs pip: its installs are pip install sites, with pipx's `--index-url` and the words of
+`--pip-args` as their flags (docs/real-world.md: `pipx install -i`/`--pip-args` was not read)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from pipsrc.api import check_text, fix_text
+from pipsrc.kinds import shell
+from pipsrc.model import Document, SettingKind, Tool
+from pipsrc.policy import Policy
+from tests.kinds.spans import assert_spans
+
+ALIYUN = "https://mirrors.aliyun.com/pypi/simple/"
+TUNA = "https://pypi.tuna.tsinghua.edu.cn/simple"
+
+
+def p(text: str) -> Document:
+    doc = shell.parse(f"#!/bin/sh\n{text}\n", "build.sh")
+    assert_spans(doc)
+    return doc
+
+
+def flags(doc: Document) -> list[tuple[str, SettingKind, str | None, bool]]:
+    return [(s.key, s.kind, s.value, s.editable) for s in doc.settings]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        "pipx install poetry",
+        "pipx install --python python3.11 --suffix=@2 poetry",
+        "sudo pipx upgrade poetry",
+        "python3 -m pipx install poetry",
+        "pipx inject poetry poetry-plugin-export",
+        "pipx run black .",
+        "pipx install-all spec.json",
+    ],
+)
+def test_pipx_installs_are_pip_sites(command: str) -> None:
+    doc = p(command)
+    assert [(s.command.split()[0], s.tool) for s in doc.sites] == [("pipx", Tool.PIP)]
+    assert doc.settings == []
+
+
+@pytest.mark.parametrize("command", ["pipx list", "pipx ensurepath", "pipx uninstall poetry"])
+def test_pipx_commands_that_install_nothing_are_no_site(command: str) -> None:
+    assert p(command).sites == []
+
+
+@pytest.mark.parametrize(
+    ("command", "key", "editable"),
+    [
+        (f"pipx install --index-url {TUNA} poetry", "--index-url", True),
+        (f"pipx install poetry --index-url={TUNA}", "--index-url", True),
+        (f"pipx install -i {TUNA} poetry", "-i", True),
+        (f"pipx install -i{TUNA} poetry", "-i", True),
+        (f'pipx install --pip-args="--index-url {TUNA} --no-cache-dir" poetry', "--index-url",
+         False),
+        (f"pipx install --pip-args '-i {TUNA}' poetry", "-i", False),
+    ],
+)  # fmt: skip
+def test_pipx_index_options_and_pip_args(command: str, key: str, editable: bool) -> None:
+    doc = p(command)
+    assert flags(doc) == [(key, SettingKind.INDEX, TUNA, editable)]
+    assert doc.settings[0].site == 0
+
+
+def test_pip_args_extra_indexes_and_an_unbalanced_quote() -> None:
+    doc = p(f"pipx install --pip-args='--extra-index-url {TUNA} --trusted-host h' x")
+    assert [(s.kind, s.value) for s in doc.settings] == [
+        (SettingKind.EXTRA_INDEX, TUNA),
+        (SettingKind.TRUSTED_HOST, "h"),
+    ]
+    assert p("pipx install --pip-args='-i \"x' y").settings == []  # pipx fails on it too
+
+
+def test_after_the_application_the_words_are_its_own() -> None:
+    doc = p(f"pipx run --spec black==24.1 black --index-url {TUNA} .")
+    assert doc.settings == []
+    assert [s.command for s in doc.sites] == ["pipx run"]
+
+
+def test_a_variable_index_is_resolved() -> None:
+    doc = p(f'M={TUNA}\npipx install --index-url="$M" poetry')
+    assert flags(doc) == [("--index-url", SettingKind.INDEX, TUNA, True)]
+
+
+def test_pipx_reads_the_environment_as_pip_does() -> None:
+    policy = Policy().with_index("aliyun")
+    configured = f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN pipx install poetry\n"
+    assert check_text(configured, "Dockerfile", policy, cli_index=True) == []
+    bare = "FROM python:3.12\nRUN pipx install poetry\n"
+    found = check_text(bare, "Dockerfile", policy, cli_index=True)
+    assert [(f.code, f.line) for f in found] == [("PS104", 2)]
+    fixed = fix_text(bare, "Dockerfile", policy, cli_index=True)
+    assert fixed == f'FROM python:3.12\nENV PIP_INDEX_URL="{ALIYUN}"\nRUN pipx install poetry\n'
+
+
+def test_an_index_option_is_fixed_in_place_and_stays_valid_shell() -> None:
+    policy = Policy().with_index("aliyun")
+    text = f"#!/bin/sh\nset -e\npipx install --index-url {TUNA} poetry\n"
+    fixed = fix_text(text, "build.sh", policy, cli_index=True)
+    # the slash as the author wrote it (none after TUNA's /simple)
+    assert fixed == f"#!/bin/sh\nset -e\npipx install --index-url {ALIYUN[:-1]} poetry\n"
+    assert subprocess.run(["bash", "-n"], input=fixed, text=True).returncode == 0
