@@ -11,9 +11,11 @@ before the default: ``--index``, ``UV_INDEX``, ``--extra-index-url``,
 
 The configuration is the project's (the nearest ``uv.toml``, else a ``pyproject.toml`` with
 a ``[tool.uv]`` table, from the directory of the file that runs uv upwards), then the
-user's and the system's ``uv.toml``; scalars come from the strongest file that sets them,
-lists are joined strongest first. ``[pip]`` tables are read by ``uv pip`` only, and there
-they come before the same keys at the top level. ``UV_NO_CONFIG`` reads no file.
+user's and the system's ``uv.toml`` (only these two for the tool commands, ``uv tool
+install`` and ``uvx``, which uv runs at the user level); scalars come from the strongest
+file that sets them, lists are joined strongest first. ``[pip]`` tables are read by ``uv
+pip`` only, and there they come before the same keys at the top level. ``UV_NO_CONFIG``
+reads no file.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from pipsrc.effective import live
 from pipsrc.model import Document, Level, Setting, SettingKind, Tool
 from pipsrc.resolution.state import Effective, State
 from pipsrc.resolution.view import View
+from pipsrc.syntax.apptools import UV_TOOL_SPELLINGS
 
 K = SettingKind
 _UV_TABLE = re.compile(r"^\[\[?tool\.uv\b", re.MULTILINE)
 _TRUE = frozenset({"1", "true", "yes", "on", "y", "t"})
+_LEVELS = (Level.UV_PROJECT, Level.UV_USER, Level.UV_SYSTEM)
 
 
 def uv_effective(view: View) -> Effective:
@@ -96,10 +100,13 @@ def _config_layers(view: View) -> list[tuple[list[Setting], str]]:
         return []
     written = [s for s in view.visible if s.tool is Tool.UV and s.written_to]
     layers: list[tuple[list[Setting], str]] = []
-    project = _project_file(view)
+    # tool commands (`uv tool install`, `uvx`) read the user's and system's files only
+    user_level = view.site.command.startswith(UV_TOOL_SPELLINGS)
+    project = None if user_level else _project_file(view)
     if project is not None:
         layers.append(([s for s in live(project.settings) if s.scope == "uv"], project.path))
-    for level in (Level.UV_PROJECT, Level.UV_USER, Level.UV_SYSTEM):
+    levels = (Level.UV_USER, Level.UV_SYSTEM) if user_level else tuple(_LEVELS)
+    for level in levels:
         mine = [s for s in written if s.level == level]
         if mine and not (level == Level.UV_PROJECT and project is not None):
             layers.append((mine, view.doc.path))

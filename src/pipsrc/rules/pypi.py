@@ -38,7 +38,7 @@ from pipsrc.rules.fallback import feeds_a_fallback
 from pipsrc.rules.projectpypi import project_pypi
 from pipsrc.syntax.words import SegMap
 from pipsrc.urls import bare_trusted_host, host_port, parse_url, same_mirror, trusted_host_matches
-from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR
+from pipsrc.vocabulary import INDEX_VAR, TRUSTED_VAR, UV_PROJECT_COMMANDS
 
 # installs whose index is decided outside this file: what they depend on, at info level
 _ELSEWHERE = {
@@ -259,7 +259,8 @@ class ImplicitPypi(Rule):
             return None, _FALLBACK_NOTE
         # uv's project commands check uv.lock against the index: a new default index makes
         # `uv sync` lock again (and `--locked` fail), so the lock must be redone first
-        relocks = site.tool is Tool.UV and " pip " not in f" {site.command} "
+        relocks = site.tool is Tool.UV and site.command.split()[-1] in UV_PROJECT_COMMANDS
+        relocks = relocks and " pip " not in f" {site.command} "
         fix = Fix(
             (edit, *idle_trusted_hosts(doc, scope.id, ctx)),
             Applicability.SAFE if ctx.cli_index and not relocks else Applicability.UNSAFE,

@@ -18,12 +18,12 @@ import re
 
 from pipsrc.model import Insertion, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.records import record
+from pipsrc.syntax.apptools import app_install
 from pipsrc.syntax.buildargs import build_args
 from pipsrc.syntax.condacli import conda_command
 from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
 from pipsrc.syntax.emit import Ctx, command_scope, emit_env
 from pipsrc.syntax.pipconfig import pip_config
-from pipsrc.syntax.pipxcli import pipx_command
 from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
 from pipsrc.syntax.words import word_removal as _word_removal
 from pipsrc.vocabulary import (
@@ -223,10 +223,10 @@ def analyze_command(
         if build is not None:
             build_args(ctx, words, build, lstart, lend, bad)
         extra: list[Assign] = []
-        pipx = pipx_command(words, command_start(words, extra))
-        if pipx is not None:  # pip behind pipx: its index options and --pip-args
-            site = _site(ctx, f"pipx {pipx[0]}", Tool.PIP, assigns + extra, lstart, lend, bad)
-            _flags(ctx, pipx[1], 0, Tool.PIP, site, bad)
+        app = app_install(words, command_start(words, extra))
+        if app is not None:  # pipx's pip, uv's tool commands: the options they read
+            site = _site(ctx, app[0], app[1], assigns + extra, lstart, lend, bad)
+            _flags(ctx, app[2], 0, app[1], site, bad)
         return
     tool, spelling, i, extra = found
     assigns = assigns + extra

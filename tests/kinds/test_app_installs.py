@@ -1,5 +1,7 @@
-"""pipx runs pip: its installs are pip install sites, with pipx's `--index-url` and the words of
-`--pip-args` as their flags (docs/real-world.md: `pipx install -i`/`--pip-args` was not read)."""
+"""The installers of applications. pipx runs pip: its installs are pip install sites, with
+pipx's `--index-url` and the words of `--pip-args` as their flags (docs/real-world.md:
+`pipx install -i`/`--pip-args` was not read). `uv tool install` and `uvx` are uv installs
+(what they read is checked against real uv in tests/test_uv_tool_oracle.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import pytest
 
 from pipsrc.api import check_text, fix_text
 from pipsrc.kinds import shell
-from pipsrc.model import Document, SettingKind, Tool
+from pipsrc.model import Applicability, Document, SettingKind, Tool
 from pipsrc.policy import Policy
 from tests.kinds.spans import assert_spans
 
@@ -106,3 +108,50 @@ def test_an_index_option_is_fixed_in_place_and_stays_valid_shell() -> None:
     # the slash as the author wrote it (none after TUNA's /simple)
     assert fixed == f"#!/bin/sh\nset -e\npipx install --index-url {ALIYUN[:-1]} poetry\n"
     assert subprocess.run(["bash", "-n"], input=fixed, text=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("uv tool install ruff", "uv tool install"),
+        ("uv tool upgrade ruff", "uv tool upgrade"),
+        ("uv tool run ruff check .", "uv tool run"),
+        ("uvx ruff check .", "uvx"),
+        ("uvx --from 'black==24.1' black .", "uvx"),
+        ("sudo -E uvx ruff", "uvx"),
+    ],
+)
+def test_uv_tool_commands_are_uv_sites(command: str, name: str) -> None:
+    doc = p(command)
+    assert [(s.command, s.tool) for s in doc.sites] == [(name, Tool.UV)]
+
+
+@pytest.mark.parametrize("command", ["uv tool list", "uv tool uninstall ruff", "uv tool dir"])
+def test_uv_tool_commands_that_install_nothing_are_no_site(command: str) -> None:
+    assert p(command).sites == []
+
+
+def test_uv_tool_options_before_the_tool_are_uvs_after_it_the_tools() -> None:
+    doc = p(
+        f"uvx --index-url {TUNA} --from black black --index-url https://x.example/simple .\n"
+        f"uv tool run -p 3.12 --default-index {TUNA} ruff --index-url y\n"
+        f"uv tool install ruff --index-url {TUNA}"
+    )
+    assert [(s.key, s.value, s.site) for s in doc.settings] == [
+        ("--index-url", TUNA, 0),
+        ("--default-index", TUNA, 1),
+        ("--index-url", TUNA, 2),
+    ]
+
+
+def test_uv_tool_install_is_configured_with_uvs_variable_safely() -> None:
+    """No lock is involved: the fix is safe with --mirror (unlike `uv sync`'s)."""
+    policy = Policy().with_index("aliyun")
+    bare = "FROM python:3.12\nRUN uv tool install ruff\n"
+    found = check_text(bare, "Dockerfile", policy, cli_index=True)
+    assert [(f.code, f.applicability) for f in found] == [("PS104", Applicability.SAFE)]
+    fixed = fix_text(bare, "Dockerfile", policy, cli_index=True)
+    assert fixed == f'FROM python:3.12\nENV UV_DEFAULT_INDEX="{ALIYUN}"\nRUN uv tool install ruff\n'
+    # pip's variable does not reach uv
+    pip_only = f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN uvx ruff\n"
+    assert "PS104" in [f.code for f in check_text(pip_only, "Dockerfile", policy, cli_index=True)]

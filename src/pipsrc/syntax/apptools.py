@@ -1,4 +1,5 @@
-"""pipx's command line: the commands that install with pip, and the pip options they pass.
+"""The installers of applications, pipx and uv's tool commands: which of their commands
+install, with which installer, and the words that installer reads as its options.
 
 pipx installs each application into a virtual environment of its own by running pip
 there, in the caller's environment: pip's configuration files and ``PIP_*`` variables
@@ -6,13 +7,20 @@ apply as to any pip install, and pipx adds ``--index-url`` (``-i``) and the word
 ``--pip-args`` to pip's command line. So ``pipx install poetry`` is an install site of
 pip, whose flags are those two; what pipx itself takes (``--python``, ``--suffix``...)
 is skipped. For ``pipx run APP ...`` the words after the application are its own.
+
+``uv tool install|upgrade|run`` and ``uvx`` (``uv tool run``) are uv installs that read
+uv's options, ``UV_*`` variables and the user's and system's uv.toml, never a project's
+configuration (uv's docs: tool commands operate at the user level); after the tool that
+``run``/``uvx`` runs, the words are the tool's.
 """
 
 from __future__ import annotations
 
 import re
 
-from pipsrc.syntax.words import Piece, Tok, literal_prefix, value_at
+from pipsrc.model import Tool
+from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, value_at
+from pipsrc.vocabulary import UV_INDEX_OPTIONS, UV_SHORT_VALUE_OPTIONS, UV_VALUE_OPTIONS
 
 # the pipx commands that run `pip install` (inject adds packages to an app's environment)
 PIPX_INSTALLS = frozenset(
@@ -25,6 +33,40 @@ _PIP_ARGS = "--pip-args"
 _VALUE = frozenset({"--python", "--suffix", "--spec", "--preinstall", "--backend",
                     "--requirement", "-r", *_INDEX, _PIP_ARGS})  # fmt: skip
 _PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py")
+
+
+UV_TOOL_COMMANDS = frozenset({"install", "upgrade", "run"})
+_UV_TOOL_VALUE = UV_VALUE_OPTIONS | UV_SHORT_VALUE_OPTIONS | {
+    *(o for o in UV_INDEX_OPTIONS if o != "--no-index"), "-i", "-f", "--from", "--with",
+    "--with-editable", "--with-requirements", "-w", "--python"}  # fmt: skip
+# what a site's command is called when the project's uv configuration does not reach it
+UV_TOOL_SPELLINGS = ("uv tool ", "uvx")
+
+
+def app_install(words: list[Tok], start: int) -> tuple[str, Tool, list[Tok]] | None:
+    """(the command as reported, its installer, the words that installer reads as its
+    options) for a pipx or uv tool install at ``start``; None for anything else."""
+    found = pipx_command(words, start)
+    if found is not None:
+        return f"pipx {found[0]}", Tool.PIP, found[1]
+    v = value_at(words, start)
+    base = v.rsplit("/", 1)[-1] if v is not None else ""
+    if base == "uvx":
+        return "uvx", Tool.UV, _before_tool(words, start + 1)
+    sub = (
+        value_at(words, start + 2)
+        if base == "uv" and value_at(words, start + 1) == "tool"
+        else None
+    )
+    if sub not in UV_TOOL_COMMANDS:
+        return None
+    rest = _before_tool(words, start + 3) if sub == "run" else words[start + 3 :]
+    return f"uv tool {sub}", Tool.UV, rest
+
+
+def _before_tool(words: list[Tok], i: int) -> list[Tok]:
+    """uv's options before the tool ``uvx``/``uv tool run`` runs (the rest is the tool's)."""
+    return words[i : skip_options(words, i, _UV_TOOL_VALUE)]
 
 
 def pipx_command(words: list[Tok], start: int) -> tuple[str, list[Tok]] | None:
