@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from typing import Any
 
 from pipsrc import kinds
@@ -65,6 +66,28 @@ def _earlier_writes(node: Any) -> list[Any]:
     return sorted(out, key=lambda n: n.start_byte)
 
 
+def _group_bodies(
+    node: Any, body: Callable[[Any, list[str]], BodyCommand | None]
+) -> list[BodyCommand]:
+    """The ``echo``/``printf`` commands of a group whose output one redirect writes:
+    ``{ echo '[global]'; echo 'index-url = ...'; } > pip.conf`` (or ``( ... )``), in the
+    order they run."""
+    group = node.child_by_field_name("body") if node.type == _REDIRECTED else None
+    if group is None or group.type not in ("compound_statement", "subshell"):
+        return []
+    out: list[BodyCommand] = []
+    stack = list(reversed(group.children))
+    while stack:
+        n = stack.pop()
+        if n.type == "command":
+            cmd = body(n, [])
+            if cmd is not None:
+                out.append(cmd)
+        elif n.type == "list":
+            stack.extend(reversed(n.children))
+    return out
+
+
 class FileWrites:
     """Reads the redirections of one script (through its walker's :class:`NodeReader`)
     and merges what they write to pip.conf files and Dockerfiles into its document."""
@@ -110,10 +133,12 @@ class FileWrites:
             self.ctx.doc.overwrites += [(self.ctx.scope, path, at) for path in conf]
         for hd in heredocs:
             self._heredoc(hd, conf, dockerfiles)
-        if not heredocs and body_cmd is not None and conf:
-            content = self._echo_content(*body_cmd)
+        bodies = [body_cmd] if body_cmd is not None else _group_bodies(node, self._tee_or_body)
+        for cmd in bodies if conf and not heredocs else []:
+            content = self._echo_content(*cmd)
             if content is not None:
                 self._merge_config(content, expanding=True, target=conf[0])
+            self.appending = True  # a group's later output follows its earlier one
 
     def _seen(self, node: Any) -> bool:
         """Whether ``node``'s writes are read already, or with the node around it (a
@@ -150,6 +175,7 @@ class FileWrites:
         targets: list[str] = []
         heredocs: list[Any] = []
         body_cmd: BodyCommand | None = None
+        self.appending = False  # until a `>>` says otherwise (`tee` without -a overwrites)
         stack = [node]
         while stack:
             n = stack.pop()
