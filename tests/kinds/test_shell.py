@@ -380,6 +380,29 @@ def test_echo_and_printf_pip_conf() -> None:
 
 
 @needs_pipconf
+@pytest.mark.parametrize(
+    "line3",
+    [
+        'echo "index-url = $MIRROR/simple/" >> /etc/pip.conf',
+        'echo "index-url = ${MIRROR}/simple/" >> /etc/pip.conf',
+        "echo index-url = $MIRROR/simple/ >> /etc/pip.conf",
+    ],
+)
+def test_a_variable_inside_an_echoed_pip_conf_line_is_resolved(line3: str) -> None:
+    """``echo "index-url = $MIRROR/simple"``: the variable and the text around it are one
+    run of the script, so the value resolves (it is reported where it is used, not fixed:
+    the variable holds only part of it)."""
+    text = f"MIRROR=https://pypi.tuna.tsinghua.edu.cn\necho '[global]' > /etc/pip.conf\n{line3}\n"
+    doc = p(text)
+    s = one(doc, method=Method.PIP_CONF)
+    assert (s.value, s.editable, line(doc, s)) == (
+        "https://pypi.tuna.tsinghua.edu.cn/simple/",
+        False,
+        3,
+    )
+
+
+@needs_pipconf
 def test_a_pip_conf_written_through_tee_alone() -> None:
     """``printf ... | tee FILE`` is a write of its own (no redirect around it); with one
     around it (``> /dev/null``) it is read once."""

@@ -466,7 +466,10 @@ def build_content(chunks: list[tuple[str, int, bool]], decode: bool) -> Content:
         if not s:
             return
         parts.append(s)
-        segs.append((pos, at, len(s)))
+        if segs and segs[-1][1] + segs[-1][2] == at:  # follows the last chunk in the source
+            segs[-1] = (segs[-1][0], segs[-1][1], segs[-1][2] + len(s))
+        else:
+            segs.append((pos, at, len(s)))
         if not ok:
             inexact.append((pos, pos + len(s)))
         pos += len(s)
