@@ -331,6 +331,9 @@ class Scope:
     # a program a command of the parent scope runs (``bash -c '...'``): configuration the
     # parent gets reaches it, so PS104 configures the parent for it
     inline: bool = False
+    # pip.conf paths written here -> the section their text ends in, so that an append
+    # (``>>``) in a later RUN of the same stage continues it
+    written_sections: dict[str, str | None] = field(default_factory=dict)
 
 
 @record

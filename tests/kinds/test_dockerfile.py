@@ -381,3 +381,31 @@ def test_never_raises(text: str) -> None:
 @given(st.text(max_size=80))
 def test_never_raises_arbitrary_text(text: str) -> None:
     assert_spans(dockerfile.parse(text, "Dockerfile"))
+
+
+_HEADER = 'RUN echo "[global]" > /etc/pip.conf\n'
+_APPEND = 'RUN echo "index-url = https://pypi.tuna.tsinghua.edu.cn/simple" >> /etc/pip.conf\n'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python:3.12\n" + _HEADER + _APPEND,
+        # a stage built from another has its files
+        "FROM python:3.12 AS base\n" + _HEADER + "FROM base AS app\n" + _APPEND,
+    ],
+)
+def test_an_append_in_a_later_run_continues_the_section_written_before(text: str) -> None:
+    doc = dockerfile.parse(text, "Dockerfile")
+    assert doc.problems == []
+    s = one(doc, method=Method.PIP_CONF)
+    assert (s.section, s.value) == ("global", "https://pypi.tuna.tsinghua.edu.cn/simple")
+
+
+def test_an_append_in_an_unrelated_stage_has_no_section() -> None:
+    """A stage of its own starts without the file: pip refuses the line alone (PS900)."""
+    text = "FROM python:3.12 AS a\n" + _HEADER + "FROM python:3.12 AS b\n" + _APPEND
+    doc = dockerfile.parse(text, "Dockerfile")
+    assert [p.message for p in doc.problems] == [
+        "content before the first section header: pip refuses the file ('no section headers')"
+    ]

@@ -98,8 +98,9 @@ class FileWrites:
         self.logical = reader.logical
         self.text = reader.text
         self.scope = scope
-        # pip.conf paths written so far -> the section their text ends in (for ``>>``)
-        self.written: dict[str, str | None] = {}
+        # pip.conf paths written so far -> the section their text ends in (for ``>>``),
+        # kept by the scope: a Dockerfile stage's RUNs write one file system
+        self.written = scope.written_sections
         self.appending = False  # the redirect being read is ``>>``
         self.done: set[int] = set()  # redirected statements read already (by node id)
 
@@ -345,12 +346,24 @@ class FileWrites:
         earlier here, it continues that file's last section."""
         # through the registry: a kind module never imports another one (no import cycle)
         pipconf = kinds.module("pipconf")
-        section = self.written.get(target) if self.appending and target else None
+        section = self._section_of(target) if self.appending and target else None
         sub: Document = pipconf.parse(content.text, self.ctx.doc.path, section)
         merge_pipconf(self.ctx, sub, content, expanding, bad, target)
         if target:
             last = pipconf.last_section(sub, content.text)
             self.written[target] = last if last is not None else section
+
+    def _section_of(self, target: str) -> str | None:
+        """The section a pip.conf written earlier ends in: here, else in the stage this one
+        is built from (``FROM base AS app`` has the base stage's files)."""
+        scope: Scope | None = self.scope
+        seen: set[str] = set()
+        while scope is not None and scope.id not in seen:
+            if target in scope.written_sections:
+                return scope.written_sections[target]
+            seen.add(scope.id)
+            scope = self.ctx.doc.scope(scope.parent) if scope.parent else None
+        return None
 
     def _merge_dockerfile(self, content: Content, expanding: bool, bad: bool) -> None:
         self._merge_embedded("dockerfile", content, expanding, bad, add_scopes=True)
