@@ -244,12 +244,12 @@ RELOCK: dict[str, str] = {
 }
 
 
-# the locks a project file is the source of
+# the locks a project file is the source of (pdm.lock's hash covers the pyproject's sources,
+# not pdm.toml's configuration: `pdm lock --check` still passes after it changes)
 LOCKS_OF: dict[str, tuple[str, ...]] = {
     "pyproject.toml": ("uv.lock", "poetry.lock", "pdm.lock", "pixi.lock"),
     "uv.toml": ("uv.lock",),
     "Pipfile": ("Pipfile.lock",),
-    "pdm.toml": ("pdm.lock",),
     "pixi.toml": ("pixi.lock",),
 }
 

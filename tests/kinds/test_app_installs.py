@@ -6,10 +6,12 @@ pipx's `--index-url` and the words of `--pip-args` as their flags (docs/real-wor
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 
 import pytest
 
 from pipsrc.api import check_text, fix_text
+from pipsrc.engine.run import check
 from pipsrc.kinds import shell
 from pipsrc.model import Applicability, Document, SettingKind, Tool
 from pipsrc.policy import Policy
@@ -155,3 +157,20 @@ def test_uv_tool_install_is_configured_with_uvs_variable_safely() -> None:
     # pip's variable does not reach uv
     pip_only = f"FROM python:3.12\nENV PIP_INDEX_URL={ALIYUN}\nRUN uvx ruff\n"
     assert "PS104" in [f.code for f in check_text(pip_only, "Dockerfile", policy, cli_index=True)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "RUN pipx install poetry",
+        "RUN uv tool install ruff",
+        "RUN uvx ruff check .",
+        f"ENV PDM_PYPI_URL={TUNA}",
+        f"ENV PIPENV_PYPI_MIRROR={TUNA}",
+    ],
+)
+def test_a_file_without_the_word_pip_is_still_read(tmp_path: Path, line: str) -> None:
+    """The engine's prefilter (the words a file must hold to be parsed) knows these."""
+    (tmp_path / "Dockerfile").write_text(f"FROM python:3.12\n{line}\n", encoding="utf-8")
+    result = check([str(tmp_path)], Policy().with_index("aliyun"))
+    assert [f.code for f in result.findings] in (["PS104"], ["PS101"])

@@ -109,7 +109,11 @@ def test_fix_leaves_the_lock_and_says_it_is_stale(tmp_path: Path) -> None:
     )
     lock = uv_lock(TUNA)
     (tmp_path / "uv.lock").write_text(lock)
+    # the fix of a locked project is unsafe (tests/test_locked_projects.py): safe fixes only
+    # leave the project as it is
     res = invoke(["fix", "--mirror", "aliyun", str(tmp_path)])
+    assert "Nothing to fix" in res.output and "stale" not in res.output
+    res = invoke(["fix", "--mirror", "aliyun", "--unsafe-fixes", str(tmp_path)])
     assert "uv.lock is now stale: run `uv lock` to lock again." in res.output
     assert (tmp_path / "uv.lock").read_text() == lock
     assert ALIYUN.rstrip("/") in (tmp_path / "pyproject.toml").read_text()

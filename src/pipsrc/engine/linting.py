@@ -8,6 +8,8 @@ choke point for findings).
 
 from __future__ import annotations
 
+import posixpath
+
 from pipsrc import kinds
 from pipsrc.context import Context
 from pipsrc.engine.results import Finding
@@ -17,6 +19,7 @@ from pipsrc.redaction import redact
 from pipsrc.rules import ALIASES, ALL_RULES, BY_CODE, Rule, Violation, resolve_codes
 from pipsrc.suppress import Suppression, parse_suppressions, suppressed
 from pipsrc.textio import LineIndex
+from pipsrc.vocabulary import LOCKS_OF, RELOCK
 
 _RULE_INSTANCES: dict[str, Rule] = {}
 
@@ -61,6 +64,7 @@ def lint(
     )
     out: list[Finding] = []
     seen: set[tuple[str, int, int]] = set()
+    relock = locked_by(doc, ctx)
     for rule in rules(enabled):
         if rule.code in ignored:
             continue
@@ -69,7 +73,7 @@ def lint(
             if key in seen:
                 continue
             seen.add(key)
-            finding = _finding(rule, v, doc, lines)
+            finding = _finding(rule, v, doc, lines, relock)
             sup = suppressed(sups, rule.code, finding.line)
             if sup is None:
                 out.append(finding)
@@ -80,8 +84,11 @@ def lint(
     return out
 
 
-def _finding(rule: Rule, v: Violation, doc: Document, lines: LineIndex) -> Finding:
-    """The finding of one violation; a file that failed to parse gets no fix."""
+def _finding(
+    rule: Rule, v: Violation, doc: Document, lines: LineIndex, relock: tuple[str, str] | None
+) -> Finding:
+    """The finding of one violation; a file that failed to parse gets no fix, and a safe
+    fix of a project file whose lock records what it changes is unsafe (``relock``)."""
     line, col = lines.line_col(v.span.start)
     end_line, end_col = lines.line_col(v.span.end)
     fix = v.fix if doc.fixable else None
@@ -92,11 +99,33 @@ def _finding(rule: Rule, v: Violation, doc: Document, lines: LineIndex) -> Findi
             message += f" ({kinds.NOT_FIXED})"
     if fix is not None:
         fix = kinds.adapt_fix(doc.kind, doc.text, fix)
+    if fix is not None and relock is not None and fix.applicability is Applicability.SAFE:
+        fix = Fix(fix.edits, Applicability.UNSAFE, fix.title)
+        message += f" ({RELOCK_NOTE.format(lock=relock[0], command=relock[1])})"
     return Finding(
         rule.code, rule.name, v.severity or rule.severity, doc.path, line, col, end_line,
         end_col, redact(message), redact(v.value), fix.applicability if fix else None, fix,
         v.span,
     )  # fmt: skip
+
+
+# the lock beside a project file records its indexes (uv checks them with `--locked`; Poetry,
+# PDM and Pipenv hash the sources): a fix there means locking again before the build works
+RELOCK_NOTE = (
+    "an unsafe fix: {lock} records this file's indexes, so `--locked` installs fail until "
+    "`{command}` is run again"
+)
+
+
+def locked_by(doc: Document, ctx: Context) -> tuple[str, str] | None:
+    """(lock, the command that writes it) for a project file with a lock beside it."""
+    if doc.kind != "project":
+        return None
+    base, name = posixpath.split(doc.path)
+    for lock in LOCKS_OF.get(name, ()):
+        if ctx.document(posixpath.join(base, lock), "lockfile") is not None:
+            return lock, RELOCK[lock]
+    return None
 
 
 def _never_fixed(doc: Document) -> bool:

@@ -362,6 +362,7 @@ def _phrase(text: str) -> str:
 
 
 _PAGE_NOTE = f" ({NOT_FIXED})"
+_LOCK_NOTE = " (an unsafe fix: "
 _PAGE_NOTE_ZH = "（未修复：Markdown 页面只在 `--include-docs` 时读取，从不修改）"
 
 
@@ -374,6 +375,12 @@ def message(text: str, lang: str) -> str:
         worded = message(text[: -len(_PAGE_NOTE)], lang)
         return worded + _PAGE_NOTE_ZH if worded != text[: -len(_PAGE_NOTE)] else text
     worded = _worded(text, ZH, _phrase)
+    if worded == text and text.endswith(")") and _LOCK_NOTE in text:
+        # the note any fix of a locked project file gets (pipsrc.engine.linting.RELOCK_NOTE)
+        head, _, note = text.rpartition(_LOCK_NOTE)
+        head_zh, note_zh = message(head, lang), _phrase(_LOCK_NOTE[2:] + note[:-1])
+        if head_zh != head and note_zh != _LOCK_NOTE[2:] + note[:-1]:
+            return f"{head_zh}（{note_zh}）"
     return worded if worded != text else _worded(text, NOT_CHECKED, _phrase)
 
 

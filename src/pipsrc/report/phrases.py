@@ -28,6 +28,12 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "不安全的修复：uv 会用给定的源检查 `uv.lock`，因此 `uv sync` 会在构建时重新锁定，"
         "`--locked` 会失败；请先用策略镜像源重新锁定",
     ),
+    (
+        "an unsafe fix: {lock} records this file's indexes, so `--locked` installs fail until "
+        "`{command*}` is run again",
+        "不安全的修复：`{lock}` 记录了此文件的源，在重新运行 {command} 之前，"
+        "`--locked` 安装会失败",
+    ),
     ("no mirror index for it: change it by hand", "代理上没有它的镜像索引：请手动修改"),
     ("left as it is: {~why}", "保持原样：{why}"),
     ("no fix: {~why}", "不自动修复：{why}"),
