@@ -31,8 +31,7 @@ PHRASES: tuple[tuple[str, str], ...] = (
     (
         "an unsafe fix: {lock} records this file's indexes, so `--locked` installs fail until "
         "`{command*}` is run again",
-        "不安全的修复：`{lock}` 记录了此文件的源，在重新运行 {command} 之前，"
-        "`--locked` 安装会失败",
+        "不安全的修复：`{lock}` 记录了此文件的源，在重新运行 {command} 之前，`--locked` 安装会失败",
     ),
     ("no mirror index for it: change it by hand", "代理上没有它的镜像索引：请手动修改"),
     ("left as it is: {~why}", "保持原样：{why}"),
