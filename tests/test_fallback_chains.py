@@ -89,6 +89,18 @@ def test_a_private_fallback_is_never_cut() -> None:
         assert "nexus.corp.example" in fix_text(text, "Dockerfile", POLICY, unsafe=unsafe)
 
 
+def test_a_private_index_a_later_option_overrides_is_not_cut_either() -> None:
+    """pip reads the last `-i`, so the private index below is not used; it is still the
+    author's, and the fix that keeps the first attempt would delete it (found by the
+    generated oracles of tests/test_fix_oracles.py)."""
+    text = (
+        "FROM python:3.12\nRUN pip install x || pip install -i https://nexus.corp.example/"
+        "repository/pypi-group/simple -i http://mirrors.aliyun.com/pypi/simple/ x\n"
+    )
+    for unsafe in (False, True):
+        assert "nexus.corp.example" in fix_text(text, "Dockerfile", POLICY, unsafe=unsafe)
+
+
 def test_an_echo_naming_a_replaced_mirror_is_reported() -> None:
     text = (
         f'#!/bin/sh\npip install -i {TUNA} x || {{ echo "tsinghua failed, trying ustc"; '

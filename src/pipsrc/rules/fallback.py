@@ -40,6 +40,7 @@ from pipsrc.rules.common import ALIYUN, TUNA, off_policy
 from pipsrc.urls import parse_url
 
 _CONT = re.compile(r"\\\r?\n(?:[ \t]*#[^\n]*\n)*")
+_INDEX_KINDS = (SettingKind.INDEX, SettingKind.EXTRA_INDEX)
 # a message: echo/printf and its words, up to any redirection (which makes it a file write)
 _ECHO = re.compile(r"""\b(?:echo|printf)\b(?:[ \t]+(?:"[^"]*"|'[^']*'|[^\s;&|(){}"'<>]+))*""")
 _LINK = re.compile(r"[\s(){};&|]*")
@@ -192,7 +193,10 @@ class FallbackChain(Rule):
         end = last.span.end
         opened = tail.count("(") + tail.count("{") - tail.count(")") - tail.count("}")
         m = re.match(r"(?:\s*;?\s*[)}]){" + str(max(opened, 0)) + "}", doc.text[end:])
+        # every index a dropped attempt names counts, even one a later `-i` overrides: a
+        # private index may be the one the author meant to keep
         dropped = [own_index(site) for site in chain[1:]]
+        dropped += [s for site in chain[1:] for s in site.settings if s.kind in _INDEX_KINDS]
         public = all(
             d is None or (d.value is not None and origin(d.value).replace_safety is not None)
             for d in dropped
