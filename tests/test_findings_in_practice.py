@@ -464,3 +464,35 @@ def test_a_requirements_file_copied_into_the_image_is_followed(copy: str, path: 
         ctx = Context(Policy(), {doc.path: doc, req.path: req})
         eff = effective_index(doc, doc.sites[0], ctx)
         assert (eff.setting.value if eff.setting else None) == expected, dockerfile
+
+
+# -- PS104's fix where pip and uv installs share a scope (survey 5) -------------------------
+
+
+def test_pip_and_uv_in_one_stage_each_get_their_own_fix() -> None:
+    """`pip install uv && uv sync --locked`: pip's fix (safe) and uv's (unsafe: uv would
+    lock again) are both shown by `check`, not uv's only in a later round of `fix`."""
+    text = (
+        "FROM python:3.12\nCOPY pyproject.toml uv.lock ./\nRUN pip install uv && uv sync --locked\n"
+    )
+    policy = Policy().with_index("aliyun")
+    found = check_text(text, "Dockerfile", policy, cli_index=True)
+    assert [(f.code, f.applicability.value if f.applicability else None) for f in found] == [
+        ("PS104", "safe"),
+        ("PS104", "unsafe"),
+    ]
+
+
+def test_uv_fix_that_would_override_a_requirements_index_is_not_offered(tmp_path: Path) -> None:
+    """uv reads a requirements file's `-i` after every variable: setting one for the stage
+    would move that install too."""
+    text = (
+        "FROM python:3.12\nRUN uv pip install --system -r requirements.txt\n"
+        "RUN uv pip install --system numpy\n"
+    )
+    (tmp_path / "requirements.txt").write_text(f"-i {TORCH_CPU}\ntorch\n", encoding="utf-8")
+    (tmp_path / "Dockerfile").write_text(text, encoding="utf-8")
+    result = check([str(tmp_path)], Policy().with_index("aliyun"), cli_index=True)
+    found = [f for f in result.findings if f.code == "PS104"]
+    assert len(found) == 1 and found[0].fix is None
+    assert "takes its index from a requirements file" in found[0].message

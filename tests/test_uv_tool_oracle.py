@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from pipsrc.api import fix_text
 from pipsrc.context import Context
 from pipsrc.engine.reading import collect
 from pipsrc.policy import Policy
@@ -81,3 +82,21 @@ def test_tool_commands_ignore_the_projects_index(tmp_path: Path) -> None:
         assert consulted(
             tmp_path, ix, ["tool", "install", ABSENT], UV_DEFAULT_INDEX=ix.url("B")
         ) == ["B"]
+
+
+def test_uv_default_index_beats_index_url_and_uv_index_url_does_not(tmp_path: Path) -> None:
+    """Why PS104's fix sets UV_INDEX_URL, not UV_DEFAULT_INDEX, in a scope where another uv
+    install names its index with --index-url: real uv lets UV_DEFAULT_INDEX override that
+    flag, and the flag override UV_INDEX_URL; pipsrc's fix keeps the flag's install as it was."""
+    with Indexes(build_wheels(tmp_path / "wheels")) as ix:
+        (tmp_path / "work").mkdir()
+        argv = ["pip", "install", "--dry-run", "--python", sys.executable,
+                "--index-url", ix.url("A"), ABSENT]  # fmt: skip
+        assert consulted(tmp_path, ix, argv, UV_DEFAULT_INDEX=ix.url("B")) == ["B"]
+        assert consulted(tmp_path, ix, argv, UV_INDEX_URL=ix.url("B")) == ["A"]
+    text = (
+        "FROM python:3.12\nRUN uv pip install --system --index-url "
+        "https://download.pytorch.org/whl/cpu torch\nRUN uv pip install --system numpy\n"
+    )
+    fixed = fix_text(text, "Dockerfile", Policy().with_index("aliyun"), cli_index=True)
+    assert fixed.splitlines()[1] == 'ENV UV_INDEX_URL="https://mirrors.aliyun.com/pypi/simple/"'

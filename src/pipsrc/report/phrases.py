@@ -33,6 +33,11 @@ PHRASES: tuple[tuple[str, str], ...] = (
         "`{command*}` is run again",
         "不安全的修复：`{lock}` 记录了此文件的源，在重新运行 {command} 之前，`--locked` 安装会失败",
     ),
+    (
+        "another uv install of this scope takes its index from a requirements file, which any "
+        "uv variable would override",
+        "此作用域中另一条 uv 安装命令从 requirements 文件取得源，任何 uv 环境变量都会覆盖它",
+    ),
     ("no mirror index for it: change it by hand", "代理上没有它的镜像索引：请手动修改"),
     ("left as it is: {~why}", "保持原样：{why}"),
     ("no fix: {~why}", "不自动修复：{why}"),

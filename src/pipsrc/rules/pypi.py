@@ -87,7 +87,11 @@ class ImplicitPypi(Rule):
         "to PyPI into a second try of the policy index (see PS109), and for uv's project "
         "commands (`uv sync`, `uv lock`), which check uv.lock against the index: a new "
         "default index makes `uv sync` lock again and `--locked` fail. A Dockerfile fragment "
-        "without FROM is reported as depending on configuration elsewhere instead. An install "
+        "without FROM is reported as depending on configuration elsewhere instead. For uv the "
+        "variable is `UV_DEFAULT_INDEX`, or `UV_INDEX_URL` where another uv install of the "
+        "scope names its index with `--index-url` (which `UV_DEFAULT_INDEX` would override); "
+        "there is no fix where one takes its index from a requirements file, which uv reads "
+        "after every variable. An install "
         "in a Python script is reported without a fix (the script may not import `os`)."
     )
     fix_applicability = Applicability.UNSAFE
@@ -232,24 +236,26 @@ class ImplicitPypi(Rule):
             ), ""
         key = configured_in(doc, site.scope)
         scope = doc.scope(key)
+        tool = f" {site.tool.value}"  # one fix per scope and installer: pip's and uv's differ
         if (
             scope is None
             or scope.insert_at is None
             or ctx.policy.index is None
             or not doc.fixable
-            or key in done
+            or key + tool in done
         ):
             return None, ""
-        inherited = next(
-            (done[sid] for sid in scope_chain(doc, key)[1:] if done.get(sid) is not None),
-            None,
-        )
+        chain = scope_chain(doc, key)[1:]
+        inherited = next((done[sid + tool] for sid in chain if done.get(sid + tool)), None)
         if inherited is not None and inherited.edits[0].replacement.lstrip().startswith("ENV "):
-            done[key] = inherited
+            done[key + tool] = inherited
             return inherited, ""
-        done[key] = None
-        first = min(s.span.start for s in sites if configured_in(doc, s.scope) == key)
-        edit = configure(doc, scope, ctx, site.tool, first)
+        done[key + tool] = None
+        name = uv_index_var(doc, key, ctx) if site.tool is Tool.UV else INDEX_VAR[Tool.PIP]
+        if name is None:
+            return None, _REQUIREMENTS_NOTE
+        mine = [s for s in sites if configured_in(doc, s.scope) == key and s.tool is site.tool]
+        edit = configure(doc, scope, ctx, site.tool, min(s.span.start for s in mine), name)
         if edit is None:
             return None, ""
         # a `|| pip install x` fallback to PyPI would try the policy index again: which
@@ -266,7 +272,7 @@ class ImplicitPypi(Rule):
             Applicability.SAFE if ctx.cli_index and not relocks else Applicability.UNSAFE,
             f"Configure the index {ctx.policy.index} for this scope",
         )
-        done[key] = fix
+        done[key + tool] = fix
         return fix, _RELOCK_NOTE if relocks else ""
 
 
@@ -278,6 +284,32 @@ def configured_in(doc: Document, scope_id: str) -> str:
         scope_id = scope.parent
         scope = doc.scope(scope_id)
     return scope_id
+
+
+# uv's default index, strongest first: --default-index, UV_DEFAULT_INDEX, --index-url,
+# UV_INDEX_URL, the configuration, a requirements file's -i (pipsrc.resolution.uv)
+_UV_LEGACY = frozenset({"-i", "--index-url", "UV_INDEX_URL"})
+_REQUIREMENTS_NOTE = (
+    " (no fix: another uv install of this scope takes its index from a requirements file, "
+    "which any uv variable would override)"
+)
+
+
+def uv_index_var(doc: Document, scope_id: str, ctx: Context) -> str | None:
+    """The variable that configures uv for a scope without changing the index of another
+    uv install there: ``UV_DEFAULT_INDEX``, or ``UV_INDEX_URL`` where one names its index
+    with ``--index-url``/``-i``/``UV_INDEX_URL`` (which ``UV_DEFAULT_INDEX`` beats); None
+    where one takes it from a requirements file (every variable beats that)."""
+    name = INDEX_VAR[Tool.UV]
+    for s in doc.sites:
+        if s.tool is not Tool.UV or scope_id not in scope_chain(doc, s.scope):
+            continue
+        eff = effective_index(doc, s, ctx)
+        if eff.source == "requirements":
+            return None
+        if eff.setting is not None and eff.setting.key in _UV_LEGACY:
+            name = "UV_INDEX_URL"
+    return name
 
 
 def _hosted(doc: Document, site: InstallSite) -> bool:
@@ -301,12 +333,13 @@ def _reset_before(doc: Document, site: InstallSite, ctx: Context) -> Setting | N
     return last if last is not None and last.value == "" else None
 
 
-def config_pairs(ctx: Context, tool: Tool) -> list[tuple[str, str]]:
-    """The variables PS104 sets: the policy index (and trusted-host for plain http)."""
+def config_pairs(ctx: Context, tool: Tool, name: str | None = None) -> list[tuple[str, str]]:
+    """The variables PS104 sets: the policy index in ``name`` (default: the installer's
+    variable), and trusted-host for plain http."""
     index = ctx.policy.index
     if index is None or tool not in INDEX_VAR:
         return []
-    pairs = [(INDEX_VAR[tool], index)]
+    pairs = [(name or INDEX_VAR[tool], index)]
     parsed = parse_url(index)
     if tool != Tool.UV and parsed is not None and parsed.scheme == "http":
         hp = host_port(index)
@@ -315,7 +348,9 @@ def config_pairs(ctx: Context, tool: Tool) -> list[tuple[str, str]]:
     return pairs
 
 
-def configure(doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int) -> Edit | None:
+def configure(
+    doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int, name: str | None = None
+) -> Edit | None:
     """The edit that configures the policy index for a scope whose installs from ``first``
     on use pypi.org: the kind's configuration lines at the scope's insertion point, except
     in a Dockerfile stage that declares a build argument of the same name, which an ``ENV``
@@ -323,7 +358,7 @@ def configure(doc: Document, scope: Scope, ctx: Context, tool: Tool, first: int)
     ``build.args`` would stop reaching pip). There the ``ARG`` gets the policy index as its
     default, or, when it comes after an install or already has a default, an ``ARG`` with
     that default is inserted instead of the ``ENV``."""
-    pairs = config_pairs(ctx, tool)
+    pairs = config_pairs(ctx, tool, name)
     if not pairs or scope.insert_at is None:
         return None
     if scope.insert_style == "dockerfile":
