@@ -135,3 +135,20 @@ def test_fix_leaves_the_project_and_the_finding(tmp_path: Path) -> None:
     assert not any(r.changed for r in result.files)
     assert (tmp_path / "pyproject.toml").read_text(encoding="utf-8") == text
     assert [f.code for f in check([str(tmp_path)], policy).findings] == ["PS104"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pdm.toml", f'pypi.url = "{ALIYUN}"\n'),  # the dotted form `pdm config --local` writes
+        ("pdm.toml", f'[pypi]\nurl = "{ALIYUN}"\n'),
+    ],
+)
+def test_a_pdm_toml_in_either_toml_form_is_read(tmp_path: Path, name: str, text: str) -> None:
+    """The engine parses a project file only when it holds a word its parser needs: the
+    dotted `pypi.url` key was not one of them (survey 5: BlueArchive-Starter-cli)."""
+    files = {"pyproject.toml": pdm(f'name = "torch"\nurl = "{TORCH}"\n'), name: text}
+    assert ps104(tmp_path, files) == []
+    (tmp_path / name).write_text(text.replace(ALIYUN, "https://pypi.tuna.tsinghua.edu.cn/simple"))
+    found = check([str(tmp_path)], Policy().with_index("aliyun")).findings
+    assert [(f.path, f.code) for f in found if f.code == "PS101"] == [(name, "PS101")]

@@ -177,6 +177,9 @@ REGISTRY: list[KindSpec] = [
         # they hold a table of a tool that installs
         words=r"tool\.(?:uv|poetry|pdm|pixi|tox)\b"
         r"|^\[\[?(?:source|index|pip|pypi|pypi-options|repositories)\b"
+        # dotted keys at the top level: pdm.toml's `pypi.url = ...`, poetry.toml's
+        # `repositories.corp.url = ...`, uv.toml's `pip.index-url = ...`
+        r"|^(?:pypi|repositories|pip)\."
         r"|^(?:extra-)?index-url|find-links|allow-insecure-host|pipsrc",
     ),
     KindSpec(
