@@ -294,6 +294,9 @@ class InstallSite:
     # what it installs (None: a word with a variable) and the long options it is given
     targets: list[str | None] = field(default_factory=list)
     options: list[str] = field(default_factory=list)
+    # the directory it runs in, relative to its file's directory, after the script's
+    # `cd DIR` ("": that directory; None: not known, as after `cd "$DIR"` or `cd /abs`)
+    cwd: str | None = ""
 
 
 @record

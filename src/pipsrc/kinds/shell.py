@@ -53,6 +53,8 @@ MAX_DEPTH = 400  # tree levels; ~100 nested $( ... ) in practice
 # variable, nor an image build passing build args (see pipsrc.syntax.pipcli.analyze_command)
 _RELEVANT_COMMAND = re.compile(
     r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|tool)\b|uvx\b|conda|mamba|devpi"
+    # `cd DIR`: where a later uv command looks for its project
+    r"|(?<![\w.-])cd\s"
     # pip held in a variable: `$PIP install x` (PIP=pip3 earlier)
     r"|^\s*\"?\$\{?\w+\}?\"?\s+(?:install|download|wheel)\b",
     re.MULTILINE,

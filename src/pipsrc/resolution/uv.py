@@ -115,8 +115,11 @@ def _config_layers(view: View) -> list[tuple[list[Setting], str]]:
 
 def _project_file(view: View) -> Document | None:
     """The nearest ``uv.toml``, else ``pyproject.toml`` with a ``[tool.uv]`` table, from the
-    directory of the file that runs uv up to the repository's root."""
+    directory uv runs in (the file's, or where its ``cd`` went) up to the repository's root."""
     directory = posixpath.dirname(view.doc.path)
+    if view.site.cwd:  # after the script's `cd DIR`
+        directory = posixpath.normpath(posixpath.join(directory, view.site.cwd))
+        directory = "" if directory == "." else directory
     while True:
         for name in ("uv.toml", "pyproject.toml"):
             found = view.ctx.document(posixpath.join(directory, name) if directory else name)

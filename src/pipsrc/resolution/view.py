@@ -3,6 +3,7 @@ copied before it, and the requirements files it reads."""
 
 from __future__ import annotations
 
+import posixpath
 from typing import TYPE_CHECKING
 
 from pipsrc.effective import ENV_METHODS, copied_from, live, scope_chain
@@ -85,7 +86,7 @@ class View:
         out: list[tuple[Document, Setting]] = []
         seen: set[str] = set()
         for name in names:
-            self._file(self.doc, name, out, seen)
+            self._file(self.doc, in_cwd(self.site, name), out, seen)
         return out
 
     def _file(
@@ -107,3 +108,10 @@ class View:
                 self._file(found, item, out, seen)
             else:
                 out.append((found, item))
+
+
+def in_cwd(site: InstallSite, name: str) -> str:
+    """A file an install names, seen from the directory it runs in (after ``cd DIR``)."""
+    if site.cwd and not name.startswith(("/", "$", "~")):
+        return posixpath.normpath(posixpath.join(site.cwd, name))
+    return name

@@ -16,6 +16,7 @@ configuration (uv's docs: tool commands operate at the user level); after the to
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from pipsrc.model import Tool
@@ -130,3 +131,14 @@ def _split(w: Tok | None, attached: str | None) -> list[Tok]:
     except ValueError:  # an unbalanced quote: pipx fails on it too
         return []
     return [Tok(w.start, w.end, [Piece(w.start, w.end, part, False)]) for part in parts]
+
+
+def changed_dir(cwd: str | None, args: list[Tok]) -> str | None:
+    """The directory after ``cd ARGS`` from ``cwd`` (relative to the script's directory):
+    a literal relative path is followed; anything else (``cd``, ``cd -``, ``cd /abs``,
+    ``cd "$DIR"``) leaves it unknown. Installers that read the project they run in (uv's
+    project configuration) look there."""
+    target = value_at(args, 0) if len(args) == 1 else None
+    if cwd is None or not target or target.startswith(("/", "~", "-")):
+        return None
+    return posixpath.normpath(posixpath.join(cwd, target)).removeprefix("./")

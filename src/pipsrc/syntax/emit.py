@@ -45,6 +45,8 @@ class Ctx:
     # the command being read is the only one in a compound's body (``then``, ``do``, ``{``):
     # removing it would leave an empty body, a syntax error in bash
     sole: bool = False
+    # the directory the commands run in after the text's `cd`s (see InstallSite.cwd)
+    cwd: str | None = ""
 
     def is_bad(self, start: int, end: int) -> bool:
         return any(a <= end and start <= b for a, b in self.bad)

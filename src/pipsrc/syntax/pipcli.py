@@ -18,7 +18,7 @@ import re
 
 from pipsrc.model import Insertion, InstallSite, Method, Setting, SettingKind, Tool
 from pipsrc.records import record
-from pipsrc.syntax.apptools import app_install
+from pipsrc.syntax.apptools import app_install, changed_dir
 from pipsrc.syntax.buildargs import build_args
 from pipsrc.syntax.condacli import conda_command
 from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
@@ -212,6 +212,9 @@ def analyze_command(
     found = find_pip(ctx, words) if words else None
     bad = ctx.is_bad(lstart, lend)
     if found is None:
+        if value_at(words, 0) == "cd":
+            ctx.cwd = changed_dir(ctx.cwd, words[1:])
+            return
         _command_prefixes(ctx, assigns, lstart, lend, bad)
         if conda_command(ctx, words, lstart, lend, bad):
             return
@@ -247,7 +250,7 @@ def _site(
 ) -> InstallSite:
     """A new install site for the command at ``lstart:lend``, with its ``VAR=x`` prefixes."""
     span, _ = ctx.res.fspan(lstart, lend)
-    site = InstallSite(span, ctx.scope, command, tool)
+    site = InstallSite(span, ctx.scope, command, tool, cwd=ctx.cwd)
     site.index = len(ctx.doc.sites)
     ctx.doc.sites.append(site)
     for a in assigns:
