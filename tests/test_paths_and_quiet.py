@@ -86,8 +86,11 @@ def test_full_redacts_credentials_in_source_lines(tmp_path: Path) -> None:
     assert "SENTINELpw" not in out and "u:****@pypi.org" in out
 
 
-def test_show_fixes_lists_what_fix_changed(repo: Path) -> None:
-    code, out = pipsrc(repo, "fix", "--mirror", "aliyun", "--format", "full", "--show-fixes")
+@pytest.mark.parametrize("fmt", ["full", "text"])
+def test_show_fixes_lists_what_fix_changed(repo: Path, fmt: str) -> None:
+    """In both human formats (text is the default when the output is no terminal: it listed
+    nothing, survey 5)."""
+    code, out = pipsrc(repo, "fix", "--mirror", "aliyun", "--format", fmt, "--show-fixes")
     assert code == 1
     assert "Fixed in svc/Dockerfile:" in out
     assert f"2: PS101 '{TUNA}' -> 'https://mirrors.aliyun.com/pypi/simple'" in out

@@ -13,7 +13,7 @@ from __future__ import annotations
 from pipsrc.engine.results import Finding, RunResult
 from pipsrc.model import Applicability, Fix
 from pipsrc.output import RenderOptions, safe_path, shown_paths
-from pipsrc.output.text import _BOLD, _COLORS, _DIM, mark, paint, trailer
+from pipsrc.output.text import _BOLD, _COLORS, _DIM, applied, mark, paint, trailer
 from pipsrc.textio import LineIndex
 
 _ADD, _DEL = "\033[32m", "\033[31m"
@@ -32,7 +32,7 @@ def render(result: RunResult, opts: RenderOptions) -> str:
             indexes[f.path] = LineIndex(text)
         blocks.append("\n".join(_finding(f, show(f.path), text, indexes[f.path], opts)))
     if opts.show_fixes and result.mode == "fix":
-        blocks += _applied(result, show)
+        blocks += applied(result, show)
     tail = trailer(result, opts)
     if blocks and tail:
         blocks.append("\n".join(tail))
@@ -80,23 +80,6 @@ def _region(fix: Fix, text: str, index: LineIndex) -> tuple[int, list[str], list
     before = text[start:end].splitlines() or [""]
     after = "".join(region).splitlines() or [""]
     return index.line_col(start)[0], before, after
-
-
-def _applied(result: RunResult, show: object) -> list[str]:
-    """``--show-fixes``: every change the fix made, per file."""
-    assert callable(show)
-    out = []
-    for r in result.changed_files:
-        lines = [f"Fixed in {safe_path(show(r.path))}:"]
-        for c in r.changes:
-            what = (
-                f"{c.before!r} -> {c.after!r}"
-                if c.before and c.after
-                else (f"removed {c.before!r}" if c.before else f"added {c.after!r}")
-            )
-            lines.append(f"  {c.line}: {c.code} {safe_path(what)}")
-        out.append("\n".join(lines))
-    return out
 
 
 def _visible(line: str) -> str:

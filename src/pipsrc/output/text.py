@@ -59,11 +59,31 @@ def render(result: RunResult, opts: RenderOptions) -> str:
                 f"  {paint(pos, _DIM, opts)}  {paint(sev.ljust(7), _COLORS[sev], opts)}  "
                 f"{paint(f.code, _BOLD, opts)}{mark(f, opts)} {safe_path(f.message)}"
             )
+    if opts.show_fixes and result.mode == "fix":
+        for block in applied(result, show):
+            lines += ["", block] if lines else [block]
     tail = trailer(result, opts)
     if lines and tail:
         lines.append("")
     lines += tail
     return "\n".join(lines) + ("\n" if lines else "")
+
+
+def applied(result: RunResult, show: object) -> list[str]:
+    """``--show-fixes``: every change the fix made, per file."""
+    assert callable(show)
+    out = []
+    for r in result.changed_files:
+        lines = [f"Fixed in {safe_path(show(r.path))}:"]
+        for c in r.changes:
+            what = (
+                f"{c.before!r} -> {c.after!r}"
+                if c.before and c.after
+                else (f"removed {c.before!r}" if c.before else f"added {c.after!r}")
+            )
+            lines.append(f"  {c.line}: {c.code} {safe_path(what)}")
+        out.append("\n".join(lines))
+    return out
 
 
 def trailer(result: RunResult, opts: RenderOptions) -> list[str]:
