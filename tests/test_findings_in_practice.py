@@ -496,3 +496,17 @@ def test_uv_fix_that_would_override_a_requirements_index_is_not_offered(tmp_path
     found = [f for f in result.findings if f.code == "PS104"]
     assert len(found) == 1 and found[0].fix is None
     assert "takes its index from a requirements file" in found[0].message
+
+
+@pytest.mark.parametrize(
+    "command",
+    [f"pip install --extra-index-url {TORCH_CPU} torch", f"uv sync --index {TORCH_CPU}"],
+)
+def test_an_install_with_only_extra_indexes_says_pypi_is_its_default(command: str) -> None:
+    """`uv sync --index X` keeps pypi.org as the default index: "no index is configured"
+    read as false beside the `--index` (survey 5, gsuid_core)."""
+    found = check_text(f"FROM python:3.12\nRUN {command}\n", "Dockerfile",
+                       Policy().with_index("aliyun"), cli_index=True)  # fmt: skip
+    ps104 = [f.message for f in found if f.code == "PS104"]
+    assert len(ps104) == 1
+    assert "uses pypi.org as its default index: only extra indexes are configured" in ps104[0]

@@ -70,6 +70,15 @@ ZH: tuple[tuple[str, str], ...] = (
     ),
     # PS104
     (
+        "{cmd*} uses pypi.org as its default index: only extra indexes are configured for it "
+        "({~note})",
+        "{cmd} 以 `pypi.org` 为默认源：只为它配置了额外索引（{note}）",
+    ),
+    (
+        "{cmd*} uses pypi.org as its default index: only extra indexes are configured for it",
+        "{cmd} 以 `pypi.org` 为默认源：只为它配置了额外索引",
+    ),
+    (
         "{cmd*} uses pypi.org: no index is configured for it ({~note})",
         "{cmd} 使用 `pypi.org`：没有为它配置源（{note}）",
     ),

@@ -47,6 +47,10 @@ _ELSEWHERE = {
     "build-arg": "`{cmd}` uses the build argument {detail}, which has no default here: the "
     "index is whatever the build passes in",
 }
+_NO_INDEX = "`{cmd}` uses pypi.org: no index is configured for it"
+_ONLY_EXTRAS = (
+    "`{cmd}` uses pypi.org as its default index: only extra indexes are configured for it"
+)
 _HOSTED = (
     "`{cmd}` uses pypi.org on a GitHub-hosted runner, outside the network the policy is"
     " for (a self-hosted runner would be checked)"
@@ -184,6 +188,7 @@ class ImplicitPypi(Rule):
             yield from project_pypi(doc, ctx)
             return
         implicit, noted = [], []
+        extras: dict[int, bool] = {}
         for site in doc.sites:
             if not reaches_index(site):
                 continue  # --no-deps with wheel files: it asks no index for anything
@@ -195,15 +200,13 @@ class ImplicitPypi(Rule):
                 noted.append((site, _HOSTED.format(cmd=site.command)))
             elif eff.implicit_pypi:
                 implicit.append(site)
+                extras[site.index] = bool(eff.extras)
         fixed_scopes: dict[str, Fix | None] = {}
         for site in implicit:
             fix, note = self._configure(doc, site, ctx, implicit, fixed_scopes)
-            yield Violation(
-                site.span,
-                f"`{site.command}` uses pypi.org: no index is configured for it{note}",
-                "",
-                fix,
-            )
+            # `uv sync --index X`, `pip install --extra-index-url X`: pypi.org stays first
+            what = _ONLY_EXTRAS if extras.get(site.index) else _NO_INDEX
+            yield Violation(site.span, what.format(cmd=site.command) + note, "", fix)
         # notes: a build argument with no default (giving it the policy index as its default
         # keeps every --build-arg working, but an empty one may mean PyPI on purpose: unsafe),
         # a fragment, a job on a hosted runner
