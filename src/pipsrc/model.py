@@ -102,6 +102,7 @@ class Method(StrEnum):
     TOX = "tox config"  # tox 3's indexserver
     SETUP_CFG = "setup.cfg"  # setuptools' [easy_install] (setup_requires)
     PYTHON_ENV = "os.environ"  # a Python script's os.environ[...] = / env={...} of subprocess
+    TOOL_CONFIG = "tool config"  # pdm config pypi.url URL (another installer's own config)
 
 
 class Tool(StrEnum):

@@ -174,3 +174,36 @@ def test_a_file_without_the_word_pip_is_still_read(tmp_path: Path, line: str) ->
     (tmp_path / "Dockerfile").write_text(f"FROM python:3.12\n{line}\n", encoding="utf-8")
     result = check([str(tmp_path)], Policy().with_index("aliyun"))
     assert [f.code for f in result.findings] in (["PS104"], ["PS101"])
+
+
+@pytest.mark.parametrize(
+    ("command", "expected"),
+    [
+        (f"pdm config pypi.url {TUNA}", [("pypi.url", SettingKind.INDEX, Tool.PDM)]),
+        (f"pdm config --local pypi.url {TUNA}", [("pypi.url", SettingKind.INDEX, Tool.PDM)]),
+        (f"pdm config -g pypi.extra.url {TUNA}",
+         [("pypi.extra.url", SettingKind.EXTRA_INDEX, Tool.PDM)]),
+        (f"pipenv install --deploy --pypi-mirror {TUNA}",
+         [("--pypi-mirror", SettingKind.INDEX, Tool.PIPENV)]),
+        (f"pipenv sync --pypi-mirror {TUNA}", [("--pypi-mirror", SettingKind.INDEX, Tool.PIPENV)]),
+        ("pdm config pypi.verify_ssl false", []),
+        ("pdm config", []),
+    ],
+)  # fmt: skip
+def test_other_installers_index_commands(
+    command: str, expected: list[tuple[str, SettingKind, Tool]]
+) -> None:
+    """survey 5: PPASR's `pdm config pypi.url` and rest-blog's `--pypi-mirror` were unseen."""
+    doc = p(command)
+    assert [(s.key, s.kind, s.tool) for s in doc.settings] == expected
+    assert all(s.value == TUNA and s.editable for s in doc.settings)
+
+
+def test_other_installers_index_commands_are_fixed_in_place() -> None:
+    text = (
+        f"#!/bin/sh\nset -e\npdm config pypi.url {TUNA}\n"
+        f"pipenv install --deploy --pypi-mirror {TUNA}\n"
+    )
+    fixed = fix_text(text, "build.sh", Policy().with_index("aliyun"), cli_index=True)
+    assert fixed == text.replace(TUNA, ALIYUN[:-1])
+    assert subprocess.run(["bash", "-n"], input=fixed, text=True).returncode == 0

@@ -59,6 +59,7 @@ class KindSpec:
 _INDEX_WORDS = (
     r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS|conda|mamba"
     r"|uv\s+(?:sync|lock|tool)\b|uvx\b|uv\.toml|pipx\b|PDM_PYPI_URL|PIPENV_PYPI_MIRROR"
+    r"|pdm\s+config"
 )
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
 _NOT_DOCKERFILE = r"py|pyc|pyi|md|rst|txt|json|ya?ml|toml|js|ts|go|rs|java|html|css|lock|cfg"

@@ -52,7 +52,7 @@ MAX_DEPTH = 400  # tree levels; ~100 nested $( ... ) in practice
 # text without which a command is neither an install, a prefix assignment of an index
 # variable, nor an image build passing build args (see pipsrc.syntax.pipcli.analyze_command)
 _RELEVANT_COMMAND = re.compile(
-    r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|tool)\b|uvx\b|conda|mamba|devpi"
+    r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|tool)\b|uvx\b|conda|mamba|devpi|pdm\s+config"
     # `cd DIR`: where a later uv command looks for its project
     r"|(?<![\w.-])cd\s"
     # pip held in a variable: `$PIP install x` (PIP=pip3 earlier)
@@ -63,6 +63,7 @@ _RELEVANT_COMMAND = re.compile(
 # a pip/ directory; a written Dockerfile is parsed as one)
 _RELEVANT_TEXT = re.compile(
     r"(?i:pip)|UV_|--build-arg|[Dd]ockerfile|Containerfile|uv\s+(?:sync|lock|tool)\b|uvx\b|uv\.toml"
+    r"|pdm\s+config"
     r"|conda|mamba|devpi"
 )
 # Statements (and comments) occur inside a command, a declaration or an assignment only

@@ -29,6 +29,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.TOX_ENV: "tox set_env",
         Method.TOX: "tox configuration",
         Method.SETUP_CFG: "setup.cfg (setuptools)",
+        Method.TOOL_CONFIG: "config command",
     },
     "zh": {
         Method.ENV: "环境变量",
@@ -53,6 +54,7 @@ METHODS: dict[str, dict[Method, str]] = {
         Method.TOX_ENV: "tox set_env 环境变量",
         Method.TOX: "tox 配置",
         Method.SETUP_CFG: "setup.cfg（setuptools）",
+        Method.TOOL_CONFIG: "config命令",
     },
 }
 

@@ -24,6 +24,7 @@ from pipsrc.syntax.condacli import conda_command
 from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
 from pipsrc.syntax.emit import Ctx, command_scope, emit_env
 from pipsrc.syntax.pipconfig import pip_config
+from pipsrc.syntax.toolconfig import tool_config
 from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
 from pipsrc.syntax.words import word_removal as _word_removal
 from pipsrc.vocabulary import (
@@ -226,7 +227,10 @@ def analyze_command(
         if build is not None:
             build_args(ctx, words, build, lstart, lend, bad)
         extra: list[Assign] = []
-        app = app_install(words, command_start(words, extra))
+        start = command_start(words, extra)
+        if tool_config(ctx, words, start, bad):  # pdm config pypi.url, pipenv --pypi-mirror
+            return
+        app = app_install(words, start)
         if app is not None:  # pipx's pip, uv's tool commands: the options they read
             site = _site(ctx, app[0], app[1], assigns + extra, lstart, lend, bad)
             _flags(ctx, app[2], 0, app[1], site, bad)
