@@ -54,7 +54,7 @@ MAX_DEPTH = 400  # tree levels; ~100 nested $( ... ) in practice
 _RELEVANT_COMMAND = re.compile(
     r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|tool)\b|uvx\b|conda|mamba|devpi|pdm\s+config"
     # `cd DIR`: where a later uv command looks for its project
-    r"|(?<![\w.-])cd\s"
+    r"|\bcd\s"
     # pip held in a variable: `$PIP install x` (PIP=pip3 earlier)
     r"|^\s*\"?\$\{?\w+\}?\"?\s+(?:install|download|wheel)\b",
     re.MULTILINE,
