@@ -129,8 +129,10 @@ UV_VALUE_OPTIONS = frozenset(
 )  # fmt: skip
 UV_SHORT_VALUE_OPTIONS = frozenset({"-r", "-c", "-e", "-p", "-C", "-o"})
 # `uv pip ...` subcommands that resolve from an index, and uv's project commands that do
-UV_INSTALL_COMMANDS = ("install", "sync", "compile", "lock")
-UV_PROJECT_COMMANDS = ("sync", "lock")
+UV_INSTALL_COMMANDS = ("install", "sync", "compile", "lock", "add", "remove")
+# uv's project commands: they resolve the project and write or check uv.lock (`uv add` and
+# `uv remove` lock again after changing the dependencies)
+UV_PROJECT_COMMANDS = ("sync", "lock", "add", "remove")
 
 # -r/-c and their long forms: the files an install reads options from
 REQUIREMENT_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint"})

@@ -207,3 +207,29 @@ def test_other_installers_index_commands_are_fixed_in_place() -> None:
     fixed = fix_text(text, "build.sh", Policy().with_index("aliyun"), cli_index=True)
     assert fixed == text.replace(TUNA, ALIYUN[:-1])
     assert subprocess.run(["bash", "-n"], input=fixed, text=True).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ("uv add requests", "uv add"),
+        ("uv remove six", "uv remove"),
+        ("uv add --dev pytest", "uv add"),
+    ],
+)
+def test_uv_add_and_remove_are_project_installs(command: str, name: str) -> None:
+    """They resolve the project and lock again (survey 5: `uv add` was not seen)."""
+    doc = p(command)
+    assert [(s.command, s.tool) for s in doc.sites] == [(name, Tool.UV)]
+
+
+def test_uv_add_is_configured_by_the_project_and_its_fix_is_unsafe(tmp_path: Path) -> None:
+    policy = Policy().with_index("aliyun")
+    bare = "FROM python:3.12\nCOPY pyproject.toml uv.lock ./\nRUN uv add requests\n"
+    found = [f for f in check_text(bare, "Dockerfile", policy, cli_index=True)]
+    assert [(f.code, f.applicability) for f in found] == [("PS104", Applicability.UNSAFE)]
+    (tmp_path / "pyproject.toml").write_text(
+        f'[project]\nname = "a"\nversion = "0"\n\n[tool.uv]\nindex-url = "{ALIYUN}"\n'
+    )
+    (tmp_path / "build.sh").write_text("#!/bin/sh\nuv add requests\nuv add --frozen rich\n")
+    assert [f.code for f in check([str(tmp_path)], policy).findings] == []

@@ -58,7 +58,7 @@ class KindSpec:
 # Dockerfile template, ``requirements.in`` a requirements file).
 _INDEX_WORDS = (
     r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS|conda|mamba"
-    r"|uv\s+(?:sync|lock|tool)\b|uvx\b|uv\.toml|pipx\b|PDM_PYPI_URL|PIPENV_PYPI_MIRROR"
+    r"|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|uv\.toml|pipx\b|PDM_PYPI_URL|PIPENV_PYPI_MIRROR"
     r"|pdm\s+config"
 )
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)

@@ -52,7 +52,7 @@ MAX_DEPTH = 400  # tree levels; ~100 nested $( ... ) in practice
 # text without which a command is neither an install, a prefix assignment of an index
 # variable, nor an image build passing build args (see pipsrc.syntax.pipcli.analyze_command)
 _RELEVANT_COMMAND = re.compile(
-    r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|tool)\b|uvx\b|conda|mamba|devpi|pdm\s+config"
+    r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|conda|mamba|devpi|pdm\s+config"
     # `cd DIR`: where a later uv command looks for its project
     r"|\bcd\s"
     # pip held in a variable: `$PIP install x` (PIP=pip3 earlier)
@@ -62,7 +62,7 @@ _RELEVANT_COMMAND = re.compile(
 # ... and without which no shell text locates anything (pip.conf writes name pip.conf or
 # a pip/ directory; a written Dockerfile is parsed as one)
 _RELEVANT_TEXT = re.compile(
-    r"(?i:pip)|UV_|--build-arg|[Dd]ockerfile|Containerfile|uv\s+(?:sync|lock|tool)\b|uvx\b|uv\.toml"
+    r"(?i:pip)|UV_|--build-arg|[Dd]ockerfile|Containerfile|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|uv\.toml"
     r"|pdm\s+config"
     r"|conda|mamba|devpi"
 )
