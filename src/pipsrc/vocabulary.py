@@ -14,6 +14,7 @@ configuration loader, ``uv pip install --help``, Pipenv's and PDM's configuratio
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import NamedTuple
 
 from pipsrc.model import Level, SettingKind, Tool
@@ -133,6 +134,16 @@ UV_INSTALL_COMMANDS = ("install", "sync", "compile", "lock", "add", "remove")
 # uv's project commands: they resolve the project and write or check uv.lock (`uv add` and
 # `uv remove` lock again after changing the dependencies)
 UV_PROJECT_COMMANDS = ("sync", "lock", "add", "remove")
+
+# `uv tool install|upgrade|run` install tools; the reported commands of tool installs, which
+# read the user's uv configuration but never a project's
+UV_TOOL_COMMANDS = frozenset({"install", "upgrade", "run"})
+UV_TOOL_SPELLINGS = ("uv tool ", "uvx")
+# installer commands without the word "pip": the engine's and the shell reader's word
+# filters let a file or command holding one through
+INSTALLER_WORDS = r"uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|pdm\s+config"
+# an interpreter that runs `-m pip` (`-m pipx`, `-m uv`)
+PYTHON_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py|pypy3?")
 
 # -r/-c and their long forms: the files an install reads options from
 REQUIREMENT_FILE_OPTIONS = frozenset({"-r", "--requirement", "-c", "--constraint"})

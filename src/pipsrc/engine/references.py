@@ -9,7 +9,6 @@ is found beside the file that names it, else from the root (a Dockerfile's build
 
 from __future__ import annotations
 
-import functools
 import os
 import posixpath
 from collections.abc import Iterator
@@ -23,7 +22,7 @@ from pipsrc.resolution.view import in_cwd
 def references(doc: Document) -> Iterator[tuple[str, str]]:
     """The files ``doc`` makes pip read, each with the kind it is read as."""
     for site in doc.sites:
-        for name in map(functools.partial(in_cwd, site), site.requirement_files):
+        for name in (in_cwd(site, n) for n in site.requirement_files):
             if name.startswith("/") and doc.kind == "dockerfile":  # a path in the image
                 chain = scope_chain(doc, site.scope)
                 name = copied_from(doc, chain, name, site.span.start) or name

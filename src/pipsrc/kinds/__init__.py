@@ -27,6 +27,7 @@ from types import ModuleType
 
 from pipsrc.model import Document, Edit, Fix, Span
 from pipsrc.records import record
+from pipsrc.vocabulary import INSTALLER_WORDS
 
 
 @record(frozen=True)
@@ -58,8 +59,7 @@ class KindSpec:
 # Dockerfile template, ``requirements.in`` a requirements file).
 _INDEX_WORDS = (
     r"pip(?![a-z])|pipsrc|PIP_|UV_|index|INDEX|trusted|TRUSTED|find-links|FIND_LINKS|conda|mamba"
-    r"|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|uv\.toml|pipx\b|PDM_PYPI_URL|PIPENV_PYPI_MIRROR"
-    r"|pdm\s+config"
+    rf"|{INSTALLER_WORDS}|uv\.toml|pipx\b|PDM_PYPI_URL|PIPENV_PYPI_MIRROR"
 )
 # names with "dockerfile" in them that are something else (dockerfile.py, Dockerfile.md)
 _NOT_DOCKERFILE = r"py|pyc|pyi|md|rst|txt|json|ya?ml|toml|js|ts|go|rs|java|html|css|lock|cfg"

@@ -34,7 +34,7 @@ from pipsrc.syntax.bashcheck import syntax_error
 from pipsrc.syntax.bashtree import WORD_NODES, ByteMap, NodeReader, parser, source_bytes
 from pipsrc.syntax.emit import Ctx, emit_env
 from pipsrc.syntax.inline import decoder, program_runs, program_word
-from pipsrc.syntax.pipcli import Assign, analyze_command
+from pipsrc.syntax.pipcli import analyze_command
 from pipsrc.syntax.words import (
     Resolved,
     Resolver,
@@ -44,15 +44,16 @@ from pipsrc.syntax.words import (
     command_removal,
     word_removal,
 )
+from pipsrc.syntax.wrappers import Assign
 from pipsrc.textio import line_ending_at
-from pipsrc.vocabulary import ENV_VARS, TRUSTED_VAR
+from pipsrc.vocabulary import ENV_VARS, INSTALLER_WORDS, TRUSTED_VAR
 
 MAX_DEPTH = 400  # tree levels; ~100 nested $( ... ) in practice
 
 # text without which a command is neither an install, a prefix assignment of an index
 # variable, nor an image build passing build args (see pipsrc.syntax.pipcli.analyze_command)
 _RELEVANT_COMMAND = re.compile(
-    r"(?i:pip)|UV_|--build-arg|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|conda|mamba|devpi|pdm\s+config"
+    rf"(?i:pip)|UV_|--build-arg|{INSTALLER_WORDS}|conda|mamba|devpi"
     # `cd DIR`: where a later uv command looks for its project
     r"|\bcd\s"
     # pip held in a variable: `$PIP install x` (PIP=pip3 earlier)
@@ -62,8 +63,7 @@ _RELEVANT_COMMAND = re.compile(
 # ... and without which no shell text locates anything (pip.conf writes name pip.conf or
 # a pip/ directory; a written Dockerfile is parsed as one)
 _RELEVANT_TEXT = re.compile(
-    r"(?i:pip)|UV_|--build-arg|[Dd]ockerfile|Containerfile|uv\s+(?:sync|lock|add|remove|tool)\b|uvx\b|uv\.toml"
-    r"|pdm\s+config"
+    rf"(?i:pip)|UV_|--build-arg|[Dd]ockerfile|Containerfile|{INSTALLER_WORDS}|uv\.toml"
     r"|conda|mamba|devpi"
 )
 # Statements (and comments) occur inside a command, a declaration or an assignment only

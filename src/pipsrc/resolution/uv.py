@@ -27,7 +27,7 @@ from pipsrc.effective import live
 from pipsrc.model import Document, Level, Setting, SettingKind, Tool
 from pipsrc.resolution.state import Effective, State
 from pipsrc.resolution.view import View
-from pipsrc.syntax.apptools import UV_TOOL_SPELLINGS
+from pipsrc.vocabulary import UV_TOOL_SPELLINGS
 
 K = SettingKind
 _UV_TABLE = re.compile(r"^\[\[?tool\.uv\b", re.MULTILINE)
@@ -105,7 +105,7 @@ def _config_layers(view: View) -> list[tuple[list[Setting], str]]:
     project = None if user_level else _project_file(view)
     if project is not None:
         layers.append(([s for s in live(project.settings) if s.scope == "uv"], project.path))
-    levels = (Level.UV_USER, Level.UV_SYSTEM) if user_level else tuple(_LEVELS)
+    levels = (Level.UV_USER, Level.UV_SYSTEM) if user_level else _LEVELS
     for level in levels:
         mine = [s for s in written if s.level == level]
         if mine and not (level == Level.UV_PROJECT and project is not None):

@@ -195,11 +195,9 @@ class FallbackChain(Rule):
         m = re.match(r"(?:\s*;?\s*[)}]){" + str(max(opened, 0)) + "}", doc.text[end:])
         # every index a dropped attempt names counts, even one a later `-i` overrides: a
         # private index may be the one the author meant to keep
-        dropped = [own_index(site) for site in chain[1:]]
-        dropped += [s for site in chain[1:] for s in site.settings if s.kind in _INDEX_KINDS]
+        dropped = [s for site in chain[1:] for s in site.settings if s.kind in _INDEX_KINDS]
         public = all(
-            d is None or (d.value is not None and origin(d.value).replace_safety is not None)
-            for d in dropped
+            d.value is not None and origin(d.value).replace_safety is not None for d in dropped
         )
         from pipsrc.kinds.dockerfile import LONE_RUNS, leaves_lone_runs
 

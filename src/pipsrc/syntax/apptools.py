@@ -17,11 +17,16 @@ configuration (uv's docs: tool commands operate at the user level); after the to
 from __future__ import annotations
 
 import posixpath
-import re
 
 from pipsrc.model import Tool
-from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, value_at
-from pipsrc.vocabulary import UV_INDEX_OPTIONS, UV_SHORT_VALUE_OPTIONS, UV_VALUE_OPTIONS
+from pipsrc.syntax.words import Tok, literal_prefix, skip_options, split_word, value_at
+from pipsrc.vocabulary import (
+    PYTHON_NAME,
+    UV_INDEX_OPTIONS,
+    UV_SHORT_VALUE_OPTIONS,
+    UV_TOOL_COMMANDS,
+    UV_VALUE_OPTIONS,
+)
 
 # the pipx commands that run `pip install` (inject adds packages to an app's environment)
 PIPX_INSTALLS = frozenset(
@@ -33,15 +38,11 @@ _PIP_ARGS = "--pip-args"
 # pipx options that take a value (the value is no package and no application)
 _VALUE = frozenset({"--python", "--suffix", "--spec", "--preinstall", "--backend",
                     "--requirement", "-r", *_INDEX, _PIP_ARGS})  # fmt: skip
-_PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py")
 
 
-UV_TOOL_COMMANDS = frozenset({"install", "upgrade", "run"})
 _UV_TOOL_VALUE = UV_VALUE_OPTIONS | UV_SHORT_VALUE_OPTIONS | {
     *(o for o in UV_INDEX_OPTIONS if o != "--no-index"), "-i", "-f", "--from", "--with",
     "--with-editable", "--with-requirements", "-w", "--python"}  # fmt: skip
-# what a site's command is called when the project's uv configuration does not reach it
-UV_TOOL_SPELLINGS = ("uv tool ", "uvx")
 
 
 def app_install(words: list[Tok], start: int) -> tuple[str, Tool, list[Tok]] | None:
@@ -79,7 +80,7 @@ def pipx_command(words: list[Tok], start: int) -> tuple[str, list[Tok]] | None:
     base = v.rsplit("/", 1)[-1]
     if base == "pipx":
         i = start + 1
-    elif _PY_NAME.fullmatch(base) and value_at(words, start + 1) == "-m":
+    elif PYTHON_NAME.fullmatch(base) and value_at(words, start + 1) == "-m":
         if value_at(words, start + 2) != "pipx":
             return None
         i = start + 3
@@ -130,7 +131,7 @@ def _split(w: Tok | None, attached: str | None) -> list[Tok]:
         parts = shlex.split(text)
     except ValueError:  # an unbalanced quote: pipx fails on it too
         return []
-    return [Tok(w.start, w.end, [Piece(w.start, w.end, part, False)]) for part in parts]
+    return split_word(w, parts)
 
 
 def changed_dir(cwd: str | None, args: list[Tok]) -> str | None:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from pipsrc.compat import pairwise
-from pipsrc.syntax.pipcli import command_start
 from pipsrc.syntax.words import Tok, value_at
+from pipsrc.syntax.wrappers import command_start
 
 SHELLS = frozenset({"sh", "bash", "dash", "zsh", "ksh", "ash"})
 # shell options that take a value (``bash -o pipefail -c ...``)

@@ -25,8 +25,17 @@ from pipsrc.syntax.devpicli import devpi_command, docker_run_upstream
 from pipsrc.syntax.emit import Ctx, command_scope, emit_env
 from pipsrc.syntax.pipconfig import pip_config
 from pipsrc.syntax.toolconfig import tool_config
-from pipsrc.syntax.words import Piece, Tok, literal_prefix, skip_options, split_items, value_at
+from pipsrc.syntax.words import (
+    Piece,
+    Tok,
+    literal_prefix,
+    skip_options,
+    split_items,
+    split_word,
+    value_at,
+)
 from pipsrc.syntax.words import word_removal as _word_removal
+from pipsrc.syntax.wrappers import Assign, command_start
 from pipsrc.vocabulary import (
     ENV_VARS,
     PIP_INDEX_OPTIONS,
@@ -35,6 +44,7 @@ from pipsrc.vocabulary import (
     PIP_SHORT_INDEX_OPTIONS,
     PIP_SHORT_VALUE_OPTIONS,
     PIP_VALUE_OPTIONS,
+    PYTHON_NAME,
     REQUIREMENT_FILE_OPTIONS,
     TRUSTED_VAR,
     URL_KINDS,
@@ -49,23 +59,6 @@ from pipsrc.vocabulary import (
 K = SettingKind
 
 _PIP_NAME = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
-_PY_NAME = re.compile(r"python(?:\d+(?:\.\d+)*)?|py|pypy3?")
-_WRAP_RUN = frozenset({"poetry", "pipenv", "pdm", "hatch", "uv", "rye"})
-_CONDA = frozenset({"conda", "mamba", "micromamba"})
-# commands that run the command after their options (and, for timeout, its duration), with
-# the options that take a value
-_PASS: dict[str, tuple[str, ...]] = {
-    "nohup": (),
-    "time": ("-f", "--format", "-o", "--output"),
-    "exec": ("-a",),
-    "command": (),
-    "nice": ("-n", "--adjustment"),
-    "stdbuf": ("-i", "-o", "-e", "--input", "--output", "--error"),
-    "ionice": ("-c", "--class", "-n", "--classdata", "-p", "-P", "-u"),
-    "runuser": ("-u", "--user", "-g", "--group", "-G", "--supp-group"),
-    "timeout": ("-s", "--signal", "-k", "--kill-after"),
-    "xargs": ("-a", "--arg-file", "-d", "--delimiter", "-E", "-I", "-L", "-n", "-P", "-s"),
-}
 # image builders whose --build-arg NAME=VALUE configures the build, not the script
 _BUILDERS = frozenset({"docker", "podman", "nerdctl", "buildah"})
 _BUILDER_VALUE_OPTS = frozenset(
@@ -75,45 +68,7 @@ _BUILDER_VALUE_OPTS = frozenset(
 )  # fmt: skip
 
 
-@record
-class Assign:
-    """A ``NAME=value`` word: prefix of a command or an ``export`` argument."""
-
-    name: str
-    value: Tok
-    start: int  # logical range of the whole assignment
-    end: int
-
-
 Found = tuple[Tool, str, int, list[Assign]]
-
-_SUDO_VALUE = ("-u", "-g", "-C", "-D", "-h", "-p", "-U", "-r", "-t")
-
-
-def _env_prefix(words: list[Tok], i: int, extra: list[Assign]) -> int:
-    """``env [-u X] NAME=value ... cmd``: collect the assignments, return the command's index."""
-    while (f := value_at(words, i)) is not None and (f.startswith("-") or "=" in f):
-        if "=" in f and not f.startswith("-"):
-            name = f.split("=", 1)[0]
-            w = words[i]
-            extra.append(Assign(name, Tok(w.start, w.end, w.tail(len(name) + 1)), w.start, w.end))
-        i += 2 if f in ("-u", "-C", "-S") else 1
-    return i
-
-
-def _wrapper_end(words: list[Tok], i: int, base: str) -> int | None:
-    """Index after a command wrapper (``sudo``, ``conda run -n x``, ``poetry run``...), or None."""
-    nxt = value_at(words, i + 1)
-    if base == "sudo":
-        return skip_options(words, i + 1, _SUDO_VALUE)
-    if base in _PASS:
-        j = skip_options(words, i + 1, _PASS[base])
-        return j + 1 if base == "timeout" else j  # timeout's duration
-    if base in _CONDA and nxt == "run":
-        return skip_options(words, i + 2, ("-n", "--name", "-p", "--prefix", "--cwd"))
-    if base in _WRAP_RUN and nxt == "run":
-        return skip_options(words, i + 2, ("--with", "--python", "-p", "-e", "--env"))
-    return None
 
 
 def _python_m_pip(words: list[Tok], i: int, base: str) -> Found | None:
@@ -133,23 +88,6 @@ def _python_m_pip(words: list[Tok], i: int, base: str) -> Found | None:
     return None
 
 
-def command_start(words: list[Tok], extra: list[Assign] | None = None) -> int:
-    """The index of the command ``words`` runs after its ``env NAME=value`` prefixes (their
-    assignments added to ``extra``) and wrappers (``sudo``, ``timeout 60``, ``conda run -n
-    x`` ...)."""
-    i = 0
-    while (v := value_at(words, i)) is not None:
-        base = v.rsplit("/", 1)[-1]
-        if base == "env":
-            after: int | None = _env_prefix(words, i + 1, [] if extra is None else extra)
-        else:
-            after = _wrapper_end(words, i, base)
-        if after is None:
-            break
-        i = after
-    return i
-
-
 def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
     """(tool, spelling, index after the pip words, env-assignments) or None."""
     extra: list[Assign] = []
@@ -166,7 +104,7 @@ def find_pip(ctx: Ctx, words: list[Tok]) -> Found | None:
         return Tool.UV, "uv", i + 1, extra
     if _PIP_NAME.fullmatch(base):
         return Tool.PIP, base, i + 1, extra
-    if _PY_NAME.fullmatch(base):
+    if PYTHON_NAME.fullmatch(base):
         found = _python_m_pip(words, i, base)
         return None if found is None else (*found[:3], extra)
     return None
@@ -183,7 +121,7 @@ def _variable_pip(ctx: Ctx, words: list[Tok], i: int, extra: list[Assign]) -> Fo
     resolved = ctx.res.resolve(tok.pieces, tok.start).value
     m = _VAR_WORD.fullmatch(src)
     base = (resolved or (m.group(2) if m else "")).rsplit("/", 1)[-1]
-    python = m is not None or bool(resolved and _PY_NAME.fullmatch(base))
+    python = m is not None or bool(resolved and PYTHON_NAME.fullmatch(base))
     if python and value_at(words, i + 1) == "-m" and value_at(words, i + 2) == "pip":
         return Tool.PIP, f"{src} -m pip", i + 3, extra
     if _PIP_NAME.fullmatch(base):
@@ -425,7 +363,7 @@ def _split_variable(ctx: Ctx, w: Tok) -> list[Tok] | None:
     parts = d.value.split() if d is not None and d.value is not None else []
     if len(parts) < 2:
         return None
-    return [Tok(w.start, w.end, [Piece(w.start, w.end, part, False)]) for part in parts]
+    return split_word(w, parts)
 
 
 def _flag_setting(

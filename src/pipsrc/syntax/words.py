@@ -294,6 +294,12 @@ _WS_ITEM = re.compile(r"\S+")
 _NAMED = re.compile(r"[A-Za-z0-9_.-]+=(?=\S)")
 
 
+def split_word(w: Tok, parts: list[str]) -> list[Tok]:
+    """The words a word's value splits into (an unquoted ``$VAR``, a ``--pip-args`` value),
+    each located at the whole word and never edited there (not exact)."""
+    return [Tok(w.start, w.end, [Piece(w.start, w.end, part, False)]) for part in parts]
+
+
 def split_items(res: Resolved, named: bool = False) -> list[tuple[str, Span, bool, Span | None]]:
     """Split a whitespace-separated list value: (item, span, exact, item_removal).
 
